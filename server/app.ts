@@ -1,0 +1,107 @@
+/**
+ * Builds a Meshboard server from its config: store → sync → events → HTTP, all on one HTTP server and port.
+ * Returns it unstarted; `listen()` starts it. Tests build it on port 0 with a temporary data dir.
+ */
+import http from 'node:http';
+import fs from 'node:fs';
+import express from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { parseConfig, type Config, type ConfigInput } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { BoardRegistry } from './sync/board-registry.js';
+import { SyncEndpoint } from './sync/ws-endpoint.js';
+import { BoardService } from './boards/board-service.js';
+import { attachBoardEvents } from './events/board-events.js';
+import { apiRouter } from './http/api-routes.js';
+import { errorHandler } from './http/errors.js';
+import { staticClient } from './http/static-client.js';
+import { CloseCode } from '../shared/errors.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
+
+export interface MeshboardApp {
+  readonly config: Config;
+  readonly http: http.Server;
+  readonly store: Store;
+  readonly registry: BoardRegistry;
+  readonly sync: SyncEndpoint;
+  readonly log: Logger;
+  /** Starts listening; resolves with the bound port and a URL to open. */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Stops accepting, closes connections, stores and compacts every board, closes the store. */
+  close(): Promise<void>;
+}
+
+const VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
+  const config = parseConfig(input);
+  const log = createLogger(config.logLevel);
+  const store = new SqliteStore(config.dataDir);
+  const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery }, log);
+  const sync = new SyncEndpoint(registry, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);
+  const boards = new BoardService(store, registry);
+  boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Board URLs are the key to a board: never leak them to other sites.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    next();
+  });
+  web.use('/api', apiRouter({ boards, registry, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes }));
+  web.use(staticClient(config.clientDir));
+  web.use(errorHandler(log));
+
+  const server = http.createServer(web);
+  // destroyUpgrade: false — socket.io must leave the /yjs upgrades alone (it would kill them after 1 s).
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, {
+    destroyUpgrade: false,
+    maxHttpBufferSize: config.maxMessageBytes,
+    serveClient: false,
+  });
+  attachBoardEvents(io, { registry, boards, store, log });
+
+  server.on('upgrade', (req, socket, head) => {
+    if (sync.handleUpgrade(req, socket, head)) return;
+    if (req.url?.startsWith('/socket.io/')) return; // socket.io's own upgrade listener takes it
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    http: server,
+    store,
+    registry,
+    sync,
+    log,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const addr = server.address();
+          const port = typeof addr === 'object' && addr ? addr.port : config.port;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve({ port, url: config.publicUrl ?? `http://${host}:${port}` });
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        sync.close();
+        io.close();
+        server.closeAllConnections?.();
+        await new Promise<void>((r) => server.close(() => r()));
+        await registry.close();
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Server configuration, from environment variables (documented in README.md). */
+export const ConfigSchema = z.object({
+  /** TCP port; 0 picks a free one (tests). */
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default('0.0.0.0'),
+  /** Where the SQLite database lives. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
+  publicUrl: z.url().optional(),
+  /** Largest websocket frame or HTTP body accepted, in bytes. */
+  maxMessageBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** How long a board stays in memory after its last client leaves, in ms. */
+  unloadGraceMs: z.coerce.number().int().min(0).default(30_000),
+  /** Compact a board's update log into a snapshot once it holds this many entries. */
+  compactEvery: z.coerce.number().int().min(1).default(500),
+  /** Websocket heartbeat interval in ms: a connection that misses one ping is dropped. */
+  heartbeatMs: z.coerce.number().int().min(100).default(30_000),
+  /** Directory of the built client (vite build output). */
+  clientDir: z.string().min(1).default('dist/client'),
+  /** `silent` in tests; `info` otherwise. */
+  logLevel: z.enum(['silent', 'error', 'info']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  dataDir: 'DATA_DIR',
+  publicUrl: 'PUBLIC_URL',
+  maxMessageBytes: 'MAX_MESSAGE_BYTES',
+  unloadGraceMs: 'UNLOAD_GRACE_MS',
+  compactEvery: 'COMPACT_EVERY',
+  heartbeatMs: 'HEARTBEAT_MS',
+  clientDir: 'CLIENT_DIR',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Reads the config from `env`; throws with every bad variable named. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${ENV_NAMES[i.path[0] as keyof Config] ?? i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const parseConfig = (input: ConfigInput = {}): Config => ConfigSchema.parse(input);

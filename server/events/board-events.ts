@@ -1,0 +1,71 @@
+/**
+ * Board-level notifications over socket.io (default namespace): a client `board:watch`es a board and
+ * hears `board:renamed` and `board:deleted`. The meeting-control channel lives elsewhere.
+ */
+import type { Server, Socket } from 'socket.io';
+import { readMeta } from '../../shared/board-schema.js';
+import { BoardIdPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
+import { ErrorCode } from '../../shared/errors.js';
+import type { BoardRegistry } from '../sync/board-registry.js';
+import type { BoardService } from '../boards/board-service.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../log.js';
+
+type IO = Server<ClientToServerEvents, ServerToClientEvents>;
+type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+const room = (boardId: string) => `board:${boardId}`;
+/** A socket may watch this many boards at once; enough for any UI, bounded for the server. */
+const MAX_WATCHED = 20;
+
+export function attachBoardEvents(io: IO, deps: { registry: BoardRegistry; boards: BoardService; store: Store; log: Logger }): void {
+  const { registry, boards, store, log } = deps;
+
+  // Title and purpose may change through any path (a browser edits the Y.Doc, REST, a bot); watch the doc.
+  registry.addHooks({
+    onLoaded(board) {
+      let last = readMeta(board.doc);
+      board.doc.getMap('meta').observe(() => {
+        const meta = readMeta(board.doc);
+        if (meta.title === last.title && meta.purpose === last.purpose) return;
+        const titleChanged = meta.title !== last.title;
+        last = meta;
+        io.to(room(board.id)).emit('board:renamed', { boardId: board.id, title: meta.title, purpose: meta.purpose });
+        if (titleChanged) {
+          store.renameBoard(board.id, meta.title, Date.now()).catch((err) => log.error('could not store new title', { err }));
+        }
+      });
+    },
+  });
+
+  boards.onDeleted((boardId) => io.to(room(boardId)).emit('board:deleted', { boardId }));
+
+  io.on('connection', (socket: ClientSocket) => {
+    socket.on('board:watch', async (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = BoardIdPayload.safeParse(raw);
+      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'boardId: not a board id'));
+      if (socket.rooms.size > MAX_WATCHED) return ack(fail(ErrorCode.BadRequest, `watch at most ${MAX_WATCHED} boards`));
+      try {
+        const meta = await registry.withBoard(parsed.data, (b) => readMeta(b.doc));
+        if (!meta) return ack(fail(ErrorCode.NotFound, 'board not found'));
+        await socket.join(room(parsed.data));
+        ack({ ok: true, data: { boardId: parsed.data, title: meta.title, purpose: meta.purpose } });
+      } catch (err) {
+        log.error('board:watch failed', { err });
+        ack(fail(ErrorCode.Internal, 'could not watch the board'));
+      }
+    });
+    socket.on('board:unwatch', async (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = BoardIdPayload.safeParse(raw);
+      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'boardId: not a board id'));
+      await socket.leave(room(parsed.data));
+      ack({ ok: true, data: null });
+    });
+  });
+}
+
+function fail(code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): Ack<never> {
+  return { ok: false, error: { code, message } };
+}

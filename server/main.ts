@@ -1,0 +1,33 @@
+/** Composition root: reads the environment and starts the server. */
+import { configFromEnv } from './config.js';
+import { createApp } from './app.js';
+
+let config;
+try {
+  config = configFromEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+
+const app = createApp(config);
+const { url } = await app.listen();
+app.log.info(`Meshboard is running: open ${url}  (data in ${config.dataDir})`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1); // a second Ctrl-C means now
+    stopping = true;
+    app.log.info(`${signal}: saving boards and stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error('shutdown failed', { err });
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,322 @@
+/**
+ * The boards held in memory: loading on first use, the append-before-relay pipeline, compaction, and
+ * unloading after the last user leaves.
+ *
+ * Every change to a loaded document, whatever its origin (a websocket client, the REST API, a server
+ * hook), arrives through the Y.Doc `update` event. Updates are queued and, once per event-loop turn, appended
+ * to the store in one transaction; only after that commit are they relayed to the board's connections,
+ * each encoded once and the same bytes sent to every peer. So nothing a client has seen can be lost.
+ */
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../log.js';
+import { encodeUpdate } from './protocol.js';
+
+/**
+ * Who made a change, as the transaction origin: a websocket peer, or the server itself (REST, hooks).
+ * Tagged so that hooks can tell their own writes from others' and nothing triggers itself.
+ */
+export type ChangeOrigin = BoardPeer | LocalOrigin;
+export interface LocalOrigin {
+  readonly kind: 'local';
+  /** What made the change, e.g. `rest` or `meeting`. */
+  readonly by: string;
+}
+
+/** What the registry needs of a connection (implemented by the websocket endpoint). */
+export interface BoardPeer {
+  readonly kind: 'connection';
+  /** Sends an encoded frame; never throws. */
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export const localOrigin = (by: string): LocalOrigin => ({ kind: 'local', by });
+
+export class LoadedBoard {
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  /** Connections that receive this board's updates. */
+  readonly peers = new Set<BoardPeer>();
+  /** Users holding the board in memory: connections and REST requests in flight. */
+  holds = 0;
+  lastSeq = 0;
+  logLength = 0;
+  /** Set while an append for this board failed and has not been retried successfully. */
+  saveFailed = false;
+  unloadTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly id: string) {
+    this.awareness = new Awareness(this.doc);
+    // The server has no presence of its own; without this it would publish an empty state for itself.
+    this.awareness.setLocalState(null);
+  }
+
+  get users(): number {
+    return this.holds;
+  }
+
+  /** Sends a frame to every peer but `except`. */
+  broadcast(frame: Uint8Array, except?: BoardPeer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  }
+}
+
+export interface RegistryHooks {
+  /** A board was loaded into memory (attach observers here). */
+  onLoaded?(board: LoadedBoard): void;
+  /** A board left memory after being persisted. */
+  onUnloaded?(boardId: string): void;
+}
+
+interface Pending {
+  board: LoadedBoard;
+  update: Uint8Array;
+  origin: unknown;
+}
+
+export interface RegistryOptions {
+  unloadGraceMs: number;
+  compactEvery: number;
+  /** Retry delay after a failed append, ms. */
+  retryMs?: number;
+}
+
+export class BoardRegistry {
+  readonly #boards = new Map<string, LoadedBoard>();
+  readonly #loading = new Map<string, Promise<LoadedBoard | null>>();
+  readonly #unloading = new Map<string, Promise<void>>();
+  readonly #hooks: RegistryHooks[] = [];
+  #pending: Pending[] = [];
+  #flushScheduled = false;
+  #retryTimer: NodeJS.Timeout | null = null;
+  /** Serialises appends and compactions, so the log is written in the order changes happened. */
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: RegistryOptions,
+    private readonly log: Logger,
+  ) {}
+
+  addHooks(hooks: RegistryHooks): void {
+    this.#hooks.push(hooks);
+    for (const board of this.#boards.values()) hooks.onLoaded?.(board);
+  }
+
+  get loadedCount(): number {
+    return this.#boards.size;
+  }
+
+  loaded(id: string): LoadedBoard | undefined {
+    return this.#boards.get(id);
+  }
+
+  /**
+   * Returns the board, loading it if needed, and counts the caller as a user until `release`.
+   * Resolves null when no such board exists (boards are created explicitly, never by opening a URL).
+   */
+  async acquire(id: string): Promise<LoadedBoard | null> {
+    if (this.#closed) throw new Error('registry is closed');
+    const unloading = this.#unloading.get(id);
+    if (unloading) await unloading;
+    let board = this.#boards.get(id);
+    if (!board) {
+      let loading = this.#loading.get(id);
+      if (!loading) {
+        loading = this.#load(id).finally(() => this.#loading.delete(id));
+        this.#loading.set(id, loading);
+      }
+      const loadedBoard = await loading;
+      if (!loadedBoard) return null;
+      board = loadedBoard;
+    }
+    if (board.unloadTimer) {
+      clearTimeout(board.unloadTimer);
+      board.unloadTimer = null;
+    }
+    board.holds++;
+    return board;
+  }
+
+  /** Ends a hold taken by `acquire`; the board unloads after the grace period once nobody uses it. */
+  release(board: LoadedBoard): void {
+    board.holds = Math.max(0, board.holds - 1);
+    this.scheduleUnloadIfIdle(board);
+  }
+
+  /** Runs `fn` on a loaded board and releases it after; null when the board does not exist. */
+  async withBoard<T>(id: string, fn: (board: LoadedBoard) => T | Promise<T>): Promise<T | null> {
+    const board = await this.acquire(id);
+    if (!board) return null;
+    try {
+      return await fn(board);
+    } finally {
+      this.release(board);
+    }
+  }
+
+  scheduleUnloadIfIdle(board: LoadedBoard): void {
+    if (board.users > 0 || board.unloadTimer || this.#closed) return;
+    board.unloadTimer = setTimeout(() => {
+      board.unloadTimer = null;
+      if (board.users === 0) void this.#unload(board);
+    }, this.opts.unloadGraceMs);
+    board.unloadTimer.unref();
+  }
+
+  async #load(id: string): Promise<LoadedBoard | null> {
+    const record = await this.store.getBoard(id);
+    if (!record) return null;
+    const stored = await this.store.loadDocument(id);
+    const board = new LoadedBoard(id);
+    // Snapshot and log go in as one transaction so observers (hooks) see one consistent state.
+    board.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(board.doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(board.doc, u);
+    });
+    board.lastSeq = stored.lastSeq;
+    board.logLength = stored.updates.length;
+    board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin }));
+    this.#boards.set(id, board);
+    for (const h of this.#hooks) h.onLoaded?.(board);
+    this.log.info('board loaded', { board: id, logLength: board.logLength });
+    return board;
+  }
+
+  #enqueue(p: Pending): void {
+    this.#pending.push(p);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // setImmediate, not a microtask: every frame that arrived in this turn joins the same transaction.
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        this.#chain = this.#chain.then(() => this.#flush());
+      });
+    }
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    let seqs: number[];
+    try {
+      seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
+    } catch (err) {
+      // Keep the batch at the head of the queue; relay nothing we could not store.
+      this.#pending = batch.concat(this.#pending);
+      for (const p of batch) p.board.saveFailed = true;
+      this.log.error('could not append updates; will retry', { err, updates: batch.length });
+      this.#scheduleRetry();
+      return;
+    }
+    const touched = new Set<LoadedBoard>();
+    batch.forEach((p, i) => {
+      p.board.lastSeq = seqs[i];
+      p.board.logLength++;
+      p.board.saveFailed = false;
+      touched.add(p.board);
+      const except = isConnectionOrigin(p.origin) ? p.origin : undefined;
+      p.board.broadcast(encodeUpdate(p.update), except);
+    });
+    for (const board of touched) {
+      if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#retryTimer || this.#closed) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#chain = this.#chain.then(() => this.#flush());
+    }, this.opts.retryMs ?? 1000);
+  }
+
+  async #compact(board: LoadedBoard): Promise<void> {
+    if (board.logLength === 0 || board.saveFailed) return;
+    try {
+      // Apply-then-encode: the live doc already holds every update, so its state is the merged snapshot.
+      const upTo = board.lastSeq;
+      await this.store.compact(board.id, Y.encodeStateAsUpdate(board.doc), upTo);
+      board.logLength = 0;
+    } catch (err) {
+      this.log.error('compaction failed; the log is kept', { board: board.id, err });
+    }
+  }
+
+  /** Resolves once everything changed so far is stored (and relayed). */
+  async persisted(): Promise<void> {
+    while (this.#pending.length > 0 || this.#flushScheduled) {
+      await new Promise<void>((r) => setImmediate(r));
+      await this.#chain;
+      if (this.#pending.length > 0 && this.#retryTimer) throw new Error('the store is failing; changes are not yet saved');
+    }
+    await this.#chain;
+  }
+
+  /** True when nothing waits to be stored: a snapshot taken now contains only stored changes. */
+  get idle(): boolean {
+    return this.#pending.length === 0 && !this.#flushScheduled;
+  }
+
+  #unload(board: LoadedBoard): Promise<void> {
+    const job = (async () => {
+      try {
+        await this.persisted();
+        if (board.users > 0 || board.saveFailed) return;
+        this.#chain = this.#chain.then(() => this.#compact(board));
+        await this.#chain;
+        if (board.users > 0) return;
+        this.#boards.delete(board.id);
+        board.awareness.destroy();
+        board.doc.destroy();
+        for (const h of this.#hooks) h.onUnloaded?.(board.id);
+        this.log.info('board unloaded', { board: board.id });
+      } catch (err) {
+        // A board whose changes are not stored stays in memory; try again later.
+        this.log.error('unload postponed', { board: board.id, err });
+        this.scheduleUnloadIfIdle(board);
+      }
+    })().finally(() => this.#unloading.delete(board.id));
+    this.#unloading.set(board.id, job);
+    return job;
+  }
+
+  /** Drops a deleted board from memory without saving it. */
+  forget(id: string): void {
+    const board = this.#boards.get(id);
+    if (!board) return;
+    if (board.unloadTimer) clearTimeout(board.unloadTimer);
+    this.#pending = this.#pending.filter((p) => p.board !== board);
+    this.#boards.delete(id);
+    board.awareness.destroy();
+    board.doc.destroy();
+    for (const h of this.#hooks) h.onUnloaded?.(id);
+  }
+
+  /** Stores everything, compacts every board, and frees memory. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    try {
+      await this.persisted();
+    } catch (err) {
+      this.log.error('closing with unsaved changes', { err });
+    }
+    for (const board of this.#boards.values()) {
+      if (board.unloadTimer) clearTimeout(board.unloadTimer);
+      await this.#compact(board);
+      board.awareness.destroy();
+      board.doc.destroy();
+    }
+    this.#boards.clear();
+  }
+}
+
+function isConnectionOrigin(origin: unknown): origin is BoardPeer {
+  return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'connection';
+}

@@ -1,0 +1,131 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import WebSocket from 'ws';
+import { CloseCode } from '../../shared/errors.js';
+import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
+import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
+import type { Logger } from '../log.js';
+
+/** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Raised for a frame that breaks the protocol; closes only the connection that sent it. */
+export class ProtocolError extends Error {}
+
+/**
+ * One websocket on one board: decodes frames, hands each message type to its handler, and relays nothing
+ * itself (the registry relays after storing). Any error in a frame closes this connection alone.
+ */
+export class SyncConnection implements BoardPeer {
+  readonly kind = 'connection' as const;
+  /** Awareness client ids this connection has published, removed when it goes. */
+  readonly awarenessClients = new Set<number>();
+  alive = true;
+  #closed = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly board: LoadedBoard,
+    private readonly registry: BoardRegistry,
+    private readonly log: Logger,
+    /** Whether this connection may change the document (viewers may not; their updates are dropped). */
+    readonly canWrite = true,
+  ) {}
+
+  start(): void {
+    this.board.peers.add(this);
+    this.send(encodeSyncStep1(this.board.doc));
+    const states = [...this.board.awareness.getStates().keys()];
+    if (states.length) this.send(encodeAwareness(this.board.awareness, states));
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1013, 'too slow to keep up; reconnect');
+      return;
+    }
+    this.ws.send(frame, (err) => err && this.close(1011, 'send failed'));
+  }
+
+  /** Handles one frame. Never throws: a bad frame closes this connection with a reason. */
+  handle(data: Uint8Array): void {
+    if (this.#closed) return;
+    try {
+      this.#dispatch(data);
+    } catch (err) {
+      this.log.info('closing connection after an invalid message', { board: this.board.id, err });
+      this.close(CloseCode.InvalidMessage, err instanceof ProtocolError ? err.message : 'invalid message');
+    }
+  }
+
+  #dispatch(data: Uint8Array): void {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.Sync:
+        return this.#onSync(decoder);
+      case MessageType.Awareness:
+        return this.#onAwareness(decoding.readVarUint8Array(decoder));
+      case MessageType.QueryAwareness: {
+        const clients = [...this.board.awareness.getStates().keys()];
+        if (clients.length) this.send(encodeAwareness(this.board.awareness, clients));
+        return;
+      }
+      case MessageType.Auth:
+        return; // permissions are decided at connect time; nothing to do with a client's auth frame
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  #onSync(decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    switch (step) {
+      case SyncStep.Step1: {
+        Y.decodeStateVector(payload); // throws on a malformed state vector
+        // Answer only with stored state: wait until changes applied but not yet stored are on disk.
+        const reply = () => this.send(encodeSyncStep2(this.board.doc, payload));
+        if (this.registry.idle) reply();
+        else this.registry.persisted().then(reply, reply);
+        return;
+      }
+      case SyncStep.Step2:
+      case SyncStep.Update: {
+        if (!this.canWrite) return;
+        // Decode fully first: a malformed update is refused before it can touch the document.
+        try {
+          Y.decodeUpdate(payload);
+        } catch {
+          throw new ProtocolError('update could not be decoded');
+        }
+        Y.applyUpdate(this.board.doc, payload, this);
+        return;
+      }
+      default:
+        throw new ProtocolError(`unknown sync step ${step}`);
+    }
+  }
+
+  #onAwareness(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.board.awareness, update, this);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.board.peers.delete(this);
+    if (this.awarenessClients.size) {
+      awarenessProtocol.removeAwarenessStates(this.board.awareness, [...this.awarenessClients], null);
+    }
+    this.registry.release(this.board);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  /** The socket closed from the other side. */
+  dispose(): void {
+    this.close(1000, 'closed');
+  }
+}

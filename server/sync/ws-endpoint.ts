@@ -1,0 +1,142 @@
+/**
+ * The `/yjs/<boardId>` websocket endpoint (y-websocket protocol). Upgrades are routed here by the HTTP
+ * server; anything else under `/yjs` is refused at the handshake.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { CloseCode } from '../../shared/errors.js';
+import { isBoardId } from '../../shared/ids.js';
+import type { BoardRegistry, LoadedBoard } from './board-registry.js';
+import { SyncConnection } from './sync-connection.js';
+import { encodeAwareness } from './protocol.js';
+import type { Logger } from '../log.js';
+
+export const SYNC_PATH = '/yjs';
+
+export interface SyncEndpointOptions {
+  maxMessageBytes: number;
+  heartbeatMs: number;
+}
+
+export class SyncEndpoint {
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Map<WebSocket, SyncConnection | null>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly registry: BoardRegistry,
+    private readonly opts: SyncEndpointOptions,
+    private readonly log: Logger,
+  ) {
+    // maxPayload makes ws close an over-size frame's connection with 1009 before buffering it whole.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
+    registry.addHooks({ onLoaded: (board) => this.#relayAwareness(board) });
+    this.#heartbeat = setInterval(() => this.#ping(), opts.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Takes the upgrade if its path is ours; returns false to let another endpoint have it. */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== SYNC_PATH && !url.pathname.startsWith(SYNC_PATH + '/')) return false;
+    const boardId = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, boardId));
+    return true;
+  }
+
+  #accept(ws: WebSocket, boardId: string): void {
+    // Frames that arrive while the board loads are kept, in order, and handled once it is ready.
+    const early: Uint8Array[] = [];
+    this.#connections.set(ws, null);
+    let conn: SyncConnection | null = null;
+    let open = true;
+    ws.on('pong', () => {
+      if (conn) conn.alive = true;
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) {
+        ws.close(CloseCode.InvalidMessage, 'binary y-websocket frames only');
+        return;
+      }
+      const frame = toUint8Array(data);
+      if (conn) conn.handle(frame);
+      else early.push(frame);
+    });
+    ws.on('error', (err) => this.log.info('websocket error', { board: boardId, err }));
+    ws.on('close', () => {
+      this.#connections.delete(ws);
+      conn?.dispose();
+      open = false;
+    });
+
+    if (!isBoardId(boardId)) {
+      ws.close(CloseCode.BoardNotFound, 'board not found');
+      return;
+    }
+    this.registry.acquire(boardId).then(
+      (board: LoadedBoard | null) => {
+        if (!board) return ws.close(CloseCode.BoardNotFound, 'board not found');
+        if (!open || ws.readyState !== ws.OPEN) return this.registry.release(board);
+        conn = new SyncConnection(ws, board, this.registry, this.log);
+        this.#connections.set(ws, conn);
+        conn.start();
+        for (const frame of early.splice(0)) conn.handle(frame);
+      },
+      (err: unknown) => {
+        this.log.error('could not load board', { board: boardId, err });
+        ws.close(1011, 'board could not be loaded');
+      },
+    );
+  }
+
+  #relayAwareness(board: LoadedBoard): void {
+    board.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        if (origin instanceof SyncConnection) {
+          for (const id of added) origin.awarenessClients.add(id);
+          for (const id of removed) origin.awarenessClients.delete(id);
+        }
+        const changed = added.concat(updated, removed);
+        if (changed.length) board.broadcast(encodeAwareness(board.awareness, changed));
+      },
+    );
+  }
+
+  #ping(): void {
+    for (const [ws, conn] of this.#connections) {
+      if (conn && !conn.alive) {
+        ws.terminate();
+        continue;
+      }
+      if (conn) conn.alive = false;
+      ws.ping();
+    }
+  }
+
+  /** Closes every connection of a board (it was deleted). */
+  closeBoard(boardId: string, code: number, reason: string): void {
+    for (const conn of this.#connections.values()) if (conn?.board.id === boardId) conn.close(code, reason);
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Closes every connection; the registry persists what they sent. */
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const [ws, conn] of this.#connections) {
+      if (conn) conn.close(CloseCode.ServerShuttingDown, 'server shutting down');
+      else ws.close(CloseCode.ServerShuttingDown, 'server shutting down');
+    }
+    this.#wss.close();
+  }
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

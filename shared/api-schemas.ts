@@ -1,0 +1,94 @@
+/**
+ * REST payload schemas. The server validates every body with these; the client uses the same schemas so
+ * a form refuses what the server would refuse. Types are inferred from the schemas.
+ */
+import { z } from 'zod';
+import { CHALLENGE_STATUSES, LIMITS, NEED_STATUSES, type BoardView, type Card } from './board-schema.js';
+
+const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const required = (max: number) => trimmed(max).min(1, 'must not be empty');
+const name = trimmed(LIMITS.name);
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date as YYYY-MM-DD')
+  .refine((s) => s === '' || !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
+
+export const CreateBoardBody = z.strictObject({
+  title: required(LIMITS.title),
+  purpose: trimmed(LIMITS.purpose).optional(),
+});
+export type CreateBoardBody = z.infer<typeof CreateBoardBody>;
+
+export const UpdateBoardBody = z
+  .strictObject({ title: required(LIMITS.title).optional(), purpose: trimmed(LIMITS.purpose).optional() })
+  .refine((b) => b.title !== undefined || b.purpose !== undefined, 'give a title or a purpose');
+export type UpdateBoardBody = z.infer<typeof UpdateBoardBody>;
+
+export const CreateCardBody = z.discriminatedUnion('column', [
+  z.strictObject({
+    column: z.literal('agenda'),
+    title: required(LIMITS.shortText),
+    owner: name.optional(),
+    timebox: z.number().int('must be whole minutes').min(1).max(LIMITS.timeboxMinutes).nullable().optional(),
+    notes: trimmed(LIMITS.longText).optional(),
+    done: z.boolean().optional(),
+  }),
+  z.strictObject({
+    column: z.literal('needs'),
+    asker: required(LIMITS.name),
+    addressee: required(LIMITS.name),
+    what: required(LIMITS.longText),
+    byWhen: isoDate.optional(),
+    status: z.enum(NEED_STATUSES).optional(),
+  }),
+  z.strictObject({
+    column: z.literal('challenges'),
+    problem: required(LIMITS.longText),
+    status: z.enum(CHALLENGE_STATUSES).optional(),
+    proposals: z.array(required(LIMITS.longText)).max(100).optional(),
+  }),
+]);
+export type CreateCardBody = z.infer<typeof CreateCardBody>;
+
+export interface BoardLinks {
+  /** The page to open in a browser. */
+  board: string;
+  /** The y-websocket endpoint (give the board id as the room name to `WebsocketProvider`). */
+  sync: string;
+}
+
+export interface CreateBoardResponse {
+  id: string;
+  title: string;
+  purpose: string;
+  url: string;
+  links: BoardLinks;
+}
+
+export interface BoardResponse extends BoardView {
+  id: string;
+  url: string;
+}
+
+export interface CreateCardResponse {
+  card: Card;
+}
+
+export interface HealthResponse {
+  ok: true;
+  name: 'meshboard';
+  version: string;
+  uptimeSeconds: number;
+  boardsLoaded: number;
+}
+
+/** Turns a zod error into the API's `{ message, field }`: the first issue, with its dotted path. */
+export function describeZodError(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : undefined;
+  if (!issue) return { message: 'invalid request' };
+  if (issue.code === 'unrecognized_keys') return { message: `unknown field: ${issue.keys.join(', ')}`, field: issue.keys[0] };
+  if (issue.code === 'invalid_union' && field === 'column') return { message: 'column must be one of agenda, needs, challenges', field };
+  return { message: field ? `${field}: ${issue.message}` : issue.message, field };
+}

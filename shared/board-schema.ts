@@ -1,0 +1,419 @@
+/**
+ * The board's Yjs document: root names, card fields, and typed accessors.
+ *
+ * This file is the contract between the browser, the server, the REST API and any third-party client or
+ * bot (see docs/board-schema.md). Every read goes through `read*` functions that tolerate missing or
+ * mistyped fields (a document is shared and may have been written by an older or foreign client), and every
+ * write goes through the functions below so that invariants hold:
+ * - a card lives in the `cards` map under its own id; its `column` says where it is shown and its `order`
+ *   (a fractional index) where in that column. Moving a card changes two scalars, so a concurrent edit of its
+ *   text is never lost to a move.
+ * - text that people type together is a `Y.Text`; everything else is a plain value (last writer wins).
+ */
+import * as Y from 'yjs';
+import { generateKeyBetween } from 'fractional-indexing';
+import { randomId } from './ids.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Names of the document's top-level shared types. */
+export const Root = { meta: 'meta', cards: 'cards' } as const;
+
+export const COLUMNS = ['agenda', 'needs', 'challenges'] as const;
+export type ColumnId = (typeof COLUMNS)[number];
+export const isColumn = (v: unknown): v is ColumnId => typeof v === 'string' && (COLUMNS as readonly string[]).includes(v);
+
+export const NEED_STATUSES = ['open', 'accepted', 'declined', 'done'] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+export const CHALLENGE_STATUSES = ['open', 'moving', 'resolved'] as const;
+export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
+
+/** Collaborative (Y.Text) fields per column. */
+export const TEXT_FIELDS = {
+  agenda: ['title', 'notes'],
+  needs: ['what'],
+  challenges: ['problem'],
+} as const satisfies Record<ColumnId, readonly string[]>;
+export type TextField<C extends ColumnId = ColumnId> = (typeof TEXT_FIELDS)[C][number];
+
+/** Field limits, shared by the REST validation and the client's inputs. */
+export const LIMITS = {
+  title: 200,
+  purpose: 1000,
+  name: 80,
+  shortText: 500,
+  longText: 10_000,
+  timeboxMinutes: 600,
+} as const;
+
+// ---- plain (JSON) views --------------------------------------------------------------------------------
+
+export interface BoardMeta {
+  title: string;
+  purpose: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Id of the agenda item the meeting is on, or null. */
+  currentAgendaId: string | null;
+  schemaVersion: number;
+}
+
+interface CardBase {
+  id: string;
+  order: string;
+  createdAt: number;
+  createdBy: string;
+}
+export interface AgendaCard extends CardBase {
+  column: 'agenda';
+  title: string;
+  owner: string;
+  /** Minutes, or null when no timebox is set. */
+  timebox: number | null;
+  notes: string;
+  done: boolean;
+}
+export interface NeedCard extends CardBase {
+  column: 'needs';
+  asker: string;
+  addressee: string;
+  what: string;
+  /** `YYYY-MM-DD`, or '' when there is no deadline. */
+  byWhen: string;
+  status: NeedStatus;
+}
+export interface Proposal {
+  id: string;
+  text: string;
+  author: string;
+  createdAt: number;
+}
+export interface ChallengeCard extends CardBase {
+  column: 'challenges';
+  problem: string;
+  status: ChallengeStatus;
+  proposals: Proposal[];
+}
+export type Card = AgendaCard | NeedCard | ChallengeCard;
+export type CardOf<C extends ColumnId> = Extract<Card, { column: C }>;
+
+export interface BoardView {
+  meta: BoardMeta;
+  columns: { agenda: AgendaCard[]; needs: NeedCard[]; challenges: ChallengeCard[] };
+}
+
+/** What a caller gives to create a card; text fields are plain strings here. */
+export type NewCard =
+  | { column: 'agenda'; title: string; owner?: string; timebox?: number | null; notes?: string; done?: boolean }
+  | { column: 'needs'; asker: string; addressee: string; what: string; byWhen?: string; status?: NeedStatus }
+  | { column: 'challenges'; problem: string; status?: ChallengeStatus; proposals?: string[] };
+
+/** Scalar (last-writer-wins) fields that may be patched after creation, per column. */
+export type CardPatch =
+  | { owner?: string; timebox?: number | null; done?: boolean }
+  | { asker?: string; addressee?: string; byWhen?: string; status?: NeedStatus }
+  | { status?: ChallengeStatus };
+
+export type CardMap = Y.Map<unknown>;
+
+// ---- roots ----------------------------------------------------------------------------------------------
+
+export const metaMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(Root.meta);
+export const cardsMap = (doc: Y.Doc): Y.Map<CardMap> => doc.getMap<CardMap>(Root.cards);
+
+/** Writes the initial meta of a new board. Call once, on the server, when the board is created. */
+export function initBoard(doc: Y.Doc, meta: { title: string; purpose?: string; createdAt?: number }, origin?: unknown): void {
+  doc.transact(() => {
+    const m = metaMap(doc);
+    m.set('title', meta.title);
+    m.set('purpose', meta.purpose ?? '');
+    m.set('createdAt', meta.createdAt ?? Date.now());
+    m.set('currentAgendaId', null);
+    m.set('schemaVersion', SCHEMA_VERSION);
+  }, origin);
+}
+
+// ---- reading ----------------------------------------------------------------------------------------------
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const text = (v: unknown): string => (v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : '');
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T =>
+  typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+
+export function readMeta(doc: Y.Doc): BoardMeta {
+  const m = metaMap(doc);
+  const current = m.get('currentAgendaId');
+  return {
+    title: str(m.get('title'), 'Untitled board'),
+    purpose: str(m.get('purpose')),
+    createdAt: num(m.get('createdAt')),
+    currentAgendaId: typeof current === 'string' ? current : null,
+    schemaVersion: num(m.get('schemaVersion'), SCHEMA_VERSION),
+  };
+}
+
+/** Reads one card; null when the entry is not a card this schema understands (it is then not shown). */
+export function readCard(card: unknown): Card | null {
+  if (!(card instanceof Y.Map)) return null;
+  const column = card.get('column');
+  const id = card.get('id');
+  if (!isColumn(column) || typeof id !== 'string') return null;
+  const base = { id, order: str(card.get('order'), 'a0'), createdAt: num(card.get('createdAt')), createdBy: str(card.get('createdBy')) };
+  switch (column) {
+    case 'agenda': {
+      const timebox = card.get('timebox');
+      return {
+        ...base,
+        column,
+        title: text(card.get('title')),
+        owner: str(card.get('owner')),
+        timebox: typeof timebox === 'number' && Number.isFinite(timebox) ? timebox : null,
+        notes: text(card.get('notes')),
+        done: card.get('done') === true,
+      };
+    }
+    case 'needs':
+      return {
+        ...base,
+        column,
+        asker: str(card.get('asker')),
+        addressee: str(card.get('addressee')),
+        what: text(card.get('what')),
+        byWhen: str(card.get('byWhen')),
+        status: oneOf(card.get('status'), NEED_STATUSES, 'open'),
+      };
+    case 'challenges': {
+      const proposals = card.get('proposals');
+      return {
+        ...base,
+        column,
+        problem: text(card.get('problem')),
+        status: oneOf(card.get('status'), CHALLENGE_STATUSES, 'open'),
+        proposals: proposals instanceof Y.Array ? proposals.toArray().flatMap((p) => readProposal(p) ?? []) : [],
+      };
+    }
+  }
+}
+
+function readProposal(p: unknown): Proposal | null {
+  if (!(p instanceof Y.Map) || typeof p.get('id') !== 'string') return null;
+  return { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: num(p.get('createdAt')) };
+}
+
+const byOrder = (a: Card, b: Card): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The cards of one column, in display order (order key, then id for the rare tie of concurrent inserts). */
+export function listCards<C extends ColumnId>(doc: Y.Doc, column: C): CardOf<C>[] {
+  const out: Card[] = [];
+  for (const entry of cardsMap(doc).values()) {
+    const card = readCard(entry);
+    if (card && card.column === column) out.push(card);
+  }
+  return (out as CardOf<C>[]).sort(byOrder);
+}
+
+export function readBoard(doc: Y.Doc): BoardView {
+  const columns = { agenda: [] as AgendaCard[], needs: [] as NeedCard[], challenges: [] as ChallengeCard[] };
+  for (const entry of cardsMap(doc).values()) {
+    const card = readCard(entry);
+    if (card) (columns[card.column] as Card[]).push(card);
+  }
+  for (const c of COLUMNS) columns[c].sort(byOrder);
+  return { meta: readMeta(doc), columns };
+}
+
+export const getCard = (doc: Y.Doc, id: string): CardMap | undefined => {
+  const c = cardsMap(doc).get(id);
+  return c instanceof Y.Map ? c : undefined;
+};
+
+/** The Y.Text behind a collaborative field, for editors to bind to. */
+export function cardText(doc: Y.Doc, id: string, field: string): Y.Text | undefined {
+  const t = getCard(doc, id)?.get(field);
+  return t instanceof Y.Text ? t : undefined;
+}
+
+export function proposalText(doc: Y.Doc, cardId: string, proposalId: string): Y.Text | undefined {
+  const p = proposalMap(doc, cardId, proposalId)?.get('text');
+  return p instanceof Y.Text ? p : undefined;
+}
+
+// ---- writing ----------------------------------------------------------------------------------------------
+
+/** Order key for a card placed at `index` of `column` (0 = top; past the end = bottom), ignoring `movingId`. */
+export function orderAt(doc: Y.Doc, column: ColumnId, index: number, movingId?: string): string {
+  const siblings = listCards(doc, column).filter((c) => c.id !== movingId);
+  const i = Math.max(0, Math.min(index, siblings.length));
+  const before = i > 0 ? siblings[i - 1].order : null;
+  const after = i < siblings.length ? siblings[i].order : null;
+  // Concurrent inserts can leave two equal keys; generateKeyBetween refuses a == b, so fall back to after.
+  if (before !== null && after !== null && before >= after) return generateKeyBetween(before, null);
+  return generateKeyBetween(before, after);
+}
+
+const newText = (s: string | undefined): Y.Text => new Y.Text(s ?? '');
+
+/**
+ * Adds a card at the end of its column (or at `index`) and returns its id.
+ * `createdBy` is the display name of whoever adds it.
+ */
+export function createCard(
+  doc: Y.Doc,
+  input: NewCard,
+  opts: { createdBy?: string; index?: number; id?: string; origin?: unknown; now?: number } = {},
+): string {
+  const id = opts.id ?? randomId(12);
+  doc.transact(() => {
+    const card = new Y.Map<unknown>();
+    card.set('id', id);
+    card.set('column', input.column);
+    card.set('order', orderAt(doc, input.column, opts.index ?? Number.MAX_SAFE_INTEGER));
+    card.set('createdAt', opts.now ?? Date.now());
+    card.set('createdBy', opts.createdBy ?? '');
+    switch (input.column) {
+      case 'agenda':
+        card.set('title', newText(input.title));
+        card.set('owner', input.owner ?? '');
+        card.set('timebox', input.timebox ?? null);
+        card.set('notes', newText(input.notes));
+        card.set('done', input.done ?? false);
+        break;
+      case 'needs':
+        card.set('asker', input.asker);
+        card.set('addressee', input.addressee);
+        card.set('what', newText(input.what));
+        card.set('byWhen', input.byWhen ?? '');
+        card.set('status', input.status ?? 'open');
+        break;
+      case 'challenges': {
+        card.set('problem', newText(input.problem));
+        card.set('status', input.status ?? 'open');
+        const proposals = new Y.Array<Y.Map<unknown>>();
+        card.set('proposals', proposals);
+        for (const p of input.proposals ?? []) proposals.push([makeProposal(p, opts.createdBy ?? '', opts.now)]);
+        break;
+      }
+    }
+    cardsMap(doc).set(id, card);
+  }, opts.origin);
+  return id;
+}
+
+/** Sets scalar fields of a card. Unknown or wrong-column fields are ignored. Returns false if no such card. */
+export function updateCard(doc: Y.Doc, id: string, patch: CardPatch, origin?: unknown): boolean {
+  const card = getCard(doc, id);
+  const current = card && readCard(card);
+  if (!card || !current) return false;
+  const allowed: Record<ColumnId, readonly string[]> = {
+    agenda: ['owner', 'timebox', 'done'],
+    needs: ['asker', 'addressee', 'byWhen', 'status'],
+    challenges: ['status'],
+  };
+  doc.transact(() => {
+    for (const [k, v] of Object.entries(patch)) {
+      if (v !== undefined && allowed[current.column].includes(k) && card.get(k) !== v) card.set(k, v);
+    }
+  }, origin);
+  return true;
+}
+
+/**
+ * Moves a card to `index` within its column. Cards do not change columns: their fields are column-specific.
+ */
+export function moveCard(doc: Y.Doc, id: string, index: number, origin?: unknown): boolean {
+  const card = getCard(doc, id);
+  const current = card && readCard(card);
+  if (!card || !current) return false;
+  doc.transact(() => card.set('order', orderAt(doc, current.column, index, id)), origin);
+  return true;
+}
+
+export function deleteCard(doc: Y.Doc, id: string, origin?: unknown): boolean {
+  const cards = cardsMap(doc);
+  if (!cards.has(id)) return false;
+  doc.transact(() => {
+    cards.delete(id);
+    if (metaMap(doc).get('currentAgendaId') === id) metaMap(doc).set('currentAgendaId', null);
+  }, origin);
+  return true;
+}
+
+export function setMeta(doc: Y.Doc, patch: { title?: string; purpose?: string }, origin?: unknown): void {
+  doc.transact(() => {
+    const m = metaMap(doc);
+    if (patch.title !== undefined && m.get('title') !== patch.title) m.set('title', patch.title);
+    if (patch.purpose !== undefined && m.get('purpose') !== patch.purpose) m.set('purpose', patch.purpose);
+  }, origin);
+}
+
+/** Marks an agenda item as the one the meeting is on (null clears it). */
+export function setCurrentAgenda(doc: Y.Doc, id: string | null, origin?: unknown): void {
+  doc.transact(() => metaMap(doc).set('currentAgendaId', id), origin);
+}
+
+function makeProposal(textValue: string, author: string, now?: number): Y.Map<unknown> {
+  const p = new Y.Map<unknown>();
+  p.set('id', randomId(10));
+  p.set('text', newText(textValue));
+  p.set('author', author);
+  p.set('createdAt', now ?? Date.now());
+  return p;
+}
+
+function proposalsArray(doc: Y.Doc, cardId: string): Y.Array<Y.Map<unknown>> | undefined {
+  const a = getCard(doc, cardId)?.get('proposals');
+  return a instanceof Y.Array ? (a as Y.Array<Y.Map<unknown>>) : undefined;
+}
+
+function proposalMap(doc: Y.Doc, cardId: string, proposalId: string): Y.Map<unknown> | undefined {
+  return proposalsArray(doc, cardId)?.toArray().find((p) => p instanceof Y.Map && p.get('id') === proposalId);
+}
+
+/** Adds a proposal under a challenge; returns its id, or null when the card is not a challenge. */
+export function addProposal(doc: Y.Doc, cardId: string, textValue: string, author: string, origin?: unknown): string | null {
+  const arr = proposalsArray(doc, cardId);
+  if (!arr) return null;
+  const p = makeProposal(textValue, author);
+  doc.transact(() => arr.push([p]), origin);
+  return p.get('id') as string;
+}
+
+export function deleteProposal(doc: Y.Doc, cardId: string, proposalId: string, origin?: unknown): boolean {
+  const arr = proposalsArray(doc, cardId);
+  const i = arr?.toArray().findIndex((p) => p instanceof Y.Map && p.get('id') === proposalId) ?? -1;
+  if (!arr || i < 0) return false;
+  doc.transact(() => arr.delete(i, 1), origin);
+  return true;
+}
+
+/**
+ * Turns `ytext` into `value` with the smallest single splice (common prefix and suffix kept), so that
+ * a whole-field replacement from a plain input still merges with what others type elsewhere in the text.
+ */
+export function applyTextDiff(ytext: Y.Text, value: string, origin?: unknown): void {
+  const old = ytext.toString();
+  if (old === value) return;
+  let start = 0;
+  const max = Math.min(old.length, value.length);
+  while (start < max && old.charCodeAt(start) === value.charCodeAt(start)) start++;
+  let endOld = old.length;
+  let endNew = value.length;
+  while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === value.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  // Never split a surrogate pair: an emoji is edited whole or not at all.
+  const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+  if (start > 0 && isHigh(old.charCodeAt(start - 1))) start--;
+  if (endOld < old.length && isHigh(old.charCodeAt(endOld - 1)) && endOld > start) {
+    endOld++;
+    endNew++;
+  }
+  const run = () => {
+    if (endOld > start) ytext.delete(start, endOld - start);
+    if (endNew > start) ytext.insert(start, value.slice(start, endNew));
+  };
+  if (ytext.doc) ytext.doc.transact(run, origin);
+  else run();
+}

@@ -1,0 +1,33 @@
+/** Error codes of the REST API (`{ error: { code, message, field? } }`) and socket.io acks. */
+export const ErrorCode = {
+  BadRequest: 'bad_request',
+  NotFound: 'not_found',
+  PayloadTooLarge: 'payload_too_large',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Dotted path of the offending field of a request body, when there is one. */
+  field?: string;
+}
+
+/**
+ * Close codes of the `/yjs/<board>` websocket. 4000–4999 are reserved for applications; the client
+ * shows the reason and stops reconnecting for the permanent ones.
+ */
+export const CloseCode = {
+  /** The frame was not a y-websocket message, or carried an update Yjs could not apply. */
+  InvalidMessage: 4400,
+  BoardNotFound: 4404,
+  BoardDeleted: 4410,
+  /** The frame exceeded the server's size limit (ws itself uses 1009 for this; kept for clarity). */
+  TooLarge: 1009,
+  ServerShuttingDown: 1001,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which reconnecting cannot help. */
+export const PERMANENT_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BoardNotFound, CloseCode.BoardDeleted]);

@@ -1,0 +1,30 @@
+/**
+ * socket.io events on the default namespace: light board-level notifications. Names are `domain:verb`.
+ * Every client→server event takes an ack that receives `Ack<T>`.
+ */
+import { z } from 'zod';
+import type { ApiError } from './errors.js';
+import { BOARD_ID_PATTERN } from './ids.js';
+
+export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export interface BoardMetaEvent {
+  boardId: string;
+  title: string;
+  purpose: string;
+}
+
+export interface ServerToClientEvents {
+  /** The board's title or purpose changed (from any path: browser, REST, another client). */
+  'board:renamed': (e: BoardMetaEvent) => void;
+  /** The board was deleted; the client should leave it. */
+  'board:deleted': (e: { boardId: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Start receiving the board's events. Acks with the current title and purpose. */
+  'board:watch': (boardId: unknown, ack: (res: Ack<BoardMetaEvent>) => void) => void;
+  'board:unwatch': (boardId: unknown, ack: (res: Ack) => void) => void;
+}
+
+export const BoardIdPayload = z.string().regex(BOARD_ID_PATTERN, 'not a board id');

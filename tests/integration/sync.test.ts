@@ -1,0 +1,236 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import { cardText, cardsMap, createCard, listCards, readBoard, readMeta } from '../../shared/board-schema.js';
+import { CloseCode } from '../../shared/errors.js';
+import { SqliteStore } from '../../server/store/sqlite-store.js';
+import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
+import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
+
+let server: TestServer;
+const clients: YClient[] = [];
+const open = (boardId: string) => {
+  const c = connect(server.wsUrl, boardId);
+  clients.push(c);
+  return c;
+};
+
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.stop();
+});
+
+/** Opens a raw websocket to a board and resolves once it is open. */
+function raw(boardId: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.wsUrl}/yjs/${boardId}`);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+const closed = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+
+describe('y-websocket sync', () => {
+  it('two clients editing the same card text at once converge character by character', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    const b = open(boardId);
+    await Promise.all([synced(a), synced(b)]);
+    const cardId = createCard(a.doc, { column: 'agenda', title: 'Wins' }, { createdBy: 'Ana' });
+    await waitFor(() => cardText(b.doc, cardId, 'title')?.toString() === 'Wins', 'card reaches b');
+
+    // Concurrent: both type before either sees the other's edit.
+    cardText(a.doc, cardId, 'title')!.insert(4, ' and losses');
+    cardText(b.doc, cardId, 'title')!.insert(0, 'Q4 ');
+    const both = 'Q4 Wins and losses';
+    await waitFor(
+      () => cardText(a.doc, cardId, 'title')?.toString() === both && cardText(b.doc, cardId, 'title')?.toString() === both,
+      'both clients show the merged text',
+    );
+    expect(readBoard(a.doc)).toEqual(readBoard(b.doc));
+  });
+
+  it('concurrent adds, moves and deletes of cards merge', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    const b = open(boardId);
+    await Promise.all([synced(a), synced(b)]);
+    const first = createCard(a.doc, { column: 'challenges', problem: 'Churn in EMEA' });
+    await waitFor(() => listCards(b.doc, 'challenges').length === 1, 'b sees the first challenge');
+    createCard(a.doc, { column: 'challenges', problem: 'Slow onboarding' }, { index: 0 });
+    createCard(b.doc, { column: 'challenges', problem: 'Pricing page' });
+    cardsMap(b.doc).delete(first);
+    await waitFor(
+      () => listCards(a.doc, 'challenges').length === 2 && listCards(b.doc, 'challenges').length === 2,
+      'both see two challenges',
+    );
+    expect(listCards(a.doc, 'challenges').map((c) => c.problem)).toEqual(listCards(b.doc, 'challenges').map((c) => c.problem));
+  });
+
+  it('a card created through REST appears in connected clients', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    await synced(a);
+    const res = await api(server.url, 'POST', `/api/boards/${boardId}/cards`, {
+      column: 'needs',
+      asker: 'Priya',
+      addressee: 'Sam',
+      what: 'Numbers for the board deck',
+      byWhen: '2026-12-01',
+    });
+    expect(res.status).toBe(201);
+    await waitFor(() => listCards(a.doc, 'needs').length === 1, 'need reaches the client');
+    expect(listCards(a.doc, 'needs')[0]).toMatchObject({ id: res.body.card.id, asker: 'Priya', addressee: 'Sam', status: 'open' });
+  });
+
+  it('an update is in the database before any other client receives it', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    const b = open(boardId);
+    await Promise.all([synced(a), synced(b)]);
+    const reader = new SqliteStore(server.dataDir);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const id = createCard(a.doc, { column: 'agenda', title: `Item ${i}` });
+        await waitFor(() => cardsMap(b.doc).has(id), `item ${i} reaches b`);
+        // b has it: so must the store, read independently of the running server.
+        const stored = await reader.loadDocument(boardId);
+        const doc = new Y.Doc();
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+        for (const u of stored.updates) Y.applyUpdate(doc, u);
+        expect(cardsMap(doc).has(id)).toBe(true);
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('every edit survives a server restart', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    await synced(a);
+    const id = createCard(a.doc, { column: 'agenda', title: 'Hiring plan', owner: 'Lee', timebox: 10 });
+    cardText(a.doc, id, 'notes')!.insert(0, 'Two roles open');
+    const expected = readBoard(a.doc);
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda[0]?.notes === 'Two roles open', 'server has the edit');
+    a.destroy();
+    clients.length = 0;
+    await server.stop();
+
+    server = await startServer({ dataDir: server.dataDir });
+    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    expect(res.status).toBe(200);
+    expect({ meta: res.body.meta, columns: res.body.columns }).toEqual(expected);
+    const c = open(boardId);
+    await synced(c);
+    expect(readBoard(c.doc)).toEqual(expected);
+  });
+
+  it('edits made while disconnected merge on reconnect', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    const b = open(boardId);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.disconnect();
+    const offline = createCard(a.doc, { column: 'agenda', title: 'Written on the train' });
+    const online = createCard(b.doc, { column: 'agenda', title: 'Written at the desk' });
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda.length === 1, 'b reached the server');
+    a.provider.connect();
+    await waitFor(() => cardsMap(a.doc).has(online) && cardsMap(b.doc).has(offline), 'both edits everywhere');
+    expect(readBoard(a.doc)).toEqual(readBoard(b.doc));
+  });
+});
+
+describe('bad input on the websocket', () => {
+  it('an unknown board is closed with a reason and nothing is created', async () => {
+    const ws = await raw('doesNotExist123');
+    expect(await closed(ws)).toEqual({ code: CloseCode.BoardNotFound, reason: 'board not found' });
+    const res = await api(server.url, 'GET', '/api/boards/doesNotExist123');
+    expect(res.status).toBe(404);
+  });
+
+  it('a malformed frame closes only its sender; others carry on and the board is intact', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    const b = open(boardId);
+    await Promise.all([synced(a), synced(b)]);
+    createCard(a.doc, { column: 'agenda', title: 'Before' });
+    await waitFor(() => listCards(b.doc, 'agenda').length === 1, 'first card reaches b');
+
+    for (const frame of [
+      new Uint8Array([0xff, 0xff, 0xff]), // not a message type
+      new Uint8Array([0, 2, 50, 1, 2, 3]), // update whose length exceeds the frame
+      new Uint8Array([0, 2, 5, 9, 9, 9, 9, 9]), // update that is not a Yjs update
+      new Uint8Array([]),
+    ]) {
+      const bad = await raw(boardId);
+      const done = closed(bad);
+      bad.send(frame);
+      expect((await done).code).toBe(CloseCode.InvalidMessage);
+    }
+    const text = await raw(boardId);
+    const textClosed = closed(text);
+    text.send('hello');
+    expect((await textClosed).code).toBe(CloseCode.InvalidMessage);
+
+    createCard(b.doc, { column: 'agenda', title: 'After' });
+    await waitFor(() => listCards(a.doc, 'agenda').length === 2, 'later edits still flow');
+    expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
+    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    expect(res.body.columns.agenda.map((c: { title: string }) => c.title)).toEqual(['Before', 'After']);
+  });
+
+  it('a frame over the size limit is refused and closes its sender', async () => {
+    await server.stop();
+    server = await startServer({ config: { maxMessageBytes: 64 * 1024 } });
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    await synced(a);
+    const ws = await raw(boardId);
+    const done = closed(ws);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, new Uint8Array(100 * 1024));
+    ws.send(encoding.toUint8Array(e));
+    expect((await done).code).toBe(CloseCode.TooLarge);
+    createCard(a.doc, { column: 'agenda', title: 'Still fine' });
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda.length === 1, 'the board still works');
+  });
+
+  it('other websocket paths are refused at the handshake', async () => {
+    const ws = new WebSocket(`${server.wsUrl}/elsewhere`);
+    const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
+    expect(err.message).toMatch(/404/);
+  });
+});
+
+describe('board lifecycle', () => {
+  it('a board unloads after its last client leaves and its log is compacted', async () => {
+    const boardId = await createBoard(server.url);
+    const a = open(boardId);
+    await synced(a);
+    for (let i = 0; i < 20; i++) createCard(a.doc, { column: 'agenda', title: `Item ${i}` });
+    await waitFor(() => server.app.registry.loaded(boardId)?.doc.getMap('cards').size === 20, 'server has 20 cards');
+    a.destroy();
+    clients.length = 0;
+    await waitFor(() => server.app.registry.loaded(boardId) === undefined, 'board unloaded');
+    expect(await server.app.store.logLength(boardId)).toBe(0);
+    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    expect(res.body.columns.agenda).toHaveLength(20);
+  });
+
+  it('a title edited in the document is stored for listings', async () => {
+    const boardId = await createBoard(server.url, 'Old title');
+    const a = open(boardId);
+    await synced(a);
+    a.doc.getMap('meta').set('title', 'New title');
+    await waitFor(async () => (await server.app.store.getBoard(boardId))?.title === 'New title', 'title stored');
+    expect(readMeta(a.doc).title).toBe('New title');
+  });
+});

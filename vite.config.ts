@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// One config for the client build (root: client/, output: dist/client) and for vitest (tests/).
+export default defineConfig({
+  root: 'client',
+  plugins: [svelte({ configFile: false })],
+  build: { outDir: '../dist/client', emptyOutDir: true, sourcemap: true },
+  server: {
+    // `vite` dev server: forward the API and both websockets to a running Meshboard server.
+    proxy: {
+      '/api': 'http://127.0.0.1:3000',
+      '/yjs': { target: 'ws://127.0.0.1:3000', ws: true },
+      '/socket.io': { target: 'ws://127.0.0.1:3000', ws: true },
+    },
+  },
+  test: {
+    root: '.',
+    include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration and e2e tests start real servers and browsers; two cores, so keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
