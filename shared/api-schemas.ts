@@ -12,7 +12,13 @@ const isoDate = z
   .string()
   .trim()
   .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date as YYYY-MM-DD')
-  .refine((s) => s === '' || !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
+  .refine((s) => s === '' || isRealDate(s), 'is not a real date');
+
+/** True for a `YYYY-MM-DD` that names a day on the calendar (no 31 February). */
+function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
 
 export const CreateBoardBody = z.strictObject({
   title: required(LIMITS.title),

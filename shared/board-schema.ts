@@ -11,7 +11,7 @@
  * - text that people type together is a `Y.Text`; everything else is a plain value (last writer wins).
  */
 import * as Y from 'yjs';
-import { generateKeyBetween } from 'fractional-indexing';
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { randomId } from './ids.js';
 
 export const SCHEMA_VERSION = 1;
@@ -241,15 +241,22 @@ export function proposalText(doc: Y.Doc, cardId: string, proposalId: string): Y.
 
 // ---- writing ----------------------------------------------------------------------------------------------
 
-/** Order key for a card placed at `index` of `column` (0 = top; past the end = bottom), ignoring `movingId`. */
+/**
+ * Order key for a card placed at `index` of `column` (0 = top; past the end = bottom), ignoring `movingId`.
+ * Call inside a transaction: when concurrent inserts left equal keys at that spot, the tied cards after it
+ * are given fresh keys to make room.
+ */
 export function orderAt(doc: Y.Doc, column: ColumnId, index: number, movingId?: string): string {
   const siblings = listCards(doc, column).filter((c) => c.id !== movingId);
   const i = Math.max(0, Math.min(index, siblings.length));
   const before = i > 0 ? siblings[i - 1].order : null;
   const after = i < siblings.length ? siblings[i].order : null;
-  // Concurrent inserts can leave two equal keys; generateKeyBetween refuses a == b, so fall back to after.
-  if (before !== null && after !== null && before >= after) return generateKeyBetween(before, null);
-  return generateKeyBetween(before, after);
+  if (before === null || after === null || before < after) return generateKeyBetween(before, after);
+  let j = i;
+  while (j < siblings.length && siblings[j].order <= before) j++;
+  const keys = generateNKeysBetween(before, j < siblings.length ? siblings[j].order : null, j - i + 1);
+  for (let k = i; k < j; k++) getCard(doc, siblings[k].id)?.set('order', keys[k - i + 1]);
+  return keys[0];
 }
 
 const newText = (s: string | undefined): Y.Text => new Y.Text(s ?? '');

@@ -1,0 +1,122 @@
+/**
+ * The store contract. Every Store implementation must pass this suite; add a `describe.each` row for a
+ * new engine (PostgreSQL joins here when it lands).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SqliteStore } from '../../server/store/sqlite-store.js';
+import type { Store } from '../../server/store/store.js';
+import { cardsMap, createCard, initBoard, readBoard } from '../../shared/board-schema.js';
+import { tempDataDir } from '../helpers/server.js';
+
+const engines: Array<[string, () => Promise<{ store: Store; reopen(): Promise<Store> }>]> = [
+  [
+    'sqlite',
+    async () => {
+      const dir = tempDataDir();
+      return { store: new SqliteStore(dir), reopen: async () => new SqliteStore(dir) };
+    },
+  ],
+];
+
+const record = (id: string) => ({ id, title: 'T', createdAt: 1, updatedAt: 1 });
+const load = async (store: Store, id: string) => {
+  const stored = await store.loadDocument(id);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return { doc, stored };
+};
+
+describe.each(engines)('%s store', (_name, open) => {
+  const toClose: Store[] = [];
+  afterEach(async () => {
+    for (const s of toClose.splice(0)) await s.close();
+  });
+
+  it('creates a board with its first snapshot and finds it again after reopening', async () => {
+    const { store, reopen } = await open();
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Weekly', createdAt: 7 });
+    await store.createBoard(record('board-1'), Y.encodeStateAsUpdate(doc));
+    await store.close();
+    const again = await reopen();
+    toClose.push(again);
+    expect(await again.getBoard('board-1')).toEqual(record('board-1'));
+    expect(await again.getBoard('board-2')).toBeNull();
+    expect(readBoard((await load(again, 'board-1')).doc).meta.title).toBe('Weekly');
+  });
+
+  it('appends updates in order with increasing sequence numbers and loads snapshot + log', async () => {
+    const { store } = await open();
+    toClose.push(store);
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Weekly' });
+    await store.createBoard(record('b'), Y.encodeStateAsUpdate(doc));
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    createCard(doc, { column: 'agenda', title: 'One' });
+    createCard(doc, { column: 'agenda', title: 'Two' });
+    const seqs = await store.appendUpdates(updates.map((update) => ({ boardId: 'b', update })));
+    expect(seqs[1]).toBeGreaterThan(seqs[0]);
+    const { doc: loaded, stored } = await load(store, 'b');
+    expect(stored.lastSeq).toBe(seqs[1]);
+    expect(await store.logLength('b')).toBe(2);
+    expect(readBoard(loaded)).toEqual(readBoard(doc));
+  });
+
+  it('compaction replaces the log prefix it covers and keeps later entries', async () => {
+    const { store } = await open();
+    toClose.push(store);
+    const doc = new Y.Doc();
+    await store.createBoard(record('b'), Y.encodeStateAsUpdate(doc));
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    createCard(doc, { column: 'agenda', title: 'One' });
+    const [first] = await store.appendUpdates([{ boardId: 'b', update: updates[0] }]);
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    createCard(doc, { column: 'agenda', title: 'Two' });
+    await store.appendUpdates([{ boardId: 'b', update: updates[1] }]);
+    await store.compact('b', snapshot, first);
+    expect(await store.logLength('b')).toBe(1);
+    const { doc: loaded } = await load(store, 'b');
+    expect(cardsMap(loaded).size).toBe(2);
+    expect(readBoard(loaded)).toEqual(readBoard(doc));
+  });
+
+  it('an append for a board that does not exist stores nothing of the batch', async () => {
+    const { store } = await open();
+    toClose.push(store);
+    await store.createBoard(record('b'), Y.encodeStateAsUpdate(new Y.Doc()));
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    createCard(doc, { column: 'agenda', title: 'x' });
+    await expect(
+      store.appendUpdates([
+        { boardId: 'b', update: updates[0] },
+        { boardId: 'missing', update: updates[0] },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.logLength('b')).toBe(0);
+  });
+
+  it('deleting a board removes its document and log', async () => {
+    const { store } = await open();
+    toClose.push(store);
+    await store.createBoard(record('b'), Y.encodeStateAsUpdate(new Y.Doc()));
+    await store.appendUpdates([{ boardId: 'b', update: Y.encodeStateAsUpdate(new Y.Doc()) }]);
+    expect(await store.deleteBoard('b')).toBe(true);
+    expect(await store.deleteBoard('b')).toBe(false);
+    expect(await store.getBoard('b')).toBeNull();
+    expect(await store.loadDocument('b')).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+  });
+
+  it('renames a board row', async () => {
+    const { store } = await open();
+    toClose.push(store);
+    await store.createBoard(record('b'), Y.encodeStateAsUpdate(new Y.Doc()));
+    await store.renameBoard('b', 'Renamed', 5);
+    expect(await store.getBoard('b')).toEqual({ id: 'b', title: 'Renamed', createdAt: 1, updatedAt: 5 });
+  });
+});
