@@ -2,28 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BoardRecord, Store, StoredDocument, UpdateEntry } from './store.js';
-
-/** Schema migrations, applied in order; `PRAGMA user_version` records how many have run. */
-const MIGRATIONS = [
-  `CREATE TABLE boards (
-     id TEXT PRIMARY KEY,
-     title TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE snapshots (
-     board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
-     data BLOB NOT NULL,
-     seq INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE updates (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
-     data BLOB NOT NULL
-   );
-   CREATE INDEX updates_board_seq ON updates(board_id, seq);`,
-];
+import { migrate } from './sqlite-migrations.js';
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -39,7 +18,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
-    this.#migrate();
+    migrate(this.#db);
     const db = this.#db;
     this.#stmt = {
       insertBoard: db.prepare('INSERT INTO boards (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)'),
@@ -64,14 +43,9 @@ export class SqliteStore implements Store {
     };
   }
 
-  #migrate(): void {
-    const version = this.#db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.#db.transaction(() => {
-        this.#db.exec(MIGRATIONS[v]);
-        this.#db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+  /** The open database, for stores of other concerns that share the file (action items, tokens). */
+  get db(): Database.Database {
+    return this.#db;
   }
 
   async createBoard(record: BoardRecord, snapshot: Uint8Array): Promise<void> {
