@@ -9,6 +9,9 @@ import { Server as SocketServer } from 'socket.io';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { SqliteTokenStore } from './auth/tokens.js';
+import { AccessControl } from './auth/access.js';
+import type { Role } from '../shared/roles.js';
 import type { Store } from './store/store.js';
 import { BoardRegistry } from './sync/board-registry.js';
 import { SyncEndpoint } from './sync/ws-endpoint.js';
@@ -40,8 +43,10 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
   const log = createLogger(config.logLevel);
   const store = new SqliteStore(config.dataDir);
   const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery }, log);
-  const sync = new SyncEndpoint(registry, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);
-  const boards = new BoardService(store, registry);
+  const tokens = new SqliteTokenStore(store.db);
+  const access = new AccessControl(store, tokens, config.boardCreateToken);
+  const sync = new SyncEndpoint(registry, access, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);
+  const boards = new BoardService(store, registry, tokens);
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
 
   const web = express();
@@ -56,7 +61,13 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
     );
     next();
   });
-  web.use('/api', apiRouter({ boards, registry, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes }));
+  const onLinkRotated = (boardId: string, role: Role) => {
+    sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
+  };
+  web.use(
+    '/api',
+    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated }),
+  );
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));
 
@@ -67,7 +78,7 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
   });
-  attachBoardEvents(io, { registry, boards, store, log });
+  attachBoardEvents(io, { registry, boards, store, access, log });
 
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;

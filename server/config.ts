@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   heartbeatMs: z.coerce.number().int().min(100).default(30_000),
   /** Directory of the built client (vite build output). */
   clientDir: z.string().min(1).default('dist/client'),
+  /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
+  boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `silent` in tests; `info` otherwise. */
   logLevel: z.enum(['silent', 'error', 'info']).default('info'),
 });
@@ -36,6 +38,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   heartbeatMs: 'HEARTBEAT_MS',
   clientDir: 'CLIENT_DIR',
   logLevel: 'LOG_LEVEL',
+  boardCreateToken: 'BOARD_CREATE_TOKEN',
 };
 
 /** Reads the config from `env`; throws with every bad variable named. */

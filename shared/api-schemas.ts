@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CHALLENGE_STATUSES, LIMITS, NEED_STATUSES, type BoardView, type Card } from './board-schema.js';
+import { ROTATABLE_ROLES, type Role, type RoleLinks, type RotatableRole } from './roles.js';
 
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const required = (max: number) => trimmed(max).min(1, 'must not be empty');
@@ -57,24 +58,32 @@ export const CreateCardBody = z.discriminatedUnion('column', [
 ]);
 export type CreateCardBody = z.infer<typeof CreateCardBody>;
 
-export interface BoardLinks {
-  /** The page to open in a browser. */
-  board: string;
-  /** The y-websocket endpoint (give the board id as the room name to `WebsocketProvider`). */
-  sync: string;
-}
+export const RotateLinkBody = z.strictObject({ role: z.enum(ROTATABLE_ROLES) });
+export type RotateLinkBody = z.infer<typeof RotateLinkBody>;
 
 export interface CreateBoardResponse {
   id: string;
   title: string;
   purpose: string;
+  /** The facilitator's link: whoever created the board runs its meetings. */
   url: string;
-  links: BoardLinks;
+  /** One link per role; the `token` query parameter is the role's secret. Shown once: store them. */
+  links: RoleLinks;
+  /** The y-websocket endpoint: give it to `WebsocketProvider` with the board id as room and `{ params: { token } }`. */
+  syncUrl: string;
 }
 
 export interface BoardResponse extends BoardView {
   id: string;
+  /** The board's page, without a token. */
   url: string;
+  /** The role the presented token grants. */
+  role: Role;
+}
+
+export interface RotateLinkResponse {
+  role: RotatableRole;
+  link: string;
 }
 
 export interface CreateCardResponse {

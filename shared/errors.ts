@@ -1,7 +1,14 @@
 /** Error codes of the REST API (`{ error: { code, message, field? } }`) and socket.io acks. */
 export const ErrorCode = {
   BadRequest: 'bad_request',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
   NotFound: 'not_found',
+  /** A command that needs something first (e.g. leaving the lobby without a purpose). */
+  PreconditionFailed: 'precondition_failed',
+  /** The meeting has ended; meeting commands are refused. */
+  MeetingEnded: 'meeting_ended',
+  RateLimited: 'rate_limited',
   PayloadTooLarge: 'payload_too_large',
   Internal: 'internal',
 } as const;
@@ -21,6 +28,10 @@ export interface ApiError {
 export const CloseCode = {
   /** The frame was not a y-websocket message, or carried an update Yjs could not apply. */
   InvalidMessage: 4400,
+  /** No token was given. */
+  Unauthorized: 4401,
+  /** The token is wrong or was replaced by a new link. */
+  Forbidden: 4403,
   BoardNotFound: 4404,
   BoardDeleted: 4410,
   /** The frame exceeded the server's size limit (ws itself uses 1009 for this; kept for clarity). */
@@ -30,4 +41,4 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting cannot help. */
-export const PERMANENT_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BoardNotFound, CloseCode.BoardDeleted]);
+export const PERMANENT_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BoardNotFound, CloseCode.BoardDeleted, CloseCode.Unauthorized, CloseCode.Forbidden]);

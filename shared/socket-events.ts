@@ -22,9 +22,12 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  /** Start receiving the board's events. Acks with the current title and purpose. */
-  'board:watch': (boardId: unknown, ack: (res: Ack<BoardMetaEvent>) => void) => void;
-  'board:unwatch': (boardId: unknown, ack: (res: Ack) => void) => void;
+  /** Start receiving the board's events (`{ boardId, token }`). Acks with the current title and purpose. */
+  'board:watch': (payload: BoardWatchPayload, ack: (res: Ack<BoardMetaEvent>) => void) => void;
+  'board:unwatch': (payload: { boardId: string }, ack: (res: Ack) => void) => void;
 }
 
 export const BoardIdPayload = z.string().regex(BOARD_ID_PATTERN, 'not a board id');
+export const BoardWatchPayload = z.strictObject({ boardId: BoardIdPayload, token: z.string().max(100) });
+export type BoardWatchPayload = z.infer<typeof BoardWatchPayload>;
+export const BoardUnwatchPayload = z.strictObject({ boardId: BoardIdPayload });

@@ -8,6 +8,8 @@ import { createCard, getCard, initBoard, readBoard, readCard, setMeta, type Boar
 import type { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../shared/api-schemas.js';
 import { randomId } from '../../shared/ids.js';
 import type { Store } from '../store/store.js';
+import type { TokenStore } from '../auth/tokens.js';
+import type { Role } from '../../shared/roles.js';
 import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
 
 const REST = localOrigin('rest');
@@ -18,16 +20,25 @@ export class BoardService {
   constructor(
     private readonly store: Store,
     private readonly registry: BoardRegistry,
+    private readonly tokens: TokenStore,
   ) {}
 
-  async create(body: CreateBoardBody): Promise<{ id: string; title: string; purpose: string }> {
+  /** Creates a board and returns, once only, the tokens of its role links. */
+  async create(body: CreateBoardBody): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
     const id = randomId();
     const now = Date.now();
     const doc = new Y.Doc();
     initBoard(doc, { title: body.title, purpose: body.purpose ?? '', createdAt: now });
     await this.store.createBoard({ id, title: body.title, createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc));
     doc.destroy();
-    return { id, title: body.title, purpose: body.purpose ?? '' };
+    let tokens: Record<Role, string>;
+    try {
+      tokens = await this.tokens.issue(id);
+    } catch (err) {
+      await this.store.deleteBoard(id); // a board nobody can open is worse than none
+      throw err;
+    }
+    return { id, title: body.title, purpose: body.purpose ?? '', tokens };
   }
 
   /** The board as JSON, from the live document; null when there is no such board. */

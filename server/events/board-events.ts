@@ -4,12 +4,13 @@
  */
 import type { Server, Socket } from 'socket.io';
 import { readMeta } from '../../shared/board-schema.js';
-import { BoardIdPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
+import { BoardUnwatchPayload, BoardWatchPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../log.js';
+import type { AccessControl } from '../auth/access.js';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -18,8 +19,11 @@ const room = (boardId: string) => `board:${boardId}`;
 /** A socket may watch this many boards at once; enough for any UI, bounded for the server. */
 const MAX_WATCHED = 20;
 
-export function attachBoardEvents(io: IO, deps: { registry: BoardRegistry; boards: BoardService; store: Store; log: Logger }): void {
-  const { registry, boards, store, log } = deps;
+export function attachBoardEvents(
+  io: IO,
+  deps: { registry: BoardRegistry; boards: BoardService; store: Store; access: AccessControl; log: Logger },
+): void {
+  const { registry, boards, store, access, log } = deps;
 
   // Title and purpose may change through any path (a browser edits the Y.Doc, REST, a bot); watch the doc.
   registry.addHooks({
@@ -43,14 +47,17 @@ export function attachBoardEvents(io: IO, deps: { registry: BoardRegistry; board
   io.on('connection', (socket: ClientSocket) => {
     socket.on('board:watch', async (raw, ack) => {
       if (typeof ack !== 'function') return;
-      const parsed = BoardIdPayload.safeParse(raw);
-      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'boardId: not a board id'));
+      const parsed = BoardWatchPayload.safeParse(raw);
+      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId, token }'));
       if (socket.rooms.size > MAX_WATCHED) return ack(fail(ErrorCode.BadRequest, `watch at most ${MAX_WATCHED} boards`));
       try {
-        const meta = await registry.withBoard(parsed.data, (b) => readMeta(b.doc));
+        const { boardId, token } = parsed.data;
+        const allowed = await access.check(boardId, token);
+        if (!allowed.ok) return ack(fail(allowed.status === 404 ? ErrorCode.NotFound : ErrorCode.Forbidden, allowed.message));
+        const meta = await registry.withBoard(boardId, (b) => readMeta(b.doc));
         if (!meta) return ack(fail(ErrorCode.NotFound, 'board not found'));
-        await socket.join(room(parsed.data));
-        ack({ ok: true, data: { boardId: parsed.data, title: meta.title, purpose: meta.purpose } });
+        await socket.join(room(boardId));
+        ack({ ok: true, data: { boardId, title: meta.title, purpose: meta.purpose } });
       } catch (err) {
         log.error('board:watch failed', { err });
         ack(fail(ErrorCode.Internal, 'could not watch the board'));
@@ -58,9 +65,9 @@ export function attachBoardEvents(io: IO, deps: { registry: BoardRegistry; board
     });
     socket.on('board:unwatch', async (raw, ack) => {
       if (typeof ack !== 'function') return;
-      const parsed = BoardIdPayload.safeParse(raw);
-      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'boardId: not a board id'));
-      await socket.leave(room(parsed.data));
+      const parsed = BoardUnwatchPayload.safeParse(raw);
+      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId }'));
+      await socket.leave(room(parsed.data.boardId));
       ack({ ok: true, data: null });
     });
   });

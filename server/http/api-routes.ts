@@ -1,36 +1,48 @@
 import express, { type Request, type Response } from 'express';
-import { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../shared/api-schemas.js';
-import type { BoardResponse, CreateBoardResponse, CreateCardResponse, HealthResponse } from '../../shared/api-schemas.js';
+import { CreateBoardBody, CreateCardBody, RotateLinkBody, UpdateBoardBody } from '../../shared/api-schemas.js';
+import type {
+  BoardResponse,
+  CreateBoardResponse,
+  CreateCardResponse,
+  HealthResponse,
+  RotateLinkResponse,
+} from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
-import { isBoardId } from '../../shared/ids.js';
+import type { Role, RoleLinks } from '../../shared/roles.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
+import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
 import { sendError, validateBody } from './errors.js';
 import { SYNC_PATH } from '../sync/ws-endpoint.js';
 
 export interface ApiDeps {
   boards: BoardService;
   registry: BoardRegistry;
+  access: AccessControl;
   version: string;
   publicUrl?: string;
   maxBodyBytes: number;
+  /** Called after a role's link was replaced, to disconnect holders of the old one. */
+  onLinkRotated(boardId: string, role: Role): void;
 }
 
-const notFound = (res: Response) => sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
-
 /** The origin share links are built on: PUBLIC_URL if set, else what the browser used to reach us. */
-function origin(req: Request, publicUrl?: string): string {
+export function requestOrigin(req: Request, publicUrl?: string): string {
   return publicUrl ? publicUrl.replace(/\/+$/, '') : `${req.protocol}://${req.get('host')}`;
 }
 
-export function boardLinks(base: string, id: string) {
-  return { board: `${base}/b/${id}`, sync: `${base.replace(/^http/, 'ws')}${SYNC_PATH}` };
-}
+export const boardUrl = (base: string, id: string, token?: string): string =>
+  `${base}/b/${id}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+
+const access = (res: Response) => res.locals.access as Extract<AccessResult, { ok: true }>;
 
 export function apiRouter(deps: ApiDeps): express.Router {
   const { boards, registry } = deps;
   const started = Date.now();
   const r = express.Router();
+  const viewer = requireRole(deps.access, 'viewer');
+  const participant = requireRole(deps.access, 'participant');
+  const facilitator = requireRole(deps.access, 'facilitator');
   r.use(express.json({ limit: deps.maxBodyBytes }));
 
   r.get('/health', (_req, res) => {
@@ -45,39 +57,53 @@ export function apiRouter(deps: ApiDeps): express.Router {
   });
 
   r.post('/boards', validateBody(CreateBoardBody), async (req, res) => {
-    const created = await boards.create(res.locals.body as CreateBoardBody);
-    const links = boardLinks(origin(req, deps.publicUrl), created.id);
-    const body: CreateBoardResponse = { ...created, url: links.board, links };
+    if (!deps.access.mayCreateBoards(requestToken(req))) {
+      return sendError(res, 401, { code: ErrorCode.Unauthorized, message: 'creating boards on this server needs its board-creation token' });
+    }
+    const { tokens, ...created } = await boards.create(res.locals.body as CreateBoardBody);
+    const base = requestOrigin(req, deps.publicUrl);
+    const links: RoleLinks = {
+      facilitator: boardUrl(base, created.id, tokens.facilitator),
+      participant: boardUrl(base, created.id, tokens.participant),
+      viewer: boardUrl(base, created.id, tokens.viewer),
+    };
+    const body: CreateBoardResponse = { ...created, url: links.facilitator, links, syncUrl: `${base.replace(/^http/, 'ws')}${SYNC_PATH}` };
     res.status(201).location(`/api/boards/${created.id}`).json(body);
   });
 
-  r.get('/boards/:id', async (req, res) => {
-    const id = req.params.id;
-    const view = isBoardId(id) ? await boards.view(id) : null;
-    if (!view) return notFound(res);
-    const body: BoardResponse = { id, url: boardLinks(origin(req, deps.publicUrl), id).board, ...view };
+  r.get('/boards/:id', viewer, async (req, res) => {
+    const { boardId, role } = access(res);
+    const view = await boards.view(boardId);
+    if (!view) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
+    const body: BoardResponse = { id: boardId, url: boardUrl(requestOrigin(req, deps.publicUrl), boardId), role, ...view };
     res.json(body);
   });
 
-  r.patch('/boards/:id', validateBody(UpdateBoardBody), async (req, res) => {
-    const id = req.params.id as string;
-    const meta = isBoardId(id) ? await boards.update(id, res.locals.body as UpdateBoardBody) : null;
-    if (!meta) return notFound(res);
-    res.json({ id, meta });
+  r.patch('/boards/:id', participant, validateBody(UpdateBoardBody), async (_req, res) => {
+    const { boardId } = access(res);
+    const meta = await boards.update(boardId, res.locals.body as UpdateBoardBody);
+    res.json({ id: boardId, meta });
   });
 
-  r.delete('/boards/:id', async (req, res) => {
-    const id = req.params.id;
-    if (!isBoardId(id) || !(await boards.delete(id))) return notFound(res);
+  r.delete('/boards/:id', facilitator, async (_req, res) => {
+    await boards.delete(access(res).boardId);
     res.status(204).end();
   });
 
-  r.post('/boards/:id/cards', validateBody(CreateCardBody), async (req, res) => {
-    const id = req.params.id as string;
-    const card = isBoardId(id) ? await boards.addCard(id, res.locals.body as CreateCardBody, 'API') : null;
-    if (!card) return notFound(res);
+  r.post('/boards/:id/cards', participant, validateBody(CreateCardBody), async (_req, res) => {
+    const card = await boards.addCard(access(res).boardId, res.locals.body as CreateCardBody, 'API');
+    if (!card) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
     const body: CreateCardResponse = { card };
     res.status(201).json(body);
+  });
+
+  r.post('/boards/:id/links/rotate', facilitator, validateBody(RotateLinkBody), async (req, res) => {
+    const { boardId } = access(res);
+    const { role } = res.locals.body as RotateLinkBody;
+    const token = await deps.access.tokens.rotate(boardId, role);
+    deps.onLinkRotated(boardId, role);
+    const body: RotateLinkResponse = { role, link: boardUrl(requestOrigin(req, deps.publicUrl), boardId, token) };
+    res.json(body);
   });
 
   r.use((req, res) => sendError(res, 404, { code: ErrorCode.NotFound, message: `no such API route: ${req.method} ${req.baseUrl}${req.path}` }));

@@ -31,6 +31,16 @@ export const MIGRATIONS: Migration[] = [
           );
           CREATE INDEX updates_board_seq ON updates(board_id, seq);`,
   },
+  {
+    name: '003-board-tokens',
+    sql: `CREATE TABLE board_tokens (
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'participant', 'facilitator')),
+            token_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (board_id, role)
+          );`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

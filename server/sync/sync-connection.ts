@@ -6,6 +6,7 @@ import { CloseCode } from '../../shared/errors.js';
 import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { Logger } from '../log.js';
+import type { Role } from '../../shared/roles.js';
 
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -29,6 +30,7 @@ export class SyncConnection implements BoardPeer {
     readonly board: LoadedBoard,
     private readonly registry: BoardRegistry,
     private readonly log: Logger,
+    readonly role: Role,
     /** Whether this connection may change the document (viewers may not; their updates are dropped). */
     readonly canWrite = true,
   ) {}

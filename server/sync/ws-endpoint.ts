@@ -6,7 +6,8 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CloseCode } from '../../shared/errors.js';
-import { isBoardId } from '../../shared/ids.js';
+import { canEdit, type Role } from '../../shared/roles.js';
+import type { AccessControl } from '../auth/access.js';
 import type { BoardRegistry, LoadedBoard } from './board-registry.js';
 import { SyncConnection } from './sync-connection.js';
 import { encodeAwareness } from './protocol.js';
@@ -26,6 +27,7 @@ export class SyncEndpoint {
 
   constructor(
     private readonly registry: BoardRegistry,
+    private readonly access: AccessControl,
     private readonly opts: SyncEndpointOptions,
     private readonly log: Logger,
   ) {
@@ -40,12 +42,33 @@ export class SyncEndpoint {
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== SYNC_PATH && !url.pathname.startsWith(SYNC_PATH + '/')) return false;
-    const boardId = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, boardId));
+    let boardId = '';
+    try {
+      boardId = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
+    } catch {
+      // a malformed escape is just an unknown board
+    }
+    socket.on('error', () => socket.destroy());
+    // Access is decided before the socket is accepted. A refusal is still sent as a close code after the
+    // handshake, because a browser cannot read the status of a refused handshake and could not say why.
+    this.access.check(boardId, url.searchParams.get('token') ?? undefined).then(
+      (result) => {
+        if (socket.destroyed) return;
+        this.#wss.handleUpgrade(req, socket, head, (ws) => {
+          if (result.ok) return this.#accept(ws, result.boardId, result.role);
+          const code = result.status === 404 ? CloseCode.BoardNotFound : result.status === 401 ? CloseCode.Unauthorized : CloseCode.Forbidden;
+          ws.close(code, result.message);
+        });
+      },
+      (err) => {
+        this.log.error('access check failed', { err });
+        socket.destroy();
+      },
+    );
     return true;
   }
 
-  #accept(ws: WebSocket, boardId: string): void {
+  #accept(ws: WebSocket, boardId: string, role: Role): void {
     // Frames that arrive while the board loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
     this.#connections.set(ws, null);
@@ -70,15 +93,11 @@ export class SyncEndpoint {
       open = false;
     });
 
-    if (!isBoardId(boardId)) {
-      ws.close(CloseCode.BoardNotFound, 'board not found');
-      return;
-    }
     this.registry.acquire(boardId).then(
       (board: LoadedBoard | null) => {
         if (!board) return ws.close(CloseCode.BoardNotFound, 'board not found');
         if (!open || ws.readyState !== ws.OPEN) return this.registry.release(board);
-        conn = new SyncConnection(ws, board, this.registry, this.log);
+        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role));
         this.#connections.set(ws, conn);
         conn.start();
         for (const frame of early.splice(0)) conn.handle(frame);
@@ -113,6 +132,11 @@ export class SyncEndpoint {
       if (conn) conn.alive = false;
       ws.ping();
     }
+  }
+
+  /** Closes the connections of a board that came in with `role` (their link was replaced). */
+  closeRole(boardId: string, role: Role, code: number, reason: string): void {
+    for (const conn of this.#connections.values()) if (conn?.board.id === boardId && conn.role === role) conn.close(code, reason);
   }
 
   /** Closes every connection of a board (it was deleted). */

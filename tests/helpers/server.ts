@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type MeshboardApp } from '../../server/app.js';
 import type { ConfigInput } from '../../server/config.js';
+import type { CreateBoardResponse } from '../../shared/api-schemas.js';
+import type { Role, RoleLinks } from '../../shared/roles.js';
 
 export interface TestServer {
   url: string;
@@ -35,19 +37,47 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
   return { url, wsUrl: `ws://127.0.0.1:${port}`, port, dataDir, app, stop: () => app.close() };
 }
 
-/** JSON helper for the REST API: returns status and parsed body. */
-export async function api<T = any>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+/** JSON helper for the REST API: returns status and parsed body. `token` goes in `Authorization: Bearer`. */
+export async function api<T = any>(
+  base: string,
+  method: string,
+  p: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(base + p, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (an export): keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
-export async function createBoard(base: string, title = 'Weekly cross-team sync', purpose = 'Unblock each other'): Promise<string> {
-  const res = await api<{ id: string }>(base, 'POST', '/api/boards', { title, purpose });
+export interface TestBoard {
+  id: string;
+  tokens: Record<Role, string>;
+  links: RoleLinks;
+}
+
+/** Creates a board through the REST API, as a user would, and returns its id and role tokens. */
+export async function createBoard(base: string, title = 'Weekly cross-team sync', purpose = 'Unblock each other'): Promise<TestBoard> {
+  const res = await api<CreateBoardResponse>(base, 'POST', '/api/boards', { title, purpose });
   if (res.status !== 201) throw new Error(`could not create a board: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id;
+  const token = (link: string) => new URL(link).searchParams.get('token')!;
+  const { links } = res.body;
+  return {
+    id: res.body.id,
+    links,
+    tokens: { facilitator: token(links.facilitator), participant: token(links.participant), viewer: token(links.viewer) },
+  };
 }

@@ -9,10 +9,12 @@ export interface YClient {
   destroy(): void;
 }
 
-export function connect(wsUrl: string, boardId: string, doc = new Y.Doc()): YClient {
-  const provider = new WebsocketProvider(`${wsUrl}/yjs`, boardId, doc, {
+/** Connects to a board with a role's token (the participant's unless given). */
+export function connect(wsUrl: string, board: { id: string; tokens: { participant: string } }, token = board.tokens.participant, doc = new Y.Doc()): YClient {
+  const provider = new WebsocketProvider(`${wsUrl}/yjs`, board.id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: { token },
   });
   return {
     doc,

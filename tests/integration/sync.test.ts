@@ -5,13 +5,13 @@ import * as encoding from 'lib0/encoding';
 import { cardText, cardsMap, createCard, listCards, readBoard, readMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
-import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
+import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
 let server: TestServer;
 const clients: YClient[] = [];
-const open = (boardId: string) => {
-  const c = connect(server.wsUrl, boardId);
+const open = (board: TestBoard, token = board.tokens.participant) => {
+  const c = connect(server.wsUrl, board, token);
   clients.push(c);
   return c;
 };
@@ -25,8 +25,8 @@ afterEach(async () => {
 });
 
 /** Opens a raw websocket to a board and resolves once it is open. */
-function raw(boardId: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.wsUrl}/yjs/${boardId}`);
+function raw(boardId: string, token?: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.wsUrl}/yjs/${boardId}${token ? `?token=${token}` : ''}`);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -37,9 +37,9 @@ const closed = (ws: WebSocket) =>
 
 describe('y-websocket sync', () => {
   it('two clients editing the same card text at once converge character by character', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
-    const b = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
     await Promise.all([synced(a), synced(b)]);
     const cardId = createCard(a.doc, { column: 'agenda', title: 'Wins' }, { createdBy: 'Ana' });
     await waitFor(() => cardText(b.doc, cardId, 'title')?.toString() === 'Wins', 'card reaches b');
@@ -56,9 +56,9 @@ describe('y-websocket sync', () => {
   });
 
   it('concurrent adds, moves and deletes of cards merge', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
-    const b = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
     await Promise.all([synced(a), synced(b)]);
     const first = createCard(a.doc, { column: 'challenges', problem: 'Churn in EMEA' });
     await waitFor(() => listCards(b.doc, 'challenges').length === 1, 'b sees the first challenge');
@@ -73,25 +73,25 @@ describe('y-websocket sync', () => {
   });
 
   it('a card created through REST appears in connected clients', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
     await synced(a);
-    const res = await api(server.url, 'POST', `/api/boards/${boardId}/cards`, {
+    const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, {
       column: 'needs',
       asker: 'Priya',
       addressee: 'Sam',
       what: 'Numbers for the board deck',
       byWhen: '2026-12-01',
-    });
+    }, board.tokens.participant);
     expect(res.status).toBe(201);
     await waitFor(() => listCards(a.doc, 'needs').length === 1, 'need reaches the client');
     expect(listCards(a.doc, 'needs')[0]).toMatchObject({ id: res.body.card.id, asker: 'Priya', addressee: 'Sam', status: 'open' });
   });
 
   it('an update is in the database before any other client receives it', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
-    const b = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
     await Promise.all([synced(a), synced(b)]);
     const reader = new SqliteStore(server.dataDir);
     try {
@@ -99,7 +99,7 @@ describe('y-websocket sync', () => {
         const id = createCard(a.doc, { column: 'agenda', title: `Item ${i}` });
         await waitFor(() => cardsMap(b.doc).has(id), `item ${i} reaches b`);
         // b has it: so must the store, read independently of the running server.
-        const stored = await reader.loadDocument(boardId);
+        const stored = await reader.loadDocument(board.id);
         const doc = new Y.Doc();
         if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
         for (const u of stored.updates) Y.applyUpdate(doc, u);
@@ -111,35 +111,35 @@ describe('y-websocket sync', () => {
   });
 
   it('every edit survives a server restart', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
     await synced(a);
     const id = createCard(a.doc, { column: 'agenda', title: 'Hiring plan', owner: 'Lee', timebox: 10 });
     cardText(a.doc, id, 'notes')!.insert(0, 'Two roles open');
     const expected = readBoard(a.doc);
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda[0]?.notes === 'Two roles open', 'server has the edit');
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda[0]?.notes === 'Two roles open', 'server has the edit');
     a.destroy();
     clients.length = 0;
     await server.stop();
 
     server = await startServer({ dataDir: server.dataDir });
-    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    const res = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
     expect(res.status).toBe(200);
     expect({ meta: res.body.meta, columns: res.body.columns }).toEqual(expected);
-    const c = open(boardId);
+    const c = open(board);
     await synced(c);
     expect(readBoard(c.doc)).toEqual(expected);
   });
 
   it('edits made while disconnected merge on reconnect', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
-    const b = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
     await Promise.all([synced(a), synced(b)]);
     a.provider.disconnect();
     const offline = createCard(a.doc, { column: 'agenda', title: 'Written on the train' });
     const online = createCard(b.doc, { column: 'agenda', title: 'Written at the desk' });
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda.length === 1, 'b reached the server');
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1, 'b reached the server');
     a.provider.connect();
     await waitFor(() => cardsMap(a.doc).has(online) && cardsMap(b.doc).has(offline), 'both edits everywhere');
     expect(readBoard(a.doc)).toEqual(readBoard(b.doc));
@@ -155,9 +155,9 @@ describe('bad input on the websocket', () => {
   });
 
   it('a malformed frame closes only its sender; others carry on and the board is intact', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
-    const b = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
     await Promise.all([synced(a), synced(b)]);
     createCard(a.doc, { column: 'agenda', title: 'Before' });
     await waitFor(() => listCards(b.doc, 'agenda').length === 1, 'first card reaches b');
@@ -168,12 +168,12 @@ describe('bad input on the websocket', () => {
       new Uint8Array([0, 2, 5, 9, 9, 9, 9, 9]), // update that is not a Yjs update
       new Uint8Array([]),
     ]) {
-      const bad = await raw(boardId);
+      const bad = await raw(board.id, board.tokens.participant);
       const done = closed(bad);
       bad.send(frame);
       expect((await done).code).toBe(CloseCode.InvalidMessage);
     }
-    const text = await raw(boardId);
+    const text = await raw(board.id, board.tokens.participant);
     const textClosed = closed(text);
     text.send('hello');
     expect((await textClosed).code).toBe(CloseCode.InvalidMessage);
@@ -181,17 +181,17 @@ describe('bad input on the websocket', () => {
     createCard(b.doc, { column: 'agenda', title: 'After' });
     await waitFor(() => listCards(a.doc, 'agenda').length === 2, 'later edits still flow');
     expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
-    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    const res = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
     expect(res.body.columns.agenda.map((c: { title: string }) => c.title)).toEqual(['Before', 'After']);
   });
 
   it('a frame over the size limit is refused and closes its sender', async () => {
     await server.stop();
     server = await startServer({ config: { maxMessageBytes: 64 * 1024 } });
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
     await synced(a);
-    const ws = await raw(boardId);
+    const ws = await raw(board.id, board.tokens.participant);
     const done = closed(ws);
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, 0);
@@ -200,7 +200,7 @@ describe('bad input on the websocket', () => {
     ws.send(encoding.toUint8Array(e));
     expect((await done).code).toBe(CloseCode.TooLarge);
     createCard(a.doc, { column: 'agenda', title: 'Still fine' });
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${boardId}`)).body.columns.agenda.length === 1, 'the board still works');
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1, 'the board still works');
   });
 
   it('other websocket paths are refused at the handshake', async () => {
@@ -212,25 +212,91 @@ describe('bad input on the websocket', () => {
 
 describe('board lifecycle', () => {
   it('a board unloads after its last client leaves and its log is compacted', async () => {
-    const boardId = await createBoard(server.url);
-    const a = open(boardId);
+    const board = await createBoard(server.url);
+    const a = open(board);
     await synced(a);
     for (let i = 0; i < 20; i++) createCard(a.doc, { column: 'agenda', title: `Item ${i}` });
-    await waitFor(() => server.app.registry.loaded(boardId)?.doc.getMap('cards').size === 20, 'server has 20 cards');
+    await waitFor(() => server.app.registry.loaded(board.id)?.doc.getMap('cards').size === 20, 'server has 20 cards');
     a.destroy();
     clients.length = 0;
-    await waitFor(() => server.app.registry.loaded(boardId) === undefined, 'board unloaded');
-    expect(await server.app.store.logLength(boardId)).toBe(0);
-    const res = await api(server.url, 'GET', `/api/boards/${boardId}`);
+    await waitFor(() => server.app.registry.loaded(board.id) === undefined, 'board unloaded');
+    expect(await server.app.store.logLength(board.id)).toBe(0);
+    const res = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
     expect(res.body.columns.agenda).toHaveLength(20);
   });
 
   it('a title edited in the document is stored for listings', async () => {
-    const boardId = await createBoard(server.url, 'Old title');
-    const a = open(boardId);
+    const board = await createBoard(server.url, 'Old title');
+    const a = open(board);
     await synced(a);
     a.doc.getMap('meta').set('title', 'New title');
-    await waitFor(async () => (await server.app.store.getBoard(boardId))?.title === 'New title', 'title stored');
+    await waitFor(async () => (await server.app.store.getBoard(board.id))?.title === 'New title', 'title stored');
     expect(readMeta(a.doc).title).toBe('New title');
+  });
+});
+
+describe('roles on the websocket', () => {
+  it('no token closes with 4401 and a wrong one with 4403, before any board state is sent', async () => {
+    const board = await createBoard(server.url);
+    for (const [token, code] of [[undefined, CloseCode.Unauthorized], ['x'.repeat(43), CloseCode.Forbidden]] as const) {
+      const ws = await raw(board.id, token);
+      const frames: Buffer[] = [];
+      ws.on('message', (d: Buffer) => frames.push(d));
+      expect((await closed(ws)).code).toBe(code);
+      expect(frames).toEqual([]);
+    }
+  });
+
+  it("a viewer's update is neither applied, stored nor relayed, while the viewer's presence still shows", async () => {
+    const board = await createBoard(server.url);
+    const editor = open(board);
+    const viewer = open(board, board.tokens.viewer);
+    await Promise.all([synced(editor), synced(viewer)]);
+    viewer.provider.awareness.setLocalStateField('user', { name: 'Vic', color: '#175cd3' });
+    await waitFor(
+      () => [...editor.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string } | undefined)?.name === 'Vic'),
+      "viewer's presence reaches the editor",
+    );
+    createCard(viewer.doc, { column: 'agenda', title: 'Viewer was here' });
+    // Frames of one socket are handled in order: once this presence change has reached the editor, the
+    // server has handled the viewer's update that was sent before it.
+    viewer.provider.awareness.setLocalStateField('editing', 'after-write');
+    await waitFor(
+      () => [...editor.provider.awareness.getStates().values()].some((s) => s.editing === 'after-write'),
+      "viewer's later frame handled",
+    );
+    const marker = createCard(editor.doc, { column: 'agenda', title: 'marker' });
+    await waitFor(() => cardsMap(viewer.doc).has(marker), 'marker reaches the viewer');
+    await server.app.registry.persisted();
+    expect(listCards(server.app.registry.loaded(board.id)!.doc, 'agenda').map((c) => c.title)).toEqual(['marker']);
+    expect(listCards(editor.doc, 'agenda').map((c) => c.title)).toEqual(['marker']);
+    const reader = new SqliteStore(server.dataDir);
+    try {
+      const stored = await reader.loadDocument(board.id);
+      const doc = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      expect(listCards(doc, 'agenda').map((c) => c.title)).toEqual(['marker']);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('replacing the participant link disconnects holders of the old one, and it no longer opens', async () => {
+    const board = await createBoard(server.url);
+    const participant = open(board);
+    const viewer = open(board, board.tokens.viewer);
+    await Promise.all([synced(participant), synced(viewer)]);
+    const codes: number[] = [];
+    participant.provider.on('connection-close', (e: CloseEvent | null) => e && codes.push(e.code));
+    const res = await api(server.url, 'POST', `/api/boards/${board.id}/links/rotate`, { role: 'participant' }, board.tokens.facilitator);
+    expect(res.status).toBe(200);
+    await waitFor(() => codes.includes(CloseCode.Forbidden), 'old participant link disconnected');
+    participant.provider.disconnect();
+    expect(viewer.provider.wsconnected).toBe(true);
+    const again = await raw(board.id, board.tokens.participant);
+    expect((await closed(again)).code).toBe(CloseCode.Forbidden);
+    const fresh = open(board, new URL(res.body.link).searchParams.get('token')!);
+    await synced(fresh);
   });
 });
