@@ -22,6 +22,10 @@ import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
+import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js';
+import { MeetingService } from './meeting/meeting-service.js';
+import { attachMeetingHandlers, disconnectBoard, disconnectRole, meetingNamespace, roomOutput } from './meeting/meeting.handlers.js';
+import { systemClock, type Clock } from './meeting/clock.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -29,6 +33,8 @@ export interface MeshboardApp {
   readonly store: Store;
   readonly registry: BoardRegistry;
   readonly sync: SyncEndpoint;
+  readonly meetings: MeetingService;
+  readonly meetingStore: MeetingStore;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
@@ -38,7 +44,13 @@ export interface MeshboardApp {
 
 const VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
+/** Collaborators a test may replace; production uses the defaults. */
+export interface AppDeps {
+  /** The meeting's clock (timers, roster times). */
+  clock?: Clock;
+}
+
+export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}): MeshboardApp {
   const config = parseConfig(input);
   const log = createLogger(config.logLevel);
   const store = new SqliteStore(config.dataDir);
@@ -63,6 +75,7 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
   });
   const onLinkRotated = (boardId: string, role: Role) => {
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
+    void disconnectRole(nsp, boardId, role);
   };
   web.use(
     '/api',
@@ -80,6 +93,22 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
   });
   attachBoardEvents(io, { registry, boards, store, access, log });
 
+  const nsp = meetingNamespace(io);
+  const meetingStore = new SqliteMeetingStore(store.db);
+  const meetings = new MeetingService({
+    registry,
+    store: meetingStore,
+    clock: deps.clock ?? systemClock,
+    log,
+    facilitatorGraceMs: config.facilitatorGraceMs,
+    output: (boardId) => roomOutput(nsp, boardId),
+  });
+  attachMeetingHandlers(nsp, meetings, { access, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  boards.onDeleted((boardId) => {
+    void disconnectBoard(nsp, boardId);
+    void meetings.drop(boardId);
+  });
+
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;
     if (req.url?.startsWith('/socket.io/')) return; // socket.io's own upgrade listener takes it
@@ -93,6 +122,8 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
     store,
     registry,
     sync,
+    meetings,
+    meetingStore,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -109,6 +140,7 @@ export function createApp(input: ConfigInput | Config = {}): MeshboardApp {
       (closing ??= (async () => {
         sync.close();
         io.close();
+        await meetings.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         await registry.close();

@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   heartbeatMs: z.coerce.number().int().min(100).default(30_000),
   /** Directory of the built client (vite build output). */
   clientDir: z.string().min(1).default('dist/client'),
+  /** How long a meeting waits for a dropped facilitator before passing the role on, ms. */
+  facilitatorGraceMs: z.coerce.number().int().min(0).default(60_000),
   /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
   boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `silent` in tests; `info` otherwise. */
@@ -39,6 +41,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   clientDir: 'CLIENT_DIR',
   logLevel: 'LOG_LEVEL',
   boardCreateToken: 'BOARD_CREATE_TOKEN',
+  facilitatorGraceMs: 'FACILITATOR_GRACE_MS',
 };
 
 /** Reads the config from `env`; throws with every bad variable named. */

@@ -41,6 +41,75 @@ export const MIGRATIONS: Migration[] = [
             PRIMARY KEY (board_id, role)
           );`,
   },
+  {
+    name: '004-meetings',
+    sql: `CREATE TABLE meetings (
+            board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+          );
+          CREATE TABLE vote_rounds (
+            id TEXT PRIMARY KEY,
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            dots_per_person INTEGER NOT NULL,
+            opened_at INTEGER NOT NULL,
+            revealed_at INTEGER NOT NULL,
+            voters INTEGER NOT NULL,
+            results TEXT NOT NULL
+          );
+          CREATE TABLE board_versions (
+            id TEXT PRIMARY KEY,
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            data BLOB NOT NULL
+          );
+          CREATE INDEX board_versions_board ON board_versions(board_id, created_at);`,
+  },
+  {
+    // Action items extracted from decisions and accepted requests (server/actions/). `present` = the
+    // source is on the board; `person_status` = open/done/cancelled as set by people, NULL if never set.
+    name: '002-action-items',
+    sql: `CREATE TABLE action_items (
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('decision', 'need')),
+            card_id TEXT NOT NULL,
+            column_id TEXT NOT NULL,
+            card_title TEXT NOT NULL,
+            decision_id TEXT,
+            text TEXT NOT NULL,
+            owners TEXT NOT NULL,
+            due TEXT,
+            due_text TEXT NOT NULL,
+            due_flag TEXT CHECK (due_flag IN ('unparseable', 'past')),
+            board_status TEXT NOT NULL CHECK (board_status IN ('open', 'done')),
+            person_status TEXT CHECK (person_status IN ('open', 'done', 'cancelled')),
+            present INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),
+            decided_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (board_id, id)
+          );
+          CREATE INDEX action_items_card ON action_items(board_id, card_id);
+          CREATE INDEX action_items_id ON action_items(id);`,
+  },
+  {
+    name: '002-board-attendees-and-webhooks',
+    sql: `CREATE TABLE board_attendees (
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            PRIMARY KEY (board_id, name)
+          );
+          CREATE TABLE board_webhooks (
+            board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+          );`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

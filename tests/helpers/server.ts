@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type MeshboardApp } from '../../server/app.js';
+import { createApp, type AppDeps, type MeshboardApp } from '../../server/app.js';
 import type { ConfigInput } from '../../server/config.js';
 import type { CreateBoardResponse } from '../../shared/api-schemas.js';
 import type { Role, RoleLinks } from '../../shared/roles.js';
@@ -21,7 +21,7 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'meshboard-test-'));
 }
 
-export async function startServer(opts: { dataDir?: string; config?: ConfigInput } = {}): Promise<TestServer> {
+export async function startServer(opts: { dataDir?: string; config?: ConfigInput; deps?: AppDeps } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const app = createApp({
     port: 0,
@@ -31,7 +31,7 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
     unloadGraceMs: 200,
     clientDir: path.resolve('dist/client'),
     ...opts.config,
-  });
+  }, opts.deps);
   const { port } = await app.listen();
   const url = `http://127.0.0.1:${port}`;
   return { url, wsUrl: `ws://127.0.0.1:${port}`, port, dataDir, app, stop: () => app.close() };

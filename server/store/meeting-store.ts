@@ -1,0 +1,92 @@
+/**
+ * Storage of the meeting channel's state: the live meeting (one JSON document per board, written after
+ * each command), the recorded vote rounds, and named versions of the board (e.g. "Meeting ended").
+ */
+import type Database from 'better-sqlite3';
+import { randomId } from '../../shared/ids.js';
+
+export interface VoteRecord {
+  id: string;
+  boardId: string;
+  dotsPerPerson: number;
+  openedAt: number;
+  revealedAt: number;
+  voters: number;
+  results: { cardId: string; dots: number }[];
+}
+
+export interface BoardVersion {
+  id: string;
+  boardId: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface MeetingStore {
+  loadMeeting(boardId: string): Promise<unknown | null>;
+  saveMeeting(boardId: string, state: unknown): Promise<void>;
+  recordVote(round: VoteRecord): Promise<void>;
+  listVotes(boardId: string): Promise<VoteRecord[]>;
+  /** Stores a named, read-only copy of the board document; returns its id. */
+  saveVersion(boardId: string, name: string, snapshot: Uint8Array): Promise<string>;
+  listVersions(boardId: string): Promise<BoardVersion[]>;
+}
+
+export class SqliteMeetingStore implements MeetingStore {
+  readonly #stmt;
+
+  constructor(db: Database.Database) {
+    this.#stmt = {
+      load: db.prepare<[string], { state: string }>('SELECT state FROM meetings WHERE board_id = ?'),
+      save: db.prepare(
+        `INSERT INTO meetings (board_id, state, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      vote: db.prepare(
+        'INSERT INTO vote_rounds (id, board_id, dots_per_person, opened_at, revealed_at, voters, results) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      votes: db.prepare<[string], { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }>(
+        'SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at',
+      ),
+      version: db.prepare('INSERT INTO board_versions (id, board_id, name, created_at, data) VALUES (?, ?, ?, ?, ?)'),
+      versions: db.prepare<[string], { id: string; board_id: string; name: string; created_at: number }>(
+        'SELECT id, board_id, name, created_at FROM board_versions WHERE board_id = ? ORDER BY created_at',
+      ),
+    };
+  }
+
+  async loadMeeting(boardId: string): Promise<unknown | null> {
+    const row = this.#stmt.load.get(boardId);
+    return row ? JSON.parse(row.state) : null;
+  }
+
+  async saveMeeting(boardId: string, state: unknown): Promise<void> {
+    this.#stmt.save.run(boardId, JSON.stringify(state), Date.now());
+  }
+
+  async recordVote(r: VoteRecord): Promise<void> {
+    this.#stmt.vote.run(r.id, r.boardId, r.dotsPerPerson, r.openedAt, r.revealedAt, r.voters, JSON.stringify(r.results));
+  }
+
+  async listVotes(boardId: string): Promise<VoteRecord[]> {
+    return this.#stmt.votes.all(boardId).map((r) => ({
+      id: r.id,
+      boardId: r.board_id,
+      dotsPerPerson: r.dots_per_person,
+      openedAt: r.opened_at,
+      revealedAt: r.revealed_at,
+      voters: r.voters,
+      results: JSON.parse(r.results),
+    }));
+  }
+
+  async saveVersion(boardId: string, name: string, snapshot: Uint8Array): Promise<string> {
+    const id = randomId(12);
+    this.#stmt.version.run(id, boardId, name, Date.now(), snapshot);
+    return id;
+  }
+
+  async listVersions(boardId: string): Promise<BoardVersion[]> {
+    return this.#stmt.versions.all(boardId).map((r) => ({ id: r.id, boardId: r.board_id, name: r.name, createdAt: r.created_at }));
+  }
+}
