@@ -26,6 +26,11 @@ import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js'
 import { MeetingService } from './meeting/meeting-service.js';
 import { attachMeetingHandlers, disconnectBoard, disconnectRole, meetingNamespace, roomOutput } from './meeting/meeting.handlers.js';
 import { systemClock, type Clock } from './meeting/clock.js';
+import { SqliteActionStore } from './store/sqlite-action-store.js';
+import { ActionService } from './actions/action-service.js';
+import { MeetingSummaries } from './actions/meeting-summary.js';
+import { attachActionEvents } from './actions/actions.socket.js';
+import { actionRouter } from './http/action-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -35,6 +40,10 @@ export interface MeshboardApp {
   readonly sync: SyncEndpoint;
   readonly meetings: MeetingService;
   readonly meetingStore: MeetingStore;
+  /** Action items extracted from decisions and accepted requests. */
+  readonly actions: ActionService;
+  /** Summary, exports and webhook; the meeting module calls `summaries.sendMeetingSummary(boardId)` on meeting end. */
+  readonly summaries: MeetingSummaries;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
@@ -60,6 +69,9 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const sync = new SyncEndpoint(registry, access, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);
   const boards = new BoardService(store, registry, tokens);
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
+  const actionStore = new SqliteActionStore(store.db);
+  const actions = new ActionService(actionStore, registry, log);
+  const summaries = new MeetingSummaries(actions, actionStore, registry, log);
 
   const web = express();
   web.disable('x-powered-by');
@@ -77,6 +89,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
   };
+  web.use('/api', actionRouter({ actions, summaries, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
     apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated }),
@@ -92,6 +105,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     serveClient: false,
   });
   attachBoardEvents(io, { registry, boards, store, access, log });
+  attachActionEvents(io, { actions, access, log });
 
   const nsp = meetingNamespace(io);
   const meetingStore = new SqliteMeetingStore(store.db);
@@ -104,6 +118,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     output: (boardId) => roomOutput(nsp, boardId),
   });
   attachMeetingHandlers(nsp, meetings, { access, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
+  meetings.onEnded((boardId) => void summaries.sendMeetingSummary(boardId));
   boards.onDeleted((boardId) => {
     void disconnectBoard(nsp, boardId);
     void meetings.drop(boardId);
@@ -124,6 +140,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync,
     meetings,
     meetingStore,
+    actions,
+    summaries,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -143,6 +161,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         await meetings.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
+        await actions.close();
         await registry.close();
         await store.close();
       })()),

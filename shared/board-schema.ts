@@ -56,6 +56,11 @@ export interface BoardMeta {
   /** Id of the agenda item the meeting is on, or null. */
   currentAgendaId: string | null;
   schemaVersion: number;
+  /**
+   * The meeting's day, `YYYY-MM-DD`: meta `meetingDate` when set to a real date, else the UTC day of
+   * `createdAt`. Relative dates in decisions ("by Friday") count from it.
+   */
+  meetingDate: string;
 }
 
 interface CardBase {
@@ -63,6 +68,39 @@ interface CardBase {
   order: string;
   createdAt: number;
   createdBy: string;
+  /** Decisions recorded on the card, oldest first (every column has them). */
+  decisions: Decision[];
+}
+
+/**
+ * A decision recorded on a card. `owners` and `due` are explicit overrides; when empty, owner and due date
+ * are read from the text (`parseDecision` in shared/decisions.ts, the same on client and server).
+ */
+export interface Decision {
+  id: string;
+  text: string;
+  /** Comma-separated names that override what the text says; '' = take the owners from the text. */
+  owners: string;
+  /** `YYYY-MM-DD` that overrides the text's date; '' = take the due date from the text. */
+  due: string;
+  /** Display name of who recorded it. */
+  decidedBy: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** What a caller gives to record a decision. */
+export interface NewDecision {
+  text: string;
+  owners?: string;
+  due?: string;
+  decidedBy: string;
+}
+
+/** Scalar decision fields that may be changed after creation (the text is a Y.Text: use `decisionText`). */
+export interface DecisionPatch {
+  owners?: string;
+  due?: string;
 }
 export interface AgendaCard extends CardBase {
   column: 'agenda';
@@ -150,7 +188,33 @@ export function readMeta(doc: Y.Doc): BoardMeta {
     createdAt: num(m.get('createdAt')),
     currentAgendaId: typeof current === 'string' ? current : null,
     schemaVersion: num(m.get('schemaVersion'), SCHEMA_VERSION),
+    meetingDate: meetingDate(doc),
   };
+}
+
+/** True for a `YYYY-MM-DD` that names a day on the calendar (no 31 February). */
+export function isIsoDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** The meeting's day (`YYYY-MM-DD`): meta `meetingDate` if it is a real date, else the UTC day of `createdAt`. */
+export function meetingDate(doc: Y.Doc): string {
+  const m = metaMap(doc);
+  const set = m.get('meetingDate');
+  if (isIsoDate(set)) return set;
+  return new Date(num(m.get('createdAt'))).toISOString().slice(0, 10);
+}
+
+/** Sets the meeting's day (`YYYY-MM-DD`), or clears it with '' (the day of `createdAt` applies again). */
+export function setMeetingDate(doc: Y.Doc, date: string, origin?: unknown): void {
+  if (date !== '' && !isIsoDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  doc.transact(() => {
+    const m = metaMap(doc);
+    if (date === '') m.delete('meetingDate');
+    else if (m.get('meetingDate') !== date) m.set('meetingDate', date);
+  }, origin);
 }
 
 /** Reads one card; null when the entry is not a card this schema understands (it is then not shown). */
@@ -159,7 +223,14 @@ export function readCard(card: unknown): Card | null {
   const column = card.get('column');
   const id = card.get('id');
   if (!isColumn(column) || typeof id !== 'string') return null;
-  const base = { id, order: str(card.get('order'), 'a0'), createdAt: num(card.get('createdAt')), createdBy: str(card.get('createdBy')) };
+  const decisions = card.get('decisions');
+  const base = {
+    id,
+    order: str(card.get('order'), 'a0'),
+    createdAt: num(card.get('createdAt')),
+    createdBy: str(card.get('createdBy')),
+    decisions: decisions instanceof Y.Array ? decisions.toArray().flatMap((d) => readDecision(d) ?? []) : [],
+  };
   switch (column) {
     case 'agenda': {
       const timebox = card.get('timebox');
@@ -201,6 +272,47 @@ function readProposal(p: unknown): Proposal | null {
   return { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: num(p.get('createdAt')) };
 }
 
+/** Reads one decision; null when the entry is not a decision (it is then not shown). */
+export function readDecision(d: unknown): Decision | null {
+  if (!(d instanceof Y.Map) || typeof d.get('id') !== 'string') return null;
+  return {
+    id: d.get('id') as string,
+    text: text(d.get('text')),
+    owners: str(d.get('owners')),
+    due: str(d.get('due')),
+    decidedBy: str(d.get('decidedBy')),
+    createdAt: num(d.get('createdAt')),
+  };
+}
+
+/**
+ * Every name the board knows: agenda owners, needs' askers and addressees, proposal authors, card creators
+ * and decision authors (deduplicated case-insensitively, first spelling kept; `API` and '' left out). The
+ * decision parser recognises these as owners.
+ */
+export function knownNames(doc: Y.Doc): string[] {
+  const seen = new Map<string, string>();
+  for (const entry of cardsMap(doc).values()) {
+    const card = readCard(entry);
+    if (card) for (const n of cardNames(card)) addName(seen, n);
+  }
+  return [...seen.values()];
+}
+
+/** The names one card contributes to `knownNames`. */
+export function cardNames(card: Card): string[] {
+  const out = [card.createdBy, ...card.decisions.map((d) => d.decidedBy)];
+  if (card.column === 'agenda') out.push(card.owner);
+  else if (card.column === 'needs') out.push(card.asker, card.addressee);
+  else out.push(...card.proposals.map((p) => p.author));
+  return out.map((n) => n.trim()).filter((n) => n !== '' && n !== 'API');
+}
+
+function addName(seen: Map<string, string>, name: string): void {
+  const key = name.toLowerCase();
+  if (!seen.has(key)) seen.set(key, name);
+}
+
 const byOrder = (a: Card, b: Card): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The cards of one column, in display order (order key, then id for the rare tie of concurrent inserts). */
@@ -231,6 +343,12 @@ export const getCard = (doc: Y.Doc, id: string): CardMap | undefined => {
 /** The Y.Text behind a collaborative field, for editors to bind to. */
 export function cardText(doc: Y.Doc, id: string, field: string): Y.Text | undefined {
   const t = getCard(doc, id)?.get(field);
+  return t instanceof Y.Text ? t : undefined;
+}
+
+/** The Y.Text of a decision, for editors to bind to. */
+export function decisionText(doc: Y.Doc, cardId: string, decisionId: string): Y.Text | undefined {
+  const t = decisionMap(doc, cardId, decisionId)?.get('text');
   return t instanceof Y.Text ? t : undefined;
 }
 
@@ -278,6 +396,7 @@ export function createCard(
     card.set('order', orderAt(doc, input.column, opts.index ?? Number.MAX_SAFE_INTEGER));
     card.set('createdAt', opts.now ?? Date.now());
     card.set('createdBy', opts.createdBy ?? '');
+    card.set('decisions', new Y.Array<Y.Map<unknown>>());
     switch (input.column) {
       case 'agenda':
         card.set('title', newText(input.title));
@@ -423,4 +542,81 @@ export function applyTextDiff(ytext: Y.Text, value: string, origin?: unknown): v
   };
   if (ytext.doc) ytext.doc.transact(run, origin);
   else run();
+}
+
+// ---- decisions ----------------------------------------------------------------------------------------------
+
+function decisionsArray(doc: Y.Doc, cardId: string): Y.Array<Y.Map<unknown>> | undefined {
+  const a = getCard(doc, cardId)?.get('decisions');
+  return a instanceof Y.Array ? (a as Y.Array<Y.Map<unknown>>) : undefined;
+}
+
+function decisionMap(doc: Y.Doc, cardId: string, decisionId: string): Y.Map<unknown> | undefined {
+  return decisionsArray(doc, cardId)?.toArray().find((d) => d instanceof Y.Map && d.get('id') === decisionId);
+}
+
+/**
+ * Records a decision on a card (any column) and returns its id, or null when there is no such card.
+ * Cards made before decisions existed get their `decisions` array here; every card made by `createCard`
+ * has one from the start, so two clients never race to create it.
+ */
+export function addDecision(
+  doc: Y.Doc,
+  cardId: string,
+  input: NewDecision,
+  origin?: unknown,
+  opts: { id?: string; now?: number } = {},
+): string | null {
+  const card = getCard(doc, cardId);
+  if (!card || !readCard(card)) return null;
+  const id = opts.id ?? randomId(12);
+  doc.transact(() => {
+    let arr = decisionsArray(doc, cardId);
+    if (!arr) {
+      arr = new Y.Array<Y.Map<unknown>>();
+      card.set('decisions', arr);
+    }
+    const d = new Y.Map<unknown>();
+    d.set('id', id);
+    d.set('text', newText(input.text));
+    d.set('owners', input.owners ?? '');
+    d.set('due', input.due ?? '');
+    d.set('decidedBy', input.decidedBy);
+    d.set('createdAt', opts.now ?? Date.now());
+    arr.push([d]);
+  }, origin);
+  return id;
+}
+
+/**
+ * Changes a decision's explicit owners or due date (and its text, replaced with the smallest splice).
+ * Returns false when there is no such decision.
+ */
+export function updateDecision(
+  doc: Y.Doc,
+  cardId: string,
+  decisionId: string,
+  patch: DecisionPatch & { text?: string },
+  origin?: unknown,
+): boolean {
+  const d = decisionMap(doc, cardId, decisionId);
+  if (!d) return false;
+  doc.transact(() => {
+    if (patch.owners !== undefined && d.get('owners') !== patch.owners) d.set('owners', patch.owners);
+    if (patch.due !== undefined && d.get('due') !== patch.due) d.set('due', patch.due);
+    const t = d.get('text');
+    if (patch.text !== undefined) {
+      if (t instanceof Y.Text) applyTextDiff(t, patch.text);
+      else d.set('text', newText(patch.text));
+    }
+  }, origin);
+  return true;
+}
+
+export function deleteDecision(doc: Y.Doc, cardId: string, decisionId: string, origin?: unknown): boolean {
+  const arr = decisionsArray(doc, cardId);
+  const i = arr?.toArray().findIndex((d) => d instanceof Y.Map && d.get('id') === decisionId) ?? -1;
+  if (!arr || i < 0) return false;
+  doc.transact(() => arr.delete(i, 1), origin);
+  return true;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
+import type { ActionItem } from './decisions.js';
 import { BOARD_ID_PATTERN } from './ids.js';
 
 export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -19,12 +20,24 @@ export interface ServerToClientEvents {
   'board:renamed': (e: BoardMetaEvent) => void;
   /** The board was deleted; the client should leave it. */
   'board:deleted': (e: { boardId: string }) => void;
+  /**
+   * Action items of a watched board changed (created, edited, cancelled, reopened, status set): only the
+   * changed items, each complete. Sent to the board's room, so `board:watch` or `actions:watch` receives it.
+   */
+  'actions:changed': (e: ActionsChangedEvent) => void;
+}
+
+export interface ActionsChangedEvent {
+  boardId: string;
+  items: ActionItem[];
 }
 
 export interface ClientToServerEvents {
   /** Start receiving the board's events (`{ boardId, token }`). Acks with the current title and purpose. */
   'board:watch': (payload: BoardWatchPayload, ack: (res: Ack<BoardMetaEvent>) => void) => void;
   'board:unwatch': (payload: { boardId: string }, ack: (res: Ack) => void) => void;
+  /** Joins the board's room (`{ boardId, token }`, like `board:watch`) and acks with its current action items. */
+  'actions:watch': (payload: BoardWatchPayload, ack: (res: Ack<ActionItem[]>) => void) => void;
 }
 
 export const BoardIdPayload = z.string().regex(BOARD_ID_PATTERN, 'not a board id');

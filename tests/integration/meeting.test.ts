@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createCard, listCards, setMeta, cardsMap, readMeta } from '../../shared/board-schema.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
@@ -126,6 +128,32 @@ describe('phases', () => {
     expect(fac.state()!.phase).toBe('ended');
     const versions = await server.app.meetingStore.listVersions(board.id);
     expect(versions.map((v) => v.name)).toEqual(['Meeting ended']);
+  });
+
+  it("ending the meeting posts the summary to the board's webhook", async () => {
+    const { board } = await readyBoard();
+    const bodies: Array<{ text: string; board: { id: string } }> = [];
+    const hook = http.createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        bodies.push(JSON.parse(data));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      expect((await api(server.url, 'PUT', `/api/boards/${board.id}/webhook`, { url }, board.tokens.facilitator)).status).toBe(200);
+      const fac = join(board, 'facilitator', 'Fay');
+      await fac.until((s) => s.roster.length === 1, 'joined');
+      await fac.send('meeting:end');
+      await waitFor(() => bodies.length === 1, 'summary posted');
+      expect(bodies[0].board.id).toBe(board.id);
+      expect(bodies[0].text).toContain('Weekly cross-team sync');
+    } finally {
+      hook.close();
+    }
   });
 });
 

@@ -33,7 +33,7 @@ const sync = (a: Y.Doc, b: Y.Doc) => {
 describe('board schema', () => {
   it('a new board has its meta and three empty columns', () => {
     expect(readBoard(newBoard())).toEqual({
-      meta: { title: 'Weekly sync', purpose: 'Unblock', createdAt: 1000, currentAgendaId: null, schemaVersion: 1 },
+      meta: { title: 'Weekly sync', purpose: 'Unblock', createdAt: 1000, currentAgendaId: null, schemaVersion: 1, meetingDate: '1970-01-01' },
       columns: { agenda: [], needs: [], challenges: [] },
     });
   });
@@ -45,7 +45,7 @@ describe('board schema', () => {
     const c = createCard(doc, { column: 'challenges', problem: 'Churn', proposals: ['Call them'] });
     expect(readCard(getCard(doc, a))).toEqual({
       id: a, column: 'agenda', order: expect.any(String), createdAt: 5, createdBy: 'Ana',
-      title: 'Wins', owner: '', timebox: 5, notes: '', done: false,
+      title: 'Wins', owner: '', timebox: 5, notes: '', done: false, decisions: [],
     });
     expect(readCard(getCard(doc, n))).toMatchObject({ column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Slides', byWhen: '', status: 'open' });
     expect(readCard(getCard(doc, c))).toMatchObject({ column: 'challenges', problem: 'Churn', status: 'open', proposals: [{ text: 'Call them' }] });
@@ -141,7 +141,7 @@ describe('board schema', () => {
     unknown.set('column', 'kanban');
     cards.set('u', unknown);
     expect(readBoard(doc).columns.agenda).toEqual([
-      { id: 'odd', column: 'agenda', order: 'a0', createdAt: 0, createdBy: '', title: '', owner: '', timebox: null, notes: '', done: false },
+      { id: 'odd', column: 'agenda', order: 'a0', createdAt: 0, createdBy: '', title: '', owner: '', timebox: null, notes: '', done: false, decisions: [] },
     ]);
     expect(readBoard(doc).columns.needs).toEqual([]);
   });

@@ -1,0 +1,298 @@
+/**
+ * Keeps each board's action items in the database in step with its document.
+ *
+ * Hung on the registry's hooks: on load, a full reconcile (catches changes made while the server was down
+ * or before this existed); then an `observeDeep` on `cards` collects the ids of the cards that changed, and
+ * once per event-loop turn only those cards are extracted (pure: shared/decisions.ts) and diffed against
+ * their stored items. Whatever path changed the document — browser, REST, a raw y-websocket client — goes
+ * through here. The extractor never writes to the document, so nothing triggers itself.
+ *
+ * Items are never erased: a source that disappears cancels its item, and one that comes back (undo) brings
+ * it back with the status it had. Status set by people lives here, not in the document.
+ */
+import * as Y from 'yjs';
+import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
+import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
+import { PresenceState } from '../../shared/presence.js';
+import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
+import { localOrigin, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
+import type { Logger } from '../log.js';
+
+const REST = localOrigin('rest');
+
+interface Tracked {
+  board: LoadedBoard;
+  /** Card ids changed since the last run; null = everything (load, meeting date or names changed). */
+  dirty: Set<string> | null;
+  scheduled: boolean;
+  /** Serialises this board's runs so two never interleave their read-diff-write. */
+  chain: Promise<void>;
+  /** Names each card contributes to the parser's participants, kept per card so a run costs what changed. */
+  cardNames: Map<string, string[]>;
+  /** Known names as of the last run: a change means other cards' owners may read differently. */
+  names: string;
+  meetingDate: string;
+  detach(): void;
+}
+
+export type ActionsChangedListener = (boardId: string, items: ActionItem[]) => void;
+
+export type SetStatusResult = { ok: true; item: ActionItem } | { ok: false; reason: 'not_found' | 'source_gone' };
+
+export class ActionService {
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #listeners: ActionsChangedListener[] = [];
+  #closed = false;
+
+  constructor(
+    private readonly store: ActionStore,
+    private readonly registry: BoardRegistry,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    registry.addHooks({
+      onLoaded: (board) => this.#attach(board),
+      onUnloaded: (boardId) => this.#detach(boardId),
+    });
+  }
+
+  /** Calls `fn` with the items that changed (created, edited, status), after they are stored. */
+  onChanged(fn: ActionsChangedListener): void {
+    this.#listeners.push(fn);
+  }
+
+  /** The board's action items from the database (the board need not be loaded). */
+  async list(boardId: string): Promise<ActionItem[]> {
+    // Loading the board reconciles it, so changes made while the server was down are in the answer.
+    await this.registry.withBoard(boardId, () => this.settled(boardId));
+    return (await this.store.list(boardId)).map(toActionItem);
+  }
+
+  /** Resolves once every change seen so far on this board is reflected in the database. */
+  async settled(boardId: string): Promise<void> {
+    const t = this.#tracked.get(boardId);
+    if (!t) return;
+    while (t.scheduled) await new Promise<void>((r) => setImmediate(r));
+    await t.chain;
+  }
+
+  /** Sets an item's status as people see it. Refused when its source is gone from the board. */
+  async setStatus(boardId: string, id: string, status: ActionStatus): Promise<SetStatusResult> {
+    await this.settled(boardId);
+    const run = async (): Promise<SetStatusResult> => {
+      const rec = await this.store.get(boardId, id);
+      if (!rec) return { ok: false, reason: 'not_found' };
+      if (!rec.present) return { ok: false, reason: 'source_gone' };
+      const next: ActionRecord = { ...rec, personStatus: status };
+      next.status = effectiveStatus(next);
+      if (next.status === rec.status && rec.personStatus === status) return { ok: true, item: toActionItem(rec) };
+      next.updatedAt = this.now();
+      await this.store.upsert([next]);
+      this.#emit(boardId, [next]);
+      return { ok: true, item: toActionItem(next) };
+    };
+    const t = this.#tracked.get(boardId);
+    if (!t) return run();
+    // Join the board's chain so a status change never interleaves with a reconcile of the same items.
+    const result = t.chain.then(run);
+    t.chain = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  /** Boards an item id exists on (ids are unique per board). */
+  async boardsOf(id: string): Promise<string[]> {
+    return (await this.store.findById(id)).map((r) => r.boardId);
+  }
+
+  /**
+   * Records a decision on a card through the live document (as REST does) and resolves once it is stored
+   * and its action item is in the database. Null when there is no such board or card.
+   */
+  async recordDecision(
+    boardId: string,
+    cardId: string,
+    input: { text: string; owners?: string; due?: string; decidedBy: string },
+  ): Promise<{ decision: Decision; actionItem: ActionItem | null } | null> {
+    return this.registry.withBoard(boardId, async (board) => {
+      const id = addDecision(board.doc, cardId, input, REST);
+      if (!id) return null;
+      const arr = getCard(board.doc, cardId)?.get('decisions');
+      const decision = arr instanceof Y.Array ? readDecision(arr.toArray().find((d) => d instanceof Y.Map && d.get('id') === id)) : null;
+      await this.registry.persisted();
+      await this.settled(boardId);
+      const rec = await this.store.get(boardId, decisionActionId(id));
+      return decision ? { decision, actionItem: rec ? toActionItem(rec) : null } : null;
+    });
+  }
+
+  /** Stops reacting to documents and waits for runs in flight (call before the registry and store close). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#tracked.values()].map((t) => t.chain));
+    for (const t of this.#tracked.values()) t.detach();
+    this.#tracked.clear();
+  }
+
+  // ---- tracking ---------------------------------------------------------------------------------------------
+
+  #attach(board: LoadedBoard): void {
+    if (this.#closed || this.#tracked.has(board.id)) return;
+    const cards = cardsMap(board.doc);
+    const onCards = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+      if (t.dirty === null) return this.#schedule(t);
+      for (const e of events) {
+        if (e.target === cards) {
+          // A card was added, replaced or removed: its key says which.
+          for (const key of (e as Y.YMapEvent<unknown>).keysChanged) t.dirty.add(key);
+        } else {
+          const key = e.path[0];
+          if (typeof key === 'string') t.dirty.add(key);
+        }
+      }
+      this.#schedule(t);
+    };
+    const meta = metaMap(board.doc);
+    const onMeta = (e: Y.YMapEvent<unknown>) => {
+      if (e.keysChanged.has('meetingDate') || e.keysChanged.has('createdAt')) {
+        t.dirty = null;
+        this.#schedule(t);
+      }
+    };
+    const onAwareness = () => this.#recordAttendees(board);
+    cards.observeDeep(onCards);
+    meta.observe(onMeta);
+    board.awareness.on('change', onAwareness);
+    const t: Tracked = {
+      board,
+      dirty: null,
+      scheduled: false,
+      chain: Promise.resolve(),
+      cardNames: new Map(),
+      names: '',
+      meetingDate: '',
+      detach: () => {
+        cards.unobserveDeep(onCards);
+        meta.unobserve(onMeta);
+        board.awareness.off('change', onAwareness);
+      },
+    };
+    this.#tracked.set(board.id, t);
+    this.#schedule(t);
+  }
+
+  #detach(boardId: string): void {
+    const t = this.#tracked.get(boardId);
+    if (!t) return;
+    t.detach();
+    this.#tracked.delete(boardId);
+  }
+
+  #schedule(t: Tracked): void {
+    if (t.scheduled || this.#closed) return;
+    t.scheduled = true;
+    // setImmediate: every change of this turn (one websocket frame may hold many) is handled in one run.
+    setImmediate(() => {
+      t.scheduled = false;
+      if (this.#closed || this.#tracked.get(t.board.id) !== t) return;
+      t.chain = t.chain.then(() => this.#run(t)).catch((err) => this.log.error('action items: reconcile failed', { board: t.board.id, err }));
+    });
+  }
+
+  /** Extracts the dirty cards (all when a full reconcile is due) and writes what differs. */
+  async #run(t: Tracked): Promise<void> {
+    const doc = t.board.doc;
+    if (this.#tracked.get(t.board.id) !== t) return;
+    const cards = cardsMap(doc);
+    if (t.dirty === null) {
+      t.cardNames.clear();
+      for (const [id, entry] of cards) {
+        const card = readCard(entry);
+        if (card) t.cardNames.set(id, cardNames(card));
+      }
+    } else {
+      for (const id of t.dirty) {
+        const card = readCard(cards.get(id));
+        if (card) t.cardNames.set(id, cardNames(card));
+        else t.cardNames.delete(id);
+      }
+    }
+    const participants = new Map<string, string>();
+    for (const list of t.cardNames.values()) for (const n of list) if (!participants.has(n.toLowerCase())) participants.set(n.toLowerCase(), n);
+    const ctx: ParseContext = { meetingDate: meetingDate(doc), participants: [...participants.values()] };
+    const names = [...participants.keys()].sort().join('\n');
+    // New names or a new meeting day can change how any decision reads: then look at every card.
+    const full = t.dirty === null || names !== t.names || ctx.meetingDate !== t.meetingDate;
+    const cardIds = full ? null : [...(t.dirty ?? [])];
+    t.dirty = new Set();
+    t.names = names;
+    t.meetingDate = ctx.meetingDate;
+    const extracted = extractActions(doc, cardIds ?? undefined, ctx);
+    const stored = cardIds
+      ? await this.store.listScope(t.board.id, cardIds, extracted.map((e) => e.id))
+      : await this.store.list(t.board.id);
+    const changed = this.#diff(t.board.id, extracted, stored, cardIds);
+    if (changed.length === 0) return;
+    await this.store.upsert(changed);
+    this.#emit(t.board.id, changed);
+  }
+
+  /** The records to write: new and edited items, and cancellations of those whose source is gone. */
+  #diff(boardId: string, extracted: ExtractedAction[], stored: ActionRecord[], cardIds: string[] | null): ActionRecord[] {
+    const now = this.now();
+    const byId = new Map(stored.map((r) => [r.id, r]));
+    const seen = new Set<string>();
+    const out: ActionRecord[] = [];
+    for (const e of extracted) {
+      if (seen.has(e.id)) continue; // a foreign client may duplicate a decision id; the first one counts
+      seen.add(e.id);
+      const prev = byId.get(e.id);
+      const next: ActionRecord = {
+        ...e,
+        boardId,
+        present: true,
+        personStatus: prev?.personStatus ?? null,
+        status: 'open',
+        createdAt: prev?.createdAt ?? now,
+        updatedAt: now,
+      };
+      next.status = effectiveStatus(next);
+      if (!prev || !sameContent(prev, next)) out.push(next);
+    }
+    const scope = cardIds ? new Set(cardIds) : null;
+    for (const r of stored) {
+      if (seen.has(r.id) || !r.present) continue;
+      if (scope && !scope.has(r.cardId)) continue;
+      const next: ActionRecord = { ...r, present: false, updatedAt: now };
+      next.status = effectiveStatus(next);
+      out.push(next);
+    }
+    return out;
+  }
+
+  #emit(boardId: string, records: ActionRecord[]): void {
+    const items = records.map(toActionItem);
+    for (const fn of this.#listeners) {
+      try {
+        fn(boardId, items);
+      } catch (err) {
+        this.log.error('action items: listener failed', { err });
+      }
+    }
+  }
+
+  #recordAttendees(board: LoadedBoard): void {
+    const names: string[] = [];
+    for (const state of board.awareness.getStates().values()) {
+      const p = PresenceState.safeParse(state);
+      const name = p.success ? p.data.user.name.trim() : '';
+      if (name && !names.includes(name)) names.push(name);
+    }
+    this.store.addAttendees(board.id, names, this.now()).catch((err) => this.log.error('could not store attendees', { err }));
+  }
+}
+
+const FIELDS = ['kind', 'cardId', 'column', 'cardTitle', 'decisionId', 'text', 'due', 'dueText', 'dueFlag', 'decidedBy', 'boardStatus', 'present', 'status'] as const;
+
+function sameContent(a: ActionRecord, b: ActionRecord): boolean {
+  return FIELDS.every((f) => a[f] === b[f]) && a.owners.length === b.owners.length && a.owners.every((o, i) => o === b.owners[i]);
+}

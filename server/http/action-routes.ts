@@ -1,0 +1,117 @@
+/**
+ * REST routes of action items, decisions, exports, the meeting summary and its webhook. Handlers are thin:
+ * access guard → zod validation → service → response; errors as `{ error: { code, message, field? } }`.
+ */
+import express, { type Request, type Response } from 'express';
+import {
+  ActionIdParam,
+  CreateDecisionBody,
+  ExportFormat,
+  ItemIdParam,
+  UpdateActionBody,
+  WebhookBody,
+  type CreateDecisionResponse,
+} from '../../shared/action-schemas.js';
+import { describeZodError } from '../../shared/api-schemas.js';
+import { ErrorCode } from '../../shared/errors.js';
+import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
+import type { ActionService } from '../actions/action-service.js';
+import type { MeetingSummaries } from '../actions/meeting-summary.js';
+import { renderActions } from '../actions/exports.js';
+import { sendError, validateBody } from './errors.js';
+
+export interface ActionRouteDeps {
+  actions: ActionService;
+  summaries: MeetingSummaries;
+  access: AccessControl;
+  maxBodyBytes: number;
+}
+
+const boardOf = (res: Response) => (res.locals.access as Extract<AccessResult, { ok: true }>).boardId;
+
+export function actionRouter(deps: ActionRouteDeps): express.Router {
+  const { actions, summaries, access } = deps;
+  const r = express.Router();
+  const viewer = requireRole(access, 'viewer');
+  const participant = requireRole(access, 'participant');
+  const facilitator = requireRole(access, 'facilitator');
+  r.use(express.json({ limit: deps.maxBodyBytes }));
+
+  const sendList = async (req: Request, res: Response, rawFormat: unknown) => {
+    const format = ExportFormat.safeParse(rawFormat ?? 'json');
+    if (!format.success) return sendError(res, 400, { code: ErrorCode.BadRequest, ...describeZodError(format.error), field: 'format' });
+    const list = await summaries.actionList(boardOf(res));
+    if (!list) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
+    if (format.data === 'json' && rawFormat === undefined && !req.path.endsWith('.json')) return res.json(list);
+    const out = renderActions(list, format.data);
+    res.type(out.contentType);
+    res.attachment(out.filename);
+    res.send(out.body);
+  };
+
+  r.get('/boards/:id/actions', viewer, (req, res) => sendList(req, res, req.query.format));
+  r.get('/boards/:id/actions.:format', viewer, (req, res) => sendList(req, res, req.params.format));
+
+  r.patch('/actions/:actionId', validateBody(UpdateActionBody), async (req, res) => {
+    const id = ActionIdParam.safeParse(req.params.actionId);
+    if (!id.success) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such action item' });
+    // Ids are unique per board: find the board among those holding this id that the token opens.
+    const token = requestToken(req);
+    let denied: { status: 401 | 403 | 404; message: string } | null = null;
+    for (const boardId of await actions.boardsOf(id.data)) {
+      const allowed = await access.check(boardId, token, 'participant');
+      if (!allowed.ok) {
+        denied ??= allowed;
+        continue;
+      }
+      const result = await actions.setStatus(boardId, id.data, (res.locals.body as UpdateActionBody).status);
+      if (result.ok) return res.json({ actionItem: result.item });
+      if (result.reason === 'source_gone') {
+        return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'its decision or request is no longer on the board; restore it there first' });
+      }
+    }
+    if (denied && denied.status !== 404) {
+      if (denied.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendError(res, denied.status, { code: denied.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden, message: denied.message });
+    }
+    sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such action item' });
+  });
+
+  r.post('/boards/:id/cards/:cardId/decisions', participant, validateBody(CreateDecisionBody), async (req, res) => {
+    const cardId = ItemIdParam.safeParse(req.params.cardId);
+    if (!cardId.success) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'card not found' });
+    const body = res.locals.body as CreateDecisionBody;
+    const out = await actions.recordDecision(boardOf(res), cardId.data, { text: body.text, owners: body.owner ?? '', due: body.due ?? '', decidedBy: 'API' });
+    if (!out) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'card not found' });
+    const response: CreateDecisionResponse = out;
+    res.status(201).json(response);
+  });
+
+  r.get('/boards/:id/summary', viewer, async (_req, res) => {
+    const summary = await summaries.summary(boardOf(res));
+    if (!summary) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
+    res.json(summary);
+  });
+
+  r.get('/boards/:id/webhook', facilitator, async (_req, res) => {
+    res.json({ url: await summaries.webhook(boardOf(res)) });
+  });
+
+  r.put('/boards/:id/webhook', facilitator, validateBody(WebhookBody), async (_req, res) => {
+    const { url } = res.locals.body as WebhookBody;
+    await summaries.setWebhook(boardOf(res), url);
+    res.json({ url });
+  });
+
+  r.post('/boards/:id/summary/send', facilitator, async (_req, res) => {
+    const boardId = boardOf(res);
+    if (!(await summaries.webhook(boardId))) {
+      return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'this board has no webhook; set one with PUT /api/boards/:id/webhook' });
+    }
+    // Delivery retries for a while: answer now, deliver in the background (the outcome is logged).
+    void summaries.sendMeetingSummary(boardId);
+    res.status(202).json({ queued: true });
+  });
+
+  return r;
+}

@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+import type { ActionStatus, ActionKind, DueFlag } from '../../shared/decisions.js';
+import type { ColumnId } from '../../shared/board-schema.js';
+import type { ActionRecord, ActionStore } from './action-store.js';
+
+interface Row {
+  board_id: string;
+  id: string;
+  kind: ActionKind;
+  card_id: string;
+  column_id: ColumnId;
+  card_title: string;
+  decision_id: string | null;
+  text: string;
+  owners: string;
+  due: string | null;
+  due_text: string;
+  due_flag: DueFlag | null;
+  board_status: 'open' | 'done';
+  person_status: ActionStatus | null;
+  present: number;
+  status: ActionStatus;
+  decided_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS =
+  'board_id, id, kind, card_id, column_id, card_title, decision_id, text, owners, due, due_text, due_flag, board_status, person_status, present, status, decided_by, created_at, updated_at';
+
+const fromRow = (r: Row): ActionRecord => ({
+  boardId: r.board_id,
+  id: r.id,
+  kind: r.kind,
+  cardId: r.card_id,
+  column: r.column_id,
+  cardTitle: r.card_title,
+  decisionId: r.decision_id,
+  text: r.text,
+  owners: JSON.parse(r.owners) as string[],
+  due: r.due,
+  dueText: r.due_text,
+  dueFlag: r.due_flag,
+  boardStatus: r.board_status,
+  personStatus: r.person_status,
+  present: r.present === 1,
+  status: r.status,
+  decidedBy: r.decided_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Action items, attendees and webhooks in the board database (`SqliteStore.db`). */
+export class SqliteActionStore implements ActionStore {
+  readonly #stmt;
+  readonly #upsertAll: (records: readonly ActionRecord[]) => void;
+  readonly #addAttendees: (boardId: string, names: readonly string[], at: number) => void;
+
+  constructor(db: Database.Database) {
+    this.#stmt = {
+      list: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
+      // json_each keeps this one statement whatever the number of ids.
+      scope: db.prepare<[string, string, string], Row>(
+        `SELECT ${COLUMNS} FROM action_items WHERE board_id = ?
+           AND (card_id IN (SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?)))`,
+      ),
+      get: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
+      byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE id = ?`),
+      upsert: db.prepare(
+        `INSERT INTO action_items (${COLUMNS}) VALUES (${COLUMNS.split(', ').map(() => '?').join(', ')})
+         ON CONFLICT(board_id, id) DO UPDATE SET kind = excluded.kind, card_id = excluded.card_id, column_id = excluded.column_id,
+           card_title = excluded.card_title, decision_id = excluded.decision_id, text = excluded.text, owners = excluded.owners,
+           due = excluded.due, due_text = excluded.due_text, due_flag = excluded.due_flag, board_status = excluded.board_status,
+           person_status = excluded.person_status, present = excluded.present, status = excluded.status,
+           decided_by = excluded.decided_by, updated_at = excluded.updated_at`,
+      ),
+      addAttendee: db.prepare(
+        `INSERT INTO board_attendees (board_id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)
+         ON CONFLICT(board_id, name) DO UPDATE SET last_seen = excluded.last_seen`,
+      ),
+      attendees: db.prepare<[string], { name: string }>('SELECT name FROM board_attendees WHERE board_id = ? ORDER BY first_seen, name'),
+      setWebhook: db.prepare(
+        `INSERT INTO board_webhooks (board_id, url, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(board_id) DO UPDATE SET url = excluded.url, updated_at = excluded.updated_at`,
+      ),
+      deleteWebhook: db.prepare('DELETE FROM board_webhooks WHERE board_id = ?'),
+      webhook: db.prepare<[string], { url: string }>('SELECT url FROM board_webhooks WHERE board_id = ?'),
+    };
+    this.#upsertAll = db.transaction((records: readonly ActionRecord[]) => {
+      for (const r of records) {
+        this.#stmt.upsert.run(
+          r.boardId, r.id, r.kind, r.cardId, r.column, r.cardTitle, r.decisionId, r.text, JSON.stringify(r.owners), r.due, r.dueText,
+          r.dueFlag, r.boardStatus, r.personStatus, r.present ? 1 : 0, r.status, r.decidedBy, r.createdAt, r.updatedAt,
+        );
+      }
+    });
+    this.#addAttendees = db.transaction((boardId: string, names: readonly string[], at: number) => {
+      for (const n of names) this.#stmt.addAttendee.run(boardId, n, at, at);
+    });
+  }
+
+  async list(boardId: string): Promise<ActionRecord[]> {
+    return this.#stmt.list.all(boardId).map(fromRow);
+  }
+
+  async listScope(boardId: string, cardIds: readonly string[], ids: readonly string[]): Promise<ActionRecord[]> {
+    return this.#stmt.scope.all(boardId, JSON.stringify(cardIds), JSON.stringify(ids)).map(fromRow);
+  }
+
+  async get(boardId: string, id: string): Promise<ActionRecord | null> {
+    const row = this.#stmt.get.get(boardId, id);
+    return row ? fromRow(row) : null;
+  }
+
+  async findById(id: string): Promise<ActionRecord[]> {
+    return this.#stmt.byId.all(id).map(fromRow);
+  }
+
+  async upsert(records: readonly ActionRecord[]): Promise<void> {
+    if (records.length > 0) this.#upsertAll(records);
+  }
+
+  async addAttendees(boardId: string, names: readonly string[], at: number): Promise<void> {
+    if (names.length > 0) this.#addAttendees(boardId, names, at);
+  }
+
+  async attendees(boardId: string): Promise<string[]> {
+    return this.#stmt.attendees.all(boardId).map((r) => r.name);
+  }
+
+  async setWebhook(boardId: string, url: string | null, at: number): Promise<void> {
+    if (url === null) this.#stmt.deleteWebhook.run(boardId);
+    else this.#stmt.setWebhook.run(boardId, url, at);
+  }
+
+  async webhook(boardId: string): Promise<string | null> {
+    return this.#stmt.webhook.get(boardId)?.url ?? null;
+  }
+}

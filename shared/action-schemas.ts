@@ -1,0 +1,97 @@
+/**
+ * Payload schemas and response types of the action-item API (REST and socket.io): decisions, status,
+ * exports, summary, webhook. Validated on the server; the client uses the same schemas.
+ */
+import { z } from 'zod';
+import { LIMITS, isIsoDate, type AgendaCard, type ChallengeCard, type Decision, type NeedCard } from './board-schema.js';
+import { ACTION_STATUSES, type ActionItem, type DueFlag } from './decisions.js';
+
+export const EXPORT_FORMATS = ['json', 'md', 'csv', 'ics'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const ExportFormat = z.enum(EXPORT_FORMATS, { error: 'format must be one of json, md, csv, ics' });
+
+/** Card and decision ids: what `randomId` makes, with room for ids written by other clients. */
+export const ItemIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
+/** `dec:<decisionId>` or `need:<cardId>`. */
+export const ActionIdParam = z.string().regex(/^(?:dec|need):[A-Za-z0-9_-]{1,64}$/, 'not an action item id');
+
+export const CreateDecisionBody = z.strictObject({
+  text: z.string().trim().min(1, 'must not be empty').max(LIMITS.longText, `must be at most ${LIMITS.longText} characters`),
+  /** Comma-separated names; overrides owners read from the text. */
+  owner: z.string().trim().max(LIMITS.shortText).optional(),
+  /** `YYYY-MM-DD`; overrides a date read from the text. */
+  due: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || isIsoDate(s), 'must be a real date as YYYY-MM-DD')
+    .optional(),
+});
+export type CreateDecisionBody = z.infer<typeof CreateDecisionBody>;
+
+export const UpdateActionBody = z.strictObject({ status: z.enum(ACTION_STATUSES, { error: 'status must be one of open, done, cancelled' }) });
+export type UpdateActionBody = z.infer<typeof UpdateActionBody>;
+
+export const WebhookBody = z.strictObject({
+  /** An `http:` or `https:` URL, or null to remove the webhook. */
+  url: z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+      } catch {
+        return false;
+      }
+    }, 'must be an http or https URL')
+    .nullable(),
+});
+export type WebhookBody = z.infer<typeof WebhookBody>;
+
+export interface ActionListResponse {
+  boardId: string;
+  title: string;
+  meetingDate: string;
+  actionItems: ActionItem[];
+}
+
+export interface CreateDecisionResponse {
+  decision: Decision;
+  /** The item it became (null only if extraction failed; see the server log). */
+  actionItem: ActionItem | null;
+}
+
+/** A decision as the summary shows it: where it was taken and what it means. */
+export interface SummaryDecision {
+  id: string;
+  cardId: string;
+  cardTitle: string;
+  text: string;
+  owners: string[];
+  due: string | null;
+  dueText: string;
+  dueFlag: DueFlag | null;
+  decidedBy: string;
+}
+
+export interface MeetingSummary {
+  boardId: string;
+  title: string;
+  purpose: string;
+  meetingDate: string;
+  agenda: Array<Pick<AgendaCard, 'id' | 'title' | 'owner' | 'done' | 'notes'> & { decisions: SummaryDecision[] }>;
+  decisions: SummaryDecision[];
+  actionItems: ActionItem[];
+  openNeeds: Array<Pick<NeedCard, 'id' | 'asker' | 'addressee' | 'what' | 'byWhen'>>;
+  unresolvedChallenges: Array<Pick<ChallengeCard, 'id' | 'problem' | 'status'> & { proposals: string[] }>;
+  /** Names seen on the board while it was open, and authors of its cards and decisions. */
+  attendees: string[];
+}
+
+/** The webhook's JSON body: `text` renders in Slack and Mattermost incoming webhooks. */
+export interface SummaryWebhookPayload {
+  text: string;
+  board: { id: string; title: string; meetingDate: string };
+  actionItems: ActionItem[];
+}
