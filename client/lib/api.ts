@@ -1,0 +1,33 @@
+/** The few REST calls the browser makes; everything else travels through the Y.Doc. */
+import type { BoardResponse, CreateBoardBody, CreateBoardResponse, RotateLinkResponse } from '../../shared/api-schemas.js';
+import type { ApiError } from '../../shared/errors.js';
+import type { RotatableRole } from '../../shared/roles.js';
+
+/** status 0 = the request never reached the server. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError | null; status: number };
+
+async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string } = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  } catch {
+    return { ok: false, error: null, status: 0 };
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (res.ok) return { ok: true, data: json as T };
+  const error = json && typeof json === 'object' && 'error' in json ? (json.error as ApiError) : null;
+  return { ok: false, error, status: res.status };
+}
+
+export const createBoard = (body: CreateBoardBody) => call<CreateBoardResponse>('POST', '/api/boards', { body });
+
+/** The board as the token's role sees it; answers 401/403/404 for a bad link. */
+export const fetchBoard = (boardId: string, token: string | undefined) =>
+  call<BoardResponse>('GET', `/api/boards/${encodeURIComponent(boardId)}`, { token });
+
+/** Facilitators only: replaces a role's link (the old one stops working) and returns the new one. */
+export const rotateLink = (boardId: string, token: string, role: RotatableRole) =>
+  call<RotateLinkResponse>('POST', `/api/boards/${encodeURIComponent(boardId)}/links/rotate`, { body: { role }, token });

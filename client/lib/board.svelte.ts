@@ -1,0 +1,303 @@
+/**
+ * The live state of one open board: the Y.Doc, its y-websocket provider, presence (awareness) and the
+ * undo manager, exposed to components as reactive fields. Components never touch Yjs directly for writes:
+ * they call the methods here, which go through the accessors of shared/board-schema.ts with this tab's
+ * origin, so the undo manager tracks exactly my own changes.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import {
+  addProposal,
+  cardsMap,
+  cardText,
+  createCard,
+  deleteCard,
+  deleteProposal,
+  metaMap,
+  moveCard,
+  proposalText,
+  readBoard,
+  setCurrentAgenda,
+  setMeta,
+  updateCard,
+  type BoardView,
+  type CardPatch,
+  type NewCard,
+} from '../../shared/board-schema.js';
+import { CloseCode, PERMANENT_CLOSE_CODES } from '../../shared/errors.js';
+import { PresenceState } from '../../shared/presence.js';
+import { canEdit as roleCanEdit, type Role } from '../../shared/roles.js';
+import { fetchBoard } from './api.js';
+import type { Identity } from './identity.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+/** Why the board cannot be shown; null while it can. */
+export type ClosedReason = 'not-found' | 'deleted' | 'no-token' | 'forbidden' | null;
+
+const CLOSE_REASONS: Record<number, Exclude<ClosedReason, null>> = {
+  [CloseCode.BoardNotFound]: 'not-found',
+  [CloseCode.BoardDeleted]: 'deleted',
+  [CloseCode.Unauthorized]: 'no-token',
+  [CloseCode.Forbidden]: 'forbidden',
+};
+
+export interface Peer {
+  clientId: number;
+  name: string;
+  color: string;
+  editing: string | null;
+  isSelf: boolean;
+}
+
+/** `ws(s)://host/yjs` for the page's own origin; the provider appends `/<boardId>`. */
+export const syncBase = (loc: Location = location): string => `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/yjs`;
+
+export class BoardStore {
+  readonly boardId: string;
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly undoManager: Y.UndoManager;
+  /** Origin of every write made in this tab; the undo manager tracks only this. */
+  readonly origin = Symbol('local');
+
+  view = $state.raw<BoardView>(readBoard(this.doc));
+  peers = $state.raw<Peer[]>([]);
+  status = $state<ConnectionStatus>('connecting');
+  /** Whether the first sync with the server completed on the current connection. */
+  synced = $state(false);
+  /** Whether a first sync ever completed: the board's content is here and the loading screen can go. */
+  loaded = $state(false);
+  /** Local edits made while not connected and synced; cleared when a sync round completes. */
+  unsynced = $state(false);
+  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  /** Whether we have ever been connected (to tell "connecting" from "reconnecting"). */
+  everConnected = $state(false);
+  closed = $state<ClosedReason>(null);
+  /** What my link lets me do; null until the server said. Viewers' updates are dropped by the server. */
+  role = $state<Role | null>(null);
+  /** Whether the server answered the role question: until then, do not hand out links. */
+  roleKnown = $state(false);
+  /** Until the role is known, assume editing is allowed: a participant link is the common case. */
+  canEdit = $derived(this.role === null || roleCanEdit(this.role));
+  canUndo = $state(false);
+  canRedo = $state(false);
+
+  /** My name and colour; null until the name dialog is answered (I am then invisible to others). */
+  identity = $state.raw<Identity | null>(null);
+  #cleanup: Array<() => void> = [];
+  #destroyed = false;
+  #loadingRole = false;
+
+  /** The role secret from the board's link; sent with every request and the sync socket. */
+  readonly token: string;
+
+  /** `identity` null: connect and show the board, but stay invisible to others until `setIdentity`. */
+  constructor(boardId: string, token: string, identity: Identity | null, opts: { url?: string } = {}) {
+    this.boardId = boardId;
+    this.token = token;
+    this.identity = identity;
+    this.undoManager = new Y.UndoManager([cardsMap(this.doc), metaMap(this.doc)], {
+      trackedOrigins: new Set([this.origin]),
+      // Keystrokes within half a second undo together, like a word in a text editor.
+      captureTimeout: 500,
+    });
+    this.provider = new WebsocketProvider(opts.url ?? syncBase(), boardId, this.doc, {
+      // Close codes are ours to interpret (see onClose); keep reconnecting for everything else.
+      shouldReconnect: (event) => !PERMANENT_CLOSE_CODES.has(event.code),
+      params: { token },
+    });
+    this.provider.awareness.setLocalState(identity ? ({ user: identity, editing: null } satisfies PresenceState) : null);
+    this.#wire();
+    void this.#loadRole();
+  }
+
+  /** Asks the server what this link may do; a bad link closes the board with a clear reason. */
+  async #loadRole(): Promise<void> {
+    if (this.#loadingRole) return;
+    this.#loadingRole = true;
+    const res = await fetchBoard(this.boardId, this.token);
+    this.#loadingRole = false;
+    if (res.ok) {
+      this.role = res.data.role;
+      this.roleKnown = true;
+    } else if (res.status === 404) this.#close('not-found');
+    else if (res.status === 401) this.#close('no-token');
+    else if (res.status === 403) this.#close('forbidden');
+    // Other failures (offline, 5xx): asked again after the next sync (see onSync).
+  }
+
+  #wire(): void {
+    const { doc, provider, undoManager } = this;
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      this.view = readBoard(doc);
+      // The socket can look connected for a while after the network went away; the browser knows sooner.
+      if (origin !== provider && !(this.online && this.status === 'connected' && this.synced)) this.unsynced = true;
+    };
+    doc.on('update', onUpdate);
+    this.#cleanup.push(() => doc.off('update', onUpdate));
+
+    const onStatus = ({ status }: { status: ConnectionStatus }) => {
+      this.status = status;
+      if (status === 'connected') this.everConnected = true;
+      else this.synced = false;
+    };
+    const onSync = (isSynced: boolean) => {
+      this.synced = isSynced;
+      if (isSynced) {
+        this.loaded = true;
+        if (!this.roleKnown) void this.#loadRole();
+        // On (re)connect the provider sends our whole state in reply to the server's sync step 1.
+        this.unsynced = false;
+      }
+    };
+    const onClose = (event: CloseEvent | null) => {
+      const reason = event ? CLOSE_REASONS[event.code] : undefined;
+      if (reason) this.#close(reason);
+    };
+    provider.on('status', onStatus);
+    provider.on('sync', onSync);
+    provider.on('connection-close', onClose);
+    this.#cleanup.push(() => {
+      provider.off('status', onStatus);
+      provider.off('sync', onSync);
+      provider.off('connection-close', onClose);
+    });
+
+    const onAwareness = () => this.#readPeers();
+    provider.awareness.on('change', onAwareness);
+    this.#cleanup.push(() => provider.awareness.off('change', onAwareness));
+    this.#readPeers();
+
+    const onStack = () => {
+      this.canUndo = undoManager.canUndo();
+      this.canRedo = undoManager.canRedo();
+    };
+    for (const e of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) undoManager.on(e, onStack);
+    this.#cleanup.push(() => {
+      for (const e of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) undoManager.off(e, onStack);
+    });
+
+    const onOnline = () => {
+      this.online = navigator.onLine;
+      // Edits made offline may have gone into a socket that was already dead; a fresh sync round
+      // (the provider resends what the server lacks) makes sure they arrive.
+      if (this.online && this.unsynced && this.status === 'connected') {
+        provider.disconnect();
+        provider.connect();
+      }
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOnline);
+    this.#cleanup.push(() => {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOnline);
+    });
+  }
+
+  #readPeers(): void {
+    const self = this.provider.awareness.clientID;
+    const peers: Peer[] = [];
+    for (const [clientId, state] of this.provider.awareness.getStates()) {
+      // Awareness comes from anyone on the board; show only well-formed states.
+      const parsed = PresenceState.safeParse(state);
+      if (!parsed.success) continue;
+      const { user, editing } = parsed.data;
+      peers.push({ clientId, name: user.name, color: user.color, editing: editing ?? null, isSelf: clientId === self });
+    }
+    // Me first, then by name, so the header does not reshuffle as people come and go.
+    peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
+    this.peers = peers;
+  }
+
+  #close(reason: Exclude<ClosedReason, null>): void {
+    if (this.#destroyed) return;
+    this.closed = reason;
+    this.provider.disconnect();
+  }
+
+  // ---- presence -----------------------------------------------------------------------------------------
+
+  setIdentity(identity: Identity): void {
+    this.identity = identity;
+    const editing = this.provider.awareness.getLocalState()?.editing ?? null;
+    this.provider.awareness.setLocalState({ user: identity, editing } satisfies PresenceState);
+  }
+
+  /** Card whose field has focus in this tab (null when none); others see my colour on it. */
+  setEditing(cardId: string | null): void {
+    const state = this.provider.awareness.getLocalState();
+    // No state yet = not joined (no name): nothing to show to others.
+    if (state && (state.editing ?? null) !== cardId) this.provider.awareness.setLocalStateField('editing', cardId);
+  }
+
+  /** Other people currently editing `cardId`. */
+  editorsOf(cardId: string): Peer[] {
+    return this.peers.filter((p) => !p.isSelf && p.editing === cardId);
+  }
+
+  /** The board was deleted (told by the server over socket.io). */
+  markDeleted(): void {
+    this.#close('deleted');
+  }
+
+  // ---- reads for text bindings --------------------------------------------------------------------------
+
+  text(cardId: string, field: string): Y.Text | undefined {
+    return cardText(this.doc, cardId, field);
+  }
+
+  proposalText(cardId: string, proposalId: string): Y.Text | undefined {
+    return proposalText(this.doc, cardId, proposalId);
+  }
+
+  // ---- writes -----------------------------------------------------------------------------------------
+
+  addCard(card: NewCard): string {
+    return createCard(this.doc, card, { createdBy: this.identity?.name ?? '', origin: this.origin });
+  }
+
+  update(cardId: string, patch: CardPatch): void {
+    updateCard(this.doc, cardId, patch, this.origin);
+  }
+
+  move(cardId: string, index: number): void {
+    moveCard(this.doc, cardId, index, this.origin);
+  }
+
+  remove(cardId: string): void {
+    deleteCard(this.doc, cardId, this.origin);
+  }
+
+  setCurrent(cardId: string | null): void {
+    setCurrentAgenda(this.doc, cardId, this.origin);
+  }
+
+  setMeta(patch: { title?: string; purpose?: string }): void {
+    setMeta(this.doc, patch, this.origin);
+  }
+
+  addProposal(cardId: string, text: string): string | null {
+    return addProposal(this.doc, cardId, text, this.identity?.name ?? '', this.origin);
+  }
+
+  deleteProposal(cardId: string, proposalId: string): void {
+    deleteProposal(this.doc, cardId, proposalId, this.origin);
+  }
+
+  undo(): void {
+    this.undoManager.undo();
+  }
+
+  redo(): void {
+    this.undoManager.redo();
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    for (const fn of this.#cleanup.splice(0)) fn();
+    this.provider.awareness.setLocalState(null);
+    this.provider.destroy();
+    this.undoManager.destroy();
+    this.doc.destroy();
+  }
+}

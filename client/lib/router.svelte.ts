@@ -1,0 +1,48 @@
+/**
+ * A two-route router over `location.pathname`: `/` (home) and `/b/:id` (a board). Navigation uses
+ * history.pushState; the server answers both paths with the same index.html.
+ */
+import { isBoardId } from '../../shared/ids.js';
+
+/** `token`: the role secret from the link's `?token=`, when the address carries one. */
+export type Route = { name: 'home' } | { name: 'board'; boardId: string; token: string | null } | { name: 'not-found' };
+
+export function parseRoute(pathname: string, search = ''): Route {
+  if (pathname === '/' || pathname === '') return { name: 'home' };
+  const m = /^\/b\/([^/]+)\/?$/.exec(pathname);
+  if (m) {
+    const id = decodeURIComponent(m[1]);
+    // A malformed id can never exist; show the same "does not exist" page the server would cause.
+    return isBoardId(id) ? { name: 'board', boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
+  }
+  return { name: 'not-found' };
+}
+
+export const boardPath = (id: string): string => `/b/${encodeURIComponent(id)}`;
+
+export class Router {
+  route = $state<Route>(parseRoute(location.pathname, location.search));
+
+  constructor() {
+    window.addEventListener('popstate', () => (this.route = parseRoute(location.pathname, location.search)));
+  }
+
+  /** `path` may carry a query (`/b/<id>?token=…`). */
+  navigate(path: string): void {
+    const url = new URL(path, location.origin);
+    if (url.pathname + url.search !== location.pathname + location.search) history.pushState(null, '', url.pathname + url.search);
+    this.route = parseRoute(url.pathname, url.search);
+    window.scrollTo(0, 0);
+  }
+
+  /** Click handler for in-app <a href>: keeps modified clicks (new tab etc.) native. */
+  link = (event: MouseEvent): void => {
+    const a = event.currentTarget as HTMLAnchorElement;
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (a.origin !== location.origin) return;
+    event.preventDefault();
+    this.navigate(a.pathname + a.search);
+  };
+}
+
+export const router = new Router();
