@@ -5,12 +5,10 @@
  */
 import * as Y from 'yjs';
 import { createCard, getCard, listCards, readCard, readMeta, setCurrentAgenda, type ColumnId } from '../../shared/board-schema.js';
-import { ErrorCode, type ErrorCode as ErrorCodeT } from '../../shared/errors.js';
-import { randomId } from '../../shared/ids.js';
+import { ErrorCode } from '../../shared/errors.js';
 import {
   idleTimer,
   startGate,
-  timerRemaining,
   type Draft,
   type MeetingState,
   type MyVote,
@@ -23,19 +21,13 @@ import type { CreateCardBody } from '../../shared/api-schemas.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import { localOrigin, type LoadedBoard } from '../sync/board-registry.js';
 import type { Clock } from './clock.js';
+import { AgendaTimer } from './agenda-timer.js';
+import { CommandError } from './command-error.js';
+import { DotVotes } from './dot-votes.js';
+import { HiddenDrafts } from './hidden-drafts.js';
 
+export { CommandError };
 export const MEETING_ORIGIN = localOrigin('meeting');
-const MAX_DRAFTS_PER_PERSON = 50;
-
-/** A refused command: the code and message go back in the ack. */
-export class CommandError extends Error {
-  constructor(
-    readonly code: ErrorCodeT,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** How the room talks to its clients (implemented by the socket.io namespace). */
 export interface RoomOutput {
@@ -66,11 +58,12 @@ export interface RoomDeps {
 }
 
 export class MeetingRoom {
-  #s: Omit<MeetingState, 'serverNow' | 'currentAgendaId'>;
-  readonly #ballots = new Map<string, Map<string, number>>();
-  readonly #drafts = new Map<string, Draft[]>();
+  /** Public state but for what the helpers below hold (the vote round, hidden-card counts). */
+  #s: Omit<MeetingState, 'serverNow' | 'currentAgendaId' | 'vote' | 'timer'>;
+  readonly #timer: AgendaTimer;
+  readonly #votes: DotVotes;
+  readonly #drafts: HiddenDrafts;
   readonly #sockets = new Map<string, number>();
-  #expiryTimer: unknown = null;
   #graceTimer: unknown = null;
   readonly #unobserve: () => void;
 
@@ -80,29 +73,28 @@ export class MeetingRoom {
     persisted: PersistedMeeting | null,
     private readonly deps: RoomDeps,
   ) {
-    const now = deps.clock.now();
+    this.#votes = new DotVotes(persisted?.state.vote ?? null, persisted?.ballots);
+    this.#drafts = new HiddenDrafts(persisted?.drafts);
     if (persisted) {
-      this.#s = { ...persisted.state, roster: persisted.state.roster.map((r) => ({ ...r, online: false })) };
-      for (const [pid, dots] of Object.entries(persisted.ballots)) this.#ballots.set(pid, new Map(Object.entries(dots)));
-      for (const [pid, drafts] of Object.entries(persisted.drafts)) this.#drafts.set(pid, drafts);
-      const t = this.#s.timer;
-      if (t.status === 'running' && t.endsAt !== null && t.endsAt <= now) this.#s.timer = { ...t, status: 'expired', endsAt: null, remainingMs: 0 };
+      const { vote: _vote, timer: _timer, ...state } = persisted.state;
+      this.#s = { ...state, roster: state.roster.map((r) => ({ ...r, online: false })) };
     } else {
       this.#s = {
         boardId,
         phase: 'lobby',
         facilitatorId: null,
         coFacilitatorIds: [],
-        timer: idleTimer(null, null),
         roster: [],
         speakerId: null,
-        vote: null,
         hidden: { columns: [], drafts: [] },
         startedAt: null,
         endedAt: null,
       };
     }
-    this.#scheduleExpiry();
+    this.#timer = new AgendaTimer(persisted?.state.timer ?? idleTimer(null, null), deps.clock, (agendaId) => {
+      this.deps.output.expired(agendaId);
+      this.#changed();
+    });
     // The current item lives in the document (anyone's view follows it); keep the timer on that item.
     const meta = board.doc.getMap('meta');
     const onMeta = (e: Y.YMapEvent<unknown>) => {
@@ -130,7 +122,7 @@ export class MeetingRoom {
   }
 
   snapshot(): MeetingState {
-    return { ...this.#s, currentAgendaId: readMeta(this.doc).currentAgendaId, serverNow: this.deps.clock.now() };
+    return { ...this.#s, vote: this.#votes.round, timer: this.#timer.state, currentAgendaId: readMeta(this.doc).currentAgendaId, serverNow: this.deps.clock.now() };
   }
 
   isLeader(participantId: string): boolean {
@@ -228,8 +220,7 @@ export class MeetingRoom {
     this.#s.phase = 'ended';
     this.#s.endedAt = now;
     this.#s.startedAt ??= now;
-    if (this.#s.timer.status === 'running') this.#s.timer = { ...this.#s.timer, status: 'paused', endsAt: null, remainingMs: timerRemaining(this.#s.timer, now) };
-    this.#clearExpiry();
+    this.#timer.pause();
     if (this.#graceTimer !== null) this.deps.clock.clearTimeout(this.#graceTimer);
     this.deps.saveVersion('Meeting ended', Y.encodeStateAsUpdate(this.doc));
     this.#changed();
@@ -274,10 +265,7 @@ export class MeetingRoom {
 
   #onCurrentItemChanged(): void {
     const id = readMeta(this.doc).currentAgendaId;
-    if (this.#s.timer.agendaId === id) return this.#changed();
-    const card = id ? readCard(getCard(this.doc, id)) : null;
-    this.#clearExpiry();
-    this.#s.timer = idleTimer(id, card?.column === 'agenda' ? card.timebox : null);
+    if (this.#timer.state.agendaId !== id) this.#timer.load(id, this.#currentTimebox());
     this.#changed();
   }
 
@@ -288,64 +276,27 @@ export class MeetingRoom {
   }
 
   timerStart(): TimerState {
-    const now = this.deps.clock.now();
-    let t = this.#s.timer;
-    const current = readMeta(this.doc).currentAgendaId;
-    if (t.agendaId !== current) t = idleTimer(current, this.#currentTimebox());
-    if (t.status === 'running') return t;
-    if (t.remainingMs <= 0) throw new CommandError(ErrorCode.PreconditionFailed, 'no time left: extend the timer or set a timebox on the item');
-    this.#s.timer = { ...t, status: 'running', endsAt: now + t.remainingMs };
-    this.#scheduleExpiry();
-    this.#changed();
-    return this.#s.timer;
+    // The item may have been changed (or its timebox edited) since the timer was last loaded.
+    if (this.#timer.state.agendaId !== readMeta(this.doc).currentAgendaId) this.#timer.load(readMeta(this.doc).currentAgendaId, this.#currentTimebox());
+    return this.#timerChanged(this.#timer.start());
   }
 
   timerPause(): TimerState {
-    const t = this.#s.timer;
-    if (t.status !== 'running') return t;
-    this.#s.timer = { ...t, status: 'paused', endsAt: null, remainingMs: timerRemaining(t, this.deps.clock.now()) };
-    this.#clearExpiry();
-    this.#changed();
-    return this.#s.timer;
+    return this.#timerChanged(this.#timer.pause());
   }
 
   timerExtend(minutes: number): TimerState {
-    const add = minutes * 60_000;
-    const t = this.#s.timer;
-    const now = this.deps.clock.now();
-    if (t.status === 'running') this.#s.timer = { ...t, durationMs: t.durationMs + add, endsAt: t.endsAt! + add };
-    else if (t.status === 'expired') this.#s.timer = { ...t, status: 'running', durationMs: t.durationMs + add, endsAt: now + add, remainingMs: 0 };
-    else this.#s.timer = { ...t, durationMs: t.durationMs + add, remainingMs: t.remainingMs + add };
-    this.#scheduleExpiry();
-    this.#changed();
-    return this.#s.timer;
+    return this.#timerChanged(this.#timer.extend(minutes));
   }
 
   timerReset(): TimerState {
-    this.#clearExpiry();
-    this.#s.timer = idleTimer(readMeta(this.doc).currentAgendaId, this.#currentTimebox());
+    this.#timer.load(readMeta(this.doc).currentAgendaId, this.#currentTimebox());
+    return this.#timerChanged(this.#timer.state);
+  }
+
+  #timerChanged(t: TimerState): TimerState {
     this.#changed();
-    return this.#s.timer;
-  }
-
-  #scheduleExpiry(): void {
-    this.#clearExpiry();
-    const t = this.#s.timer;
-    if (t.status !== 'running' || t.endsAt === null) return;
-    this.#expiryTimer = this.deps.clock.setTimeout(() => {
-      this.#expiryTimer = null;
-      const cur = this.#s.timer;
-      if (cur.status !== 'running' || cur.endsAt === null) return;
-      if (cur.endsAt > this.deps.clock.now()) return this.#scheduleExpiry(); // extended meanwhile
-      this.#s.timer = { ...cur, status: 'expired', endsAt: null, remainingMs: 0 };
-      this.deps.output.expired(cur.agendaId);
-      this.#changed();
-    }, Math.max(0, t.endsAt - this.deps.clock.now()));
-  }
-
-  #clearExpiry(): void {
-    if (this.#expiryTimer !== null) this.deps.clock.clearTimeout(this.#expiryTimer);
-    this.#expiryTimer = null;
+    return t;
   }
 
   // ---- queue and check-in ----------------------------------------------------------------------------
@@ -381,55 +332,31 @@ export class MeetingRoom {
 
   voteOpen(dots: number): VoteRoundPublic {
     const cardIds = listCards(this.doc, 'challenges').filter((c) => c.status !== 'resolved').map((c) => c.id);
-    if (!cardIds.length) throw new CommandError(ErrorCode.PreconditionFailed, 'there are no open challenges to vote on');
-    this.#ballots.clear();
-    this.#s.vote = { id: randomId(12), status: 'open', dotsPerPerson: dots, cardIds, openedAt: this.deps.clock.now(), voters: 0, results: null };
+    const round = this.#votes.open(cardIds, dots, this.deps.clock.now());
     this.#changed();
-    return this.#s.vote;
+    return round;
   }
 
   voteCast(pid: string, cardId: string, delta: 1 | -1): MyVote {
-    const round = this.#s.vote;
-    if (!round || round.status !== 'open') throw new CommandError(ErrorCode.PreconditionFailed, 'no vote is open');
-    if (!round.cardIds.includes(cardId)) throw new CommandError(ErrorCode.BadRequest, 'that card is not part of this vote');
-    const mine = this.#ballots.get(pid) ?? new Map<string, number>();
-    const used = [...mine.values()].reduce((a, b) => a + b, 0);
-    const onCard = mine.get(cardId) ?? 0;
-    if (delta > 0 && used >= round.dotsPerPerson) throw new CommandError(ErrorCode.BadRequest, `you have placed all ${round.dotsPerPerson} dots`);
-    if (delta < 0 && onCard === 0) throw new CommandError(ErrorCode.BadRequest, 'no dot of yours on that card');
-    if (onCard + delta === 0) mine.delete(cardId);
-    else mine.set(cardId, onCard + delta);
-    this.#ballots.set(pid, mine);
-    round.voters = [...this.#ballots.values()].filter((b) => b.size > 0).length;
-    const vote = this.myVote(pid)!;
+    const vote = this.#votes.cast(pid, cardId, delta);
     this.deps.output.vote(pid, vote);
     this.#changed();
     return vote;
   }
 
   myVote(pid: string): MyVote | null {
-    const round = this.#s.vote;
-    if (!round) return null;
-    const mine = this.#ballots.get(pid) ?? new Map<string, number>();
-    const used = [...mine.values()].reduce((a, b) => a + b, 0);
-    return { roundId: round.id, dots: Object.fromEntries(mine), remaining: round.status === 'open' ? round.dotsPerPerson - used : 0 };
+    return this.#votes.mine(pid);
   }
 
   voteReveal(): VoteRoundPublic {
-    const round = this.#s.vote;
-    if (!round || round.status !== 'open') throw new CommandError(ErrorCode.PreconditionFailed, 'no vote is open');
-    const totals = new Map<string, number>(round.cardIds.map((id) => [id, 0]));
-    for (const b of this.#ballots.values()) for (const [id, n] of b) totals.set(id, (totals.get(id) ?? 0) + n);
-    round.results = [...totals].map(([cardId, dots]) => ({ cardId, dots })).sort((a, b) => b.dots - a.dots);
-    round.status = 'revealed';
+    const round = this.#votes.reveal();
     this.deps.recordVote({ ...round, revealedAt: this.deps.clock.now() });
     this.#changed();
     return round;
   }
 
   voteClose(): void {
-    this.#s.vote = null;
-    this.#ballots.clear();
+    this.#votes.close();
     this.#changed();
   }
 
@@ -439,82 +366,58 @@ export class MeetingRoom {
     const cols = new Set(this.#s.hidden.columns);
     if (on) cols.add(column);
     else {
-      if (this.#hasDrafts(column)) throw new CommandError(ErrorCode.PreconditionFailed, 'reveal the hidden cards of this column first');
+      if (this.#drafts.has(column)) throw new CommandError(ErrorCode.PreconditionFailed, 'reveal the hidden cards of this column first');
       cols.delete(column);
     }
     this.#s.hidden.columns = [...cols];
     this.#changed();
   }
 
-  #hasDrafts(column: ColumnId): boolean {
-    return [...this.#drafts.values()].some((ds) => ds.some((d) => d.card.column === column));
-  }
-
   draftAdd(pid: string, card: CreateCardBody): Draft {
     if (!this.#s.hidden.columns.includes(card.column)) {
       throw new CommandError(ErrorCode.PreconditionFailed, 'that column is not in hidden-writing mode; add the card to the board');
     }
-    const mine = this.#drafts.get(pid) ?? [];
-    if (mine.length >= MAX_DRAFTS_PER_PERSON) throw new CommandError(ErrorCode.BadRequest, `at most ${MAX_DRAFTS_PER_PERSON} hidden cards each`);
-    const draft: Draft = { id: randomId(12), card, createdAt: this.deps.clock.now() };
-    this.#drafts.set(pid, [...mine, draft]);
+    const draft = this.#drafts.add(pid, card, this.deps.clock.now());
     this.#changed();
     return draft;
   }
 
   draftDelete(pid: string, id: string): void {
-    const mine = this.#drafts.get(pid) ?? [];
-    if (!mine.some((d) => d.id === id)) throw new CommandError(ErrorCode.NotFound, 'no such hidden card of yours');
-    this.#drafts.set(pid, mine.filter((d) => d.id !== id));
+    this.#drafts.delete(pid, id);
     this.#changed();
   }
 
   drafts(pid: string): Draft[] {
-    return this.#drafts.get(pid) ?? [];
+    return this.#drafts.of(pid);
   }
 
   /** Puts every hidden card of `column` on the board at once, each under its author's name. */
   reveal(column: ColumnId): number {
-    let revealed = 0;
+    const taken = this.#drafts.take(column);
     this.doc.transact(() => {
-      for (const [pid, drafts] of this.#drafts) {
-        const author = this.entry(pid)?.name ?? '';
-        for (const d of drafts.filter((x) => x.card.column === column)) {
-          createCard(this.doc, d.card, { createdBy: author, origin: MEETING_ORIGIN, now: d.createdAt });
-          revealed++;
-        }
-        this.#drafts.set(pid, drafts.filter((x) => x.card.column !== column));
+      for (const { authorId, draft } of taken) {
+        createCard(this.doc, draft.card, { createdBy: this.entry(authorId)?.name ?? '', origin: MEETING_ORIGIN, now: draft.createdAt });
       }
     }, MEETING_ORIGIN);
     this.#s.hidden.columns = this.#s.hidden.columns.filter((c) => c !== column);
     this.#changed();
-    return revealed;
+    return taken.length;
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------------
 
   #changed(): void {
-    const drafts: MeetingState['hidden']['drafts'] = [];
-    for (const [pid, ds] of this.#drafts) {
-      const byColumn = new Map<ColumnId, number>();
-      for (const d of ds) byColumn.set(d.card.column, (byColumn.get(d.card.column) ?? 0) + 1);
-      for (const [column, count] of byColumn) drafts.push({ authorId: pid, name: this.entry(pid)?.name ?? '', column, count });
-    }
-    this.#s.hidden = { ...this.#s.hidden, drafts };
+    this.#s.hidden = { ...this.#s.hidden, drafts: this.#drafts.counts((pid) => this.entry(pid)?.name ?? '') };
     this.deps.save(this.persisted());
     this.deps.output.state(this.snapshot());
   }
 
   persisted(): PersistedMeeting {
-    const ballots: PersistedMeeting['ballots'] = {};
-    for (const [pid, b] of this.#ballots) ballots[pid] = Object.fromEntries(b);
-    const drafts: PersistedMeeting['drafts'] = {};
-    for (const [pid, d] of this.#drafts) if (d.length) drafts[pid] = d;
-    return { state: { ...this.#s }, ballots, drafts };
+    return { state: { ...this.#s, vote: this.#votes.round, timer: this.#timer.state }, ballots: this.#votes.ballots(), drafts: this.#drafts.toJSON() };
   }
 
   dispose(): void {
-    this.#clearExpiry();
+    this.#timer.dispose();
     if (this.#graceTimer !== null) this.deps.clock.clearTimeout(this.#graceTimer);
     this.#unobserve();
   }

@@ -20,7 +20,8 @@ import type { Ack } from '../../shared/socket-events.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import type { AccessControl } from '../auth/access.js';
 import type { Logger } from '../log.js';
-import { CommandError, type MeetingRoom, type RoomOutput } from './meeting-room.js';
+import { CommandError } from './command-error.js';
+import type { MeetingRoom, RoomOutput } from './meeting-room.js';
 import type { MeetingService } from './meeting-service.js';
 import { RateLimiter } from './rate-limit.js';
 
