@@ -31,6 +31,12 @@ import { ActionService } from './actions/action-service.js';
 import { MeetingSummaries } from './actions/meeting-summary.js';
 import { attachActionEvents } from './actions/actions.socket.js';
 import { actionRouter } from './http/action-routes.js';
+import { SqliteVersionStore } from './history/version-store.js';
+import { SqliteAuditStore } from './history/audit-store.js';
+import { AuditService } from './history/audit-service.js';
+import { HistoryService } from './history/history-service.js';
+import { historyRouter } from './http/history-routes.js';
+import * as Y from 'yjs';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -44,6 +50,10 @@ export interface MeshboardApp {
   readonly actions: ActionService;
   /** Summary, exports and webhook; the meeting module calls `summaries.sendMeetingSummary(boardId)` on meeting end. */
   readonly summaries: MeetingSummaries;
+  /** Named versions; the meeting module calls `history.save(boardId, 'Meeting started')` and so on. */
+  readonly history: HistoryService;
+  /** The audit trail, recorded from every change the server receives. */
+  readonly audit: AuditService;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
@@ -72,6 +82,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const actionStore = new SqliteActionStore(store.db);
   const actions = new ActionService(actionStore, registry, log);
   const summaries = new MeetingSummaries(actions, actionStore, registry, log);
+  const versionStore = new SqliteVersionStore(store.db);
+  const auditStore = new SqliteAuditStore(store.db);
+  const audit = new AuditService(auditStore, registry, log);
+  const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs });
 
   const web = express();
   web.disable('x-powered-by');
@@ -89,6 +103,29 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
   };
+  // First: its import route takes bodies larger than the other routers' limit.
+  web.use(
+    '/api',
+    historyRouter({
+      history,
+      auditStore,
+      versions: versionStore,
+      actions,
+      boards,
+      registry,
+      access,
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxMessageBytes,
+      maxImportBytes: Math.max(config.maxMessageBytes, 64 * 1024 * 1024),
+      transfer: {
+        store,
+        boards,
+        versions: versionStore,
+        actions: actionStore,
+        state: async (id) => registry.withBoard(id, (board) => Y.encodeStateAsUpdate(board.doc)),
+      },
+    }),
+  );
   web.use('/api', actionRouter({ actions, summaries, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
@@ -119,7 +156,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   attachMeetingHandlers(nsp, meetings, { access, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
-  meetings.onEnded((boardId) => void summaries.sendMeetingSummary(boardId));
+  const saveVersion = (boardId: string, name: string) =>
+    history.save(boardId, name).catch((err) => log.error('could not save the version', { boardId, name, err }));
+  meetings.onStarted((boardId) => void saveVersion(boardId, 'Meeting started'));
+  meetings.onEnded((boardId) => void saveVersion(boardId, 'Meeting ended').then(() => summaries.sendMeetingSummary(boardId)));
   boards.onDeleted((boardId) => {
     void disconnectBoard(nsp, boardId);
     void meetings.drop(boardId);
@@ -142,6 +182,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     meetingStore,
     actions,
     summaries,
+    history,
+    audit,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -162,6 +204,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         await actions.close();
+        history.close();
+        audit.close();
         await registry.close();
         await store.close();
       })()),

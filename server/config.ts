@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   clientDir: z.string().min(1).default('dist/client'),
   /** How long a meeting waits for a dropped facilitator before passing the role on, ms. */
   facilitatorGraceMs: z.coerce.number().int().min(0).default(60_000),
+  /** A board that changes gets an automatic version ("Autosave") this long after its first change since its last version, ms; 0 = never. */
+  versionEveryMs: z.coerce.number().int().min(0).default(600_000),
   /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
   boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `silent` in tests; `info` otherwise. */
@@ -42,6 +44,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   boardCreateToken: 'BOARD_CREATE_TOKEN',
   facilitatorGraceMs: 'FACILITATOR_GRACE_MS',
+  versionEveryMs: 'VERSION_EVERY_MS',
 };
 
 /** Reads the config from `env`; throws with every bad variable named. */

@@ -13,6 +13,8 @@ import type { Role } from '../../shared/roles.js';
 import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
 
 const REST = localOrigin('rest');
+/** The REST origin with the caller's role, so the audit trail can say who (by role) made the change. */
+const restAs = (role?: Role) => (role ? { ...REST, role } : REST);
 
 export class BoardService {
   readonly #onDeleted: Array<(id: string) => void> = [];
@@ -41,15 +43,44 @@ export class BoardService {
     return { id, title: body.title, purpose: body.purpose ?? '', tokens };
   }
 
+  /**
+   * Creates a new board from a document state (a version's copy, an imported file) and returns, once only,
+   * its role tokens. The new board has its own id and links; `title`, when given, replaces the document's.
+   */
+  async createFromSnapshot(
+    snapshot: Uint8Array,
+    opts: { title?: string; createdAt?: number } = {},
+  ): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
+    const id = randomId();
+    const now = Date.now();
+    const doc = new Y.Doc();
+    try {
+      Y.applyUpdate(doc, snapshot);
+      if (opts.title !== undefined) setMeta(doc, { title: opts.title });
+      const { title, purpose } = readBoard(doc).meta;
+      await this.store.createBoard({ id, title, createdAt: opts.createdAt ?? now, updatedAt: now }, Y.encodeStateAsUpdate(doc));
+      let tokens: Record<Role, string>;
+      try {
+        tokens = await this.tokens.issue(id);
+      } catch (err) {
+        await this.store.deleteBoard(id);
+        throw err;
+      }
+      return { id, title, purpose, tokens };
+    } finally {
+      doc.destroy();
+    }
+  }
+
   /** The board as JSON, from the live document; null when there is no such board. */
   view(id: string): Promise<BoardView | null> {
     return this.registry.withBoard(id, (board) => readBoard(board.doc));
   }
 
   /** Adds a card; it reaches every connected client once stored. Null when there is no such board. */
-  addCard(id: string, body: CreateCardBody, createdBy = ''): Promise<Card | null> {
+  addCard(id: string, body: CreateCardBody, createdBy = '', role?: Role): Promise<Card | null> {
     return this.registry.withBoard(id, async (board) => {
-      const cardId = createCard(board.doc, body, { createdBy, origin: REST });
+      const cardId = createCard(board.doc, body, { createdBy, origin: restAs(role) });
       const card = readCard(getCard(board.doc, cardId)) as Card;
       // Answer 201 only once the card is durably stored.
       await this.registry.persisted();
@@ -57,9 +88,9 @@ export class BoardService {
     });
   }
 
-  update(id: string, body: UpdateBoardBody): Promise<BoardView['meta'] | null> {
+  update(id: string, body: UpdateBoardBody, role?: Role): Promise<BoardView['meta'] | null> {
     return this.registry.withBoard(id, async (board) => {
-      setMeta(board.doc, body, REST);
+      setMeta(board.doc, body, restAs(role));
       await this.registry.persisted();
       return readBoard(board.doc).meta;
     });

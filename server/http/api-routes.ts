@@ -80,8 +80,8 @@ export function apiRouter(deps: ApiDeps): express.Router {
   });
 
   r.patch('/boards/:id', participant, validateBody(UpdateBoardBody), async (_req, res) => {
-    const { boardId } = access(res);
-    const meta = await boards.update(boardId, res.locals.body as UpdateBoardBody);
+    const { boardId, role } = access(res);
+    const meta = await boards.update(boardId, res.locals.body as UpdateBoardBody, role);
     res.json({ id: boardId, meta });
   });
 
@@ -91,7 +91,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   });
 
   r.post('/boards/:id/cards', participant, validateBody(CreateCardBody), async (_req, res) => {
-    const card = await boards.addCard(access(res).boardId, res.locals.body as CreateCardBody, 'API');
+    const card = await boards.addCard(access(res).boardId, res.locals.body as CreateCardBody, 'API', access(res).role);
     if (!card) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
     const body: CreateCardResponse = { card };
     res.status(201).json(body);

@@ -50,8 +50,9 @@ export interface RoomDeps {
   output: RoomOutput;
   save(data: PersistedMeeting): void;
   recordVote(round: VoteRoundPublic & { revealedAt: number }): void;
-  saveVersion(name: string, snapshot: Uint8Array): void;
-  /** Called once when the meeting ends (summary, webhook). */
+  /** Called once when the meeting leaves the lobby (a version of the board is saved). */
+  onStarted(): void;
+  /** Called once when the meeting ends (version, summary, webhook). */
   onEnded(): void;
   /** How long the facilitator may be gone before the role passes on, ms. */
   facilitatorGraceMs: number;
@@ -187,7 +188,10 @@ export class MeetingRoom {
     if (this.#s.phase === 'lobby' && phase !== 'lobby') {
       const missing = startGate(this.doc);
       if (missing.length) throw new CommandError(ErrorCode.PreconditionFailed, `Before the meeting can start it needs ${missing.join(' and ')}.`);
-      this.#s.startedAt ??= this.deps.clock.now();
+      if (this.#s.startedAt === null) {
+        this.#s.startedAt = this.deps.clock.now();
+        this.deps.onStarted();
+      }
     }
     this.#s.phase = phase;
     if (phase === 'agenda' && !readMeta(this.doc).currentAgendaId) {
@@ -222,7 +226,6 @@ export class MeetingRoom {
     this.#s.startedAt ??= now;
     this.#timer.pause();
     if (this.#graceTimer !== null) this.deps.clock.clearTimeout(this.#graceTimer);
-    this.deps.saveVersion('Meeting ended', Y.encodeStateAsUpdate(this.doc));
     this.#changed();
     this.deps.onEnded();
     return this.snapshot();

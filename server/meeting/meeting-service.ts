@@ -20,13 +20,29 @@ export interface MeetingServiceDeps {
 
 export class MeetingService {
   readonly #rooms = new Map<string, Promise<MeetingRoom | null>>();
+  readonly #onStarted: Array<(boardId: string) => void> = [];
   readonly #onEnded: Array<(boardId: string) => void> = [];
 
   constructor(private readonly deps: MeetingServiceDeps) {}
 
-  /** Calls `fn` when a board's meeting ends (after the "Meeting ended" version is stored). */
+  /** Calls `fn` when a board's meeting leaves the lobby. */
+  onStarted(fn: (boardId: string) => void): void {
+    this.#onStarted.push(fn);
+  }
+
+  /** Calls `fn` when a board's meeting ends. */
   onEnded(fn: (boardId: string) => void): void {
     this.#onEnded.push(fn);
+  }
+
+  #notify(hooks: Array<(boardId: string) => void>, boardId: string): void {
+    for (const fn of hooks) {
+      try {
+        fn(boardId);
+      } catch (err) {
+        this.deps.log.error('meeting hook failed', { boardId, err });
+      }
+    }
   }
 
   /** The loaded room of a board, loading it if needed; null when the board does not exist. */
@@ -63,17 +79,8 @@ export class MeetingService {
               results: round.results ?? [],
             })
             .catch((err) => log.error('could not record the vote', { boardId, err })),
-        saveVersion: (name, snapshot) =>
-          void store.saveVersion(boardId, name, snapshot).catch((err) => log.error('could not store the version', { boardId, err })),
-        onEnded: () => {
-          for (const fn of this.#onEnded) {
-            try {
-              fn(boardId);
-            } catch (err) {
-              log.error('meeting end hook failed', { boardId, err });
-            }
-          }
-        },
+        onStarted: () => this.#notify(this.#onStarted, boardId),
+        onEnded: () => this.#notify(this.#onEnded, boardId),
       });
     } catch (err) {
       registry.release(board);

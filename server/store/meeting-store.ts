@@ -1,9 +1,8 @@
 /**
  * Storage of the meeting channel's state: the live meeting (one JSON document per board, written after
- * each command), the recorded vote rounds, and named versions of the board (e.g. "Meeting ended").
+ * each command) and the recorded vote rounds. Named versions of the board live in server/history/.
  */
 import type Database from 'better-sqlite3';
-import { randomId } from '../../shared/ids.js';
 
 export interface VoteRecord {
   id: string;
@@ -15,21 +14,11 @@ export interface VoteRecord {
   results: { cardId: string; dots: number }[];
 }
 
-export interface BoardVersion {
-  id: string;
-  boardId: string;
-  name: string;
-  createdAt: number;
-}
-
 export interface MeetingStore {
   loadMeeting(boardId: string): Promise<unknown | null>;
   saveMeeting(boardId: string, state: unknown): Promise<void>;
   recordVote(round: VoteRecord): Promise<void>;
   listVotes(boardId: string): Promise<VoteRecord[]>;
-  /** Stores a named, read-only copy of the board document; returns its id. */
-  saveVersion(boardId: string, name: string, snapshot: Uint8Array): Promise<string>;
-  listVersions(boardId: string): Promise<BoardVersion[]>;
 }
 
 export class SqliteMeetingStore implements MeetingStore {
@@ -47,10 +36,6 @@ export class SqliteMeetingStore implements MeetingStore {
       ),
       votes: db.prepare<[string], { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }>(
         'SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at',
-      ),
-      version: db.prepare('INSERT INTO board_versions (id, board_id, name, created_at, data) VALUES (?, ?, ?, ?, ?)'),
-      versions: db.prepare<[string], { id: string; board_id: string; name: string; created_at: number }>(
-        'SELECT id, board_id, name, created_at FROM board_versions WHERE board_id = ? ORDER BY created_at',
       ),
     };
   }
@@ -78,15 +63,5 @@ export class SqliteMeetingStore implements MeetingStore {
       voters: r.voters,
       results: JSON.parse(r.results),
     }));
-  }
-
-  async saveVersion(boardId: string, name: string, snapshot: Uint8Array): Promise<string> {
-    const id = randomId(12);
-    this.#stmt.version.run(id, boardId, name, Date.now(), snapshot);
-    return id;
-  }
-
-  async listVersions(boardId: string): Promise<BoardVersion[]> {
-    return this.#stmt.versions.all(boardId).map((r) => ({ id: r.id, boardId: r.board_id, name: r.name, createdAt: r.created_at }));
   }
 }

@@ -110,6 +110,27 @@ export const MIGRATIONS: Migration[] = [
             updated_at INTEGER NOT NULL
           );`,
   },
+  {
+    // Named versions (server/history/): who saved each one; 'server' for automatic ones.
+    name: '005-history',
+    sql: `ALTER TABLE board_versions ADD COLUMN created_by TEXT NOT NULL DEFAULT 'server';`,
+  },
+  {
+    // Audit trail (server/history/audit-service.ts): one row per change people made, typing coalesced.
+    name: '005-audit-log',
+    sql: `CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,
+            card_id TEXT,
+            field TEXT,
+            summary TEXT NOT NULL
+          );
+          CREATE INDEX audit_log_board_at ON audit_log(board_id, at, id);`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

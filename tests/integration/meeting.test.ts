@@ -126,8 +126,9 @@ describe('phases', () => {
     createCard(y.doc, { column: 'agenda', title: 'After the meeting' });
     await server.app.registry.persisted();
     expect(fac.state()!.phase).toBe('ended');
-    const versions = await server.app.meetingStore.listVersions(board.id);
-    expect(versions.map((v) => v.name)).toEqual(['Meeting ended']);
+    await waitFor(() => server.app.history.list(board.id).length === 2, 'versions saved');
+    const versions = server.app.history.list(board.id);
+    expect(versions.map((v) => v.name).sort()).toEqual(['Meeting ended', 'Meeting started']);
   });
 
   it("ending the meeting posts the summary to the board's webhook", async () => {

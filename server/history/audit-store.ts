@@ -1,0 +1,99 @@
+/**
+ * The audit trail in the `audit_log` table: newest-first pages filtered by actor, action, time and text.
+ * Rows go with the board.
+ */
+import type Database from 'better-sqlite3';
+import type { AuditAction, AuditEntry } from '../../shared/history-schemas.js';
+import { likeEscape } from './version-store.js';
+
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+export interface AuditFilter {
+  actor?: string;
+  action?: AuditAction;
+  /** Inclusive, ms. */
+  from?: number;
+  /** Inclusive, ms. */
+  to?: number;
+  /** Substring of the summary (case-insensitive for ASCII). */
+  q?: string;
+  limit: number;
+  /** Only rows older than this id (the previous page's last). */
+  before?: number;
+}
+
+interface Row {
+  id: number;
+  at: number;
+  actor: string;
+  role: string;
+  action: AuditAction;
+  card_id: string | null;
+  field: string | null;
+  summary: string;
+}
+
+export class SqliteAuditStore {
+  readonly #db: Database.Database;
+  readonly #insertAll: (boardId: string, entries: readonly NewAuditEntry[]) => void;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    const insert = db.prepare('INSERT INTO audit_log (board_id, at, actor, role, action, card_id, field, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#insertAll = db.transaction((boardId: string, entries: readonly NewAuditEntry[]) => {
+      for (const e of entries) insert.run(boardId, e.at, e.actor, e.role, e.action, e.cardId, e.field, e.summary);
+    });
+  }
+
+  /** Appends entries in one transaction. */
+  append(boardId: string, entries: readonly NewAuditEntry[]): void {
+    if (entries.length) this.#insertAll(boardId, entries);
+  }
+
+  /** One page, newest first; `limit + 1` rows are read to tell whether another page follows. */
+  query(boardId: string, f: AuditFilter): { entries: AuditEntry[]; more: boolean } {
+    const where = ['board_id = ?'];
+    const args: unknown[] = [boardId];
+    if (f.actor !== undefined) {
+      where.push('actor = ? COLLATE NOCASE');
+      args.push(f.actor);
+    }
+    if (f.action !== undefined) {
+      where.push('action = ?');
+      args.push(f.action);
+    }
+    if (f.from !== undefined) {
+      where.push('at >= ?');
+      args.push(f.from);
+    }
+    if (f.to !== undefined) {
+      where.push('at <= ?');
+      args.push(f.to);
+    }
+    if (f.q !== undefined) {
+      where.push("summary LIKE ? ESCAPE '\\'");
+      args.push(`%${likeEscape(f.q)}%`);
+    }
+    if (f.before !== undefined) {
+      where.push('id < ?');
+      args.push(f.before);
+    }
+    // Only fixed SQL fragments are joined; every value is a bound parameter.
+    const rows = this.#db
+      .prepare<unknown[], Row>(`SELECT id, at, actor, role, action, card_id, field, summary FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+      .all(...args, f.limit + 1);
+    const more = rows.length > f.limit;
+    return { entries: rows.slice(0, f.limit).map(fromRow), more };
+  }
+}
+
+const fromRow = (r: Row): AuditEntry => ({
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  role: r.role,
+  action: r.action,
+  cardId: r.card_id,
+  field: r.field,
+  summary: r.summary,
+});

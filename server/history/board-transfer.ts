@@ -1,0 +1,106 @@
+/**
+ * A whole board as one JSON file (format `meshboard-board`, version 1): its document, action items (with the
+ * statuses people set) and named versions. Used by the CLI (`npm run board -- export|import`) and the REST
+ * API. Import always makes a NEW board with a new id and fresh links; it never overwrites one.
+ */
+import * as Y from 'yjs';
+import { readMeta } from '../../shared/board-schema.js';
+import { BoardExport, EXPORT_FORMAT, EXPORT_VERSION, type ExportedActionItem } from '../../shared/history-schemas.js';
+import { describeZodError } from '../../shared/api-schemas.js';
+import type { Role } from '../../shared/roles.js';
+import type { Store } from '../store/store.js';
+import type { ActionStore } from '../store/action-store.js';
+import type { BoardService } from '../boards/board-service.js';
+import type { SqliteVersionStore } from './version-store.js';
+
+export interface TransferDeps {
+  store: Store;
+  boards: BoardService;
+  versions: SqliteVersionStore;
+  actions: ActionStore;
+  /** The board's current document state: the live one when loaded, else from the store. */
+  state(boardId: string): Promise<Uint8Array | null>;
+}
+
+/** Raised for a file that is not a valid export; the message says what is wrong. */
+export class ImportError extends Error {}
+
+const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
+
+/** The board as an export object; null when there is no such board. */
+export async function exportBoard(deps: TransferDeps, boardId: string): Promise<BoardExport | null> {
+  const record = await deps.store.getBoard(boardId);
+  if (!record) return null;
+  const state = await deps.state(boardId);
+  if (!state) return null;
+  const actionItems: ExportedActionItem[] = (await deps.actions.list(boardId)).map(({ boardId: _b, ...r }) => r);
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    board: { id: record.id, title: record.title, createdAt: record.createdAt },
+    document: b64(state),
+    actionItems,
+    versions: deps.versions.all(boardId).map((v) => ({ name: v.name, createdAt: v.createdAt, by: v.by, document: b64(v.data) })),
+    exportedAt: Date.now(),
+  };
+}
+
+/** Decodes a base64 Yjs state and checks that Yjs can apply it; throws ImportError naming `where`. */
+function decodeState(base64: string, where: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const doc = new Y.Doc();
+  try {
+    Y.decodeUpdate(bytes);
+    Y.applyUpdate(doc, bytes);
+  } catch {
+    throw new ImportError(`${where}: not a Yjs document state`);
+  } finally {
+    doc.destroy();
+  }
+  return bytes;
+}
+
+/** Validates an export (parsed JSON); throws ImportError with the first problem. */
+export function parseExport(input: unknown): BoardExport {
+  const parsed = BoardExport.safeParse(input);
+  if (!parsed.success) throw new ImportError(`not a valid board export: ${describeZodError(parsed.error).message}`);
+  return parsed.data;
+}
+
+/** Parses and validates an export file's text; throws ImportError. */
+export function parseExportText(text: string): BoardExport {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ImportError('not a valid board export: the file is not JSON');
+  }
+  return parseExport(json);
+}
+
+/**
+ * Creates a new board from an export, with its versions and action items. Returns the new board's id,
+ * title and role tokens (shown once).
+ */
+export async function importBoard(
+  deps: TransferDeps,
+  file: BoardExport,
+  opts: { title?: string } = {},
+): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
+  const document = decodeState(file.document, 'document');
+  const versions = file.versions.map((v, i) => ({ ...v, data: decodeState(v.document, `versions.${i}.document`) }));
+  const probe = new Y.Doc();
+  Y.applyUpdate(probe, document);
+  const hasTitle = typeof probe.getMap('meta').get('title') === 'string';
+  const title = opts.title ?? (hasTitle ? readMeta(probe).title : file.board.title || 'Imported board');
+  probe.destroy();
+  const created = await deps.boards.createFromSnapshot(document, { title, createdAt: file.board.createdAt });
+  try {
+    for (const v of versions) deps.versions.save(created.id, { name: v.name, by: v.by ?? 'server', data: v.data, createdAt: v.createdAt });
+    await deps.actions.upsert(file.actionItems.map((a) => ({ ...a, boardId: created.id })));
+  } catch (err) {
+    await deps.store.deleteBoard(created.id); // half an import is worse than none
+    throw err;
+  }
+  return created;
+}
