@@ -1,0 +1,215 @@
+/**
+ * Property-based fuzzing of every entry point (fast-check). Each property sends hostile input to a real
+ * server and then checks the invariants: the server still answers, a well-behaved client on the same board
+ * still syncs, and what was stored is intact. MESHBOARD_FUZZ_RUNS raises the case count (default 60).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import { io as ioClient } from 'socket.io-client';
+import { createCard, listCards } from '../../shared/board-schema.js';
+import { Commands } from '../../shared/meeting.js';
+import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
+import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
+import { joinMeeting } from '../helpers/meeting-client.js';
+
+const RUNS = Number(process.env.MESHBOARD_FUZZ_RUNS ?? 60);
+
+let server: TestServer;
+let board: TestBoard;
+let witness: YClient;
+
+beforeAll(async () => {
+  server = await startServer();
+  board = await createBoard(server.url);
+  witness = connect(server.wsUrl, board);
+  await synced(witness);
+  createCard(witness.doc, { column: 'agenda', title: 'Before the fuzz', timebox: 5 });
+  await server.app.registry.persisted();
+});
+afterAll(async () => {
+  witness.destroy();
+  await server.stop();
+});
+
+/** The board still works: a new card from the witness reaches a fresh client, and nothing earlier is lost. */
+async function boardStillWorks(): Promise<void> {
+  const marker = `marker-${Math.random()}`;
+  createCard(witness.doc, { column: 'agenda', title: marker });
+  const probe = connect(server.wsUrl, board, board.tokens.viewer);
+  try {
+    await synced(probe);
+    await waitFor(() => listCards(probe.doc, 'agenda').some((c) => c.title === marker), 'marker reaches a fresh client');
+    expect(listCards(probe.doc, 'agenda').some((c) => c.title === 'Before the fuzz')).toBe(true);
+  } finally {
+    probe.destroy();
+  }
+  expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+}
+
+/** Sends frames on one raw socket and resolves when the server has closed it or has had time to answer. */
+function sendRaw(frames: Uint8Array[]): Promise<void> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.wsUrl}/yjs/${board.id}?token=${board.tokens.participant}`);
+    ws.on('error', () => resolve());
+    ws.on('close', () => resolve());
+    ws.on('open', () => {
+      for (const f of frames) ws.send(f);
+      // A query-awareness frame last: its answer (or the close) tells us every frame before it was handled.
+      ws.send(new Uint8Array([3]));
+      ws.on('message', (d: Buffer) => d[0] === 1 && ws.close());
+      setTimeout(() => ws.close(), 2000).unref();
+    });
+  });
+}
+
+function syncFrame(step: number, payload: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, step);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
+}
+
+/** A real update (a card added to a throwaway doc), to mutate. */
+function realUpdate(): Uint8Array {
+  const d = new Y.Doc();
+  let update = new Uint8Array();
+  d.on('update', (u: Uint8Array) => (update = u));
+  createCard(d, { column: 'challenges', problem: 'fuzzed', proposals: ['a', 'b'] });
+  return update;
+}
+
+describe('fuzzing the y-websocket endpoint', () => {
+  it('random frames never take the server down or disturb others', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 0, maxLength: 300 }), { minLength: 1, maxLength: 4 }), async (frames) => {
+        await sendRaw(frames);
+      }),
+      { numRuns: RUNS },
+    );
+    await boardStillWorks();
+  }, 120_000);
+
+  it('well-framed sync messages carrying mutated Yjs updates are refused or applied, never corrupting the board', async () => {
+    const base = realUpdate();
+    const mutated = fc
+      .tuple(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.nat(base.length))
+      .map(([edits, cut]) => {
+        const u = base.slice(0, Math.max(1, cut));
+        for (const [i, v] of edits) if (i < u.length) u[i] = v;
+        return u;
+      });
+    await fc.assert(
+      fc.asyncProperty(mutated, fc.constantFrom(1, 2), async (update, step) => {
+        await sendRaw([syncFrame(step, update)]);
+      }),
+      { numRuns: RUNS },
+    );
+    await boardStillWorks();
+    // What is stored still loads.
+    const stored = await server.app.store.loadDocument(board.id);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(listCards(doc, 'agenda').some((c) => c.title === 'Before the fuzz')).toBe(true);
+  }, 120_000);
+
+  it('hostile board ids and paths in the websocket URL are refused without loading anything', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('..%2F..%2Fetc%2Fpasswd', '%00', '%E0%A4%A', 'a'.repeat(5000))), async (id) => {
+        await new Promise<void>((resolve) => {
+          const ws = new WebSocket(`${server.wsUrl}/yjs/${encodeURIComponent(id)}?token=x`);
+          ws.on('error', () => resolve());
+          ws.on('close', () => resolve());
+        });
+      }),
+      { numRuns: RUNS },
+    );
+    expect(server.app.registry.loadedCount).toBeLessThanOrEqual(1);
+    await boardStillWorks();
+  }, 120_000);
+});
+
+describe('fuzzing the REST API', () => {
+  it('bodies of every shape get a 2xx or a 4xx with a JSON error, never a 5xx', async () => {
+    const targets: Array<[string, string, string | undefined]> = [
+      ['POST', '/api/boards', undefined],
+      ['POST', `/api/boards/${board.id}/cards`, board.tokens.participant],
+      ['PATCH', `/api/boards/${board.id}`, board.tokens.participant],
+      ['POST', `/api/boards/${board.id}/links/rotate`, board.tokens.participant],
+      ['POST', `/api/boards/${board.id}/cards/nope/decisions`, board.tokens.participant],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...targets), fc.oneof(fc.anything(), fc.json().map((j) => ({ raw: j }))), async ([method, path, token], body) => {
+        const payload = typeof body === 'object' && body !== null && 'raw' in body ? (body as { raw: string }).raw : JSON.stringify(body ?? null);
+        const res = await api(server.url, method, path, payload, token);
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect(res.body.error.message).toEqual(expect.any(String));
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('hostile ids in URLs are 404s or 401s, never files or errors', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('..', '../../etc/passwd', '%2e%2e%2f', '\u0000')), async (id) => {
+        const res = await fetch(`${server.url}/api/boards/${encodeURIComponent(id)}`);
+        expect([400, 401, 403, 404]).toContain(res.status);
+        expect(res.headers.get('content-type')).toMatch(/json/);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+});
+
+describe('fuzzing the meeting channel', () => {
+  it('every command with any payload is acknowledged, and the meeting still works', async () => {
+    const fac = joinMeeting(server.url, board, board.tokens.facilitator, { name: 'Fuzz' });
+    try {
+      await fac.until((s) => s.roster.length >= 1, 'joined');
+      const names = Object.keys(Commands) as Array<keyof typeof Commands>;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...names.filter((n) => n !== 'meeting:end')), fc.anything(), async (name, payload) => {
+          const ack = await fac.send(name, payload as never);
+          expect(typeof ack.ok).toBe('boolean');
+          if (!ack.ok) expect(ack.error.message).toEqual(expect.any(String));
+        }),
+        // Stay under the rate limit: this is about payloads, not floods (tested elsewhere).
+        { numRuns: Math.min(RUNS, 25) },
+      );
+      expect(await fac.send('time:sync')).toMatchObject({ ok: true });
+    } finally {
+      fac.close();
+    }
+  }, 120_000);
+
+  it('malformed socket.io handshakes and packets are refused without harm', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), async (auth) => {
+        const s = ioClient(`${server.url}/meeting`, { transports: ['websocket'], reconnection: false, auth: auth as never });
+        await new Promise<void>((resolve) => {
+          s.once('connect_error', () => resolve());
+          s.once('connect', () => resolve());
+          // A handshake that is not even an object is dropped by socket.io's own parser: the transport closes.
+          s.io.once('close', () => resolve());
+        });
+        s.disconnect();
+      }),
+      { numRuns: Math.min(RUNS, 30) },
+    );
+    // Raw garbage on the engine.io websocket.
+    await new Promise<void>((resolve) => {
+      const ws = new WebSocket(`${server.wsUrl}/socket.io/?EIO=4&transport=websocket`);
+      ws.on('open', () => {
+        for (const junk of ['40/meeting,{"boardId":', '42["meeting:advance"', '4', 'xyz', '2probe']) ws.send(junk);
+        ws.close();
+      });
+      ws.on('close', () => resolve());
+      ws.on('error', () => resolve());
+    });
+    await boardStillWorks();
+  }, 120_000);
+});
