@@ -97,7 +97,8 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
         const verdict = limiter.take();
         if (verdict === 'disconnect') {
           reply(fail(ErrorCode.RateLimited, 'too many commands; disconnected'));
-          socket.disconnect(true);
+          // After the current turn, so the acks of commands already accepted still reach the client.
+          setImmediate(() => socket.disconnect(true));
           return;
         }
         if (verdict === 'refuse') return reply(fail(ErrorCode.RateLimited, 'too many commands; slow down'));
