@@ -109,7 +109,20 @@ export class SyncEndpoint {
     );
   }
 
+  /**
+   * Relays awareness changes, merged per event-loop turn: every client changed in one turn goes out in one
+   * frame with its latest state, encoded once for all peers. With 100 people moving cursors at 20 Hz this
+   * sends one frame per turn to each peer instead of one per cursor move.
+   */
   #relayAwareness(board: LoadedBoard): void {
+    let changed: Set<number> | null = null;
+    const flush = () => {
+      const meta = board.awareness.meta;
+      // A client's meta (its clock) is kept after removal; none is left once the board is unloaded.
+      const clients = [...changed!].filter((id) => meta.has(id));
+      changed = null;
+      if (clients.length && board.peers.size) board.broadcast(encodeAwareness(board.awareness, clients));
+    };
     board.awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -117,8 +130,14 @@ export class SyncEndpoint {
           for (const id of added) origin.awarenessClients.add(id);
           for (const id of removed) origin.awarenessClients.delete(id);
         }
-        const changed = added.concat(updated, removed);
-        if (changed.length) board.broadcast(encodeAwareness(board.awareness, changed));
+        if (!added.length && !updated.length && !removed.length) return;
+        if (!changed) {
+          changed = new Set();
+          setImmediate(flush);
+        }
+        for (const id of added) changed.add(id);
+        for (const id of updated) changed.add(id);
+        for (const id of removed) changed.add(id);
       },
     );
   }

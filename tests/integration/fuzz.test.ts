@@ -76,7 +76,7 @@ function syncFrame(step: number, payload: Uint8Array): Uint8Array {
 /** A real update (a card added to a throwaway doc), to mutate. */
 function realUpdate(): Uint8Array {
   const d = new Y.Doc();
-  let update = new Uint8Array();
+  let update: Uint8Array = new Uint8Array();
   d.on('update', (u: Uint8Array) => (update = u));
   createCard(d, { column: 'challenges', problem: 'fuzzed', proposals: ['a', 'b'] });
   return update;

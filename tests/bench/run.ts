@@ -1,0 +1,171 @@
+/**
+ * `npm run bench [-- --quick] [--only=S1,S2] [--servers=meshboard,y-websocket] [--no-docs]`
+ *
+ * Meshboard side by side with the plain y-websocket server and Hocuspocus. Each server runs in its own child
+ * process pinned to core 0; this process (the load generator) pins itself to core 1. Servers start fresh
+ * per scenario and repetition, in random order. Writes .bench/results-<timestamp>.json, prints a markdown
+ * table, and (unless --no-docs) puts it in docs/benchmarks.md.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HAVE_TASKSET, SERVER_KINDS, startServer, type ServerKind } from './servers.js';
+import { roomLoad, type LoadResult } from './load.js';
+import { awarenessLoad, coldLoad, decisionToAction, idleMemory, reconnectStorm } from './scenarios.js';
+import { loadAvg, machine } from './proc.js';
+import { renderMarkdown, type Results } from './report.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const servers = (args.find((a) => a.startsWith('--servers='))?.slice(10).split(',') ?? [...SERVER_KINDS]) as ServerKind[];
+const want = (s: string) => !only || only.includes(s);
+
+const cfg = quick
+  ? {
+      reps: 1,
+      s1: { sizes: [[100, 100], [500, 20]] as [number, number][], warmupMs: 300, measureMs: 1000 },
+      s2: { clients: 50, rates: [1000, 2000], warmupMs: 200, measureMs: 800 },
+      s3: { boards: 50 },
+      s4: { cards: 1000, tail: 100, reps: 1 },
+      s5: { clients: 100, cards: 100 },
+      s6: { clients: 100, hz: 20, measureMs: 1000 },
+      s7: { cards: [300], samples: 3 },
+    }
+  : {
+      reps: 3,
+      s1: { sizes: [[10, 100], [50, 100], [100, 100], [200, 50], [500, 20], [1000, 10]] as [number, number][], warmupMs: 1000, measureMs: 3000 },
+      s2: { clients: 50, rates: [250, 500, 1000, 1500, 2000, 3000, 4000], warmupMs: 500, measureMs: 2500 },
+      s3: { boards: 1000 },
+      s4: { cards: 10_000, tail: 1000, reps: 3 },
+      s5: { clients: 500, cards: 1000 },
+      s6: { clients: 100, hz: 20, measureMs: 4000 },
+      s7: { cards: [50, 5000], samples: 20 },
+    };
+
+// The generator on core 1, servers on core 0 (when the machine has two cores and taskset exists).
+const cores = os.cpus().length;
+if (HAVE_TASKSET && cores >= 2) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+
+const shuffle = <T>(xs: T[]): T[] => {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+};
+
+const started = Date.now();
+const log = (msg: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
+const results: Results = {
+  startedAt: new Date(started).toISOString(),
+  mode: quick ? 'quick' : 'default',
+  machine: { ...machine(), nproc: cores, loadAvgAtStart: loadAvg() },
+  pinned: HAVE_TASKSET && cores >= 2,
+  servers,
+  s1: [],
+  s2: [],
+  s3: [],
+  s4: [],
+  s5: [],
+  s6: [],
+  s7: [],
+};
+
+async function withServer<T>(kind: ServerKind, fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>): Promise<T> {
+  const s = await startServer(kind);
+  try {
+    return await fn(s);
+  } finally {
+    await s.stop();
+  }
+}
+
+async function main() {
+  if (want('S1')) {
+    for (let rep = 0; rep < cfg.reps; rep++) {
+      for (const kind of shuffle(servers)) {
+        await withServer(kind, async (s) => {
+          for (const [clients, rate] of cfg.s1.sizes) {
+            log(`S1 rep ${rep + 1} ${kind} ${clients} clients @ ${rate}/s`);
+            const r = await roomLoad(s, { clients, rate, warmupMs: cfg.s1.warmupMs, measureMs: cfg.s1.measureMs });
+            results.s1.push({ server: kind, rep, ...r });
+          }
+        });
+      }
+    }
+  }
+  if (want('S2')) {
+    for (let rep = 0; rep < (quick ? 1 : 1); rep++) {
+      for (const kind of shuffle(servers)) {
+        await withServer(kind, async (s) => {
+          for (const rate of cfg.s2.rates) {
+            log(`S2 ${kind} ramp ${rate}/s × ${cfg.s2.clients - 1} receivers`);
+            const r: LoadResult = await roomLoad(s, { clients: cfg.s2.clients, rate, warmupMs: cfg.s2.warmupMs, measureMs: cfg.s2.measureMs });
+            const ok = r.noLoss && r.latency.p99 <= 50;
+            results.s2.push({ server: kind, rep, ok, ...r });
+            if (!ok) break;
+          }
+        });
+      }
+    }
+  }
+  if (want('S3')) {
+    for (const kind of shuffle(servers)) {
+      log(`S3 ${kind} ${cfg.s3.boards} idle boards × 3`);
+      results.s3.push({ server: kind, ...(await withServer(kind, (s) => idleMemory(s, cfg.s3.boards))) });
+    }
+  }
+  if (want('S4')) {
+    for (const kind of shuffle(servers)) {
+      log(`S4 ${kind} cold load ${cfg.s4.cards} cards`);
+      results.s4.push({ server: kind, ...(await coldLoad(kind, cfg.s4.cards, cfg.s4.tail, cfg.s4.reps)) });
+    }
+  }
+  if (want('S5')) {
+    for (const kind of shuffle(servers)) {
+      log(`S5 ${kind} reconnect storm ${cfg.s5.clients}`);
+      results.s5.push({ server: kind, ...(await withServer(kind, (s) => reconnectStorm(s, cfg.s5.clients, cfg.s5.cards))) });
+    }
+  }
+  if (want('S6')) {
+    for (const kind of shuffle(servers)) {
+      log(`S6 ${kind} awareness ${cfg.s6.clients} @ ${cfg.s6.hz} Hz`);
+      results.s6.push({ server: kind, ...(await withServer(kind, (s) => awarenessLoad(s, cfg.s6.clients, cfg.s6.hz, cfg.s6.measureMs))) });
+    }
+  }
+  if (want('S7') && servers.includes('meshboard')) {
+    await withServer('meshboard', async (s) => {
+      for (const cards of cfg.s7.cards) {
+        log(`S7 meshboard decision → action on ${cards} cards`);
+        results.s7.push({ server: 'meshboard', ...(await decisionToAction(s, cards, cfg.s7.samples)) });
+      }
+    });
+  }
+  results.durationS = Math.round((Date.now() - started) / 1000);
+  results.machine.loadAvgAtEnd = loadAvg();
+
+  fs.mkdirSync('.bench', { recursive: true });
+  const file = path.join('.bench', `results-${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  const md = renderMarkdown(results);
+  console.log(md);
+  log(`results: ${file}`);
+  if (!args.includes('--no-docs')) {
+    const doc = fs.readFileSync('docs/benchmarks.md', 'utf8');
+    const marker = '<!-- results -->';
+    const at = doc.indexOf(marker);
+    fs.writeFileSync('docs/benchmarks.md', (at >= 0 ? doc.slice(0, at + marker.length) : doc + '\n' + marker) + '\n\n' + md);
+    log('docs/benchmarks.md updated');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
