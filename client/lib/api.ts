@@ -1,5 +1,7 @@
 /** The few REST calls the browser makes; everything else travels through the Y.Doc. */
 import type { BoardResponse, CreateBoardBody, CreateBoardResponse, RotateLinkResponse } from '../../shared/api-schemas.js';
+import type { ExportFormat, MeetingSummary, UpdateActionBody, WebhookBody } from '../../shared/action-schemas.js';
+import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
 import type { ApiError } from '../../shared/errors.js';
 import type { RotatableRole } from '../../shared/roles.js';
 
@@ -31,3 +33,28 @@ export const fetchBoard = (boardId: string, token: string | undefined) =>
 /** Facilitators only: replaces a role's link (the old one stops working) and returns the new one. */
 export const rotateLink = (boardId: string, token: string, role: RotatableRole) =>
   call<RotateLinkResponse>('POST', `/api/boards/${encodeURIComponent(boardId)}/links/rotate`, { body: { role }, token });
+
+// ---- action items, summary, webhook (docs/api.md "Action items") ----------------------------------------
+
+/** Marks an action item open, done or cancelled (participant link of its board). */
+export const setActionStatus = (actionId: string, token: string, status: ActionStatus) =>
+  call<{ actionItem: ActionItem }>('PATCH', `/api/actions/${encodeURIComponent(actionId)}`, { body: { status } satisfies UpdateActionBody, token });
+
+export const fetchSummary = (boardId: string, token: string) =>
+  call<MeetingSummary>('GET', `/api/boards/${encodeURIComponent(boardId)}/summary`, { token });
+
+/** Facilitators only. */
+export const fetchWebhook = (boardId: string, token: string) =>
+  call<{ url: string | null }>('GET', `/api/boards/${encodeURIComponent(boardId)}/webhook`, { token });
+
+/** Facilitators only; `url` null removes the webhook. */
+export const saveWebhook = (boardId: string, token: string, url: string | null) =>
+  call<{ url: string | null }>('PUT', `/api/boards/${encodeURIComponent(boardId)}/webhook`, { body: { url } satisfies WebhookBody, token });
+
+/** Facilitators only: posts the summary to the webhook now (409 when there is none). */
+export const sendSummary = (boardId: string, token: string) =>
+  call<{ queued: true }>('POST', `/api/boards/${encodeURIComponent(boardId)}/summary/send`, { token });
+
+/** A download link for an export: a plain link cannot send a header, so the token rides in the query. */
+export const exportUrl = (boardId: string, token: string, format: ExportFormat): string =>
+  `/api/boards/${encodeURIComponent(boardId)}/actions.${format}?token=${encodeURIComponent(token)}`;

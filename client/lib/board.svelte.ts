@@ -7,12 +7,15 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import {
+  addDecision,
   addProposal,
   cardsMap,
   cardText,
   createCard,
   deleteCard,
+  deleteDecision,
   deleteProposal,
+  decisionText,
   metaMap,
   moveCard,
   proposalText,
@@ -20,10 +23,13 @@ import {
   setCurrentAgenda,
   setMeta,
   updateCard,
+  updateDecision,
   type BoardView,
   type CardPatch,
+  type DecisionPatch,
   type NewCard,
 } from '../../shared/board-schema.js';
+import { boardParseContext, type ParseContext } from '../../shared/decisions.js';
 import { CloseCode, PERMANENT_CLOSE_CODES } from '../../shared/errors.js';
 import { PresenceState } from '../../shared/presence.js';
 import { canEdit as roleCanEdit, type Role } from '../../shared/roles.js';
@@ -81,6 +87,11 @@ export class BoardStore {
   canEdit = $derived(this.role === null || roleCanEdit(this.role));
   canUndo = $state(false);
   canRedo = $state(false);
+  /** Meeting day and known names for `parseDecision`, as the server reads them from the same document. */
+  parseContext = $derived.by<ParseContext>(() => {
+    void this.view; // recomputed whenever the document changes
+    return boardParseContext(this.doc);
+  });
 
   /** My name and colour; null until the name dialog is answered (I am then invisible to others). */
   identity = $state.raw<Identity | null>(null);
@@ -250,6 +261,10 @@ export class BoardStore {
     return proposalText(this.doc, cardId, proposalId);
   }
 
+  decisionText(cardId: string, decisionId: string): Y.Text | undefined {
+    return decisionText(this.doc, cardId, decisionId);
+  }
+
   // ---- writes -----------------------------------------------------------------------------------------
 
   addCard(card: NewCard): string {
@@ -282,6 +297,20 @@ export class BoardStore {
 
   deleteProposal(cardId: string, proposalId: string): void {
     deleteProposal(this.doc, cardId, proposalId, this.origin);
+  }
+
+  /** Records a decision as me; the server turns it into an action item. */
+  addDecision(cardId: string, text: string): string | null {
+    return addDecision(this.doc, cardId, { text, decidedBy: this.identity?.name ?? '' }, this.origin);
+  }
+
+  /** Sets a decision's explicit owners (comma-separated) or due date (`YYYY-MM-DD`); '' = read from the text. */
+  updateDecision(cardId: string, decisionId: string, patch: DecisionPatch): void {
+    updateDecision(this.doc, cardId, decisionId, patch, this.origin);
+  }
+
+  deleteDecision(cardId: string, decisionId: string): void {
+    deleteDecision(this.doc, cardId, decisionId, this.origin);
   }
 
   undo(): void {

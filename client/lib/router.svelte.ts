@@ -1,24 +1,33 @@
 /**
- * A two-route router over `location.pathname`: `/` (home) and `/b/:id` (a board). Navigation uses
- * history.pushState; the server answers both paths with the same index.html.
+ * A small router over `location.pathname`: `/` (home), `/b/:id` (a board), `/b/:id/actions` (its action
+ * list) and `/b/:id/summary` (its printable summary). Navigation uses history.pushState; the server answers
+ * every `/b/*` path with the same index.html.
  */
 import { isBoardId } from '../../shared/ids.js';
 
 /** `token`: the role secret from the link's `?token=`, when the address carries one. */
-export type Route = { name: 'home' } | { name: 'board'; boardId: string; token: string | null } | { name: 'not-found' };
+export type Route =
+  | { name: 'home' }
+  | { name: 'board' | 'actions' | 'summary'; boardId: string; token: string | null }
+  | { name: 'not-found' };
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
-  const m = /^\/b\/([^/]+)\/?$/.exec(pathname);
+  const m = /^\/b\/([^/]+)(?:\/(actions|summary))?\/?$/.exec(pathname);
   if (m) {
     const id = decodeURIComponent(m[1]);
+    const name = (m[2] as 'actions' | 'summary' | undefined) ?? 'board';
     // A malformed id can never exist; show the same "does not exist" page the server would cause.
-    return isBoardId(id) ? { name: 'board', boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
+    return isBoardId(id) ? { name, boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
   }
   return { name: 'not-found' };
 }
 
 export const boardPath = (id: string): string => `/b/${encodeURIComponent(id)}`;
+export const actionsPath = (id: string): string => `${boardPath(id)}/actions`;
+export const summaryPath = (id: string): string => `${boardPath(id)}/summary`;
+/** `path` with the role secret attached, so the link works on a device that does not know the board yet. */
+export const withToken = (path: string, token: string): string => `${path}?token=${encodeURIComponent(token)}`;
 
 export class Router {
   route = $state<Route>(parseRoute(location.pathname, location.search));

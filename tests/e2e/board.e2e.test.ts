@@ -339,7 +339,8 @@ describe('the live meeting board', () => {
     // (Both cards are in view first: a drag that has to scroll the page starts from the wrong place.)
     const agenda = column(a, 'Agenda');
     const topics = () => agenda.getByLabel('Topic', { exact: true }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-    await a.evaluate(() => window.scrollTo(0, 0));
+    // (The first card goes near the top, below the sticky meeting bar, so the second is in view too.)
+    await agenda.getByRole('article').first().evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
     await agenda.getByRole('article').nth(1).locator('.grip').dragTo(agenda.getByRole('article').first(), { targetPosition: { x: 40, y: 5 } });
     await a.waitForFunction(() => (document.querySelector('[data-column=agenda] article input') as HTMLInputElement | null)?.value === 'Incident review: checkout latency');
     await agenda.getByRole('button', { name: 'Move down: Incident review: checkout latency' }).click();

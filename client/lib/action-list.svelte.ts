@@ -1,0 +1,92 @@
+/**
+ * What the action list page shows of a board's action items: the reader's filters (owner, status, show
+ * cancelled), the layout (grouped by owner or sorted by due date) and the derived groups. Pure views over
+ * `ActionFeed.items`; nothing here writes.
+ */
+import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionFeed } from './actions.svelte.js';
+import { todayIso } from './dates.js';
+
+export type ListLayout = 'owner' | 'due';
+/** `active` = open and done; cancelled items are governed by `showCancelled` on top of any of these. */
+export type StatusFilter = 'active' | 'open' | 'done';
+/** Owner filter: '' = everyone, `UNASSIGNED` = items nobody owns, else a name. */
+export const UNASSIGNED = '\u0000unassigned';
+
+export interface ActionGroup {
+  /** A name, or `UNASSIGNED`; null when the list is not grouped. */
+  owner: string | null;
+  items: ActionItem[];
+}
+
+/** Open and due before `today` (the reader's day). Done and cancelled items are never overdue. */
+export const isOverdue = (item: ActionItem, today: string): boolean => item.status === 'open' && item.due !== null && item.due < today;
+
+/** Earliest due first; items without a date last; then in the order they were decided. */
+export function byDue(a: ActionItem, b: ActionItem): number {
+  if (a.due !== b.due) return a.due === null ? 1 : b.due === null ? -1 : a.due < b.due ? -1 : 1;
+  return a.createdAt - b.createdAt;
+}
+
+const sameName = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLowerCase();
+
+/** Everyone who owns an item, spelled as first seen, alphabetically. */
+export function ownersOf(items: readonly ActionItem[]): string[] {
+  const out: string[] = [];
+  for (const item of items) for (const o of item.owners) if (!out.some((n) => sameName(n, o))) out.push(o);
+  return out.sort((a, b) => a.localeCompare(b));
+}
+
+/** One group per owner (an item with two owners is in both), unassigned last; each sorted by due date. */
+export function groupByOwner(items: readonly ActionItem[]): ActionGroup[] {
+  const groups = ownersOf(items).map((owner) => ({ owner, items: items.filter((i) => i.owners.some((o) => sameName(o, owner))).sort(byDue) }));
+  const nobody = items.filter((i) => i.owners.length === 0).sort(byDue);
+  if (nobody.length) groups.push({ owner: UNASSIGNED, items: nobody });
+  return groups;
+}
+
+export class ActionListState {
+  readonly #feed: ActionFeed;
+  layout = $state<ListLayout>('owner');
+  owner = $state('');
+  status = $state<StatusFilter>('active');
+  showCancelled = $state(false);
+  /** The reader's day; refreshed by `tick` so a page left open overnight still highlights correctly. */
+  today = $state(todayIso());
+
+  constructor(feed: ActionFeed) {
+    this.#feed = feed;
+  }
+
+  // `.by`: the feed is set in the constructor, after field initialisers; these run only when read.
+  owners = $derived.by(() => ownersOf(this.#feed.items));
+  visible = $derived.by(() =>
+    this.#feed.items.filter((i) => {
+      if (i.status === 'cancelled' ? !this.showCancelled : this.status !== 'active' && i.status !== this.status) return false;
+      if (this.owner === UNASSIGNED) return i.owners.length === 0;
+      return this.owner === '' || i.owners.some((o) => sameName(o, this.owner));
+    }),
+  );
+  groups = $derived<ActionGroup[]>(this.layout === 'owner' ? groupByOwner(this.visible) : [{ owner: null, items: [...this.visible].sort(byDue) }]);
+  counts = $derived.by(() => {
+    const items = this.#feed.items;
+    const count = (pred: (i: ActionItem) => boolean) => items.filter(pred).length;
+    return {
+      open: count((i) => i.status === 'open'),
+      done: count((i) => i.status === 'done'),
+      cancelled: count((i) => i.status === 'cancelled'),
+      overdue: count((i) => isOverdue(i, this.today)),
+    };
+  });
+  /** Whether any filter hides something (to offer "clear filters"). */
+  filtered = $derived(this.owner !== '' || this.status !== 'active');
+
+  tick(): void {
+    this.today = todayIso();
+  }
+
+  clearFilters(): void {
+    this.owner = '';
+    this.status = 'active';
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Follow mode: while following, a change of the meeting's current item brings that item into view and
+ * flashes it. Scrolling by hand or editing another card detaches (the user is busy elsewhere and must not
+ * be yanked away); re-attaching jumps back to the current item.
+ */
+const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
+const FLASH_MS = 2200;
+
+const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
+
+export class FollowMode {
+  following = $state(true);
+  /** The item the meeting is on; editing it does not count as "elsewhere". */
+  #currentId: string | null = null;
+
+  /** Starts listening for the user's own scrolling and editing; returns the cleanup. */
+  listen(): () => void {
+    const detach = () => (this.following = false);
+    const onKey = (e: KeyboardEvent) => {
+      if (SCROLL_KEYS.has(e.key) && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement && e.key === ' ')) detach();
+    };
+    const onFocus = (e: FocusEvent) => {
+      if (!isTyping(e.target)) return;
+      const card = (e.target as HTMLElement).closest<HTMLElement>('[data-card-id]');
+      if (card && card.dataset.cardId !== this.#currentId) detach();
+    };
+    window.addEventListener('wheel', detach, { passive: true });
+    window.addEventListener('touchmove', detach, { passive: true });
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('focusin', onFocus);
+    return () => {
+      window.removeEventListener('wheel', detach);
+      window.removeEventListener('touchmove', detach);
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('focusin', onFocus);
+    };
+  }
+
+  /** The current item changed (or the user re-attached): show it if following. */
+  show(id: string | null): void {
+    this.#currentId = id;
+    if (!this.following || !id) return;
+    const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
+    if (!el) return;
+    const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    el.scrollIntoView({ block: 'center', behavior: reduced ? 'auto' : 'smooth' });
+    for (const other of document.querySelectorAll('.follow-flash')) other.classList.remove('follow-flash');
+    // Restart the animation even when the same card flashes twice in a row.
+    void el.offsetWidth;
+    el.classList.add('follow-flash');
+    setTimeout(() => el.classList.remove('follow-flash'), FLASH_MS);
+  }
+
+  reattach(id: string | null): void {
+    this.following = true;
+    this.show(id);
+  }
+}

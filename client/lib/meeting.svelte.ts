@@ -1,0 +1,310 @@
+/**
+ * The meeting channel in the browser: one socket.io connection to `/meeting` per open board, the latest
+ * meeting state (the server is the authority for all of it), a clock corrected to the server's, my own
+ * dots and hidden drafts, and the announcements to show. Components read the fields and call `run`.
+ */
+import { getContext, setContext } from 'svelte';
+import { io, type Socket } from 'socket.io-client';
+import type { CreateCardBody } from '../../shared/api-schemas.js';
+import type { ColumnId } from '../../shared/board-schema.js';
+import { randomId } from '../../shared/ids.js';
+import {
+  MEETING_NAMESPACE,
+  PHASES,
+  timerRemaining,
+  type CommandName,
+  type CommandPayload,
+  type CommandResults,
+  type Draft,
+  type MeetingClientEvents,
+  type MeetingServerEvents,
+  type MeetingState,
+  type MyVote,
+  type Phase,
+  type RosterEntry,
+} from '../../shared/meeting.js';
+import { canEdit, type Role } from '../../shared/roles.js';
+import type { Ack } from '../../shared/socket-events.js';
+import type { BoardStore } from './board.svelte.js';
+import type { Identity } from './identity.js';
+import { playChime } from './chime.js';
+import { t } from './strings.js';
+
+const PARTICIPANT_KEY = 'meshboard:participant';
+const SOUND_KEY = 'meshboard:time-up-sound';
+const SYNC_SAMPLES = 5;
+/** How often the countdown is redrawn while a timer runs, ms. */
+const TICK_MS = 250;
+const TOAST_MS = 8000;
+const ACK_TIMEOUT_MS = 8000;
+
+/** A stable id for this device on the roster (a reconnect or reload is the same person). */
+export function participantId(): string {
+  try {
+    const kept = localStorage.getItem(PARTICIPANT_KEY);
+    if (kept && /^[A-Za-z0-9_-]{6,64}$/.test(kept)) return kept;
+    const id = randomId(16);
+    localStorage.setItem(PARTICIPANT_KEY, id);
+    return id;
+  } catch {
+    return randomId(16);
+  }
+}
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: 'info' | 'time-up';
+}
+
+type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
+
+export class MeetingStore {
+  readonly participantId = participantId();
+  /** Null until the first state arrived (right after joining). */
+  state = $state.raw<MeetingState | null>(null);
+  connected = $state(false);
+  /** Why the server refused the connection (bad link etc.); the board shows its own message for those. */
+  refused = $state<string | null>(null);
+  /** Server clock minus local clock, ms. */
+  offset = $state(0);
+  /** Local clock, advanced every TICK_MS while a timer runs (the countdown's only reason to redraw). */
+  now = $state(Date.now());
+  /** My dots in the open round, as the server last told me. */
+  myVote = $state.raw<MyVote | null>(null);
+  /** My hidden cards, not yet revealed. */
+  drafts = $state.raw<Draft[]>([]);
+  toasts = $state.raw<Toast[]>([]);
+  /** The last refused command's message, shown next to the controls. */
+  error = $state<string | null>(null);
+  /** Bumped when time is up, so the countdown can pulse once per expiry. */
+  timeUpCount = $state(0);
+  /** Soft sound when time is up; off unless the user turned it on. */
+  sound = $state(loadSound());
+  /** Whether to list the challenges by dots after a reveal. */
+  sortByDots = $state(false);
+
+  readonly #board: BoardStore;
+  #socket: MeetingSocket | null = null;
+  #tick: ReturnType<typeof setInterval> | null = null;
+  #toastId = 0;
+  /** Best round trip of the clock samples so far; a sample only replaces the offset when it is tighter. */
+  #bestRtt = Infinity;
+
+  phase = $derived<Phase>(this.state?.phase ?? 'lobby');
+  /** Between start and end: what the bar, the follow mode and "make current" care about. */
+  running = $derived(this.phase !== 'lobby' && this.phase !== 'ended');
+  ended = $derived(this.phase === 'ended');
+  me = $derived<RosterEntry | undefined>(this.state?.roster.find((r) => r.id === this.participantId));
+  /** My role: as the roster says, else as the board's link said (before the first state). */
+  get role(): Role | null {
+    return this.me?.role ?? this.#board.role;
+  }
+  canEdit = $derived(this.role !== null && canEdit(this.role) && !this.ended);
+  isLeader = $derived(
+    !!this.state && !this.ended && (this.state.facilitatorId === this.participantId || this.state.coFacilitatorIds.includes(this.participantId)),
+  );
+  /** A facilitator-link holder who is not leading may take the lead back. */
+  canClaim = $derived(!!this.state && !this.ended && this.role === 'facilitator' && this.state.facilitatorId !== this.participantId);
+  facilitator = $derived(this.state?.roster.find((r) => r.id === this.state?.facilitatorId));
+  remainingMs = $derived(this.state ? timerRemaining(this.state.timer, this.now + this.offset) : 0);
+  /** Raised hands, first raised first. */
+  queue = $derived(
+    (this.state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)),
+  );
+  speaker = $derived(this.state?.roster.find((r) => r.id === this.state?.speakerId));
+  /** My dots in the current round (none yet = an empty ballot with every dot left). */
+  ballot = $derived.by<MyVote | null>(() => {
+    const round = this.state?.vote;
+    if (!round) return null;
+    if (this.myVote?.roundId === round.id) return this.myVote;
+    return { roundId: round.id, dots: {}, remaining: round.status === 'open' ? round.dotsPerPerson : 0 };
+  });
+
+  constructor(board: BoardStore) {
+    this.#board = board;
+  }
+
+  /** Joins the meeting as `identity`; called again after a name change (the roster shows the new one). */
+  connect(identity: Identity): void {
+    const auth = { boardId: this.#board.boardId, token: this.#board.token, participantId: this.participantId, name: identity.name, color: identity.color };
+    if (this.#socket) {
+      this.#socket.auth = auth;
+      this.#socket.disconnect().connect();
+      return;
+    }
+    const socket: MeetingSocket = io(MEETING_NAMESPACE, { transports: ['websocket'], auth });
+    this.#socket = socket;
+    socket.on('connect', () => {
+      this.connected = true;
+      this.refused = null;
+      this.#bestRtt = Infinity;
+      void this.#syncClock();
+      if (this.canEdit) void this.#loadDrafts();
+    });
+    socket.on('disconnect', () => (this.connected = false));
+    socket.on('connect_error', (err: Error & { data?: { message?: string } }) => {
+      // A refusal by the server's middleware is final (socket.io does not retry it); a network error retries.
+      if (!socket.active) this.refused = err.data?.message ?? err.message;
+    });
+    socket.on('meeting:state', (s) => this.#onState(s));
+    socket.on('vote:mine', (v) => (this.myVote = v));
+    socket.on('meeting:announce', (a) => this.#toast(a.message, 'info'));
+    socket.on('timer:expired', (e) => this.#timeUp(e.agendaId));
+  }
+
+  /** Sends a command and resolves with its ack (an error ack when the server does not answer in time). */
+  send<N extends CommandName>(name: N, payload?: CommandPayload<N>): Promise<Ack<CommandResults[N]>> {
+    const socket = this.#socket;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: { code: 'internal', message: t.meeting.notConnected } });
+    return new Promise((resolve) => {
+      const emit = socket.timeout(ACK_TIMEOUT_MS).emit as unknown as (n: string, p: unknown, cb: (err: Error | null, res: Ack<CommandResults[N]>) => void) => void;
+      emit.call(socket.timeout(ACK_TIMEOUT_MS), name, payload ?? {}, (err, res) =>
+        resolve(err ? { ok: false, error: { code: 'internal', message: t.meeting.noAnswer } } : res),
+      );
+    });
+  }
+
+  /** `send`, with a refusal shown to the user (`error`); returns the data, or null when refused. */
+  async run<N extends CommandName>(name: N, payload?: CommandPayload<N>): Promise<CommandResults[N] | null> {
+    const res = await this.send(name, payload);
+    if (res.ok) {
+      this.error = null;
+      return res.data;
+    }
+    this.error = res.error.message;
+    return null;
+  }
+
+  // ---- commands with local bookkeeping ---------------------------------------------------------------
+
+  async addDraft(card: CreateCardBody): Promise<string | null> {
+    const res = await this.send('draft:add', { card });
+    if (!res.ok) return res.error.message;
+    this.drafts = [...this.drafts.filter((d) => d.id !== res.data.id), res.data];
+    return null;
+  }
+
+  async deleteDraft(id: string): Promise<void> {
+    const res = await this.send('draft:delete', { id });
+    if (res.ok) this.drafts = this.drafts.filter((d) => d.id !== id);
+    else this.error = res.error.message;
+  }
+
+  async vote(cardId: string, delta: 1 | -1): Promise<void> {
+    const mine = await this.run('vote:cast', { cardId, delta });
+    if (mine) this.myVote = mine;
+  }
+
+  /** The agenda item the meeting is on: through the meeting while it runs (the timer follows), else the document. */
+  makeCurrent(agendaId: string | null): void {
+    if (this.running && this.isLeader) void this.run('meeting:set-item', { agendaId });
+    else this.#board.setCurrent(agendaId);
+  }
+
+  /** Whether an item may be made current from its card: not by others while someone leads a running meeting. */
+  get mayMakeCurrent(): boolean {
+    return this.#board.canEdit && (!this.running || this.isLeader);
+  }
+
+  isHidden(column: ColumnId): boolean {
+    return this.state?.hidden.columns.includes(column) ?? false;
+  }
+
+  nextPhase(): Phase | null {
+    const i = PHASES.indexOf(this.phase);
+    return i >= 0 && i < PHASES.length - 1 ? PHASES[i + 1] : null;
+  }
+
+  setSound(on: boolean): void {
+    this.sound = on;
+    try {
+      localStorage.setItem(SOUND_KEY, on ? '1' : '0');
+    } catch {
+      // The choice still holds for this visit.
+    }
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((x) => x.id !== id);
+  }
+
+  // ---- incoming ----------------------------------------------------------------------------------------
+
+  #onState(s: MeetingState): void {
+    // The server sent this no later than we got it, so its clock is at least `serverNow` now: a state is a
+    // free lower bound on the offset (and the first estimate before the explicit samples come back).
+    const floor = s.serverNow - Date.now();
+    if (this.#bestRtt === Infinity || floor > this.offset) this.offset = floor;
+    this.state = s;
+    this.now = Date.now();
+    if (this.myVote && s.vote?.id !== this.myVote.roundId) this.myVote = null;
+    if (!s.vote || s.vote.status !== 'revealed') this.sortByDots = false;
+    const mine = s.hidden.drafts.filter((d) => d.authorId === this.participantId).reduce((n, d) => n + d.count, 0);
+    // Revealed (or added from another tab): ask the server rather than guess.
+    if (mine !== this.drafts.length && this.canEdit) void this.#loadDrafts();
+    this.#updateTicker();
+  }
+
+  #updateTicker(): void {
+    const running = this.state?.timer.status === 'running';
+    if (running && !this.#tick) this.#tick = setInterval(() => (this.now = Date.now()), TICK_MS);
+    else if (!running && this.#tick) {
+      clearInterval(this.#tick);
+      this.#tick = null;
+    }
+  }
+
+  /** A few `time:sync` round trips; the tightest one gives the offset (NTP's idea, minus the filtering). */
+  async #syncClock(): Promise<void> {
+    for (let i = 0; i < SYNC_SAMPLES; i++) {
+      const t0 = Date.now();
+      const res = await this.send('time:sync');
+      const t1 = Date.now();
+      if (!res.ok) return;
+      if (t1 - t0 < this.#bestRtt) {
+        this.#bestRtt = t1 - t0;
+        this.offset = res.data.serverNow - (t0 + t1) / 2;
+      }
+    }
+  }
+
+  async #loadDrafts(): Promise<void> {
+    const res = await this.send('draft:list');
+    if (res.ok) this.drafts = res.data;
+  }
+
+  #timeUp(agendaId: string | null): void {
+    this.timeUpCount++;
+    const item = agendaId ? this.#board.view.columns.agenda.find((c) => c.id === agendaId) : undefined;
+    this.#toast(t.meeting.timeUp(item?.title || t.agenda.title), 'time-up');
+    if (this.sound) playChime();
+  }
+
+  #toast(message: string, kind: Toast['kind']): void {
+    const toast = { id: ++this.#toastId, message, kind };
+    // Three at most: older news is stale once the next arrives.
+    this.toasts = [...this.toasts, toast].slice(-3);
+    setTimeout(() => this.dismiss(toast.id), TOAST_MS);
+  }
+
+  destroy(): void {
+    if (this.#tick) clearInterval(this.#tick);
+    this.#socket?.off();
+    this.#socket?.disconnect();
+    this.#socket = null;
+  }
+}
+
+function loadSound(): boolean {
+  try {
+    return localStorage.getItem(SOUND_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+const KEY = Symbol('meeting');
+/** Makes the meeting available to the board's components (cards and columns read it; it may be absent). */
+export const setMeeting = (m: MeetingStore): MeetingStore => setContext(KEY, m);
+export const getMeeting = (): MeetingStore | undefined => getContext<MeetingStore | undefined>(KEY);
