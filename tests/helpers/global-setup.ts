@@ -1,11 +1,27 @@
 /**
- * Builds the client once before the suite, so e2e tests exercise exactly what `npm start` serves.
- * MESHBOARD_SKIP_BUILD=1 reuses the last build (handy while iterating on server tests).
+ * Builds the client once before the suite, so e2e tests exercise exactly what `npm start` serves. Each run
+ * builds into its own directory (handed to tests with `inject('clientDir')`), so two test runs at once never
+ * delete each other's build. MESHBOARD_SKIP_BUILD=1 reuses the last `npm run build` output in dist/client.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
 
-export default async function setup(): Promise<void> {
-  if (process.env.MESHBOARD_SKIP_BUILD === '1' || !fs.existsSync('client/index.html')) return;
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    clientDir: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  if (process.env.MESHBOARD_SKIP_BUILD === '1' || !fs.existsSync('client/index.html')) {
+    project.provide('clientDir', path.resolve('dist/client'));
+    return () => {};
+  }
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshboard-client-'));
+  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  project.provide('clientDir', outDir);
+  return () => fs.rmSync(outDir, { recursive: true, force: true });
 }

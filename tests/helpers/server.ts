@@ -1,5 +1,6 @@
 /** Starts a real Meshboard server on an ephemeral port with its own temporary data directory. */
 import fs from 'node:fs';
+import { inject } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps, type MeshboardApp } from '../../server/app.js';
@@ -29,7 +30,7 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
     dataDir,
     logLevel: 'silent',
     unloadGraceMs: 200,
-    clientDir: path.resolve('dist/client'),
+    clientDir: inject('clientDir'),
     ...opts.config,
   }, opts.deps);
   const { port } = await app.listen();
