@@ -9,6 +9,8 @@ export const ErrorCode = {
   /** The meeting has ended; meeting commands are refused. */
   MeetingEnded: 'meeting_ended',
   RateLimited: 'rate_limited',
+  /** The server cannot store changes right now; nothing was lost, try again later. */
+  Unavailable: 'unavailable',
   PayloadTooLarge: 'payload_too_large',
   Internal: 'internal',
 } as const;
@@ -37,6 +39,8 @@ export const CloseCode = {
   /** The frame exceeded the server's size limit (ws itself uses 1009 for this; kept for clarity). */
   TooLarge: 1009,
   ServerShuttingDown: 1001,
+  /** The server cannot store changes right now (disk full, unwritable data dir); reconnect later. */
+  TryAgainLater: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -28,6 +28,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const type = (err as { type?: string }).type;
     if (type === 'entity.parse.failed') return sendError(res, 400, { code: ErrorCode.BadRequest, message: 'the body is not valid JSON' });
     if (type === 'entity.too.large') return sendError(res, 413, { code: ErrorCode.PayloadTooLarge, message: 'the body is too large' });
+    if ((err as Error).name === 'StoreUnavailableError') {
+      res.setHeader('Retry-After', '5');
+      return sendError(res, 503, { code: ErrorCode.Unavailable, message: (err as Error).message });
+    }
     const status = (err as { status?: number }).status;
     if (status === 404) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'not found' });
     if (typeof status === 'number' && status >= 400 && status < 500) {

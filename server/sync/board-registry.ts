@@ -34,6 +34,14 @@ export interface BoardPeer {
 
 export const localOrigin = (by: string): LocalOrigin => ({ kind: 'local', by });
 
+/** The store refuses writes (disk full, unwritable data dir): changes are kept in memory and retried. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor() {
+    super('the server cannot save changes right now; nothing is lost, it will retry');
+  }
+}
+
 export class LoadedBoard {
   readonly doc = new Y.Doc();
   readonly awareness: Awareness;
@@ -68,6 +76,8 @@ export interface RegistryHooks {
   onLoaded?(board: LoadedBoard): void;
   /** A board left memory after being persisted. */
   onUnloaded?(boardId: string): void;
+  /** Changes to this board could not be stored (disk full, unwritable data dir); they are kept and retried. */
+  onStoreFailed?(board: LoadedBoard): void;
 }
 
 interface Pending {
@@ -208,7 +218,9 @@ export class BoardRegistry {
     } catch (err) {
       // Keep the batch at the head of the queue; relay nothing we could not store.
       this.#pending = batch.concat(this.#pending);
-      for (const p of batch) p.board.saveFailed = true;
+      const failed = new Set(batch.map((p) => p.board));
+      for (const board of failed) board.saveFailed = true;
+      for (const board of failed) for (const h of this.#hooks) h.onStoreFailed?.(board);
       this.log.error('could not append updates; will retry', { err, updates: batch.length });
       this.#scheduleRetry();
       return;
@@ -252,7 +264,7 @@ export class BoardRegistry {
     while (this.#pending.length > 0 || this.#flushScheduled) {
       await new Promise<void>((r) => setImmediate(r));
       await this.#chain;
-      if (this.#pending.length > 0 && this.#retryTimer) throw new Error('the store is failing; changes are not yet saved');
+      if (this.#pending.length > 0 && this.#retryTimer) throw new StoreUnavailableError();
     }
     await this.#chain;
   }

@@ -91,7 +91,8 @@ export class SyncConnection implements BoardPeer {
         // Answer only with stored state: wait until changes applied but not yet stored are on disk.
         const reply = () => this.send(encodeSyncStep2(this.board.doc, payload));
         if (this.registry.idle) reply();
-        else this.registry.persisted().then(reply, reply);
+        // If the store is failing, send nothing unsaved: close and let the client retry later.
+        else this.registry.persisted().then(reply, () => this.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying'));
         return;
       }
       case SyncStep.Step2:

@@ -33,7 +33,14 @@ export class SyncEndpoint {
   ) {
     // maxPayload makes ws close an over-size frame's connection with 1009 before buffering it whole.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
-    registry.addHooks({ onLoaded: (board) => this.#relayAwareness(board) });
+    registry.addHooks({
+      onLoaded: (board) => this.#relayAwareness(board),
+      // Refuse rather than pretend: the clients' edits stay on their devices and are sent again when they
+      // reconnect, by which time the store may have recovered.
+      onStoreFailed: (board) => {
+        for (const peer of [...board.peers]) peer.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying');
+      },
+    });
     this.#heartbeat = setInterval(() => this.#ping(), opts.heartbeatMs);
     this.#heartbeat.unref();
   }
