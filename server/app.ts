@@ -134,7 +134,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));
 
-  const server = http.createServer(web);
+  // Bounded handshakes: a client that dribbles its request headers (slow loris) is cut off.
+  const server = http.createServer(
+    { headersTimeout: config.headersTimeoutMs, requestTimeout: 60_000, connectionsCheckingInterval: Math.min(config.headersTimeoutMs, 5_000) },
+    web,
+  );
   // destroyUpgrade: false — socket.io must leave the /yjs upgrades alone (it would kill them after 1 s).
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, {
     destroyUpgrade: false,

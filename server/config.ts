@@ -17,6 +17,8 @@ export const ConfigSchema = z.object({
   compactEvery: z.coerce.number().int().min(1).default(500),
   /** Websocket heartbeat interval in ms: a connection that misses one ping is dropped. */
   heartbeatMs: z.coerce.number().int().min(100).default(30_000),
+  /** How long a client may take to send its request headers (HTTP and websocket handshakes), ms. */
+  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Directory of the built client (vite build output). */
   clientDir: z.string().min(1).default('dist/client'),
   /** How long a meeting waits for a dropped facilitator before passing the role on, ms. */
@@ -41,6 +43,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   compactEvery: 'COMPACT_EVERY',
   heartbeatMs: 'HEARTBEAT_MS',
   clientDir: 'CLIENT_DIR',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   logLevel: 'LOG_LEVEL',
   boardCreateToken: 'BOARD_CREATE_TOKEN',
   facilitatorGraceMs: 'FACILITATOR_GRACE_MS',

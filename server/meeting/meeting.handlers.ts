@@ -23,7 +23,7 @@ import type { Logger } from '../log.js';
 import { CommandError } from './command-error.js';
 import type { MeetingRoom, RoomOutput } from './meeting-room.js';
 import type { MeetingService } from './meeting-service.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../limits/rate-limit.js';
 
 interface SocketData {
   boardId: string;

@@ -6,6 +6,7 @@ import { CloseCode } from '../../shared/errors.js';
 import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { Logger } from '../log.js';
+import { RateLimiter } from '../limits/rate-limit.js';
 import type { Role } from '../../shared/roles.js';
 
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
@@ -24,6 +25,8 @@ export class SyncConnection implements BoardPeer {
   readonly awarenessClients = new Set<number>();
   alive = true;
   #closed = false;
+  /** Cursor moves and typing at 20 Hz fit easily; a flood does not. */
+  readonly #awarenessLimit = new RateLimiter({ burst: 60, perSecond: 30, strikes: 600 });
 
   constructor(
     readonly ws: WebSocket,
@@ -113,6 +116,11 @@ export class SyncConnection implements BoardPeer {
   }
 
   #onAwareness(update: Uint8Array): void {
+    // Presence is lossy by nature: past the limit an update is dropped (the next one carries the latest
+    // state); a client that keeps flooding is disconnected so it cannot drown the others.
+    const verdict = this.#awarenessLimit.take();
+    if (verdict === 'disconnect') throw new ProtocolError('too many presence updates');
+    if (verdict === 'refuse') return;
     awarenessProtocol.applyAwarenessUpdate(this.board.awareness, update, this);
   }
 
