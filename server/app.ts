@@ -36,6 +36,9 @@ import { SqliteAuditStore } from './history/audit-store.js';
 import { AuditService } from './history/audit-service.js';
 import { HistoryService } from './history/history-service.js';
 import { historyRouter } from './http/history-routes.js';
+import { SqliteTemplateStore } from './templates/template-store.js';
+import { TemplateService } from './templates/template-service.js';
+import { templateRouter } from './http/template-routes.js';
 import * as Y from 'yjs';
 
 export interface MeshboardApp {
@@ -86,6 +89,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const auditStore = new SqliteAuditStore(store.db);
   const audit = new AuditService(auditStore, registry, log);
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs });
+  const templates = new TemplateService(new SqliteTemplateStore(store.db), registry);
 
   const web = express();
   web.disable('x-powered-by');
@@ -127,9 +131,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', actionRouter({ actions, summaries, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
-    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated }),
+    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates }),
   );
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CHALLENGE_STATUSES, LIMITS, NEED_STATUSES, type BoardView, type Card } from './board-schema.js';
 import { ROTATABLE_ROLES, type Role, type RoleLinks, type RotatableRole } from './roles.js';
+import { TemplateId } from './templates.js';
 
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const required = (max: number) => trimmed(max).min(1, 'must not be empty');
@@ -24,6 +25,8 @@ function isRealDate(s: string): boolean {
 export const CreateBoardBody = z.strictObject({
   title: required(LIMITS.title),
   purpose: trimmed(LIMITS.purpose).optional(),
+  /** Id of a template from `GET /api/templates`: the board starts with its cards (and purpose, if none given). */
+  template: TemplateId.optional(),
 });
 export type CreateBoardBody = z.infer<typeof CreateBoardBody>;
 

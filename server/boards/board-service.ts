@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { createCard, getCard, initBoard, readBoard, readCard, setMeta, type BoardView, type Card } from '../../shared/board-schema.js';
 import type { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../shared/api-schemas.js';
 import { randomId } from '../../shared/ids.js';
+import { templateCards, type BoardTemplate } from '../../shared/templates.js';
 import type { Store } from '../store/store.js';
 import type { TokenStore } from '../auth/tokens.js';
 import type { Role } from '../../shared/roles.js';
@@ -25,12 +26,20 @@ export class BoardService {
     private readonly tokens: TokenStore,
   ) {}
 
-  /** Creates a board and returns, once only, the tokens of its role links. */
-  async create(body: CreateBoardBody): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
+  /**
+   * Creates a board and returns, once only, the tokens of its role links. With a `template`, the board
+   * starts with its cards, and with its purpose unless the body gives one.
+   */
+  async create(
+    body: Omit<CreateBoardBody, 'template'>,
+    template?: Pick<BoardTemplate, 'purpose' | 'cards'>,
+  ): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
     const id = randomId();
     const now = Date.now();
     const doc = new Y.Doc();
-    initBoard(doc, { title: body.title, purpose: body.purpose ?? '', createdAt: now });
+    const purpose = body.purpose ?? template?.purpose ?? '';
+    initBoard(doc, { title: body.title, purpose, createdAt: now });
+    for (const card of template ? templateCards(template) : []) createCard(doc, card, { now });
     await this.store.createBoard({ id, title: body.title, createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc));
     doc.destroy();
     let tokens: Record<Role, string>;
@@ -40,7 +49,7 @@ export class BoardService {
       await this.store.deleteBoard(id); // a board nobody can open is worse than none
       throw err;
     }
-    return { id, title: body.title, purpose: body.purpose ?? '', tokens };
+    return { id, title: body.title, purpose, tokens };
   }
 
   /**

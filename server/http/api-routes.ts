@@ -14,6 +14,7 @@ import type { BoardRegistry } from '../sync/board-registry.js';
 import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
 import { sendError, validateBody } from './errors.js';
 import { SYNC_PATH } from '../sync/ws-endpoint.js';
+import type { TemplateService } from '../templates/template-service.js';
 
 export interface ApiDeps {
   boards: BoardService;
@@ -24,6 +25,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Called after a role's link was replaced, to disconnect holders of the old one. */
   onLinkRotated(boardId: string, role: Role): void;
+  /** Templates a new board may start from (`template` in the body of POST /boards). */
+  templates: Pick<TemplateService, 'get'>;
 }
 
 /** The origin share links are built on: PUBLIC_URL if set, else what the browser used to reach us. */
@@ -60,7 +63,12 @@ export function apiRouter(deps: ApiDeps): express.Router {
     if (!deps.access.mayCreateBoards(requestToken(req))) {
       return sendError(res, 401, { code: ErrorCode.Unauthorized, message: 'creating boards on this server needs its board-creation token' });
     }
-    const { tokens, ...created } = await boards.create(res.locals.body as CreateBoardBody);
+    const { template: templateId, ...input } = res.locals.body as CreateBoardBody;
+    const template = templateId === undefined ? undefined : await deps.templates.get(templateId);
+    if (template === null) {
+      return sendError(res, 400, { code: ErrorCode.BadRequest, message: `template: there is no template ${templateId} (see GET /api/templates)`, field: 'template' });
+    }
+    const { tokens, ...created } = await boards.create(input, template);
     const base = requestOrigin(req, deps.publicUrl);
     const links: RoleLinks = {
       facilitator: boardUrl(base, created.id, tokens.facilitator),

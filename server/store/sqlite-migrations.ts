@@ -131,6 +131,19 @@ export const MIGRATIONS: Migration[] = [
           );
           CREATE INDEX audit_log_board_at ON audit_log(board_id, at, id);`,
   },
+  {
+    // A team's own board templates (server/templates/): the board's structure as validated JSON. Not tied
+    // to the board it was saved from: deleting that board keeps the template.
+    name: '006-templates',
+    sql: `CREATE TABLE board_templates (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            data TEXT NOT NULL,
+            source_board_id TEXT,
+            created_at INTEGER NOT NULL
+          );
+          CREATE INDEX board_templates_created ON board_templates(created_at);`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
