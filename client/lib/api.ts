@@ -4,11 +4,13 @@ import type { ExportFormat, MeetingSummary, UpdateActionBody, WebhookBody } from
 import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
 import type { ApiError } from '../../shared/errors.js';
 import type { RotatableRole } from '../../shared/roles.js';
+import type { SaveTemplateBody, SaveTemplateResponse, TemplateListResponse } from '../../shared/templates.js';
 
 /** status 0 = the request never reached the server. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError | null; status: number };
 
-async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string } = {}): Promise<ApiResult<T>> {
+/** One JSON request to the API, with the role secret as a bearer token; never throws. */
+export async function call<T>(method: string, path: string, opts: { body?: unknown; token?: string } = {}): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -25,6 +27,13 @@ async function call<T>(method: string, path: string, opts: { body?: unknown; tok
 }
 
 export const createBoard = (body: CreateBoardBody) => call<CreateBoardResponse>('POST', '/api/boards', { body });
+
+/** Templates a new board may start from: the server's own, then those teams saved. */
+export const fetchTemplates = () => call<TemplateListResponse>('GET', '/api/templates');
+
+/** Facilitators only: saves the board's structure (cards, no decisions or statuses) as a template. */
+export const saveTemplate = (boardId: string, token: string, body: SaveTemplateBody) =>
+  call<SaveTemplateResponse>('POST', `/api/boards/${encodeURIComponent(boardId)}/template`, { body, token });
 
 /** The board as the token's role sees it; answers 401/403/404 for a bad link. */
 export const fetchBoard = (boardId: string, token: string | undefined) =>

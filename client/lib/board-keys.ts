@@ -3,6 +3,9 @@
  * recent-boards list and a reload work without the token in every link) and, for whoever created the
  * board, the other roles' links — the server shows those only once, at creation.
  */
+// Lazily loaded pages share this module with the entry, so the bundler may put it (and zod) in a chunk
+// that runs before main.ts; importing the zod setting here keeps it ahead of the schema below.
+import './zod-config.js';
 import { z } from 'zod';
 import { ROLES, type Role } from '../../shared/roles.js';
 

@@ -34,7 +34,9 @@ import { CloseCode, PERMANENT_CLOSE_CODES } from '../../shared/errors.js';
 import { PresenceState } from '../../shared/presence.js';
 import { canEdit as roleCanEdit, type Role } from '../../shared/roles.js';
 import { fetchBoard } from './api.js';
+import { forgetLocalCopy, loadPending, openLocalCopy, rememberedRole, rememberRole, savePending } from './local-copy.js';
 import type { Identity } from './identity.js';
+import { compareNames } from './dates.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 /** Why the board cannot be shown; null while it can. */
@@ -75,6 +77,11 @@ export class BoardStore {
   loaded = $state(false);
   /** Local edits made while not connected and synced; cleared when a sync round completes. */
   unsynced = $state(false);
+  /**
+   * How many of my changes (undo steps: a burst of typing is one) the server has not confirmed; they are
+   * in the local copy, and the count survives a reload. 0 with `unsynced` = some, count unknown.
+   */
+  pending = $state(0);
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   /** Whether we have ever been connected (to tell "connecting" from "reconnecting"). */
   everConnected = $state(false);
@@ -95,6 +102,9 @@ export class BoardStore {
 
   /** My name and colour; null until the name dialog is answered (I am then invisible to others). */
   identity = $state.raw<Identity | null>(null);
+  /** The board's copy on this device (IndexedDB); null where there is none. */
+  readonly local: ReturnType<typeof openLocalCopy>;
+  #roleFromServer = false;
   #cleanup: Array<() => void> = [];
   #destroyed = false;
   #loadingRole = false;
@@ -118,6 +128,10 @@ export class BoardStore {
       params: { token },
     });
     this.provider.awareness.setLocalState(identity ? ({ user: identity, editing: null } satisfies PresenceState) : null);
+    // The local copy: the board shows from it before (or without) the server; offline edits wait in it.
+    this.local = openLocalCopy(boardId, this.doc);
+    this.pending = loadPending(boardId);
+    this.unsynced = this.pending > 0;
     this.#wire();
     void this.#loadRole();
   }
@@ -128,13 +142,33 @@ export class BoardStore {
     this.#loadingRole = true;
     const res = await fetchBoard(this.boardId, this.token);
     this.#loadingRole = false;
+    if (this.#destroyed) return;
     if (res.ok) {
       this.role = res.data.role;
-      this.roleKnown = true;
+      this.roleKnown = this.#roleFromServer = true;
+      rememberRole(this.boardId, this.token, res.data.role);
     } else if (res.status === 404) this.#close('not-found');
     else if (res.status === 401) this.#close('no-token');
     else if (res.status === 403) this.#close('forbidden');
-    // Other failures (offline, 5xx): asked again after the next sync (see onSync).
+    else {
+      // Offline or 5xx: not a verdict on the link. Use what it granted last time on this device, and ask
+      // again after the next sync (see onSync).
+      const remembered = rememberedRole(this.boardId, this.token);
+      if (remembered && this.role === null) {
+        this.role = remembered;
+        this.roleKnown = true;
+      }
+    }
+  }
+
+  /** Whether the server has everything I changed: connected, synced, and the browser says online. */
+  get #live(): boolean {
+    return this.online && this.status === 'connected' && this.synced;
+  }
+
+  #setPending(n: number): void {
+    this.pending = n;
+    savePending(this.boardId, n);
   }
 
   #wire(): void {
@@ -142,7 +176,8 @@ export class BoardStore {
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       this.view = readBoard(doc);
       // The socket can look connected for a while after the network went away; the browser knows sooner.
-      if (origin !== provider && !(this.online && this.status === 'connected' && this.synced)) this.unsynced = true;
+      // What the local copy loads is not a new change: it counted when it was made.
+      if (origin !== provider && origin !== this.local && !this.#live) this.unsynced = true;
     };
     doc.on('update', onUpdate);
     this.#cleanup.push(() => doc.off('update', onUpdate));
@@ -156,11 +191,18 @@ export class BoardStore {
       this.synced = isSynced;
       if (isSynced) {
         this.loaded = true;
-        if (!this.roleKnown) void this.#loadRole();
+        if (!this.#roleFromServer) void this.#loadRole();
         // On (re)connect the provider sends our whole state in reply to the server's sync step 1.
         this.unsynced = false;
+        if (this.pending) this.#setPending(0);
       }
     };
+    // The local copy is read: a board seen on this device before can show now, server or not.
+    const onLocalLoaded = () => {
+      if (metaMap(doc).has('createdAt')) this.loaded = true;
+    };
+    this.local?.on('synced', onLocalLoaded);
+    this.#cleanup.push(() => this.local?.off('synced', onLocalLoaded));
     const onClose = (event: CloseEvent | null) => {
       const reason = event ? CLOSE_REASONS[event.code] : undefined;
       if (reason) this.#close(reason);
@@ -183,6 +225,12 @@ export class BoardStore {
       this.canUndo = undoManager.canUndo();
       this.canRedo = undoManager.canRedo();
     };
+    // A new undo step (an edit, an undo or a redo; typing within the capture timeout merges) is one change.
+    const onChange = () => {
+      if (!this.#live) this.#setPending(this.pending + 1);
+    };
+    undoManager.on('stack-item-added', onChange);
+    this.#cleanup.push(() => undoManager.off('stack-item-added', onChange));
     for (const e of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) undoManager.on(e, onStack);
     this.#cleanup.push(() => {
       for (const e of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) undoManager.off(e, onStack);
@@ -216,7 +264,7 @@ export class BoardStore {
       peers.push({ clientId, name: user.name, color: user.color, editing: editing ?? null, isSelf: clientId === self });
     }
     // Me first, then by name, so the header does not reshuffle as people come and go.
-    peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
+    peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || compareNames(a.name, b.name) || a.clientId - b.clientId);
     this.peers = peers;
   }
 
@@ -224,6 +272,8 @@ export class BoardStore {
     if (this.#destroyed) return;
     this.closed = reason;
     this.provider.disconnect();
+    // Nothing left to sync to: drop this device's copy too.
+    if (reason === 'deleted' || reason === 'not-found') void forgetLocalCopy(this.boardId, this.local);
   }
 
   // ---- presence -----------------------------------------------------------------------------------------
@@ -268,6 +318,8 @@ export class BoardStore {
   // ---- writes -----------------------------------------------------------------------------------------
 
   addCard(card: NewCard): string {
+    // A new card is its own step (for undo, and in the count of changes not yet synced).
+    this.undoManager.stopCapturing();
     return createCard(this.doc, card, { createdBy: this.identity?.name ?? '', origin: this.origin });
   }
 
@@ -326,6 +378,7 @@ export class BoardStore {
     for (const fn of this.#cleanup.splice(0)) fn();
     this.provider.awareness.setLocalState(null);
     this.provider.destroy();
+    void this.local?.destroy();
     this.undoManager.destroy();
     this.doc.destroy();
   }

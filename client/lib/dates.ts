@@ -1,8 +1,10 @@
 /**
  * Calendar days (`YYYY-MM-DD`) for people: formatted in the reader's locale, compared with the reader's
  * today. A day is a day everywhere, so it is formatted in UTC (midnight UTC of that day) and never shifts
- * by a time zone.
+ * by a time zone. Moments (ms since the epoch) are shown in the reader's time zone. "The reader's locale"
+ * is the language chosen in Meshboard (see i18n/locale.svelte.ts), in the browser's own variant of it.
  */
+import { locale } from './i18n/locale.svelte.js';
 
 /** The reader's local calendar day, `YYYY-MM-DD`. */
 export function todayIso(now: Date = new Date()): string {
@@ -14,11 +16,48 @@ export function todayIso(now: Date = new Date()): string {
 export function formatDay(iso: string, thisYear: number = new Date().getFullYear()): string {
   const d = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, {
+  return new Intl.DateTimeFormat(locale.tag, {
     weekday: 'short',
     month: 'short',
     day: 'numeric',
     year: d.getUTCFullYear() === thisYear ? undefined : 'numeric',
     timeZone: 'UTC',
   }).format(d);
+}
+
+/** "Friday, December 4, 2026": a meeting's day in full. */
+export function formatLongDay(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale.tag, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(d);
+}
+
+/** "Dec 4, 2026, 2:05 PM": a moment, with its date. */
+export function formatDateTime(ms: number): string {
+  return new Intl.DateTimeFormat(locale.tag, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+}
+
+/** "2:05 PM" (or "14:05"): a moment today. */
+export function formatTime(ms: number): string {
+  return new Intl.DateTimeFormat(locale.tag, { hour: '2-digit', minute: '2-digit' }).format(ms);
+}
+
+/** "5 minutes ago", "now": how long before `now` the moment `at` was (both ms). */
+export function formatAgo(at: number, now: number): string {
+  const rtf = new Intl.RelativeTimeFormat(locale.tag, { numeric: 'auto' });
+  const s = Math.round((at - now) / 1000);
+  if (s > -60) return rtf.format(Math.min(0, s), 'second');
+  if (s > -3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (s > -86_400) return rtf.format(Math.round(s / 3600), 'hour');
+  return rtf.format(Math.round(s / 86_400), 'day');
+}
+
+/** "Ana, Sam and Lee" (or "Ana, Sam und Lee"): names joined as the reader's language joins them. */
+export function formatList(items: string[]): string {
+  return new Intl.ListFormat(locale.tag, { style: 'long', type: 'conjunction' }).format(items);
+}
+
+/** Sorts names as the reader's language does (accents and case as a person expects). */
+export function compareNames(a: string, b: string): number {
+  return a.localeCompare(b, locale.tag, { sensitivity: 'base' });
 }

@@ -28,7 +28,7 @@ import type { Ack } from '../../shared/socket-events.js';
 import type { BoardStore } from './board.svelte.js';
 import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
-import { t } from './strings.js';
+import { t } from './i18n/index.svelte.js';
 
 const PARTICIPANT_KEY = 'meshboard:participant';
 const SOUND_KEY = 'meshboard:time-up-sound';

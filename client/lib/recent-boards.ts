@@ -1,4 +1,6 @@
 /** Boards opened on this device, newest first, kept in localStorage for the home page. */
+// Before any schema is built (see the module): this file may load in a chunk ahead of main.ts.
+import './zod-config.js';
 import { z } from 'zod';
 
 const KEY = 'meshboard:recent';

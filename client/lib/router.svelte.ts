@@ -1,6 +1,7 @@
 /**
  * A small router over `location.pathname`: `/` (home), `/b/:id` (a board), `/b/:id/actions` (its action
- * list) and `/b/:id/summary` (its printable summary). Navigation uses history.pushState; the server answers
+ * list), `/b/:id/summary` (its printable summary), `/b/:id/history` (its versions) and `/b/:id/audit` (its
+ * audit trail). Navigation uses history.pushState; the server answers
  * every `/b/*` path with the same index.html.
  */
 import { isBoardId } from '../../shared/ids.js';
@@ -8,15 +9,15 @@ import { isBoardId } from '../../shared/ids.js';
 /** `token`: the role secret from the link's `?token=`, when the address carries one. */
 export type Route =
   | { name: 'home' }
-  | { name: 'board' | 'actions' | 'summary'; boardId: string; token: string | null }
+  | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null }
   | { name: 'not-found' };
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
-  const m = /^\/b\/([^/]+)(?:\/(actions|summary))?\/?$/.exec(pathname);
+  const m = /^\/b\/([^/]+)(?:\/(actions|summary|history|audit|agenda))?\/?$/.exec(pathname);
   if (m) {
     const id = decodeURIComponent(m[1]);
-    const name = (m[2] as 'actions' | 'summary' | undefined) ?? 'board';
+    const name = (m[2] as 'actions' | 'summary' | 'history' | 'audit' | 'agenda' | undefined) ?? 'board';
     // A malformed id can never exist; show the same "does not exist" page the server would cause.
     return isBoardId(id) ? { name, boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
   }
@@ -26,6 +27,10 @@ export function parseRoute(pathname: string, search = ''): Route {
 export const boardPath = (id: string): string => `/b/${encodeURIComponent(id)}`;
 export const actionsPath = (id: string): string => `${boardPath(id)}/actions`;
 export const summaryPath = (id: string): string => `${boardPath(id)}/summary`;
+export const historyPath = (id: string): string => `${boardPath(id)}/history`;
+export const auditPath = (id: string): string => `${boardPath(id)}/audit`;
+/** The agenda ready to print before the meeting. */
+export const agendaPath = (id: string): string => `${boardPath(id)}/agenda`;
 /** `path` with the role secret attached, so the link works on a device that does not know the board yet. */
 export const withToken = (path: string, token: string): string => `${path}?token=${encodeURIComponent(token)}`;
 

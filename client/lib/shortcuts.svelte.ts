@@ -1,0 +1,197 @@
+/**
+ * The board's keyboard shortcuts (listed for people in ShortcutsDialog.svelte):
+ *   ?            the shortcuts dialog
+ *   n            add a card to the current column (the one with focus, else the shown tab)
+ *   j / k        next / previous card in the column (also ↓ / ↑ when a card itself has focus)
+ *   h / l        the card at the same height in the previous / next column (also ← / →)
+ *   Alt+↑ / ↓    move the focused card up / down (the keyboard's drag and drop; announced)
+ *   d            the decision field of the focused card
+ *   . / Shift+N  next agenda item (leaders, while a meeting runs)
+ * None fires while typing in a field; there Escape leaves the field for its card instead.
+ */
+import { tick } from 'svelte';
+import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
+import type { BoardStore } from './board.svelte.js';
+import { t } from './i18n/index.svelte.js';
+import { announcer } from './live-announcer.svelte.js';
+import type { MeetingStore } from './meeting.svelte.js';
+
+/** The shortcuts dialog's state; any button may open it. */
+export const shortcutsHelp = $state({ open: false });
+
+/** What the dialog lists, in order: keys (alternatives) and the dictionary key of the action. */
+export const SHORTCUT_LIST = [
+  { keys: [['?']], action: 'help' },
+  { keys: [['n']], action: 'add' },
+  { keys: [['j'], ['↓']], action: 'next' },
+  { keys: [['k'], ['↑']], action: 'prev' },
+  { keys: [['h'], ['l'], ['←'], ['→']], action: 'column' },
+  { keys: [['Alt', '↑']], action: 'moveUp' },
+  { keys: [['Alt', '↓']], action: 'moveDown' },
+  { keys: [['d']], action: 'decision' },
+  { keys: [['.'], ['Shift', 'N']], action: 'nextItem' },
+  { keys: [['Ctrl', 'Z'], ['Ctrl', 'Shift', 'Z']], action: 'undo' },
+  { keys: [['Esc']], action: 'escape' },
+] as const;
+
+const CARD = 'article[data-card-id]';
+
+export function isTypingTarget(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  if (el.isContentEditable) return true;
+  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  if (el instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type);
+  return false;
+}
+
+const cardOf = (el: Element | null): HTMLElement | null => (el?.closest(CARD) as HTMLElement | null) ?? null;
+const cardsIn = (column: ColumnId): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(`#col-${column} ${CARD}`)];
+
+export class BoardShortcuts {
+  readonly #store: BoardStore;
+  readonly #meeting: MeetingStore;
+  readonly #tab: () => ColumnId;
+  readonly #showColumn: (c: ColumnId) => void;
+
+  /** `tab`: the column shown on a phone; `showColumn` switches to one (a phone shows one column at a time). */
+  constructor(store: BoardStore, meeting: MeetingStore, tab: () => ColumnId, showColumn: (c: ColumnId) => void) {
+    this.#store = store;
+    this.#meeting = meeting;
+    this.#tab = tab;
+    this.#showColumn = showColumn;
+  }
+
+  /** The column of the focused element, else the one shown. */
+  #column(): ColumnId {
+    const col = document.activeElement?.closest<HTMLElement>('[data-column]')?.dataset.column;
+    return (COLUMNS as readonly string[]).includes(col ?? '') ? (col as ColumnId) : this.#tab();
+  }
+
+  handle = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented || e.isComposing || e.ctrlKey || e.metaKey) return;
+    // A modal dialog (names, end meeting, this list) owns the keyboard.
+    if (shortcutsHelp.open || document.querySelector('dialog[open]')) return;
+    const target = e.target as HTMLElement | null;
+    if (isTypingTarget(target)) {
+      const card = cardOf(target);
+      // Escape leaves a card's field for the card, where the shortcuts work again (new-card forms handle their own).
+      if (e.key === 'Escape' && card && !target?.closest('form')) {
+        e.preventDefault();
+        card.focus();
+      }
+      return;
+    }
+    const onCard = target instanceof HTMLElement && target.matches(CARD);
+    if (e.altKey) {
+      if (e.key === 'ArrowUp' || e.key === 'ArrowDown') this.#run(e, () => this.moveFocused(e.key === 'ArrowUp' ? -1 : 1));
+      return;
+    }
+    switch (e.key) {
+      case '?':
+        return this.#run(e, () => (shortcutsHelp.open = true));
+      case 'n':
+        return this.#run(e, () => this.add());
+      case 'N':
+      case '.':
+        return this.#run(e, () => this.nextItem());
+      case 'j':
+        return this.#run(e, () => this.step(1));
+      case 'k':
+        return this.#run(e, () => this.step(-1));
+      case 'h':
+        return this.#run(e, () => this.side(-1));
+      case 'l':
+        return this.#run(e, () => this.side(1));
+      case 'd':
+        return this.#run(e, () => this.decide());
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (onCard) this.#run(e, () => this.step(e.key === 'ArrowDown' ? 1 : -1));
+        return;
+      case 'ArrowLeft':
+      case 'ArrowRight':
+        if (onCard) this.#run(e, () => this.side(e.key === 'ArrowRight' ? 1 : -1));
+        return;
+    }
+  };
+
+  #run(e: KeyboardEvent, action: () => unknown): void {
+    e.preventDefault();
+    void action();
+  }
+
+  /** Opens the current column's new-card form (or goes back into it). */
+  add(): void {
+    if (!this.#store.canEdit) return;
+    const column = this.#column();
+    this.#showColumn(column);
+    const button = document.querySelector<HTMLButtonElement>(`#col-${column} .add-btn`);
+    if (button?.getAttribute('aria-expanded') === 'true') document.querySelector<HTMLElement>(`#col-${column} form input, #col-${column} form textarea`)?.focus();
+    else button?.click();
+  }
+
+  /** Focuses the next (`delta` 1) or previous card of the current column; from outside a card, the first or last. */
+  step(delta: 1 | -1): void {
+    const column = this.#column();
+    const cards = cardsIn(column);
+    if (!cards.length) return;
+    const here = cardOf(document.activeElement);
+    const i = here ? cards.indexOf(here) : -1;
+    const next = i < 0 ? (delta > 0 ? 0 : cards.length - 1) : Math.max(0, Math.min(cards.length - 1, i + delta));
+    this.#focus(cards[next]);
+  }
+
+  /** Focuses the card at about the same position in the neighbouring column. */
+  side(delta: 1 | -1): void {
+    const from = this.#column();
+    const to = COLUMNS[COLUMNS.indexOf(from) + delta];
+    if (!to) return;
+    const here = cardOf(document.activeElement);
+    const i = here ? Math.max(0, cardsIn(from).indexOf(here)) : 0;
+    this.#showColumn(to);
+    void tick().then(() => {
+      const cards = cardsIn(to);
+      if (cards.length) this.#focus(cards[Math.min(i, cards.length - 1)]);
+      else document.querySelector<HTMLElement>(`#col-${to} .add-btn`)?.focus();
+    });
+  }
+
+  /** Moves the card that has focus one place up or down, keeps it focused and says where it went. */
+  async moveFocused(delta: 1 | -1): Promise<void> {
+    const card = cardOf(document.activeElement);
+    const id = card?.dataset.cardId;
+    if (!card || !id || !this.#store.canEdit) return;
+    const column = card.closest<HTMLElement>('[data-column]')?.dataset.column as ColumnId | undefined;
+    if (!column) return;
+    const ids = this.#store.view.columns[column].map((c) => c.id);
+    const from = ids.indexOf(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= ids.length) return;
+    await moveCardAndSay(this.#store, id, to, ids.length, card.getAttribute('aria-label') ?? '');
+    this.#focus(document.querySelector<HTMLElement>(`${CARD}[data-card-id="${CSS.escape(id)}"]`));
+  }
+
+  /** Focuses the decision field of the card that has focus. */
+  decide(): void {
+    const id = cardOf(document.activeElement)?.dataset.cardId;
+    if (id) document.getElementById(`decision-${id}`)?.focus();
+  }
+
+  nextItem(): void {
+    if (!this.#meeting.running) return;
+    if (!this.#meeting.isLeader) return announcer.say(t.shortcuts.leadersOnly);
+    void this.#meeting.run('meeting:next-item');
+  }
+
+  #focus(el: HTMLElement | null): void {
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+/** Moves a card to `to` (0-based, of `count`) and announces "Moved … to position n of m". Resolves once the DOM is updated. */
+export async function moveCardAndSay(store: BoardStore, id: string, to: number, count: number, label: string): Promise<void> {
+  store.move(id, to);
+  announcer.say(t.shortcuts.moved(label, to + 1, count));
+  await tick();
+}
