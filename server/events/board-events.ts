@@ -4,7 +4,8 @@
  */
 import type { Server, Socket } from 'socket.io';
 import { readMeta } from '../../shared/board-schema.js';
-import { BoardUnwatchPayload, BoardWatchPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
+import { BoardUnwatchPayload, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
+import { boardRoom, fail, joinBoardRoom } from './board-watch.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { BoardService } from '../boards/board-service.js';
@@ -15,9 +16,6 @@ import type { AccessControl } from '../auth/access.js';
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-const room = (boardId: string) => `board:${boardId}`;
-/** A socket may watch this many boards at once; enough for any UI, bounded for the server. */
-const MAX_WATCHED = 20;
 
 export function attachBoardEvents(
   io: IO,
@@ -34,7 +32,7 @@ export function attachBoardEvents(
         if (meta.title === last.title && meta.purpose === last.purpose) return;
         const titleChanged = meta.title !== last.title;
         last = meta;
-        io.to(room(board.id)).emit('board:renamed', { boardId: board.id, title: meta.title, purpose: meta.purpose });
+        io.to(boardRoom(board.id)).emit('board:renamed', { boardId: board.id, title: meta.title, purpose: meta.purpose });
         if (titleChanged) {
           store.renameBoard(board.id, meta.title, Date.now()).catch((err) => log.error('could not store new title', { err }));
         }
@@ -42,21 +40,17 @@ export function attachBoardEvents(
     },
   });
 
-  boards.onDeleted((boardId) => io.to(room(boardId)).emit('board:deleted', { boardId }));
+  boards.onDeleted((boardId) => io.to(boardRoom(boardId)).emit('board:deleted', { boardId }));
 
   io.on('connection', (socket: ClientSocket) => {
     socket.on('board:watch', async (raw, ack) => {
       if (typeof ack !== 'function') return;
-      const parsed = BoardWatchPayload.safeParse(raw);
-      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId, token }'));
-      if (socket.rooms.size > MAX_WATCHED) return ack(fail(ErrorCode.BadRequest, `watch at most ${MAX_WATCHED} boards`));
       try {
-        const { boardId, token } = parsed.data;
-        const allowed = await access.check(boardId, token);
-        if (!allowed.ok) return ack(fail(allowed.status === 404 ? ErrorCode.NotFound : ErrorCode.Forbidden, allowed.message));
+        const joined = await joinBoardRoom(socket, raw, access);
+        if ('error' in joined) return ack(joined.error);
+        const { boardId } = joined;
         const meta = await registry.withBoard(boardId, (b) => readMeta(b.doc));
         if (!meta) return ack(fail(ErrorCode.NotFound, 'board not found'));
-        await socket.join(room(boardId));
         ack({ ok: true, data: { boardId, title: meta.title, purpose: meta.purpose } });
       } catch (err) {
         log.error('board:watch failed', { err });
@@ -67,12 +61,8 @@ export function attachBoardEvents(
       if (typeof ack !== 'function') return;
       const parsed = BoardUnwatchPayload.safeParse(raw);
       if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId }'));
-      await socket.leave(room(parsed.data.boardId));
+      await socket.leave(boardRoom(parsed.data.boardId));
       ack({ ok: true, data: null });
     });
   });
-}
-
-function fail(code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): Ack<never> {
-  return { ok: false, error: { code, message } };
 }
