@@ -4,40 +4,20 @@
  * list); other people's changes are announced politely, once per burst. Dark screenshots go to
  * dist/screenshots/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { axeContext, describeViolations, seriousViolations } from '../helpers/axe.js';
-import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard, type TestBoard } from '../helpers/server.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E({ stepTimeout: 10_000 });
+const { openPage, join, shot } = e2e;
 
 const path_ = (board: TestBoard, page = '', token = board.tokens.facilitator) => `/b/${board.id}${page}?token=${token}`;
 
 async function seedBoard(): Promise<TestBoard> {
-  const board = await createBoard(server.url, 'Platform sync', 'Unblock the release');
+  const board = await createBoard(e2e.server().url, 'Platform sync', 'Unblock the release');
   const token = board.tokens.facilitator;
   const cards = [
     { column: 'agenda', title: 'Budget', owner: 'Ana', timebox: 10 },
@@ -47,29 +27,17 @@ async function seedBoard(): Promise<TestBoard> {
   ];
   const ids: string[] = [];
   for (const card of cards) {
-    const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, card, token);
+    const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, card, token);
     expect(res.status).toBe(201);
     ids.push(res.body.id ?? res.body.card?.id);
   }
-  const decision = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${ids[0]}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, token);
+  const decision = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${ids[0]}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, token);
   expect(decision.status).toBe(201);
   return board;
 }
 
 async function openAxePage(opts: Parameters<typeof axeContext>[2] = {}): Promise<Page> {
-  const context = await axeContext(browser, server.url, opts);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
-  return page;
-}
-
-async function join(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
+  return e2e.pageIn(await axeContext(e2e.browser(), e2e.server().url, opts));
 }
 
 /** Visits every page (and the dialogs and panels on them) and returns what axe reports, page by page. */
@@ -87,7 +55,7 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.getByLabel('Theme').waitFor();
   await check('home, display settings open');
   await page.keyboard.press('Escape');
-  if (shots) await page.screenshot({ path: path.join(SHOTS, `home-${theme}-1280x800.png`) });
+  if (shots) await shot(page, `home-${theme}-1280x800.png`);
 
   await page.goto(path_(board));
   await page.getByRole('dialog', { name: 'Join the board' }).waitFor();
@@ -95,7 +63,7 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await join(page, 'Ana Lopez');
   await page.getByRole('article', { name: 'Budget' }).waitFor();
   await check('board (lobby)');
-  if (shots) await page.screenshot({ path: path.join(SHOTS, `board-${theme}-1280x800.png`), fullPage: true });
+  if (shots) await shot(page, `board-${theme}-1280x800.png`, true);
 
   await page.keyboard.press('?');
   await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
@@ -116,7 +84,7 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.getByRole('button', { name: 'Start timer' }).click();
   await page.getByRole('button', { name: 'Pause timer' }).waitFor();
   await check('meeting, agenda with a running timer');
-  if (shots) await page.screenshot({ path: path.join(SHOTS, `meeting-${theme}-1280x800.png`) });
+  if (shots) await shot(page, `meeting-${theme}-1280x800.png`);
   await page.getByRole('button', { name: /^People/ }).first().click();
   await page.getByRole('heading', { name: 'People in the meeting' }).waitFor();
   await check('meeting, roster');
@@ -167,14 +135,14 @@ describe('accessibility', () => {
     await page.getByLabel('Theme').selectOption('dark');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: path.join(SHOTS, 'home-dark-390x844.png'), fullPage: true });
+    await shot(page, 'home-dark-390x844.png', true);
     expect(describeViolations('phone home', await seriousViolations(page))).toBe('');
 
     await page.goto(path_(board));
     await join(page, 'Sam Chen');
     await page.getByRole('article', { name: 'Budget' }).waitFor();
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
-    await page.screenshot({ path: path.join(SHOTS, 'board-dark-390x844.png'), fullPage: true });
+    await shot(page, 'board-dark-390x844.png', true);
     expect(describeViolations('phone board', await seriousViolations(page))).toBe('');
 
     await page.getByRole('tab', { name: /Challenges/ }).click();
@@ -205,11 +173,7 @@ async function waitForAnnouncement(page: Page, text: string): Promise<void> {
 }
 
 async function openBoard(board: TestBoard, name: string, token = board.tokens.participant): Promise<Page> {
-  const context = await newContext(browser, server.url, DESKTOP);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
+  const page = await openPage(DESKTOP);
   await page.goto(path_(board, '', token));
   await join(page, name);
   await page.getByRole('article', { name: 'Budget' }).waitFor();

@@ -4,63 +4,27 @@
  * summary printed on one page with a QR code to the live list. Screenshots land in dist/screenshots/.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { parseDecision } from '../../shared/decisions.js';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
-import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard, type TestBoard } from '../helpers/server.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function openPage(size: { width: number; height: number }, phone = false): Promise<Page> {
-  const context = await newContext(browser, server.url, size, phone);
-  contexts.push(context);
-  const page = await context.newPage();
-  // Fail on the step that hangs, with its locator, well before the test's own timeout.
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
-  return page;
-}
-
-async function join(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
+const e2e = useE2E({ stepTimeout: 10_000 });
+const { openPage, join, shot } = e2e;
 
 const boardUrl = (board: TestBoard, role: keyof TestBoard['tokens'], page = '') => `/b/${board.id}${page}?token=${board.tokens[role]}`;
 const card = (page: Page, name: string | RegExp): Locator => page.getByRole('article', { name });
 
 async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
+  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
   expect(res.status).toBe(201);
   return res.body.card.id as string;
 }
 
 async function addDecision(board: TestBoard, cardId: string, body: { text: string; owner?: string; due?: string }): Promise<void> {
-  const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, body, board.tokens.participant);
+  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, body, board.tokens.participant);
   expect(res.status).toBe(201);
 }
 
@@ -78,7 +42,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 /** A board with an agenda item owned by Priya, a request and a challenge, made over the REST API. */
 async function launchBoard(): Promise<{ board: TestBoard; agendaId: string; needId: string; challengeId: string }> {
-  const board = await createBoard(server.url, 'Launch sync', 'Agree who ships what before the launch');
+  const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
   const agendaId = await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15 });
   const needId = await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Final pricing table', byWhen: '2026-12-10' });
   const challengeId = await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
@@ -148,7 +112,7 @@ describe('decisions become action items', () => {
     await launchB.getByTestId('decision-preview').getByText(shownDay('2026-12-03')).waitFor();
     // Centred, so the meeting bar at the bottom of a phone screen does not cover it.
     await launchB.getByTestId('decision-preview').evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await b.screenshot({ path: path.join(SHOTS, 'board-decision-preview-390x844.png') });
+    await shot(b, 'board-decision-preview-390x844.png');
   });
 
   test('the action list groups by owner or sorts by due date, highlights what is overdue, hides cancelled items until asked, and offers exports', async () => {
@@ -167,7 +131,7 @@ describe('decisions become action items', () => {
     await challenge.getByLabel('Record a decision').fill('Decision: hire a contractor by tomorrow');
     await challenge.getByRole('button', { name: 'Record', exact: true }).click();
     await challenge.locator('[data-action-status="open"]').nth(1).waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'board-decisions-1280x800.png') });
+    await shot(a, 'board-decisions-1280x800.png');
     await challenge.getByRole('button', { name: 'Delete decision 2' }).click();
     await challenge.getByLabel('Decision 2', { exact: true }).waitFor({ state: 'detached' });
 
@@ -182,7 +146,7 @@ describe('decisions become action items', () => {
     expect(await list.getByText('hire a contractor').count()).toBe(0);
     // A viewer reads but does not tick off.
     await expect(rows.first().getByRole('checkbox').isDisabled()).resolves.toBe(true);
-    await list.screenshot({ path: path.join(SHOTS, 'actions-1280x800.png'), fullPage: true });
+    await shot(list, 'actions-1280x800.png', true);
 
     await list.getByLabel('Show cancelled (1)').check();
     await list.locator('li[data-status="cancelled"]', { hasText: 'hire a contractor' }).waitFor();
@@ -202,14 +166,14 @@ describe('decisions become action items', () => {
     // Exports are plain links carrying the token; the server answers them as downloads.
     const csv = await list.getByRole('link', { name: 'CSV' }).getAttribute('href');
     expect(csv).toBe(`/api/boards/${board.id}/actions.csv?token=${board.tokens.viewer}`);
-    const res = await fetch(server.url + csv);
+    const res = await fetch(e2e.server().url + csv);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Lee updates the status page');
 
     const phone = await openPage(PHONE, true);
     await phone.goto(boardUrl(board, 'participant', '/actions'));
     await phone.locator('li.overdue').waitFor();
-    await phone.screenshot({ path: path.join(SHOTS, 'actions-390x844.png'), fullPage: true });
+    await shot(phone, 'actions-390x844.png', true);
     // Nothing sticks out sideways on a phone.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
@@ -220,7 +184,7 @@ describe('decisions become action items', () => {
     const launch = card(viewer, 'Launch plan');
     await expect(launch.getByLabel('Decision 1', { exact: true }).isDisabled()).resolves.toBe(true);
     expect(await launch.getByLabel('Record a decision').count()).toBe(0);
-    await viewer.screenshot({ path: path.join(SHOTS, 'board-decisions-390x844.png') });
+    await shot(viewer, 'board-decisions-390x844.png');
   });
 
   test('the summary prints as one clean page with a QR code that opens the live action list with the teammates link', async () => {
@@ -261,25 +225,25 @@ describe('decisions become action items', () => {
     await a.getByLabel('Webhook URL').fill('https://hooks.example.com/meshboard');
     await a.getByRole('button', { name: 'Save', exact: true }).click();
     await a.getByText('Webhook saved.').waitFor();
-    const hook = await api(server.url, 'GET', `/api/boards/${boardId}/webhook`, undefined, board.tokens.facilitator);
+    const hook = await api(e2e.server().url, 'GET', `/api/boards/${boardId}/webhook`, undefined, board.tokens.facilitator);
     expect(hook.body.url).toBe('https://hooks.example.com/meshboard');
-    await a.screenshot({ path: path.join(SHOTS, 'summary-1280x800.png'), fullPage: true });
+    await shot(a, 'summary-1280x800.png', true);
 
     // Print: only the document, black on white, on one A4 page.
     await a.setViewportSize({ width: 794, height: 1123 });
     await a.emulateMedia({ media: 'print' });
     expect(await a.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
     expect(await a.getByLabel('Webhook URL').isVisible()).toBe(false);
-    await a.screenshot({ path: path.join(SHOTS, 'summary-print-a4.png'), fullPage: true });
+    await shot(a, 'summary-print-a4.png', true);
     const pdf = await a.pdf({ format: 'A4', printBackground: true });
-    fs.writeFileSync(path.join(SHOTS, 'summary.pdf'), pdf);
+    fs.writeFileSync(e2e.shotPath('summary.pdf'), pdf);
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? [];
     expect(pages.length).toBe(1);
 
     // On a phone screen the same summary reads in one column.
     await a.emulateMedia({ media: 'screen' });
     await a.setViewportSize(PHONE);
-    await a.screenshot({ path: path.join(SHOTS, 'summary-390x844.png') });
+    await shot(a, 'summary-390x844.png');
     expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 });

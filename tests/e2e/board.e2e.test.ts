@@ -2,51 +2,14 @@
  * The live meeting board, end to end: the real server (serving the built client) and two real browsers.
  * Screenshots land in dist/screenshots/ for a human look at the layout on a desktop and on a phone.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
-import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard } from '../helpers/server.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  // Any uncaught error or console error in a page fails the test that caused it.
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function openPage(size: { width: number; height: number }, phone = false): Promise<Page> {
-  const context = await newContext(browser, server.url, size, phone);
-  contexts.push(context);
-  const page = await context.newPage();
-  collectErrors(page, errors);
-  return page;
-}
-
-/** Answers the first-visit "who are you" dialog. */
-async function join(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
+const e2e = useE2E();
+const { openPage, join, shot } = e2e;
 
 async function createBoardFromHome(page: Page, title: string, purpose: string): Promise<string> {
   await page.goto('/');
@@ -102,7 +65,7 @@ describe('the live meeting board', () => {
     const a = await openPage(DESKTOP);
     await a.goto('/');
     await a.getByRole('heading', { level: 1 }).waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'home-1280x800.png') });
+    await shot(a, 'home-1280x800.png');
 
     const boardUrl = await createBoardFromHome(a, 'Weekly cross-team sync', 'Unblock each other before the release');
     await join(a, 'Ana Lopez');
@@ -117,7 +80,7 @@ describe('the live meeting board', () => {
     const b = await openPage(PHONE, true);
     await b.goto(shared);
     await b.getByRole('dialog', { name: 'Join the board' }).waitFor();
-    await b.screenshot({ path: path.join(SHOTS, 'join-390x844.png') });
+    await shot(b, 'join-390x844.png');
     await join(b, 'Ben');
 
     // Each sees the other in the header.
@@ -245,7 +208,7 @@ describe('the live meeting board', () => {
     const merged = await waitForValue(notesA, (v) => v.includes('offline note') && v.includes('online note'), 'the merge in A');
     await waitForValue(notesB, (v) => v === merged, 'the merge in B');
     // Chrome reports the dropped socket as an error while offline; that is the situation under test.
-    errors.splice(0, errors.length, ...errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e)));
+    e2e.dropErrors(/ERR_INTERNET_DISCONNECTED|WebSocket/);
   });
 
   test('an unknown board, or a board link without its token, shows a clear message and a way home', async () => {
@@ -255,14 +218,14 @@ describe('the live meeting board', () => {
     await page.getByRole('link', { name: 'Go to the home page' }).click();
     await page.getByRole('button', { name: 'Create board' }).waitFor();
 
-    const board = await createBoard(server.url);
+    const board = await createBoard(e2e.server().url);
     await page.goto(`/b/${board.id}`);
     await page.getByRole('heading', { name: 'This board needs its full link' }).waitFor();
     await page.goto(`/b/${board.id}?token=${'y'.repeat(43)}`);
     await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
     // Chrome logs the refused API calls (404, 403) as console errors; here they are the point of the test.
     const expected = /Failed to load resource: .*status of (404|403)/;
-    errors.splice(0, errors.length, ...errors.filter((e) => !expected.test(e)));
+    e2e.dropErrors(expected);
   });
 
   test('a board deleted while it is open tells the people on it', async () => {
@@ -271,7 +234,7 @@ describe('the live meeting board', () => {
     await join(a, 'Ana');
     await a.getByRole('button', { name: 'Copy invite link' }).waitFor();
     const id = new URL(url).pathname.split('/b/')[1];
-    expect((await api(server.url, 'DELETE', `/api/boards/${id}`, undefined, tokenOf(url)!)).status).toBe(204);
+    expect((await api(e2e.server().url, 'DELETE', `/api/boards/${id}`, undefined, tokenOf(url)!)).status).toBe(204);
     await a.getByRole('heading', { name: 'This board was deleted' }).waitFor();
   });
 
@@ -282,7 +245,7 @@ describe('the live meeting board', () => {
     await addAgendaItem(a, { title: 'Quarterly numbers' });
     await a.getByRole('button', { name: 'More sharing options' }).click();
     const viewerLink = await a.getByRole('textbox', { name: 'View only' }).inputValue();
-    await a.screenshot({ path: path.join(SHOTS, 'share-panel-1280x800.png') });
+    await shot(a, 'share-panel-1280x800.png');
 
     const v = await openPage(PHONE, true);
     await v.goto(viewerLink);
@@ -315,7 +278,7 @@ describe('the live meeting board', () => {
       { column: 'needs', asker: 'Marco', addressee: 'Ana', what: 'Review of the rollback runbook', status: 'accepted' },
       { column: 'challenges', problem: 'Flaky end-to-end tests block merges two or three times a day', status: 'moving', proposals: ['Quarantine the five worst tests this week', 'Retry once in CI, but report every retry'] },
     ];
-    for (const card of cards) expect((await api(server.url, 'POST', `/api/boards/${id}/cards`, card, token)).status).toBe(201);
+    for (const card of cards) expect((await api(e2e.server().url, 'POST', `/api/boards/${id}/cards`, card, token)).status).toBe(201);
     await addAgendaItem(a, { title: 'Hiring plan for Q1', owner: 'Ana', timebox: 5 });
 
     const needs = column(a, 'What I need from you');
@@ -354,24 +317,24 @@ describe('the live meeting board', () => {
       (document.activeElement as HTMLElement | null)?.blur();
       window.scrollTo(0, 0);
     });
-    await a.screenshot({ path: path.join(SHOTS, 'board-1280x800.png') });
-    await a.screenshot({ path: path.join(SHOTS, 'board-1280-full.png'), fullPage: true });
+    await shot(a, 'board-1280x800.png');
+    await shot(a, 'board-1280-full.png', true);
 
     const b = await openPage(PHONE, true);
     await b.goto(await copyInviteLink(a));
     await join(b, 'Ben');
     await column(b, 'Agenda').getByRole('article').nth(2).waitFor();
-    await b.screenshot({ path: path.join(SHOTS, 'board-390x844-agenda.png') });
+    await shot(b, 'board-390x844-agenda.png');
     await b.getByRole('tab', { name: /Needs/ }).click();
     await column(b, 'What I need from you').getByRole('article').first().waitFor();
-    await b.screenshot({ path: path.join(SHOTS, 'board-390x844-needs.png') });
+    await shot(b, 'board-390x844-needs.png');
     await b.getByRole('tab', { name: /Challenges/ }).click();
     await column(b, 'Challenges').getByRole('article').first().waitFor();
-    await b.screenshot({ path: path.join(SHOTS, 'board-390x844-challenges.png') });
+    await shot(b, 'board-390x844-challenges.png');
 
     const home = await openPage(PHONE, true);
     await home.goto('/');
     await home.getByRole('heading', { level: 1 }).waitFor();
-    await home.screenshot({ path: path.join(SHOTS, 'home-390x844.png') });
+    await shot(home, 'home-390x844.png');
   });
 });

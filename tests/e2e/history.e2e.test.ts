@@ -3,62 +3,28 @@
  * person's board, the audit trail with its filters and exports, search that jumps to a card, and user text
  * with HTML in it staying text on every page and export. Screenshots land in dist/screenshots/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, describe, expect, test } from 'vitest';
 import { applyTextDiff, cardText, createCard, readBoard } from '../../shared/board-schema.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
-import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard, type TestBoard } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useE2E({ stepTimeout: 10_000 });
+const { openPage, join, shot } = e2e;
 const clients: YClient[] = [];
-const errors: string[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function openPage(size: { width: number; height: number }, phone = false): Promise<Page> {
-  const context = await newContext(browser, server.url, size, phone);
-  contexts.push(context);
-  const page = await context.newPage();
-  // Fail on the step that hangs, with its locator, well before the test's own timeout.
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
-  return page;
-}
-
-async function join(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
 
 const url = (board: TestBoard, role: keyof TestBoard['tokens'], page = '') => `/b/${board.id}${page}?token=${board.tokens[role]}`;
 const column = (page: Page, name: string): Locator => page.getByRole('region', { name });
 
 async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
+  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
   expect(res.status).toBe(201);
   return res.body.card.id as string;
 }
@@ -71,7 +37,7 @@ async function waitForValue(locator: Locator, pred: (v: string) => boolean, what
 
 describe('version history', () => {
   test('a saved version opens read-only for someone else, the facilitator restores it, and the other board shows the old text live', async () => {
-    const board = await createBoard(server.url, 'Launch sync', 'Agree who ships what before the launch');
+    const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
     await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15, notes: 'Ship on Friday' });
     await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Final pricing table' });
     await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
@@ -92,14 +58,14 @@ describe('version history', () => {
     await save.waitFor({ state: 'detached' });
     await a.getByRole('status').filter({ hasText: 'Version “Before the edits” saved.' }).waitFor({ state: 'attached' });
     await a.getByRole('list', { name: 'Versions, newest first' }).getByText('Before the edits').waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'history-1280x800.png') });
+    await shot(a, 'history-1280x800.png');
 
     await a.getByRole('link', { name: 'Back to the board' }).click();
     const title = column(a, 'Agenda').getByLabel('Topic', { exact: true });
     await title.fill('Launch plan, moved to Monday');
     await column(a, 'Agenda').getByLabel('Notes', { exact: true }).fill('Ship on Monday');
     await waitFor(async () => {
-      const res = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
+      const res = await api(e2e.server().url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
       return res.body.columns.agenda[0].title === 'Launch plan, moved to Monday' && res.body.columns.agenda[0].notes === 'Ship on Monday';
     }, 'the edits stored');
 
@@ -115,14 +81,14 @@ describe('version history', () => {
     await b.getByText('Support is not staffed for launch week').waitFor();
     expect(await b.locator('main').locator('input, textarea, select, [contenteditable="true"]').count()).toBe(0);
     expect(new URL(b.url()).searchParams.get('v')).toBeTruthy();
-    await b.screenshot({ path: path.join(SHOTS, 'history-version-1280x800.png'), fullPage: true });
+    await shot(b, 'history-version-1280x800.png', true);
 
     // Restore: the dialog says what happens, Cancel has the focus.
     await b.getByRole('button', { name: 'Restore this version' }).click();
     const confirm = b.getByRole('dialog', { name: 'Restore “Before the edits”?' });
     await confirm.getByText('Nothing is erased', { exact: false }).waitFor();
     await expect(confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await b.screenshot({ path: path.join(SHOTS, 'history-restore-dialog-1280x800.png') });
+    await shot(b, 'history-restore-dialog-1280x800.png');
     await confirm.getByRole('button', { name: 'Restore', exact: true }).click();
     await confirm.waitFor({ state: 'detached' });
     await b.getByRole('status').filter({ hasText: 'Restored “Before the edits”' }).waitFor({ state: 'attached' });
@@ -145,34 +111,34 @@ describe('version history', () => {
     const created = b.getByRole('dialog', { name: 'New board “Launch sync (copy)” created.' });
     const teammates = await created.getByLabel('Teammates (can edit)').inputValue();
     expect(teammates).toMatch(/\/b\/[^/?]+\?token=/);
-    await b.screenshot({ path: path.join(SHOTS, 'history-copy-1280x800.png') });
+    await shot(b, 'history-copy-1280x800.png');
     await created.getByRole('button', { name: 'Open the new board' }).click();
     await waitForValue(b.getByLabel('Board title'), (v) => v === 'Launch sync (copy)', 'the new board opened');
     await waitForValue(column(b, 'Agenda').getByLabel('Notes', { exact: true }), (v) => v === 'Ship on Friday', 'the copy has the version’s content');
   });
 
   test('on a phone the history lists versions and shows a version as stacked columns', async () => {
-    const board = await createBoard(server.url, 'Launch sync', 'Agree who ships what before the launch');
+    const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
     await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15, notes: 'Ship on Friday' });
     await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Final pricing table', byWhen: '2026-12-10' });
     await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
     for (const name of ['Meeting started', 'Before the offsite']) {
-      expect((await api(server.url, 'POST', `/api/boards/${board.id}/versions`, { name, by: 'Priya' }, board.tokens.participant)).status).toBe(201);
+      expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/versions`, { name, by: 'Priya' }, board.tokens.participant)).status).toBe(201);
     }
     const p = await openPage(PHONE, true);
     await p.goto(url(board, 'facilitator', '/history'));
     const list = p.getByRole('list', { name: 'Versions, newest first' });
     await list.getByText('Before the offsite').waitFor();
-    await p.screenshot({ path: path.join(SHOTS, 'history-390x844.png') });
+    await shot(p, 'history-390x844.png');
     await list.getByRole('button', { name: 'View version “Before the offsite”' }).click();
     await p.getByText('Final pricing table').waitFor();
-    await p.screenshot({ path: path.join(SHOTS, 'history-version-390x844.png'), fullPage: true });
+    await shot(p, 'history-version-390x844.png', true);
   });
 });
 
 describe('audit trail', () => {
   test('lists a named participant’s edits with their name, narrows to one person, and exports CSV', async () => {
-    const board = await createBoard(server.url, 'Launch sync', 'Agree who ships what before the launch');
+    const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
     await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15 });
     await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Final pricing table' });
 
@@ -182,7 +148,7 @@ describe('audit trail', () => {
     await column(a, 'Agenda').getByLabel('Notes', { exact: true }).fill('We decided on October pricing');
     await column(a, 'Agenda').getByLabel('Topic', { exact: true }).fill('Launch plan and pricing');
     await waitFor(async () => {
-      const res = await api(server.url, 'GET', `/api/boards/${board.id}/audit?actor=Priya`, undefined, board.tokens.viewer);
+      const res = await api(e2e.server().url, 'GET', `/api/boards/${board.id}/audit?actor=Priya`, undefined, board.tokens.viewer);
       return res.body.entries.length >= 2;
     }, 'Priya’s lines recorded');
 
@@ -195,7 +161,7 @@ describe('audit trail', () => {
     const rows = table.locator('tbody tr');
     const all = await rows.count();
     expect(all).toBeGreaterThan(2);
-    await a.screenshot({ path: path.join(SHOTS, 'audit-1280x800.png') });
+    await shot(a, 'audit-1280x800.png');
 
     await a.getByLabel('Person').selectOption('Priya');
     await waitFor(async () => (await rows.count()) < all && (await rows.count()) > 0, 'the list narrowed to Priya');
@@ -221,17 +187,17 @@ describe('audit trail', () => {
     const stacked = p.getByRole('list', { name: 'Changes, newest first' });
     await stacked.getByText('Priya').first().waitFor();
     expect(await p.getByRole('table').count()).toBe(0);
-    await p.screenshot({ path: path.join(SHOTS, 'audit-390x844.png') });
+    await shot(p, 'audit-390x844.png');
   });
 });
 
 describe('search', () => {
   test('finds a card by a word in its text and jumping to it highlights it, on a desktop and on a phone', async () => {
-    const board = await createBoard(server.url, 'Launch sync', 'Agree who ships what before the launch');
+    const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
     await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15 });
     for (let i = 1; i <= 6; i++) await addCard(board, { column: 'challenges', problem: `Challenge number ${i}` });
     const target = await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
-    const decision = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${target}/decisions`, { text: 'Sales lends two people for the launch week' }, board.tokens.participant);
+    const decision = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${target}/decisions`, { text: 'Sales lends two people for the launch week' }, board.tokens.participant);
     expect(decision.status).toBe(201);
 
     const a = await openPage(DESKTOP);
@@ -246,7 +212,7 @@ describe('search', () => {
     await hit.waitFor();
     await input.fill('launch week');
     await results.locator('[data-result-kind="decision"]').waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'search-1280x800.png') });
+    await shot(a, 'search-1280x800.png');
     await input.fill('staffed');
     await results.getByRole('button', { name: /Support is not staffed/ }).click();
     const card = a.locator(`[data-card-id="${target}"]`);
@@ -262,7 +228,7 @@ describe('search', () => {
     await p.getByRole('button', { name: 'Search' }).click();
     await p.getByRole('searchbox', { name: 'Search this board' }).fill('staffed');
     await p.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /Support is not staffed/ }).waitFor();
-    await p.screenshot({ path: path.join(SHOTS, 'search-390x844.png') });
+    await shot(p, 'search-390x844.png');
     await p.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /Support is not staffed/ }).click();
     await p.getByRole('tab', { name: /Challenges/ }).and(p.locator('[aria-selected="true"]')).waitFor();
     const phoneCard = p.locator(`[data-card-id="${target}"]`);
@@ -275,7 +241,7 @@ describe('search', () => {
       lastY = y;
       return still && top > 40 && top < innerHeightOf(PHONE);
     }, 'the card scrolled into view on the phone');
-    await p.screenshot({ path: path.join(SHOTS, 'search-jump-390x844.png') });
+    await shot(p, 'search-jump-390x844.png');
   });
 });
 
@@ -313,7 +279,7 @@ describe('user text is never markup', () => {
   }
 
   test('HTML and script in every text field show as text on the board, action list, summary, history and audit pages, and exports stay downloads', async () => {
-    const created = await api(server.url, 'POST', '/api/boards', { title: `Board ${P}`, purpose: `Purpose ${P}` });
+    const created = await api(e2e.server().url, 'POST', '/api/boards', { title: `Board ${P}`, purpose: `Purpose ${P}` });
     expect(created.status).toBe(201);
     const token = (link: string) => new URL(link).searchParams.get('token')!;
     const board: TestBoard = {
@@ -324,17 +290,17 @@ describe('user text is never markup', () => {
     const agenda = await addCard(board, { column: 'agenda', title: `Topic ${P}`, owner: 'Priya', notes: `Notes ${P}` });
     await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: `Need ${P}` });
     await addCard(board, { column: 'challenges', problem: `Problem ${P}`, proposals: [`Proposal ${P}`] });
-    expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards/${agenda}/decisions`, { text: `Priya ships ${P} by Friday` }, board.tokens.participant)).status).toBe(201);
+    expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${agenda}/decisions`, { text: `Priya ships ${P} by Friday` }, board.tokens.participant)).status).toBe(201);
 
     // And through a raw y-websocket client, as a bot or another app would write.
-    const y = connect(server.wsUrl, board);
+    const y = connect(e2e.server().wsUrl, board);
     clients.push(y);
     await synced(y);
     const challenge = createCard(y.doc, { column: 'challenges', problem: '' }, { createdBy: `Bot ${IMG}` });
     applyTextDiff(cardText(y.doc, challenge, 'problem')!, `Synced ${P}`);
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.challenges.length === 2, 'the synced card stored');
+    await waitFor(async () => (await api(e2e.server().url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.challenges.length === 2, 'the synced card stored');
     expect(readBoard(y.doc).columns.challenges[1].problem).toBe(`Synced ${P}`);
-    const version = await api<VersionInfo>(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: `Version ${P}`, by: `Priya ${IMG}` }, board.tokens.participant);
+    const version = await api<VersionInfo>(e2e.server().url, 'POST', `/api/boards/${board.id}/versions`, { name: `Version ${P}`, by: `Priya ${IMG}` }, board.tokens.participant);
     expect(version.status).toBe(201);
 
     const page = await openPage(DESKTOP);

@@ -2,47 +2,25 @@
  * A second language proves the i18n mechanism: a browser that prefers German gets the German home page and
  * board, dates and names in German form, and a manual choice of English that is remembered.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { collectErrors, launchBrowser } from '../helpers/browser.js';
-import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard } from '../helpers/server.js';
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E({ stepTimeout: 10_000 });
 
 async function germanPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, locale: 'de-DE', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
-  return page;
+  return e2e.pageIn(await e2e.browser().newContext({ baseURL: e2e.server().url, viewport: { width: 1280, height: 800 }, locale: 'de-DE', timezoneId: 'UTC' }));
 }
 
 const lang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 
 describe('a second language', () => {
   test('a German browser sees the home page, the board header, columns and cards in German, with German dates', async () => {
-    const board = await createBoard(server.url, 'Plattform-Sync', 'Das Release freigeben');
-    const card = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Budget', timebox: 10 }, board.tokens.facilitator);
+    const board = await createBoard(e2e.server().url, 'Plattform-Sync', 'Das Release freigeben');
+    const card = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Budget', timebox: 10 }, board.tokens.facilitator);
     expect(card.status).toBe(201);
-    const decided = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, board.tokens.facilitator);
+    const decided = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, board.tokens.facilitator);
     expect(decided.status).toBe(201);
 
     const page = await germanPage();

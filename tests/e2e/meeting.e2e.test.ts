@@ -2,47 +2,18 @@
  * Running a meeting, end to end: the real server (serving the built client) and real browsers for the
  * facilitator, a participant (on a phone) and a viewer. Screenshots land in dist/screenshots/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
-import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
+import { api, createBoard } from '../helpers/server.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E({ stepTimeout: 10_000 });
 
 async function open(link: string, name: string, size: { width: number; height: number } = DESKTOP, phone = false): Promise<Page> {
-  const context = await newContext(browser, server.url, size, phone);
-  contexts.push(context);
-  const page = await context.newPage();
-  // A step that cannot happen fails with its own locator, well before the test's timeout.
-  page.setDefaultTimeout(10_000);
-  collectErrors(page, errors);
+  const page = await e2e.openPage(size, phone);
   await page.goto(link);
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
+  await e2e.join(page, name);
   return page;
 }
 
@@ -67,12 +38,12 @@ const remaining = (page: Page) => page.locator('[role=timer]:visible').first().e
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.mouse.move(0, 0);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage });
+  await e2e.shot(page, name, fullPage);
 }
 
 describe('running a meeting', () => {
   test('the facilitator starts past the purpose gate and walks the agenda; everyone follows the item and its countdown; a raised hand reaches the queue; the viewer only watches', async () => {
-    const board = await createBoard(server.url, 'Release sync', '');
+    const board = await createBoard(e2e.server().url, 'Release sync', '');
     const fac = await open(board.links.facilitator, 'Fay Facilitator');
 
     // The purpose gate: Start is disabled, and the bar says what is missing.
@@ -151,7 +122,7 @@ describe('running a meeting', () => {
   });
 
   test('in a dot vote nobody can place more than their dots, and the results appear only after the reveal', async () => {
-    const board = await createBoard(server.url, 'Tech debt triage', 'Pick what to fix first');
+    const board = await createBoard(e2e.server().url, 'Tech debt triage', 'Pick what to fix first');
     const token = board.tokens.facilitator;
     const cards = [
       { column: 'agenda', title: 'Triage', timebox: 20 },
@@ -159,7 +130,7 @@ describe('running a meeting', () => {
       { column: 'challenges', problem: 'Slow local builds' },
       { column: 'challenges', problem: 'Outdated onboarding docs' },
     ];
-    for (const card of cards) expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards`, card, token)).status).toBe(201);
+    for (const card of cards) expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, card, token)).status).toBe(201);
 
     const fac = await open(board.links.facilitator, 'Fay');
     const par = await open(board.links.participant, 'Pat');
@@ -210,8 +181,8 @@ describe('running a meeting', () => {
   });
 
   test('hidden cards stay with their author until the facilitator reveals them', async () => {
-    const board = await createBoard(server.url, 'Retro', 'Learn from the release');
-    expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Retro', timebox: 30 }, board.tokens.facilitator)).status).toBe(201);
+    const board = await createBoard(e2e.server().url, 'Retro', 'Learn from the release');
+    expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Retro', timebox: 30 }, board.tokens.facilitator)).status).toBe(201);
     const fac = await open(board.links.facilitator, 'Fay');
     const par = await open(board.links.participant, 'Sam');
     await fac.getByRole('button', { name: 'Start meeting' }).click();

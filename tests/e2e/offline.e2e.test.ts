@@ -4,48 +4,13 @@
  * Chromium; screenshots and the agenda's PDF land in dist/screenshots/.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { collectErrors, DESKTOP, launchBrowser, newContext, PHONE } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
 
-const SHOTS = path.resolve('dist/screenshots');
-
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(errors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function openPage(size: { width: number; height: number }, phone = false): Promise<Page> {
-  const context = await newContext(browser, server.url, size, phone);
-  contexts.push(context);
-  const page = await context.newPage();
-  collectErrors(page, errors);
-  return page;
-}
-
-async function join(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Join the board' });
-  await dialog.getByLabel('Your name').fill(name);
-  await dialog.getByRole('button', { name: 'Join board' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
+const e2e = useE2E();
+const { openPage, join, shot } = e2e;
 
 const column = (page: Page, name: string): Locator => page.getByRole('region', { name: new RegExp(`^${name}`) });
 const status = (page: Page) => page.getByRole('status').filter({ hasText: /Live|Offline|Connecting|Reconnecting/ });
@@ -103,7 +68,7 @@ async function localCopyWritten(page: Page, boardId: string): Promise<number> {
 
 /** Drops the console noise a browser makes while it is offline on purpose (failed sockets and fetches). */
 function dropOfflineNoise(): void {
-  errors.splice(0, errors.length, ...errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED|WebSocket|Failed to fetch/.test(e)));
+  e2e.dropErrors(/ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED|WebSocket|Failed to fetch/);
 }
 
 describe('offline, templates and the agenda on paper', () => {
@@ -136,7 +101,7 @@ describe('offline, templates and the agenda on paper', () => {
     await notesA().pressSequentially('offline note');
     await addAgendaItem(a, 'Written offline');
     await notice(a).getByText(PENDING).waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'offline-notice-1280x800.png') });
+    await shot(a, 'offline-notice-1280x800.png');
     await localCopyWritten(a, id);
 
     const reload = await a.reload();
@@ -148,7 +113,7 @@ describe('offline, templates and the agenda on paper', () => {
     expect(await a.getByRole('heading', { name: 'This board does not exist' }).count()).toBe(0);
     // The facilitator's own tools still show: the role this device remembered for the link.
     await a.getByRole('button', { name: 'More sharing options' }).waitFor();
-    await a.screenshot({ path: path.join(SHOTS, 'offline-reloaded-1280x800.png') });
+    await shot(a, 'offline-reloaded-1280x800.png');
 
     // Meanwhile Ben keeps working.
     await notesB.click();
@@ -172,7 +137,7 @@ describe('offline, templates and the agenda on paper', () => {
     expect(await a.getByRole('radio', { name: /Blank board/ }).isChecked()).toBe(true);
     await weekly.check();
     expect(await a.getByLabel('Board title').inputValue()).toBe('Weekly cross-team sync');
-    await a.screenshot({ path: path.join(SHOTS, 'home-templates-1280x800.png'), fullPage: true });
+    await shot(a, 'home-templates-1280x800.png', true);
     await a.getByLabel('Board title').fill('Sync, week 12');
     await a.getByRole('button', { name: 'Create board' }).click();
     await a.waitForURL(/\/b\/[A-Za-z0-9_-]+\?token=/);
@@ -195,12 +160,12 @@ describe('offline, templates and the agenda on paper', () => {
     const qrValue = (await qr.getAttribute('data-qr-value'))!;
     expect(new URL(qrValue).pathname).toBe(new URL(boardUrl).pathname);
     expect(new URL(qrValue).searchParams.get('token')).not.toBe(new URL(boardUrl).searchParams.get('token'));
-    await a.screenshot({ path: path.join(SHOTS, 'agenda-1280x800.png'), fullPage: true });
+    await shot(a, 'agenda-1280x800.png', true);
 
     await a.emulateMedia({ media: 'print' });
-    await a.screenshot({ path: path.join(SHOTS, 'agenda-print-1280.png'), fullPage: true });
+    await shot(a, 'agenda-print-1280.png', true);
     const pdf = await a.pdf({ format: 'A4', printBackground: true });
-    fs.writeFileSync(path.join(SHOTS, 'agenda.pdf'), pdf);
+    fs.writeFileSync(e2e.shotPath('agenda.pdf'), pdf);
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? [];
     expect(pages.length).toBe(1);
     await a.emulateMedia({ media: 'screen' });
@@ -219,11 +184,11 @@ describe('offline, templates and the agenda on paper', () => {
     await ours.check();
     await p.getByText('Saved by your team').waitFor();
     expect(await p.getByLabel('Board title').inputValue()).toBe('Sync, week 12');
-    await p.screenshot({ path: path.join(SHOTS, 'home-templates-390x844.png'), fullPage: true });
+    await shot(p, 'home-templates-390x844.png', true);
     await p.goto(new URL(boardUrl).pathname.replace(/$/, '/agenda') + new URL(boardUrl).search);
     // A phone gets the agenda as a list (a five-column table does not fit); print still uses the table.
     await p.getByRole('listitem').filter({ hasText: 'Management' }).waitFor();
     expect(await p.getByRole('table').isVisible()).toBe(false);
-    await p.screenshot({ path: path.join(SHOTS, 'agenda-390x844.png'), fullPage: true });
+    await shot(p, 'agenda-390x844.png', true);
   });
 });
