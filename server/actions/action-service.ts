@@ -29,6 +29,8 @@ interface Tracked {
   chain: Promise<void>;
   /** Names each card contributes to the parser's participants, kept per card so a run costs what changed. */
   cardNames: Map<string, string[]>;
+  /** Attendee names and when each was last written, so presence changes (cursor moves) cost no writes. */
+  attendeesWritten: Map<string, number>;
   /** Known names as of the last run: a change means other cards' owners may read differently. */
   names: string;
   meetingDate: string;
@@ -158,7 +160,7 @@ export class ActionService {
         this.#schedule(t);
       }
     };
-    const onAwareness = () => this.#recordAttendees(board);
+    const onAwareness = ({ added, updated }: { added: number[]; updated: number[] }) => this.#recordAttendees(t, added.concat(updated));
     cards.observeDeep(onCards);
     meta.observe(onMeta);
     board.awareness.on('change', onAwareness);
@@ -168,6 +170,7 @@ export class ActionService {
       scheduled: false,
       chain: Promise.resolve(),
       cardNames: new Map(),
+      attendeesWritten: new Map(),
       names: '',
       meetingDate: '',
       detach: () => {
@@ -280,14 +283,22 @@ export class ActionService {
     }
   }
 
-  #recordAttendees(board: LoadedBoard): void {
+  /**
+   * Records who was present. Runs on every presence change (20 a second per person moving a cursor), so it
+   * looks only at the clients that changed and writes a name at most once a minute.
+   */
+  #recordAttendees(t: Tracked, clients: number[]): void {
+    const now = this.now();
     const names: string[] = [];
-    for (const state of board.awareness.getStates().values()) {
-      const p = PresenceState.safeParse(state);
+    const states = t.board.awareness.getStates();
+    for (const id of clients) {
+      const p = PresenceState.safeParse(states.get(id));
       const name = p.success ? p.data.user.name.trim() : '';
-      if (name && !names.includes(name)) names.push(name);
+      if (!name || names.includes(name) || now - (t.attendeesWritten.get(name) ?? -Infinity) < 60_000) continue;
+      t.attendeesWritten.set(name, now);
+      names.push(name);
     }
-    this.store.addAttendees(board.id, names, this.now()).catch((err) => this.log.error('could not store attendees', { err }));
+    if (names.length) this.store.addAttendees(t.board.id, names, now).catch((err) => this.log.error('could not store attendees', { err }));
   }
 }
 
