@@ -338,8 +338,8 @@ describe('bad input and abuse', () => {
     await disconnected;
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThan(0);
     expect(codes).toContain('rate_limited');
-    // No more than the burst is granted, however fast they come.
-    expect(codes.filter((c) => c === 'ok').length).toBeLessThanOrEqual(30);
+    // The burst (30) plus what the bucket refills (15/s) while the packets arrive: far fewer than were sent.
+    expect(codes.filter((c) => c === 'ok').length).toBeLessThanOrEqual(60);
     expect(flood.socket.connected).toBe(false);
     expect(await calm.send('hand:raise')).toEqual({ ok: true, data: null });
   });
