@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import WebSocket from 'ws';
+import type { Socket } from 'node:net';
 import { CloseCode } from '../../shared/errors.js';
 import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
@@ -52,6 +53,15 @@ export class SyncConnection implements BoardPeer {
       return;
     }
     this.ws.send(frame, (err) => err && this.close(1011, 'send failed'));
+  }
+
+  // ws has no cork of its own; its underlying TCP socket does (a long-standing, if private, field).
+  cork(): void {
+    (this.ws as unknown as { _socket?: Socket })._socket?.cork();
+  }
+
+  uncork(): void {
+    (this.ws as unknown as { _socket?: Socket })._socket?.uncork();
   }
 
   /** Handles one frame. Never throws: a bad frame closes this connection with a reason. */
