@@ -195,16 +195,9 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 export const ACTION_KINDS = ['decision', 'need'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-/**
- * An action item as the API and the socket events show it.
- *
- * `id` is derived from its source and so stable across edits and restarts: `dec:<decisionId>` for a
- * decision, `need:<cardId>` for an accepted request. It is unique within a board (the store keys items by
- * board and id).
- */
-export interface ActionItem {
+/** What the document alone says about an action item (no status set by people, no timestamps). */
+export interface ExtractedAction {
   id: string;
-  boardId: string;
   kind: ActionKind;
   /** The card the item comes from, its column and its headline (agenda title, need, challenge). */
   cardId: string;
@@ -219,31 +212,27 @@ export interface ActionItem {
   due: string | null;
   dueText: string;
   dueFlag: DueFlag | null;
+  decidedBy: string;
+  /** What the board itself says: a request marked done on the board is done. */
+  boardStatus: 'open' | 'done';
+}
+
+/**
+ * An action item as the API and the socket events show it.
+ *
+ * `id` is derived from its source and so stable across edits and restarts: `dec:<decisionId>` for a
+ * decision, `need:<cardId>` for an accepted request. It is unique within a board (the store keys items by
+ * board and id).
+ */
+export interface ActionItem extends Omit<ExtractedAction, 'boardStatus'> {
+  boardId: string;
   /** open, done or cancelled. Set by people (server-side) or by the board: a deleted source cancels it. */
   status: ActionStatus;
-  decidedBy: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
   updatedAt: number;
 }
 
-/** What the document alone says about an action item (no status set by people, no timestamps). */
-export interface ExtractedAction {
-  id: string;
-  kind: ActionKind;
-  cardId: string;
-  column: ColumnId;
-  cardTitle: string;
-  decisionId: string | null;
-  text: string;
-  owners: string[];
-  due: string | null;
-  dueText: string;
-  dueFlag: DueFlag | null;
-  decidedBy: string;
-  /** What the board itself says: a request marked done on the board is done. */
-  boardStatus: 'open' | 'done';
-}
 
 export const decisionActionId = (decisionId: string): string => `dec:${decisionId}`;
 export const needActionId = (cardId: string): string => `need:${cardId}`;
