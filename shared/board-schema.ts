@@ -313,7 +313,12 @@ function addName(seen: Map<string, string>, name: string): void {
   if (!seen.has(key)) seen.set(key, name);
 }
 
-const byOrder = (a: Card, b: Card): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+interface CardKey {
+  id: string;
+  order: string;
+}
+
+const byOrder = (a: CardKey, b: CardKey): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The cards of one column, in display order (order key, then id for the rare tie of concurrent inserts). */
 export function listCards<C extends ColumnId>(doc: Y.Doc, column: C): CardOf<C>[] {
@@ -365,8 +370,11 @@ export function proposalText(doc: Y.Doc, cardId: string, proposalId: string): Y.
  * are given fresh keys to make room.
  */
 export function orderAt(doc: Y.Doc, column: ColumnId, index: number, movingId?: string): string {
-  const siblings = listCards(doc, column).filter((c) => c.id !== movingId);
-  const i = Math.max(0, Math.min(index, siblings.length));
+  const placed = columnKeys(doc, column, movingId);
+  // At the end (adding a card, the common case) only the last key matters: one pass, no sort.
+  if (index >= placed.length) return generateKeyBetween(lastKey(placed), null);
+  const siblings = placed.sort(byOrder);
+  const i = Math.max(0, index);
   const before = i > 0 ? siblings[i - 1].order : null;
   const after = i < siblings.length ? siblings[i].order : null;
   if (before === null || after === null || before < after) return generateKeyBetween(before, after);
@@ -375,6 +383,27 @@ export function orderAt(doc: Y.Doc, column: ColumnId, index: number, movingId?: 
   const keys = generateNKeysBetween(before, j < siblings.length ? siblings[j].order : null, j - i + 1);
   for (let k = i; k < j; k++) getCard(doc, siblings[k].id)?.set('order', keys[k - i + 1]);
   return keys[0];
+}
+
+/**
+ * Id and order key of each card of a column, unsorted: what placing a card needs, without reading whole
+ * cards (texts, decisions), which made adding a card to a board of thousands cost a full read of the board.
+ */
+function columnKeys(doc: Y.Doc, column: ColumnId, except?: string): CardKey[] {
+  const out: CardKey[] = [];
+  for (const entry of cardsMap(doc).values()) {
+    if (!(entry instanceof Y.Map) || entry.get('column') !== column) continue;
+    const id = entry.get('id');
+    if (typeof id !== 'string' || id === except) continue;
+    out.push({ id, order: str(entry.get('order'), 'a0') });
+  }
+  return out;
+}
+
+function lastKey(keys: CardKey[]): string | null {
+  let last: CardKey | null = null;
+  for (const k of keys) if (!last || byOrder(k, last) > 0) last = k;
+  return last?.order ?? null;
 }
 
 const newText = (s: string | undefined): Y.Text => new Y.Text(s ?? '');
@@ -389,40 +418,60 @@ export function createCard(
   opts: { createdBy?: string; index?: number; id?: string; origin?: unknown; now?: number } = {},
 ): string {
   const id = opts.id ?? randomId(12);
+  doc.transact(() => insertCard(doc, id, input, orderAt(doc, input.column, opts.index ?? Number.MAX_SAFE_INTEGER), opts), opts.origin);
+  return id;
+}
+
+/**
+ * Adds cards at the end of their columns, in the given order, in one transaction, and returns their ids.
+ * Each column's last key is looked up once, so adding n cards costs one pass over the board, not n.
+ */
+export function createCards(doc: Y.Doc, inputs: readonly NewCard[], opts: { createdBy?: string; origin?: unknown; now?: number } = {}): string[] {
+  const ids: string[] = [];
   doc.transact(() => {
-    const card = new Y.Map<unknown>();
-    card.set('id', id);
-    card.set('column', input.column);
-    card.set('order', orderAt(doc, input.column, opts.index ?? Number.MAX_SAFE_INTEGER));
-    card.set('createdAt', opts.now ?? Date.now());
-    card.set('createdBy', opts.createdBy ?? '');
-    card.set('decisions', new Y.Array<Y.Map<unknown>>());
-    switch (input.column) {
-      case 'agenda':
-        card.set('title', newText(input.title));
-        card.set('owner', input.owner ?? '');
-        card.set('timebox', input.timebox ?? null);
-        card.set('notes', newText(input.notes));
-        card.set('done', input.done ?? false);
-        break;
-      case 'needs':
-        card.set('asker', input.asker);
-        card.set('addressee', input.addressee);
-        card.set('what', newText(input.what));
-        card.set('byWhen', input.byWhen ?? '');
-        card.set('status', input.status ?? 'open');
-        break;
-      case 'challenges': {
-        card.set('problem', newText(input.problem));
-        card.set('status', input.status ?? 'open');
-        const proposals = new Y.Array<Y.Map<unknown>>();
-        card.set('proposals', proposals);
-        for (const p of input.proposals ?? []) proposals.push([makeProposal(p, opts.createdBy ?? '', opts.now)]);
-        break;
-      }
+    for (const column of COLUMNS) {
+      const mine = inputs.filter((c) => c.column === column);
+      if (mine.length === 0) continue;
+      const keys = generateNKeysBetween(lastKey(columnKeys(doc, column)), null, mine.length);
+      mine.forEach((input, i) => ids.push(insertCard(doc, randomId(12), input, keys[i], opts)));
     }
-    cardsMap(doc).set(id, card);
   }, opts.origin);
+  return ids;
+}
+
+function insertCard(doc: Y.Doc, id: string, input: NewCard, order: string, opts: { createdBy?: string; now?: number }): string {
+  const card = new Y.Map<unknown>();
+  card.set('id', id);
+  card.set('column', input.column);
+  card.set('order', order);
+  card.set('createdAt', opts.now ?? Date.now());
+  card.set('createdBy', opts.createdBy ?? '');
+  card.set('decisions', new Y.Array<Y.Map<unknown>>());
+  switch (input.column) {
+    case 'agenda':
+      card.set('title', newText(input.title));
+      card.set('owner', input.owner ?? '');
+      card.set('timebox', input.timebox ?? null);
+      card.set('notes', newText(input.notes));
+      card.set('done', input.done ?? false);
+      break;
+    case 'needs':
+      card.set('asker', input.asker);
+      card.set('addressee', input.addressee);
+      card.set('what', newText(input.what));
+      card.set('byWhen', input.byWhen ?? '');
+      card.set('status', input.status ?? 'open');
+      break;
+    case 'challenges': {
+      card.set('problem', newText(input.problem));
+      card.set('status', input.status ?? 'open');
+      const proposals = new Y.Array<Y.Map<unknown>>();
+      card.set('proposals', proposals);
+      for (const p of input.proposals ?? []) proposals.push([makeProposal(p, opts.createdBy ?? '', opts.now)]);
+      break;
+    }
+  }
+  cardsMap(doc).set(id, card);
   return id;
 }
 

@@ -4,7 +4,7 @@
  * out, no second copy of the board.
  */
 import * as Y from 'yjs';
-import { createCard, getCard, initBoard, readBoard, readCard, setMeta, type BoardView, type Card } from '../../shared/board-schema.js';
+import { createCard, createCards, getCard, initBoard, readBoard, readCard, setMeta, type BoardView, type Card } from '../../shared/board-schema.js';
 import type { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../shared/api-schemas.js';
 import { randomId } from '../../shared/ids.js';
 import { templateCards, type BoardTemplate } from '../../shared/templates.js';
@@ -39,7 +39,7 @@ export class BoardService {
     const doc = new Y.Doc();
     const purpose = body.purpose ?? template?.purpose ?? '';
     initBoard(doc, { title: body.title, purpose, createdAt: now });
-    for (const card of template ? templateCards(template) : []) createCard(doc, card, { now });
+    if (template) createCards(doc, templateCards(template), { now });
     await this.store.createBoard({ id, title: body.title, createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc));
     doc.destroy();
     let tokens: Record<Role, string>;

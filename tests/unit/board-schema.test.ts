@@ -6,6 +6,7 @@ import {
   cardText,
   cardsMap,
   createCard,
+  createCards,
   deleteCard,
   deleteProposal,
   getCard,
@@ -58,6 +59,25 @@ describe('board schema', () => {
     createCard(doc, { column: 'agenda', title: 'C' });
     createCard(doc, { column: 'agenda', title: 'A' }, { index: 0 });
     expect(listCards(doc, 'agenda').map((c) => c.title)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('adds many cards at once after the existing ones, each column in the given order', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'T' });
+    createCard(doc, { column: 'agenda', title: 'First' });
+    const ids = createCards(doc, [
+      { column: 'agenda', title: 'A1' },
+      { column: 'needs', asker: 'Ana', addressee: 'Bo', what: 'N1' },
+      { column: 'agenda', title: 'A2' },
+      { column: 'challenges', problem: 'C1' },
+      { column: 'agenda', title: 'A3' },
+    ]);
+    expect(ids).toHaveLength(5);
+    expect(listCards(doc, 'agenda').map((c) => c.title)).toEqual(['First', 'A1', 'A2', 'A3']);
+    expect(listCards(doc, 'needs').map((c) => c.what)).toEqual(['N1']);
+    expect(listCards(doc, 'challenges').map((c) => c.problem)).toEqual(['C1']);
+    createCard(doc, { column: 'agenda', title: 'Last' });
+    expect(listCards(doc, 'agenda').at(-1)?.title).toBe('Last');
   });
 
   it('moves a card within its column', () => {
