@@ -76,7 +76,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const config = parseConfig(input);
   const log = createLogger(config.logLevel);
   const store = new SqliteStore(config.dataDir);
-  const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery }, log);
+  const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs }, log);
   const tokens = new SqliteTokenStore(store.db);
   const access = new AccessControl(store, tokens, config.boardCreateToken);
   const sync = new SyncEndpoint(registry, access, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);

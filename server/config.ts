@@ -15,6 +15,8 @@ export const ConfigSchema = z.object({
   unloadGraceMs: z.coerce.number().int().min(0).default(30_000),
   /** Compact a board's update log into a snapshot once it holds this many entries. */
   compactEvery: z.coerce.number().int().min(1).default(500),
+  /** Under load, updates are relayed at most this often (ms), several per write to each peer; 0 = every turn. */
+  relayCoalesceMs: z.coerce.number().int().min(0).max(50).default(3),
   /** Websocket heartbeat interval in ms: a connection that misses one ping is dropped. */
   heartbeatMs: z.coerce.number().int().min(100).default(30_000),
   /** How long a client may take to send its request headers (HTTP and websocket handshakes), ms. */
@@ -42,6 +44,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   unloadGraceMs: 'UNLOAD_GRACE_MS',
   compactEvery: 'COMPACT_EVERY',
   heartbeatMs: 'HEARTBEAT_MS',
+  relayCoalesceMs: 'RELAY_COALESCE_MS',
   clientDir: 'CLIENT_DIR',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   logLevel: 'LOG_LEVEL',

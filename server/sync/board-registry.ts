@@ -9,9 +9,10 @@
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { Store } from '../store/store.js';
+import type { Store, StoredDocument } from '../store/store.js';
 import type { Logger } from '../log.js';
 import { encodeUpdate } from './protocol.js';
+import { OutgoingBatch } from './outgoing-batch.js';
 
 /**
  * Who made a change, as the transaction origin: a websocket peer, or the server itself (REST, hooks).
@@ -29,10 +30,9 @@ export interface BoardPeer {
   readonly kind: 'connection';
   /** Sends an encoded frame; never throws. */
   send(frame: Uint8Array): void;
+  /** Sends a batch's frames, in order, in one write; the batch is shared with other peers. Never throws. */
+  sendBatch(batch: OutgoingBatch): void;
   close(code: number, reason: string): void;
-  /** Holds frames in the socket until `uncork`, so a batch goes out in one write (optional). */
-  cork?(): void;
-  uncork?(): void;
 }
 
 export const localOrigin = (by: string): LocalOrigin => ({ kind: 'local', by });
@@ -57,6 +57,8 @@ export class LoadedBoard {
   /** Set while an append for this board failed and has not been retried successfully. */
   saveFailed = false;
   unloadTimer: NodeJS.Timeout | null = null;
+  /** The state vector of what was stored when the board was loaded (what a client served at load has). */
+  storedStateVector: Map<number, number> = new Map();
 
   constructor(readonly id: string) {
     this.awareness = new Awareness(this.doc);
@@ -77,6 +79,11 @@ export class LoadedBoard {
 export interface RegistryHooks {
   /** A board was loaded into memory (attach observers here). */
   onLoaded?(board: LoadedBoard): void;
+  /**
+   * A board's stored state was read and is about to be integrated (which for a large board takes far longer
+   * than sending it): the endpoint may serve waiting clients from these bytes. Awaited, with a bound.
+   */
+  onStoredRead?(boardId: string, stored: StoredDocument): Promise<void> | void;
   /** A board left memory after being persisted. */
   onUnloaded?(boardId: string): void;
   /** Changes to this board could not be stored (disk full, unwritable data dir); they are kept and retried. */
@@ -94,7 +101,10 @@ export interface RegistryOptions {
   compactEvery: number;
   /** Retry delay after a failed append, ms. */
   retryMs?: number;
+  /** Least time between two flushes (append + relay) under load, ms; see `#enqueue`. */
+  coalesceMs?: number;
 }
+
 
 export class BoardRegistry {
   readonly #boards = new Map<string, LoadedBoard>();
@@ -103,6 +113,9 @@ export class BoardRegistry {
   readonly #hooks: RegistryHooks[] = [];
   #pending: Pending[] = [];
   #flushScheduled = false;
+  #lastFlushAt = -Infinity;
+  /** Resolves when the scheduled flush has joined the chain (so waiting for it needs no polling). */
+  #flushStarted: Promise<void> = Promise.resolve();
   #retryTimer: NodeJS.Timeout | null = null;
   /** Serialises appends and compactions, so the log is written in the order changes happened. */
   #chain: Promise<void> = Promise.resolve();
@@ -184,12 +197,14 @@ export class BoardRegistry {
     const record = await this.store.getBoard(id);
     if (!record) return null;
     const stored = await this.store.loadDocument(id);
+    for (const h of this.#hooks) await h.onStoredRead?.(id, stored);
     const board = new LoadedBoard(id);
     // Snapshot and log go in as one transaction so observers (hooks) see one consistent state.
     board.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(board.doc, stored.snapshot);
       for (const u of stored.updates) Y.applyUpdate(board.doc, u);
     });
+    board.storedStateVector = Y.decodeStateVector(Y.encodeStateVector(board.doc));
     board.lastSeq = stored.lastSeq;
     board.logLength = stored.updates.length;
     board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin }));
@@ -203,11 +218,21 @@ export class BoardRegistry {
     this.#pending.push(p);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      // setImmediate, not a microtask: every frame that arrived in this turn joins the same transaction.
-      setImmediate(() => {
+      let flushed!: () => void;
+      this.#flushStarted = new Promise<void>((r) => (flushed = r));
+      const run = () => {
         this.#flushScheduled = false;
+        this.#lastFlushAt = performance.now();
         this.#chain = this.#chain.then(() => this.#flush());
-      });
+        flushed();
+      };
+      // setImmediate, not a microtask: every frame that arrived in this turn joins the same transaction.
+      // Under load flushes are spaced `coalesceMs` apart, so that one write to each peer carries several
+      // updates: the per-write cost in the kernel was most of the server's time per delivery. When quiet,
+      // the gap has long passed and an update goes out in the same turn.
+      const wait = this.#lastFlushAt + (this.opts.coalesceMs ?? 0) - performance.now();
+      if (wait >= 1) setTimeout(run, wait);
+      else setImmediate(run);
     }
   }
 
@@ -228,19 +253,17 @@ export class BoardRegistry {
       this.#scheduleRetry();
       return;
     }
-    const touched = new Set<LoadedBoard>(batch.map((p) => p.board));
-    // One write per peer for the whole batch instead of one per update: writes were the top cost under load.
-    const corked = batch.length > 1 ? [...touched].flatMap((b) => [...b.peers]) : [];
-    for (const peer of corked) peer.cork?.();
+    const byBoard = new Map<LoadedBoard, Pending[]>();
     batch.forEach((p, i) => {
       p.board.lastSeq = seqs[i];
       p.board.logLength++;
       p.board.saveFailed = false;
-      const except = isConnectionOrigin(p.origin) ? p.origin : undefined;
-      p.board.broadcast(encodeUpdate(p.update), except);
+      const list = byBoard.get(p.board);
+      if (list) list.push(p);
+      else byBoard.set(p.board, [p]);
     });
-    for (const peer of corked) peer.uncork?.();
-    for (const board of touched) {
+    for (const [board, updates] of byBoard) relay(board, updates);
+    for (const board of byBoard.keys()) {
       if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
     }
   }
@@ -268,7 +291,8 @@ export class BoardRegistry {
   /** Resolves once everything changed so far is stored (and relayed). */
   async persisted(): Promise<void> {
     while (this.#pending.length > 0 || this.#flushScheduled) {
-      await new Promise<void>((r) => setImmediate(r));
+      if (this.#flushScheduled) await this.#flushStarted;
+      else await new Promise<void>((r) => setImmediate(r));
       await this.#chain;
       if (this.#pending.length > 0 && this.#retryTimer) throw new StoreUnavailableError();
     }
@@ -332,6 +356,26 @@ export class BoardRegistry {
       board.doc.destroy();
     }
     this.#boards.clear();
+  }
+}
+
+/**
+ * Relays one board's stored updates: each encoded once, and every peer gets all of them in one write,
+ * except the updates it sent itself. Peers that wrote none of them (nearly all) share one batch.
+ */
+function relay(board: LoadedBoard, updates: Pending[]): void {
+  if (board.peers.size === 0) return;
+  const frames = updates.map((p) => encodeUpdate(p.update));
+  const writers = new Set<BoardPeer>();
+  for (const p of updates) if (isConnectionOrigin(p.origin)) writers.add(p.origin);
+  const shared = new OutgoingBatch(frames);
+  for (const peer of board.peers) {
+    if (!writers.has(peer)) {
+      peer.sendBatch(shared);
+      continue;
+    }
+    const own = frames.filter((_, i) => updates[i].origin !== peer);
+    if (own.length) peer.sendBatch(new OutgoingBatch(own));
   }
 }
 

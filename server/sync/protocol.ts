@@ -29,6 +29,15 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
   return encoding.toUint8Array(e);
 }
 
+/** Sync step 2 carrying an already encoded update (a stored snapshot), with no document at hand. */
+export function encodeStoredStep2(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Sync);
+  encoding.writeVarUint(e, SyncStep.Step2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
 export function encodeUpdate(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.Sync);

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import type { Socket } from 'node:net';
 import { CloseCode } from '../../shared/errors.js';
 import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
+import type { OutgoingBatch } from './outgoing-batch.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../limits/rate-limit.js';
@@ -12,6 +13,13 @@ import type { Role } from '../../shared/roles.js';
 
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Per client id, the higher clock: a client holding both states holds each client's longer prefix. */
+function mergeStateVectors(a: Map<number, number>, b: Map<number, number>): Map<number, number> {
+  const out = new Map(a);
+  for (const [client, clock] of b) if ((out.get(client) ?? 0) < clock) out.set(client, clock);
+  return out;
+}
 
 /** Raised for a frame that breaks the protocol; closes only the connection that sent it. */
 export class ProtocolError extends Error {}
@@ -37,6 +45,8 @@ export class SyncConnection implements BoardPeer {
     readonly role: Role,
     /** Whether this connection may change the document (viewers may not; their updates are dropped). */
     readonly canWrite = true,
+    /** The stored state was sent to this client while the board loaded (see the endpoint's cold path). */
+    readonly servedStored = false,
   ) {}
 
   start(): void {
@@ -55,13 +65,20 @@ export class SyncConnection implements BoardPeer {
     this.ws.send(frame, (err) => err && this.close(1011, 'send failed'));
   }
 
-  // ws has no cork of its own; its underlying TCP socket does (a long-standing, if private, field).
-  cork(): void {
-    (this.ws as unknown as { _socket?: Socket })._socket?.cork();
-  }
-
-  uncork(): void {
-    (this.ws as unknown as { _socket?: Socket })._socket?.uncork();
+  /**
+   * Writes the batch's pre-framed bytes straight to the TCP socket (ws keeps it as `_socket`, a long-standing
+   * if private field). Safe beside ws's own sends: without permessage-deflate ws writes each message to the
+   * socket at once and queues nothing, so both share one ordered stream; `bufferedAmount` counts both.
+   */
+  sendBatch(batch: OutgoingBatch): void {
+    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1013, 'too slow to keep up; reconnect');
+      return;
+    }
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket?.writable) return;
+    socket.write(batch.wire);
   }
 
   /** Handles one frame. Never throws: a bad frame closes this connection with a reason. */
@@ -100,9 +117,11 @@ export class SyncConnection implements BoardPeer {
     const payload = decoding.readVarUint8Array(decoder);
     switch (step) {
       case SyncStep.Step1: {
-        Y.decodeStateVector(payload); // throws on a malformed state vector
+        const theirs = Y.decodeStateVector(payload); // throws on a malformed state vector
+        // A client served the stored state at load has all of it besides its own: send only what is newer.
+        const known = this.servedStored ? Y.encodeStateVector(mergeStateVectors(theirs, this.board.storedStateVector)) : payload;
         // Answer only with stored state: wait until changes applied but not yet stored are on disk.
-        const reply = () => this.send(encodeSyncStep2(this.board.doc, payload));
+        const reply = () => this.send(encodeSyncStep2(this.board.doc, known));
         if (this.registry.idle) reply();
         // If the store is failing, send nothing unsaved: close and let the client retry later.
         else this.registry.persisted().then(reply, () => this.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying'));

@@ -10,7 +10,12 @@ import { canEdit, type Role } from '../../shared/roles.js';
 import type { AccessControl } from '../auth/access.js';
 import type { BoardRegistry, LoadedBoard } from './board-registry.js';
 import { SyncConnection } from './sync-connection.js';
-import { encodeAwareness } from './protocol.js';
+import { MessageType, SyncStep, encodeAwareness, encodeStoredStep2, encodeUpdate } from './protocol.js';
+import { OutgoingBatch } from './outgoing-batch.js';
+import type { StoredDocument } from '../store/store.js';
+import type { Socket } from 'node:net';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import type { Logger } from '../log.js';
 
 export const SYNC_PATH = '/yjs';
@@ -20,8 +25,34 @@ export interface SyncEndpointOptions {
   heartbeatMs: number;
 }
 
+/** A connection waiting for its board to load. */
+interface Waiting {
+  ws: WebSocket;
+  early: Uint8Array[];
+  /** Sent the stored state while the board loaded. */
+  served: boolean;
+}
+
+/** Longest wait for the stored state to leave before integrating it (a slow client does not hold the load). */
+const STORED_DRAIN_MS = 1000;
+
+/** Whether a client's early frames include a sync step 1 with a non-empty state vector. */
+function holdsState(early: Uint8Array[]): boolean {
+  for (const frame of early) {
+    try {
+      const d = decoding.createDecoder(frame);
+      if (decoding.readVarUint(d) !== MessageType.Sync || decoding.readVarUint(d) !== SyncStep.Step1) continue;
+      return Y.decodeStateVector(decoding.readVarUint8Array(d)).size > 0;
+    } catch {
+      return false; // the connection will reject it once it handles the frame
+    }
+  }
+  return false;
+}
+
 export class SyncEndpoint {
   readonly #wss: WebSocketServer;
+  readonly #waiting = new Map<string, Set<Waiting>>();
   readonly #connections = new Map<WebSocket, SyncConnection | null>();
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -34,6 +65,7 @@ export class SyncEndpoint {
     // maxPayload makes ws close an over-size frame's connection with 1009 before buffering it whole.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
     registry.addHooks({
+      onStoredRead: (boardId, stored) => this.#serveStored(boardId, stored),
       onLoaded: (board) => this.#relayAwareness(board),
       // Refuse rather than pretend: the clients' edits stay on their devices and are sent again when they
       // reconnect, by which time the store may have recovered.
@@ -78,6 +110,14 @@ export class SyncEndpoint {
   #accept(ws: WebSocket, boardId: string, role: Role): void {
     // Frames that arrive while the board loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
+    const waiting: Waiting = { ws, early, served: false };
+    let waitingFor = this.#waiting.get(boardId);
+    if (!waitingFor) this.#waiting.set(boardId, (waitingFor = new Set()));
+    waitingFor.add(waiting);
+    const stopWaiting = () => {
+      waitingFor.delete(waiting);
+      if (waitingFor.size === 0 && this.#waiting.get(boardId) === waitingFor) this.#waiting.delete(boardId);
+    };
     this.#connections.set(ws, null);
     let conn: SyncConnection | null = null;
     let open = true;
@@ -102,18 +142,46 @@ export class SyncEndpoint {
 
     this.registry.acquire(boardId).then(
       (board: LoadedBoard | null) => {
+        stopWaiting();
         if (!board) return ws.close(CloseCode.BoardNotFound, 'board not found');
         if (!open || ws.readyState !== ws.OPEN) return this.registry.release(board);
-        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role));
+        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role), waiting.served);
         this.#connections.set(ws, conn);
         conn.start();
         for (const frame of early.splice(0)) conn.handle(frame);
       },
       (err: unknown) => {
+        stopWaiting();
         this.log.error('could not load board', { board: boardId, err });
         ws.close(1011, 'board could not be loaded');
       },
     );
+  }
+
+  /**
+   * The cold path: integrating a large board's stored state into a Y.Doc takes far longer than sending it
+   * (a 10,000-card board: ~400 ms against a few ms), so the clients waiting for the board get the stored
+   * bytes (snapshot as sync step 2, then the log's updates) before the server integrates them, and the
+   * server waits (at most STORED_DRAIN_MS) until those writes have left before it blocks on integrating.
+   * The stored state is all there is: nothing of a board that is not loaded waits to be stored. A client
+   * whose first frame says it already holds state (an offline copy) is left to the normal diff.
+   */
+  async #serveStored(boardId: string, stored: StoredDocument): Promise<void> {
+    const waiting = [...(this.#waiting.get(boardId) ?? [])].filter((w) => w.ws.readyState === w.ws.OPEN && !holdsState(w.early));
+    if (waiting.length === 0 || !stored.snapshot) return;
+    const batch = new OutgoingBatch([encodeStoredStep2(stored.snapshot), ...stored.updates.map(encodeUpdate)]);
+    const sockets: Socket[] = [];
+    for (const w of waiting) {
+      const socket = (w.ws as unknown as { _socket?: Socket })._socket;
+      if (!socket?.writable) continue;
+      socket.write(batch.wire);
+      w.served = true;
+      sockets.push(socket);
+    }
+    const deadline = Date.now() + STORED_DRAIN_MS;
+    while (sockets.some((s) => s.writableLength > 0 && !s.destroyed) && Date.now() < deadline) {
+      await new Promise<void>((r) => setTimeout(r, 2));
+    }
   }
 
   /**

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
-import { cardText, cardsMap, createCard, listCards, readBoard, readMeta } from '../../shared/board-schema.js';
+import * as decoding from 'lib0/decoding';
+import { cardText, cardsMap, createCard, createCards, listCards, readBoard, readMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
@@ -110,6 +111,50 @@ describe('y-websocket sync', () => {
     }
   });
 
+  it('bursts from two writers reach every peer whole and in order, and nobody gets their own updates back', async () => {
+    const board = await createBoard(server.url);
+    // Raw clients, so that every frame the server sends is seen (a provider would swallow echoes silently).
+    const peers = await Promise.all(['A', 'B', 'C'].map(async (name) => {
+      const ws = await raw(board.id, board.tokens.participant);
+      const doc = new Y.Doc();
+      const got: string[] = [];
+      ws.on('message', (data: Buffer) => {
+        const d = decoding.createDecoder(new Uint8Array(data));
+        if (decoding.readVarUint(d) !== 0) return; // awareness
+        const step = decoding.readVarUint(d);
+        const update = decoding.readVarUint8Array(d);
+        if (step === 2) for (const s of Y.decodeUpdate(update).structs) if (s instanceof Y.Item) got.push(...(s.content.getContent() as string[]));
+        if (step !== 0) Y.applyUpdate(doc, update, 'server');
+      });
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === 'server') return;
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarUint(e, 2);
+        encoding.writeVarUint8Array(e, update);
+        ws.send(encoding.toUint8Array(e));
+      });
+      return { name, ws, doc, got, list: doc.getArray<string>('burst') };
+    }));
+    const [a, b, c] = peers;
+    // Each push is its own update; both bursts are sent within one turn, so the server relays them in batches.
+    for (let i = 0; i < 50; i++) {
+      a.list.push([`A${i}`]);
+      b.list.push([`B${i}`]);
+    }
+    const expectAll = (xs: string[], who: string) => expect(xs.filter((x) => x.startsWith(who))).toEqual(Array.from({ length: 50 }, (_, i) => `${who}${i}`));
+    await waitFor(() => c.list.length === 100 && a.list.length === 100 && b.list.length === 100, 'everyone has both bursts');
+    expectAll(c.got, 'A');
+    expectAll(c.got, 'B');
+    expect(a.got.filter((x) => x.startsWith('A'))).toEqual([]);
+    expectAll(a.got, 'B');
+    expect(b.got.filter((x) => x.startsWith('B'))).toEqual([]);
+    expectAll(b.got, 'A');
+    expect(a.list.toArray()).toEqual(c.list.toArray());
+    expect(b.list.toArray()).toEqual(c.list.toArray());
+    for (const p of peers) p.ws.close();
+  });
+
   it('every edit survives a server restart', async () => {
     const board = await createBoard(server.url);
     const a = open(board);
@@ -129,6 +174,64 @@ describe('y-websocket sync', () => {
     const c = open(board);
     await synced(c);
     expect(readBoard(c.doc)).toEqual(expected);
+  });
+
+  it('on a cold load a new client is served the stored state before the board is integrated, then only what is newer', async () => {
+    const board = await createBoard(server.url);
+    const a = open(board);
+    await synced(a);
+    createCards(a.doc, Array.from({ length: 300 }, (_, i) => ({ column: 'agenda' as const, title: `Item ${i}` })));
+    const stored = readBoard(a.doc);
+    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 300, 'server has the cards');
+    // An offline copy: a client that already holds the state.
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(a.doc));
+    a.destroy();
+    clients.length = 0;
+    await server.stop();
+
+    server = await startServer({ dataDir: server.dataDir });
+    const steps = (ws: WebSocket) => {
+      const seen: { step: number; bytes: number }[] = [];
+      ws.on('message', (data: Buffer) => {
+        const d = decoding.createDecoder(new Uint8Array(data));
+        if (decoding.readVarUint(d) === 0) seen.push({ step: decoding.readVarUint(d), bytes: data.byteLength });
+      });
+      return seen;
+    };
+    const fresh = await raw(board.id, board.tokens.participant);
+    const freshSteps = steps(fresh);
+    const copy = await raw(board.id, board.tokens.participant);
+    const copySteps = steps(copy);
+    const step1 = (sv: Uint8Array) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, sv);
+      return encoding.toUint8Array(e);
+    };
+    fresh.send(step1(Y.encodeStateVector(new Y.Doc())));
+    copy.send(step1(Y.encodeStateVector(offline)));
+    await waitFor(() => freshSteps.filter((s) => s.step === 1).length >= 2 && copySteps.some((s) => s.step === 1), 'both answered');
+    // The fresh client got the whole stored state first, and its own step 2 later carries nothing it has.
+    const freshStep2 = freshSteps.filter((s) => s.step === 1);
+    expect(freshStep2[0].bytes).toBeGreaterThan(5000);
+    expect(freshStep2[1].bytes).toBeLessThan(100);
+    // The client with a copy was not sent the whole state again.
+    expect(copySteps.filter((s) => s.step === 1).every((s) => s.bytes < 100)).toBe(true);
+    fresh.close();
+    copy.close();
+
+    // And a stock provider on a cold board ends with the same board, and keeps receiving edits.
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir });
+    const b = open(board);
+    const c = open(board);
+    await Promise.all([synced(b), synced(c)]);
+    expect(readBoard(b.doc)).toEqual(stored);
+    createCard(c.doc, { column: 'needs', asker: 'Ana', addressee: 'Bo', what: 'After the load' });
+    await waitFor(() => listCards(b.doc, 'needs').length === 1, 'b gets the new card');
+    expect(readBoard(b.doc)).toEqual(readBoard(c.doc));
   });
 
   it('edits made while disconnected merge on reconnect', async () => {

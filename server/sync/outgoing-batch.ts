@@ -1,0 +1,36 @@
+/**
+ * The frames one flush relays to a board's peers, framed for the websocket once and shared by all of them.
+ *
+ * Every peer that did not write any of these updates gets the very same bytes in one socket write. Before
+ * this, each peer cost one `ws.send` per update (a header allocation, a write request and a callback each);
+ * under load that per-message work was most of the server's user-space time per delivery.
+ */
+import * as ws from 'ws';
+
+// ws's own framer, so the bytes are exactly what `ws.send(frame, { binary: true })` puts on the wire.
+// Server-to-client frames are never masked (RFC 6455 §5.1), which is what lets peers share one buffer.
+// (@types/ws does not declare the static `Sender.frame`.)
+const Sender = (ws as unknown as {
+  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+}).Sender;
+const BINARY = 0x2;
+
+export class OutgoingBatch {
+  #wire: Buffer | null = null;
+
+  /** `frames`: encoded y-websocket messages, in the order they must arrive. */
+  constructor(readonly frames: readonly Uint8Array[]) {}
+
+  /** The frames as consecutive websocket binary messages, built on first use. */
+  get wire(): Buffer {
+    if (!this.#wire) {
+      const parts: Buffer[] = [];
+      for (const f of this.frames) {
+        const data = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+        parts.push(...Sender.frame(data, { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: true }));
+      }
+      this.#wire = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    }
+    return this.#wire;
+  }
+}
