@@ -129,6 +129,16 @@ export function renderMarkdown(r: Results): string {
           { label: 'RSS per idle loaded board KiB', values: by(r.s3, (x) => x.perBoardKiB), target: '≤ 32', digits: 1 },
           { label: 'RSS per idle participant KiB', values: by(r.s3, (x) => x.perParticipantKiB), target: '≤ 40', digits: 1 },
           { label: 'RSS at end MiB', values: by(r.s3, (x) => x.finalRssMiB), digits: 0 },
+          { label: 'all boards unloaded after the last participant left, ms', values: by(r.s3.filter((x) => x.unloadedAfterMs !== undefined), (x) => x.unloadedAfterMs), target: 'unload (grace 2 s)', digits: 0 },
+          { label: 'boards whose edit was persisted by the unload', values: by(r.s3.filter((x) => x.persistedBoards !== undefined), (x) => x.persistedBoards), target: `${boards}`, digits: 0 },
+          { label: 'RSS after unloading MiB', values: by(r.s3.filter((x) => x.rssAfterUnloadMiB !== undefined), (x) => x.rssAfterUnloadMiB), digits: 0 },
+          ...(r.s3[0].churn
+            ? [
+                { label: `heap after GC before ${r.s3[0].churn.cycles.toLocaleString('en-US')} connect/disconnect cycles, MiB`, values: by(r.s3, (x) => x.churn.heapBeforeMiB), digits: 1 },
+                { label: 'heap after GC after the cycles, MiB', values: by(r.s3, (x) => x.churn.heapAfterMiB), digits: 1 },
+                { label: 'heap growth %', values: by(r.s3, (x) => x.churn.heapGrowthPct), target: '±5', digits: 1 },
+              ]
+            : []),
         ],
         r.servers,
       ),

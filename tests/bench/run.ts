@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HAVE_TASKSET, SERVER_KINDS, startServer, type ServerKind } from './servers.js';
+import { HAVE_TASKSET, SERVER_KINDS, startServer, type ServerKind, type StartOptions } from './servers.js';
 import { roomLoad, type LoadResult } from './load.js';
-import { awarenessLoad, coldLoad, decisionToAction, idleMemory, reconnectStorm } from './scenarios.js';
+import { awarenessLoad, coldLoad, connectionChurn, decisionToAction, idleMemory, reconnectStorm } from './scenarios.js';
 import { loadAvg, machine } from './proc.js';
 import { renderMarkdown, type Results } from './report.js';
 
@@ -27,7 +27,7 @@ const cfg = quick
       reps: 1,
       s1: { sizes: [[100, 100], [500, 20]] as [number, number][], warmupMs: 300, measureMs: 1000 },
       s2: { clients: 50, rates: [1000, 2000], warmupMs: 200, measureMs: 800 },
-      s3: { boards: 50 },
+      s3: { boards: 50, churn: 1000 },
       s4: { cards: 1000, tail: 100, reps: 1 },
       s5: { clients: 100, cards: 100 },
       s6: { clients: 100, hz: 20, measureMs: 1000 },
@@ -35,9 +35,9 @@ const cfg = quick
     }
   : {
       reps: 3,
-      s1: { sizes: [[10, 100], [50, 100], [100, 100], [200, 50], [500, 20], [1000, 10]] as [number, number][], warmupMs: 1000, measureMs: 3000 },
-      s2: { clients: 50, rates: [250, 500, 1000, 1500, 2000, 3000, 4000], warmupMs: 500, measureMs: 2500 },
-      s3: { boards: 1000 },
+      s1: { sizes: [[10, 100], [50, 100], [100, 100], [200, 50], [500, 20], [1000, 10]] as [number, number][], warmupMs: 700, measureMs: 2500 },
+      s2: { clients: 50, rates: [1000, 1500, 2000, 3000, 4000], warmupMs: 500, measureMs: 2000 },
+      s3: { boards: 1000, churn: 10_000 },
       s4: { cards: 10_000, tail: 1000, reps: 3 },
       s5: { clients: 500, cards: 1000 },
       s6: { clients: 100, hz: 20, measureMs: 4000 },
@@ -74,8 +74,8 @@ const results: Results = {
   s7: [],
 };
 
-async function withServer<T>(kind: ServerKind, fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>): Promise<T> {
-  const s = await startServer(kind);
+async function withServer<T>(kind: ServerKind, fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>, opts?: StartOptions): Promise<T> {
+  const s = await startServer(kind, opts);
   try {
     return await fn(s);
   } finally {
@@ -115,7 +115,11 @@ async function main() {
   if (want('S3')) {
     for (const kind of shuffle(servers)) {
       log(`S3 ${kind} ${cfg.s3.boards} idle boards × 3`);
-      results.s3.push({ server: kind, ...(await withServer(kind, (s) => idleMemory(s, cfg.s3.boards))) });
+      // A short unload grace, so the run can see every board leave memory once its participants have gone.
+      const idle = await withServer(kind, (s) => idleMemory(s, cfg.s3.boards), { env: { UNLOAD_GRACE_MS: '2000' } });
+      log(`S3 ${kind} ${cfg.s3.churn} connect/disconnect cycles`);
+      const churn = await withServer(kind, (s) => connectionChurn(s, cfg.s3.churn), { nodeArgs: ['--inspect=127.0.0.1:0'] });
+      results.s3.push({ server: kind, ...idle, churn });
     }
   }
   if (want('S4')) {

@@ -1,11 +1,13 @@
 /** The benchmark's scenarios (S3–S7; S1/S2 are built on `roomLoad` in run.ts). Each is bounded in time. */
 import * as Y from 'yjs';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { Probe, Sink, openAll, awarenessFrame, awarenessTimes, BenchClient } from './wire.js';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { Probe, Sink, openAll, awarenessFrame, awarenessTimes, updateFrame, BenchClient } from './wire.js';
 import { cpuSeconds, rssBytes } from './proc.js';
 import { percentiles, type Percentiles } from './stats.js';
 import { sleep, startServer, type RunningServer, type Room, type Framing } from './servers.js';
-import { addDecision, createCard } from '../../shared/board-schema.js';
+import { addDecision, createCards, type NewCard } from '../../shared/board-schema.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 
 const KiB = 1024;
@@ -14,22 +16,18 @@ const KiB = 1024;
 async function seedCards(probe: Probe, count: number, batch = 500): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += batch) {
-    probe.doc.transact(() => {
-      for (let k = i; k < Math.min(count, i + batch); k++) {
-        const col = k % 3;
-        ids.push(
-          createCard(
-            probe.doc,
-            col === 0
-              ? { column: 'agenda', title: `Agenda item ${k}`, notes: 'Some notes about this agenda item.' }
-              : col === 1
-                ? { column: 'needs', asker: 'Ana', addressee: 'Bo', what: `Need number ${k}: a review of the plan` }
-                : { column: 'challenges', problem: `Challenge ${k}: the build is slow on CI` },
-            { createdBy: 'bench' },
-          ),
-        );
-      }
-    });
+    const cards: NewCard[] = [];
+    for (let k = i; k < Math.min(count, i + batch); k++) {
+      const col = k % 3;
+      cards.push(
+        col === 0
+          ? { column: 'agenda', title: `Agenda item ${k}`, notes: 'Some notes about this agenda item.' }
+          : col === 1
+            ? { column: 'needs', asker: 'Ana', addressee: 'Bo', what: `Need number ${k}: a review of the plan` }
+            : { column: 'challenges', problem: `Challenge ${k}: the build is slow on CI` },
+      );
+    }
+    ids.push(...createCards(probe.doc, cards, { createdBy: 'bench' }));
     await sleep(5);
   }
   return ids;
@@ -59,6 +57,11 @@ export interface IdleResult {
   baseRssMiB: number;
   finalRssMiB: number;
   socketIo: boolean;
+  /** Meshboard: ms from the last participant leaving until every board was unloaded, and RSS then. */
+  unloadedAfterMs?: number;
+  rssAfterUnloadMiB?: number;
+  /** Meshboard: boards whose one edit is in their stored snapshot after unloading (should be all). */
+  persistedBoards?: number;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function idleMemory(server: RunningServer, boards: number): Promise
     const three = await settle();
     const perParticipant = (three - one) / (2 * boards);
     const perBoard = (one - after0) / boards - perParticipant;
-    return {
+    const result: IdleResult = {
       boards,
       perBoardKiB: Math.round((perBoard / KiB) * 10) / 10,
       perParticipantKiB: Math.round((perParticipant / KiB) * 10) / 10,
@@ -102,10 +105,56 @@ export async function idleMemory(server: RunningServer, boards: number): Promise
       finalRssMiB: Math.round(three / 2 ** 20),
       socketIo: server.kind === 'meshboard',
     };
+    if (server.kind === 'meshboard') {
+      // Each board gets one small edit (after the idle measurement), so that unloading has something to persist.
+      clients.slice(0, boards).forEach((c, i) => c.send(updateFrame(server.framing, c.room.id, oneEdit(i))));
+      await sleep(500);
+      for (const c of clients.splice(0)) c.close();
+      for (const s of sockets.splice(0)) s.disconnect();
+      const left = performance.now();
+      for (;;) {
+        const health = (await (await fetch(`${server.base}/api/health`)).json()) as { boardsLoaded: number };
+        if (health.boardsLoaded === 0) break;
+        if (performance.now() - left > 60_000) throw new Error(`${health.boardsLoaded} boards still loaded after 60 s`);
+        await sleep(100);
+      }
+      result.unloadedAfterMs = Math.round(performance.now() - left);
+      result.rssAfterUnloadMiB = Math.round((await settle()) / 2 ** 20);
+      result.persistedBoards = persistedEdits(server.dataDir, rooms);
+    }
+    return result;
   } finally {
     for (const c of clients) c.close();
     for (const s of sockets) s.disconnect();
     await sleep(300);
+  }
+}
+
+/** A one-key edit (a distinct value per board), encoded as a Yjs update. */
+function oneEdit(i: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap('bench').set('idle', i);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** Counts the boards whose stored document (snapshot + log, read as Meshboard reads it) holds their edit. */
+function persistedEdits(dataDir: string, rooms: Room[]): number {
+  const db = new Database(path.join(dataDir, 'meshboard.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const snap = db.prepare<[string], { data: Buffer; seq: number }>('SELECT data, seq FROM snapshots WHERE board_id = ?');
+    const log = db.prepare<[string, number], { data: Buffer }>('SELECT data FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq');
+    let n = 0;
+    for (const room of rooms) {
+      const doc = new Y.Doc();
+      const s = snap.get(room.id);
+      if (s) Y.applyUpdate(doc, s.data);
+      for (const u of log.all(room.id, s?.seq ?? 0)) Y.applyUpdate(doc, u.data);
+      if (doc.getMap('bench').has('idle')) n++;
+      doc.destroy();
+    }
+    return n;
+  } finally {
+    db.close();
   }
 }
 
@@ -393,4 +442,92 @@ export async function decisionToAction(server: RunningServer, cards: number, sam
     sock.disconnect();
     probe.close();
   }
+}
+
+// ---- S3b: connection churn and the heap ----------------------------------------------------------------
+
+export interface ChurnResult {
+  cycles: number;
+  /** Heap used after a full GC, before and after the cycles (MiB). */
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
+  /** (after − before) / before, in percent. */
+  heapGrowthPct: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+}
+
+/**
+ * Opens and closes `cycles` connections to one board (50 at a time) while one participant stays, each
+ * syncing and publishing a presence state as a browser tab does, and compares the server's heap after a
+ * full GC before and after (read through the inspector protocol, so the server needs no hook of its own).
+ */
+export async function connectionChurn(server: RunningServer, cycles: number): Promise<ChurnResult> {
+  const url = server.inspectorUrl();
+  if (!url) throw new Error('churn needs the server started with --inspect');
+  const cdp = await inspector(url);
+  const room = await server.createRoom('churn');
+  const stay = new Sink(room, server.framing);
+  await openAll([stay]);
+  let nextId = 1_000_000;
+  const cycle = async () => {
+    const c = new Sink(room, server.framing);
+    await c.open();
+    await c.whenSynced(20_000);
+    c.send(awarenessFrame(server.framing, room.id, nextId++, 1, { user: { name: 'Churn', color: '#336699' }, cursor: null }));
+    c.close();
+  };
+  const run = async (n: number) => {
+    let left = n;
+    await Promise.all(Array.from({ length: 50 }, async () => { while (left-- > 0) await cycle(); }));
+  };
+  const heap = async () => {
+    await sleep(500); // let the server finish with the last closes
+    await cdp.call('HeapProfiler.collectGarbage');
+    await cdp.call('HeapProfiler.collectGarbage');
+    return ((await cdp.call('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+  };
+  try {
+    await run(Math.min(1000, cycles)); // warm-up: code paths compiled, pools and caches at their size
+    const before = await heap();
+    const rss0 = rssBytes(server.pid);
+    await run(cycles);
+    const after = await heap();
+    const MiB = 2 ** 20;
+    return {
+      cycles,
+      heapBeforeMiB: Math.round((before / MiB) * 10) / 10,
+      heapAfterMiB: Math.round((after / MiB) * 10) / 10,
+      heapGrowthPct: Math.round(((after - before) / before) * 1000) / 10,
+      rssBeforeMiB: Math.round(rss0 / MiB),
+      rssAfterMiB: Math.round(rssBytes(server.pid) / MiB),
+    };
+  } finally {
+    stay.close();
+    cdp.close();
+  }
+}
+
+/** A minimal Chrome DevTools Protocol client over the inspector's websocket. */
+async function inspector(url: string) {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
+  let id = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on('message', (data: Buffer) => {
+    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result), waiting.delete(msg.id);
+  });
+  return {
+    call(method: string, params: object = {}): Promise<unknown> {
+      const n = ++id;
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), 60_000);
+        waiting.set(n, (r) => (clearTimeout(t), resolve(r)));
+        ws.send(JSON.stringify({ id: n, method, params }));
+      });
+    },
+    close: () => ws.close(),
+  };
 }

@@ -33,6 +33,8 @@ export interface RunningServer {
   base: string;
   dataDir: string;
   createRoom(name?: string): Promise<Room>;
+  /** The inspector's websocket URL, when started with `nodeArgs: ['--inspect=127.0.0.1:0']`. */
+  inspectorUrl(): string | null;
   /** SIGTERM and wait for exit (the server stores what it has). */
   stop(): Promise<void>;
 }
@@ -55,22 +57,31 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `meshboard-bench-${prefix}-`));
 }
 
-function command(kind: ServerKind): string[] {
+function command(kind: ServerKind, nodeArgs: string[]): string[] {
   switch (kind) {
     // `node --import tsx` rather than `npx tsx`: one process, so /proc/<pid> is the server itself.
     case 'meshboard':
-      return [process.execPath, '--import', 'tsx', 'server/main.ts'];
+      return [process.execPath, ...nodeArgs, '--import', 'tsx', 'server/main.ts'];
     case 'y-websocket':
-      return [process.execPath, 'tests/bench/peers/y-websocket-server.mjs'];
+      return [process.execPath, ...nodeArgs, 'tests/bench/peers/y-websocket-server.mjs'];
     case 'hocuspocus':
-      return [process.execPath, 'tests/bench/peers/hocuspocus-server.mjs'];
+      return [process.execPath, ...nodeArgs, 'tests/bench/peers/hocuspocus-server.mjs'];
   }
 }
 
-export async function startServer(kind: ServerKind, opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  /** Extra flags for the server's `node` (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
+}
+
+export async function startServer(kind: ServerKind, opts: StartOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = opts.dataDir ?? tempDir(kind);
-  const argv = command(kind);
+  // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles every server the run starts.
+  const fromEnv = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const argv = command(kind, [...fromEnv, ...(opts.nodeArgs ?? [])]);
   const full = HAVE_TASKSET ? ['taskset', '-c', '0', ...argv] : argv;
   const child: ChildProcess = spawn(full[0], full.slice(1), {
     cwd: ROOT,
@@ -78,8 +89,10 @@ export async function startServer(kind: ServerKind, opts: { dataDir?: string; en
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let allStderr = '';
   child.stderr!.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);
+    if (allStderr.length < 4000) allStderr += d;
     if (process.env.BENCH_DEBUG) process.stderr.write(d);
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -105,6 +118,7 @@ export async function startServer(kind: ServerKind, opts: { dataDir?: string; en
       const id = name ?? `room-${++n}-${Math.random().toString(36).slice(2, 8)}`;
       return { id, token: 'bench', url: kind === 'hocuspocus' ? `ws://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/${id}` };
     },
+    inspectorUrl: () => /Debugger listening on (ws:\/\/\S+)/.exec(allStderr)?.[1] ?? null,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -10,7 +10,8 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import WebSocket from 'ws';
+import crypto from 'node:crypto';
+import net from 'node:net';
 import type { Framing, Room } from './servers.js';
 
 const SYNC = 0;
@@ -56,15 +57,24 @@ export interface ClientOptions {
   onAwareness?: (payload: Uint8Array) => void;
 }
 
-/** What both client kinds share: the socket, the opening handshake, frame counters, sync detection. */
+/**
+ * What both client kinds share: a websocket client written on a raw TCP socket (handshake, frame parser,
+ * masked sends, pong), frame counters and sync detection. Not the `ws` library: with hundreds of clients
+ * in one process, its per-message events and buffers made the generator the bottleneck under load (its
+ * delay showed up as the servers' latency). Here a TCP chunk holding many frames costs one 'data' event.
+ */
 export class BenchClient {
-  ws!: WebSocket;
+  socket: net.Socket | null = null;
   updates = 0;
   awareness = 0;
   synced = false;
   /** performance.now() when sync step 2 (the server's state) arrived. */
   syncedAt = 0;
   closed = false;
+  /** Close code sent by the server, if any. */
+  closeCode = 0;
+  #open = false;
+  #rest: Buffer | null = null;
   #syncWaiters: (() => void)[] = [];
 
   constructor(
@@ -72,17 +82,41 @@ export class BenchClient {
     readonly framing: Framing,
   ) {}
 
-  /** Opens the socket and starts syncing; resolves when open (use `whenSynced` for the state). */
+  /** Opens the socket and starts syncing; resolves when the handshake is done (use `whenSynced` for the state). */
   open(): Promise<void> {
     this.synced = false;
     this.closed = false;
+    this.#open = false;
+    this.#rest = null;
+    const url = new URL(this.room.url);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.room.url, { perMessageDeflate: false, skipUTF8Validation: true });
-      this.ws = ws;
-      ws.binaryType = 'nodebuffer';
-      ws.on('open', () => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      this.socket = socket;
+      socket.setNoDelay(true);
+      let head = Buffer.alloc(0);
+      const fail = (err: Error) => {
+        if (!this.#open) reject(err);
+      };
+      socket.once('connect', () => {
+        const key = crypto.randomBytes(16).toString('base64');
+        socket.write(
+          `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        );
+      });
+      socket.on('data', (chunk: Buffer) => {
+        if (this.#open) return this.#onData(chunk);
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const status = head.subarray(0, head.indexOf('\r\n')).toString();
+        if (!/^HTTP\/1\.1 101 /.test(status)) {
+          socket.destroy();
+          return fail(new Error(`handshake refused: ${status}`));
+        }
+        this.#open = true;
         if (this.framing === 'hocuspocus') {
-          ws.send(
+          this.send(
             frame('hocuspocus', this.room.id, (e) => {
               encoding.writeVarUint(e, AUTH);
               encoding.writeVarUint(e, 0); // AuthMessageType.Token
@@ -90,14 +124,15 @@ export class BenchClient {
             }),
           );
         }
-        ws.send(frame(this.framing, this.room.id, emptyStep1));
+        this.send(frame(this.framing, this.room.id, emptyStep1));
         resolve();
+        if (head.length > end + 4) this.#onData(head.subarray(end + 4));
       });
-      ws.on('message', (data: Buffer) => this.onFrame(data));
-      ws.on('error', (err) => {
-        if (!this.synced) reject(err);
+      socket.on('error', fail);
+      socket.on('close', () => {
+        this.closed = true;
+        fail(new Error('closed during the handshake'));
       });
-      ws.on('close', () => (this.closed = true));
     });
   }
 
@@ -107,6 +142,38 @@ export class BenchClient {
       const t = setTimeout(() => reject(new Error(`not synced within ${timeoutMs} ms (${this.room.id})`)), timeoutMs);
       this.#syncWaiters.push(() => (clearTimeout(t), resolve()));
     });
+  }
+
+  /** Splits the stream into websocket frames (server frames are never masked nor, from these servers, fragmented). */
+  #onData(chunk: Buffer): void {
+    let buf = this.#rest ? Buffer.concat([this.#rest, chunk]) : chunk;
+    this.#rest = null;
+    let at = 0;
+    while (buf.length - at >= 2) {
+      const opcode = buf[at] & 0x0f;
+      let len = buf[at + 1] & 0x7f;
+      let hdr = 2;
+      if (len === 126) {
+        if (buf.length - at < 4) break;
+        len = buf.readUInt16BE(at + 2);
+        hdr = 4;
+      } else if (len === 127) {
+        if (buf.length - at < 10) break;
+        len = buf.readUInt32BE(at + 6);
+        hdr = 10;
+      }
+      if (buf.length - at < hdr + len) break;
+      const payload = buf.subarray(at + hdr, at + hdr + len);
+      at += hdr + len;
+      if (opcode === 0x2) this.onFrame(payload);
+      else if (opcode === 0x9) this.#write(0xa, payload);
+      else if (opcode === 0x8) {
+        this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        this.close();
+        return;
+      }
+    }
+    if (at < buf.length) this.#rest = Buffer.from(buf.subarray(at));
   }
 
   protected onFrame(data: Uint8Array): void {
@@ -134,12 +201,36 @@ export class BenchClient {
   protected onUpdate(_data: Uint8Array, _off: number): void {}
   protected onAwareness(_data: Uint8Array, _off: number): void {}
 
+  /** A client frame, masked as RFC 6455 requires (with a zero key, which leaves the payload as it is). */
+  #write(opcode: number, payload: Uint8Array): void {
+    const socket = this.socket;
+    if (!this.#open || !socket || socket.destroyed) return;
+    const n = payload.byteLength;
+    const hdr = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    const out = Buffer.allocUnsafe(hdr + 4 + n);
+    out[0] = 0x80 | opcode;
+    if (hdr === 2) out[1] = 0x80 | n;
+    else if (hdr === 4) {
+      out[1] = 0x80 | 126;
+      out.writeUInt16BE(n, 2);
+    } else {
+      out[1] = 0x80 | 127;
+      out.writeUInt32BE(0, 2);
+      out.writeUInt32BE(n, 6);
+    }
+    out.writeUInt32BE(0, hdr);
+    out.set(payload, hdr + 4);
+    socket.write(out);
+  }
+
   send(buf: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(buf);
+    this.#write(0x2, buf);
   }
 
   close(): void {
-    this.ws?.terminate();
+    this.#open = false;
+    this.closed = true;
+    this.socket?.destroy();
   }
 }
 
@@ -166,27 +257,7 @@ export class Probe extends BenchClient {
     super(room, framing);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return;
-      this.send(
-        frame(this.framing, this.room.id, (e) => {
-          encoding.writeVarUint(e, SYNC);
-          encoding.writeVarUint(e, UPDATE);
-          encoding.writeVarUint8Array(e, update);
-        }),
-      );
-    });
-    this.arr.observe((ev) => {
-      if (ev.transaction.origin !== REMOTE) return;
-      const now = performance.now();
-      for (const d of ev.changes.delta) {
-        if (!d.insert) continue;
-        for (const s of d.insert as string[]) {
-          const i = s.indexOf(':');
-          if (s.slice(0, i) === this.name) continue; // an echo of our own entry (Hocuspocus sends them back)
-          this.received++;
-          const ts = Number(s.slice(i + 1));
-          if (ts >= this.recordFrom) this.latencies.push(now - ts);
-        }
-      }
+      this.send(updateFrame(this.framing, this.room.id, update));
     });
   }
 
@@ -195,15 +266,44 @@ export class Probe extends BenchClient {
     this.arr.push([`${this.name}:${performance.now()}`]);
   }
 
+  /**
+   * Reads the entries out of the update itself, then applies it. (An observer on the array would compute
+   * each event's delta by walking the whole array: quadratic over a run, and it made the generator, not
+   * the server, the bottleneck for servers that relay every update on its own.)
+   */
   protected override onUpdate(data: Uint8Array, off: number): void {
+    const now = performance.now();
     const d = decoding.createDecoder(data.subarray(off + 2));
-    Y.applyUpdate(this.doc, decoding.readVarUint8Array(d), REMOTE);
+    const update = decoding.readVarUint8Array(d);
+    if (data[off + 1] === UPDATE) {
+      for (const struct of Y.decodeUpdate(update).structs) {
+        if (!(struct instanceof Y.Item)) continue;
+        for (const entry of struct.content.getContent()) {
+          if (typeof entry !== 'string') continue;
+          const i = entry.indexOf(':');
+          if (entry.slice(0, i) === this.name) continue; // an echo of our own entry (Hocuspocus sends them back)
+          this.received++;
+          const ts = Number(entry.slice(i + 1));
+          if (ts >= this.recordFrom) this.latencies.push(now - ts);
+        }
+      }
+    }
+    Y.applyUpdate(this.doc, update, REMOTE);
   }
 
   override close(): void {
     super.close();
     this.doc.destroy();
   }
+}
+
+/** A sync-update frame carrying `update`. */
+export function updateFrame(framing: Framing, docName: string, update: Uint8Array): Uint8Array {
+  return frame(framing, docName, (e) => {
+    encoding.writeVarUint(e, SYNC);
+    encoding.writeVarUint(e, UPDATE);
+    encoding.writeVarUint8Array(e, update);
+  });
 }
 
 /** Encodes an awareness frame for one client id by hand (no Awareness instance needed in a sink). */
