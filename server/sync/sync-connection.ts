@@ -14,6 +14,19 @@ import type { Role } from '../../shared/roles.js';
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
+/** The client ids in an awareness update that `meta` holds no clock for. Throws on a malformed update. */
+function unknownClients(update: Uint8Array, meta: Map<number, unknown>): number[] {
+  const d = decoding.createDecoder(update);
+  const out: number[] = [];
+  for (let n = decoding.readVarUint(d); n > 0; n--) {
+    const id = decoding.readVarUint(d);
+    decoding.readVarUint(d); // clock
+    decoding.readVarString(d); // state
+    if (!meta.has(id)) out.push(id);
+  }
+  return out;
+}
+
 /** Per client id, the higher clock: a client holding both states holds each client's longer prefix. */
 function mergeStateVectors(a: Map<number, number>, b: Map<number, number>): Map<number, number> {
   const out = new Map(a);
@@ -150,7 +163,12 @@ export class SyncConnection implements BoardPeer {
     const verdict = this.#awarenessLimit.take();
     if (verdict === 'disconnect') throw new ProtocolError('too many presence updates');
     if (verdict === 'refuse') return;
-    awarenessProtocol.applyAwarenessUpdate(this.board.awareness, update, this);
+    const awareness = this.board.awareness;
+    const unknown = unknownClients(update, awareness.meta);
+    awarenessProtocol.applyAwarenessUpdate(awareness, update, this);
+    // y-websocket clients send back every presence change they receive, removals of others included. The
+    // relay forgets a client's clock once its removal is out; an echoed removal must not bring it back.
+    for (const id of unknown) if (!awareness.states.has(id)) awareness.meta.delete(id);
   }
 
   close(code: number, reason: string): void {

@@ -197,6 +197,9 @@ export class SyncEndpoint {
       const clients = [...changed!].filter((id) => meta.has(id));
       changed = null;
       if (clients.length && board.peers.size) board.broadcast(encodeAwareness(board.awareness, clients));
+      // y-protocols keeps the clock of every client it ever saw; once a removal has gone out, drop it, or a
+      // board open all day grows by every tab that came and went. A returning client starts over at clock 0.
+      for (const id of clients) if (!board.awareness.states.has(id)) meta.delete(id);
     };
     board.awareness.on(
       'update',

@@ -249,6 +249,26 @@ describe('y-websocket sync', () => {
   });
 });
 
+describe('presence', () => {
+  it("a tab that leaves takes its presence along: the others see it go and the server keeps nothing of it", async () => {
+    const board = await createBoard(server.url);
+    const stay = open(board);
+    await synced(stay);
+    const loaded = server.app.registry.loaded(board.id)!;
+    for (let i = 0; i < 5; i++) {
+      const tab = open(board);
+      await synced(tab);
+      tab.provider.awareness.setLocalStateField('user', { name: `Tab ${i}`, color: '#175cd3' });
+      const id = tab.doc.clientID;
+      await waitFor(() => stay.provider.awareness.getStates().has(id), 'the others see the tab');
+      tab.destroy();
+      await waitFor(() => !stay.provider.awareness.getStates().has(id), 'the others see it go');
+      await waitFor(() => !loaded.awareness.meta.has(id), 'the server forgets it');
+    }
+    expect(loaded.awareness.meta.size).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('bad input on the websocket', () => {
   it('an unknown board is closed with a reason and nothing is created', async () => {
     const ws = await raw('doesNotExist123');
