@@ -105,7 +105,6 @@ export interface RegistryOptions {
   coalesceMs?: number;
 }
 
-
 export class BoardRegistry {
   readonly #boards = new Map<string, LoadedBoard>();
   readonly #loading = new Map<string, Promise<LoadedBoard | null>>();

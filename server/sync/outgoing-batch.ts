@@ -6,6 +6,8 @@
  * under load that per-message work was most of the server's user-space time per delivery.
  */
 import * as ws from 'ws';
+import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
 
 // ws's own framer, so the bytes are exactly what `ws.send(frame, { binary: true })` puts on the wire.
 // Server-to-client frames are never masked (RFC 6455 §5.1), which is what lets peers share one buffer.
@@ -32,5 +34,24 @@ export class OutgoingBatch {
       this.#wire = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     }
     return this.#wire;
+  }
+
+  /**
+   * Writes the bytes straight to the websocket's TCP socket (ws keeps it as `_socket`, a long-standing if
+   * private field). Safe beside ws's own sends: without permessage-deflate ws writes each message to the
+   * socket at once and queues nothing, so both share one ordered stream, and `bufferedAmount` counts both.
+   * Returns false when the socket can no longer be written.
+   */
+  writeTo(socket: WebSocket): boolean {
+    const tcp = (socket as unknown as { _socket?: Socket })._socket;
+    if (!tcp?.writable) return false;
+    tcp.write(this.wire);
+    return true;
+  }
+
+  /** Whether what was written to the websocket's TCP socket has all left (or the socket is gone). */
+  static drained(socket: WebSocket): boolean {
+    const tcp = (socket as unknown as { _socket?: Socket })._socket;
+    return !tcp || tcp.destroyed || tcp.writableLength === 0;
   }
 }

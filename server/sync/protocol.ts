@@ -30,18 +30,15 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
 }
 
 /** Sync step 2 carrying an already encoded update (a stored snapshot), with no document at hand. */
-export function encodeStoredStep2(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.Sync);
-  encoding.writeVarUint(e, SyncStep.Step2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
+export const encodeStoredStep2 = (update: Uint8Array): Uint8Array => syncMessage(SyncStep.Step2, update);
 
-export function encodeUpdate(update: Uint8Array): Uint8Array {
+export const encodeUpdate = (update: Uint8Array): Uint8Array => syncMessage(SyncStep.Update, update);
+
+function syncMessage(step: number, update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.Sync);
-  syncProtocol.writeUpdate(e, update);
+  encoding.writeVarUint(e, step);
+  encoding.writeVarUint8Array(e, update);
   return encoding.toUint8Array(e);
 }
 

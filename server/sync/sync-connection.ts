@@ -2,7 +2,6 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import WebSocket from 'ws';
-import type { Socket } from 'node:net';
 import { CloseCode } from '../../shared/errors.js';
 import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
 import type { OutgoingBatch } from './outgoing-batch.js';
@@ -70,28 +69,21 @@ export class SyncConnection implements BoardPeer {
   }
 
   send(frame: Uint8Array): void {
-    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(1013, 'too slow to keep up; reconnect');
-      return;
-    }
+    if (!this.#mayWrite()) return;
     this.ws.send(frame, (err) => err && this.close(1011, 'send failed'));
   }
 
-  /**
-   * Writes the batch's pre-framed bytes straight to the TCP socket (ws keeps it as `_socket`, a long-standing
-   * if private field). Safe beside ws's own sends: without permessage-deflate ws writes each message to the
-   * socket at once and queues nothing, so both share one ordered stream; `bufferedAmount` counts both.
-   */
+  /** Sends a batch shared with the board's other peers, in one socket write (see `OutgoingBatch.writeTo`). */
   sendBatch(batch: OutgoingBatch): void {
-    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(1013, 'too slow to keep up; reconnect');
-      return;
-    }
-    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    if (!socket?.writable) return;
-    socket.write(batch.wire);
+    if (this.#mayWrite()) batch.writeTo(this.ws);
+  }
+
+  /** Open, and not too far behind: a peer whose backlog is too large is dropped (it will resync). */
+  #mayWrite(): boolean {
+    if (this.#closed || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
+    this.close(1013, 'too slow to keep up; reconnect');
+    return false;
   }
 
   /** Handles one frame. Never throws: a bad frame closes this connection with a reason. */

@@ -13,7 +13,6 @@ import { SyncConnection } from './sync-connection.js';
 import { MessageType, SyncStep, encodeAwareness, encodeStoredStep2, encodeUpdate } from './protocol.js';
 import { OutgoingBatch } from './outgoing-batch.js';
 import type { StoredDocument } from '../store/store.js';
-import type { Socket } from 'node:net';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import type { Logger } from '../log.js';
@@ -170,16 +169,14 @@ export class SyncEndpoint {
     const waiting = [...(this.#waiting.get(boardId) ?? [])].filter((w) => w.ws.readyState === w.ws.OPEN && !holdsState(w.early));
     if (waiting.length === 0 || !stored.snapshot) return;
     const batch = new OutgoingBatch([encodeStoredStep2(stored.snapshot), ...stored.updates.map(encodeUpdate)]);
-    const sockets: Socket[] = [];
+    const served: WebSocket[] = [];
     for (const w of waiting) {
-      const socket = (w.ws as unknown as { _socket?: Socket })._socket;
-      if (!socket?.writable) continue;
-      socket.write(batch.wire);
+      if (!batch.writeTo(w.ws)) continue;
       w.served = true;
-      sockets.push(socket);
+      served.push(w.ws);
     }
     const deadline = Date.now() + STORED_DRAIN_MS;
-    while (sockets.some((s) => s.writableLength > 0 && !s.destroyed) && Date.now() < deadline) {
+    while (!served.every(OutgoingBatch.drained) && Date.now() < deadline) {
       await new Promise<void>((r) => setTimeout(r, 2));
     }
   }
