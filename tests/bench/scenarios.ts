@@ -1,8 +1,6 @@
 /** The benchmark's scenarios (S3–S7; S1/S2 are built on `roomLoad` in run.ts). Each is bounded in time. */
 import * as Y from 'yjs';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { Probe, Sink, openAll, awarenessFrame, awarenessTimes, updateFrame, BenchClient } from './wire.js';
 import { cpuSeconds, rssBytes } from './proc.js';
 import { percentiles, type Percentiles } from './stats.js';
@@ -120,7 +118,7 @@ export async function idleMemory(server: RunningServer, boards: number): Promise
       }
       result.unloadedAfterMs = Math.round(performance.now() - left);
       result.rssAfterUnloadMiB = Math.round((await settle()) / 2 ** 20);
-      result.persistedBoards = persistedEdits(server.dataDir, rooms);
+      result.persistedBoards = await persistedEdits(server.dataDir, rooms);
     }
     return result;
   } finally {
@@ -137,24 +135,28 @@ function oneEdit(i: number): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-/** Counts the boards whose stored document (snapshot + log, read as Meshboard reads it) holds their edit. */
-function persistedEdits(dataDir: string, rooms: Room[]): number {
-  const db = new Database(path.join(dataDir, 'meshboard.sqlite'), { readonly: true, fileMustExist: true });
+/** A board's document as Meshboard stores it: snapshot, then the log after it. */
+async function storedDoc(store: SqliteStore, boardId: string): Promise<Y.Doc> {
+  const stored = await store.loadDocument(boardId);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc;
+}
+
+/** Counts the boards whose stored document, read back through Meshboard's own store, holds their edit. */
+async function persistedEdits(dataDir: string, rooms: Room[]): Promise<number> {
+  const store = new SqliteStore(dataDir);
   try {
-    const snap = db.prepare<[string], { data: Buffer; seq: number }>('SELECT data, seq FROM snapshots WHERE board_id = ?');
-    const log = db.prepare<[string, number], { data: Buffer }>('SELECT data FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq');
     let n = 0;
     for (const room of rooms) {
-      const doc = new Y.Doc();
-      const s = snap.get(room.id);
-      if (s) Y.applyUpdate(doc, s.data);
-      for (const u of log.all(room.id, s?.seq ?? 0)) Y.applyUpdate(doc, u.data);
+      const doc = await storedDoc(store, room.id);
       if (doc.getMap('bench').has('idle')) n++;
       doc.destroy();
     }
     return n;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -223,10 +225,7 @@ export async function coldLoad(kind: RunningServer['kind'], cards: number, tail:
       if (kind === 'meshboard') {
         // Append a fresh tail through Meshboard's own store (the last stop compacted the previous one).
         const store = new SqliteStore(dataDir);
-        const stored = await store.loadDocument(room.id);
-        const doc = new Y.Doc();
-        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const u of stored.updates) Y.applyUpdate(doc, u);
+        const doc = await storedDoc(store, room.id);
         const updates: Uint8Array[] = [];
         doc.on('update', (u: Uint8Array) => updates.push(u));
         tailEdits(doc, tail);

@@ -52,11 +52,6 @@ const emptyStep1 = (e: encoding.Encoder) => {
   encoding.writeVarUint8Array(e, new Uint8Array([0]));
 };
 
-export interface ClientOptions {
-  /** Called with each message so a scenario can add its own checks (rarely needed). */
-  onAwareness?: (payload: Uint8Array) => void;
-}
-
 /**
  * What both client kinds share: a websocket client written on a raw TCP socket (handshake, frame parser,
  * masked sends, pong), frame counters and sync detection. Not the `ws` library: with hundreds of clients
@@ -71,8 +66,6 @@ export class BenchClient {
   /** performance.now() when sync step 2 (the server's state) arrived. */
   syncedAt = 0;
   closed = false;
-  /** Close code sent by the server, if any. */
-  closeCode = 0;
   #open = false;
   #rest: Buffer | null = null;
   #syncWaiters: (() => void)[] = [];
@@ -168,7 +161,6 @@ export class BenchClient {
       if (opcode === 0x2) this.onFrame(payload);
       else if (opcode === 0x9) this.#write(0xa, payload);
       else if (opcode === 0x8) {
-        this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         this.close();
         return;
       }
