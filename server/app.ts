@@ -40,6 +40,7 @@ import { SqliteTemplateStore } from './templates/template-store.js';
 import { TemplateService } from './templates/template-service.js';
 import { templateRouter } from './http/template-routes.js';
 import * as Y from 'yjs';
+import { Limits } from './limits/limits.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -58,6 +59,8 @@ export interface MeshboardApp {
   /** The audit trail, recorded from every change the server receives. */
   readonly audit: AuditService;
   readonly log: Logger;
+  /** Rate limits and quotas (per client address, per board). */
+  readonly limits: Limits;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
   /** Stops accepting, closes connections, stores and compacts every board, closes the store. */
@@ -90,9 +93,18 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const audit = new AuditService(auditStore, registry, log);
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs });
   const templates = new TemplateService(new SqliteTemplateStore(store.db), registry);
+  const hour = 3600;
+  const limits = new Limits({
+    boardCreate: { points: config.boardsPerHour, durationSec: hour },
+    versionSave: { points: config.versionSavesPerHour, durationSec: hour },
+    summarySend: { points: config.summarySendsPerHour, durationSec: hour },
+    templateSave: { points: config.templateSavesPerHour, durationSec: hour },
+  });
 
   const web = express();
   web.disable('x-powered-by');
+  // Limits per client address need the real client behind a reverse proxy (TRUST_PROXY).
+  web.set('trust proxy', config.trustProxy);
   web.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // Board URLs are the key to a board: never leak them to other sites.
@@ -120,7 +132,9 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       access,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxMessageBytes,
-      maxImportBytes: Math.max(config.maxMessageBytes, 64 * 1024 * 1024),
+      maxImportBytes: config.maxImportBytes,
+      importsAtOnce: config.importsAtOnce,
+      limits,
       transfer: {
         store,
         boards,
@@ -134,7 +148,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
-    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates }),
+    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates, limits }),
   );
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));
@@ -194,6 +208,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     history,
     audit,
     log,
+    limits,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -29,6 +29,41 @@ export const ConfigSchema = z.object({
   versionEveryMs: z.coerce.number().int().min(0).default(600_000),
   /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
   boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Which proxies to trust for the client's address (express `trust proxy`): `false` (default, the socket's
+   * peer is the client), `true`, a hop count, or comma-separated addresses/subnets. Limits per address use it.
+   */
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(0), z.string().trim()])
+    .transform((v): boolean | number | string =>
+      typeof v !== 'string' ? v : v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    )
+    .default(false),
+  /** Boards one client address may create per hour (new, imported or copied). */
+  boardsPerHour: z.coerce.number().int().min(1).default(60),
+  /** Largest board import accepted, bytes. */
+  maxImportBytes: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  /** Imports parsed at the same time; more are refused with 429 until one finishes (each takes a few times its size in memory). */
+  importsAtOnce: z.coerce.number().int().min(1).default(2),
+  /** Largest board document, bytes as stored (snapshot plus log). An update that would pass it is refused. */
+  maxBoardBytes: z.coerce.number().int().min(64 * 1024).default(32 * 1024 * 1024),
+  /** Most Yjs items (structs) in one board document; each costs memory on every load, so tiny items are bounded too. */
+  maxBoardItems: z.coerce.number().int().min(1000).default(500_000),
+  /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
+  versionsPerBoard: z.coerce.number().int().min(10).default(500),
+  /** Versions saved by hand per board per hour. */
+  versionSavesPerHour: z.coerce.number().int().min(1).default(60),
+  /** Summaries sent to a board's webhook per hour (by hand or at the end of a meeting). */
+  summarySendsPerHour: z.coerce.number().int().min(1).default(10),
+  /** Templates saved from one board per hour. */
+  templateSavesPerHour: z.coerce.number().int().min(1).default(10),
+  /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
+  webhookAllowHosts: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .default([]),
+  /** Most people in one meeting's roster (online or not); the longest-gone leave it first. */
+  meetingMaxPeople: z.coerce.number().int().min(2).default(200),
   /** `silent` in tests; `info` otherwise. */
   logLevel: z.enum(['silent', 'error', 'info']).default('info'),
 });
@@ -51,6 +86,18 @@ const ENV_NAMES: Record<keyof Config, string> = {
   boardCreateToken: 'BOARD_CREATE_TOKEN',
   facilitatorGraceMs: 'FACILITATOR_GRACE_MS',
   versionEveryMs: 'VERSION_EVERY_MS',
+  trustProxy: 'TRUST_PROXY',
+  boardsPerHour: 'BOARDS_PER_HOUR',
+  maxImportBytes: 'MAX_IMPORT_BYTES',
+  importsAtOnce: 'IMPORTS_AT_ONCE',
+  maxBoardBytes: 'MAX_BOARD_BYTES',
+  maxBoardItems: 'MAX_BOARD_ITEMS',
+  versionsPerBoard: 'VERSIONS_PER_BOARD',
+  versionSavesPerHour: 'VERSION_SAVES_PER_HOUR',
+  summarySendsPerHour: 'SUMMARY_SENDS_PER_HOUR',
+  templateSavesPerHour: 'TEMPLATE_SAVES_PER_HOUR',
+  webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
+  meetingMaxPeople: 'MEETING_MAX_PEOPLE',
 };
 
 /** Reads the config from `env`; throws with every bad variable named. */

@@ -15,6 +15,7 @@ import { requestToken, requireRole, type AccessControl, type AccessResult } from
 import { sendError, validateBody } from './errors.js';
 import { SYNC_PATH } from '../sync/ws-endpoint.js';
 import type { TemplateService } from '../templates/template-service.js';
+import { clientAddress, type Limits } from '../limits/limits.js';
 
 export interface ApiDeps {
   boards: BoardService;
@@ -27,6 +28,7 @@ export interface ApiDeps {
   onLinkRotated(boardId: string, role: Role): void;
   /** Templates a new board may start from (`template` in the body of POST /boards). */
   templates: Pick<TemplateService, 'get'>;
+  limits: Limits;
 }
 
 /** The origin share links are built on: PUBLIC_URL if set, else what the browser used to reach us. */
@@ -36,6 +38,15 @@ export function requestOrigin(req: Request, publicUrl?: string): string {
 
 export const boardUrl = (base: string, id: string, token?: string): string =>
   `${base}/b/${id}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+
+/** Guard of every route that makes a board: the server's board-creation token, when it has one. */
+export function mayCreateBoards(access: AccessControl): express.RequestHandler {
+  return (req, res, next) => {
+    if (access.mayCreateBoards(requestToken(req))) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    sendError(res, 401, { code: ErrorCode.Unauthorized, message: 'creating boards on this server needs its board-creation token' });
+  };
+}
 
 const access = (res: Response) => res.locals.access as Extract<AccessResult, { ok: true }>;
 
@@ -59,10 +70,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     res.json(body);
   });
 
-  r.post('/boards', validateBody(CreateBoardBody), async (req, res) => {
-    if (!deps.access.mayCreateBoards(requestToken(req))) {
-      return sendError(res, 401, { code: ErrorCode.Unauthorized, message: 'creating boards on this server needs its board-creation token' });
-    }
+  r.post('/boards', validateBody(CreateBoardBody), mayCreateBoards(deps.access), deps.limits.guard('boardCreate', clientAddress), async (req, res) => {
     const { template: templateId, ...input } = res.locals.body as CreateBoardBody;
     const template = templateId === undefined ? undefined : await deps.templates.get(templateId);
     if (template === null) {

@@ -38,7 +38,8 @@ import type { Actor } from '../history/audit-service.js';
 import { exportBoard, importBoard, ImportError, parseExport, type TransferDeps } from '../history/board-transfer.js';
 import { searchActions, searchView } from '../history/search.js';
 import { readBoard } from '../../shared/board-schema.js';
-import { boardUrl, requestOrigin } from './api-routes.js';
+import { boardUrl, mayCreateBoards, requestOrigin } from './api-routes.js';
+import { clientAddress, refuse, type Limits } from '../limits/limits.js';
 import { sendError, validateBody } from './errors.js';
 import { SYNC_PATH } from '../sync/ws-endpoint.js';
 
@@ -55,6 +56,9 @@ export interface HistoryRouteDeps {
   maxBodyBytes: number;
   /** Largest accepted import file, bytes. */
   maxImportBytes: number;
+  /** Imports parsed at once; past it, 429 until one finishes. */
+  importsAtOnce: number;
+  limits: Limits;
 }
 
 const accessOf = (res: Response) => res.locals.access as Extract<AccessResult, { ok: true }>;
@@ -150,7 +154,8 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     res.json(response);
   });
 
-  r.post('/boards/:id/versions/:versionId/copy', facilitator, json, async (req, res) => {
+  const createLimit = deps.limits.guard('boardCreate', clientAddress);
+  r.post('/boards/:id/versions/:versionId/copy', facilitator, createLimit, json, async (req, res) => {
     const versionId = parseVersionId(req, res);
     if (!versionId) return;
     const body = optionalBody(req, res, CopyVersionBody) as CopyVersionBody | null;
@@ -226,11 +231,21 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     res.type('application/json; charset=utf-8').send(JSON.stringify(file));
   });
 
-  const mayCreate: express.RequestHandler = (req, res, next) => {
-    if (access.mayCreateBoards(requestToken(req))) return next();
-    sendError(res, 401, { code: ErrorCode.Unauthorized, message: 'creating boards on this server needs its board-creation token' });
+  // An import is parsed whole in memory (a few times its size): bounded in size and in how many at once.
+  let importing = 0;
+  const importSlot: express.RequestHandler = (_req, res, next) => {
+    if (importing >= deps.importsAtOnce) return refuse(res, 5, 'the server is busy importing other boards; try again in a few seconds');
+    importing++;
+    let released = false;
+    const release = () => {
+      if (!released) importing--;
+      released = true;
+    };
+    res.on('finish', release);
+    res.on('close', release);
+    next();
   };
-  r.post('/boards/import', mayCreate, express.json({ limit: deps.maxImportBytes }), async (req, res) => {
+  r.post('/boards/import', mayCreateBoards(access), createLimit, importSlot, express.json({ limit: deps.maxImportBytes }), async (req, res) => {
     try {
       const { tokens, ...created } = await importBoard(deps.transfer, parseExport(req.body));
       const response: CreateBoardResponse = { ...created, ...links(req, created.id, tokens) };

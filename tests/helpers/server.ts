@@ -30,6 +30,8 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
     dataDir,
     logLevel: 'silent',
     unloadGraceMs: 200,
+    // Suites create boards by the hundred from one address; the limit has tests of its own.
+    boardsPerHour: 100_000,
     clientDir: inject('clientDir'),
     ...opts.config,
   }, opts.deps);
