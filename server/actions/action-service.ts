@@ -120,7 +120,7 @@ export class ActionService {
       if (!id) return null;
       const arr = getCard(board.doc, cardId)?.get('decisions');
       const decision = arr instanceof Y.Array ? readDecision(arr.toArray().find((d) => d instanceof Y.Map && d.get('id') === id)) : null;
-      await this.registry.persisted();
+      await this.registry.persisted(board);
       await this.settled(boardId);
       const rec = await this.store.get(boardId, decisionActionId(id));
       return decision ? { decision, actionItem: rec ? toActionItem(rec) : null } : null;

@@ -92,7 +92,7 @@ export class BoardService {
       const cardId = createCard(board.doc, body, { createdBy, origin: restAs(role) });
       const card = readCard(getCard(board.doc, cardId)) as Card;
       // Answer 201 only once the card is durably stored.
-      await this.registry.persisted();
+      await this.registry.persisted(board);
       return card;
     });
   }
@@ -100,7 +100,7 @@ export class BoardService {
   update(id: string, body: UpdateBoardBody, role?: Role): Promise<BoardView['meta'] | null> {
     return this.registry.withBoard(id, async (board) => {
       setMeta(board.doc, body, restAs(role));
-      await this.registry.persisted();
+      await this.registry.persisted(board);
       return readBoard(board.doc).meta;
     });
   }

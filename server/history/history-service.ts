@@ -106,7 +106,7 @@ export class HistoryService {
       } finally {
         target.destroy();
       }
-      await this.registry.persisted();
+      await this.registry.persisted(board);
       const { data: _data, ...restored } = v;
       this.audit?.record(boardId, by, { action: 'version.restored', summary: `restored version "${v.name}" (the board before it is saved as "${before.name}")` });
       return { ok: true, restored, before, changed };

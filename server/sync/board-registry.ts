@@ -13,6 +13,7 @@ import type { Store, StoredDocument } from '../store/store.js';
 import type { Logger } from '../log.js';
 import { encodeUpdate } from './protocol.js';
 import { OutgoingBatch } from './outgoing-batch.js';
+import { CloseCode } from '../../shared/errors.js';
 
 /**
  * Who made a change, as the transaction origin: a websocket peer, or the server itself (REST, hooks).
@@ -56,6 +57,8 @@ export class LoadedBoard {
   logLength = 0;
   /** Set while an append for this board failed and has not been retried successfully. */
   saveFailed = false;
+  /** Updates of this board applied in memory and not yet stored. */
+  pending = 0;
   unloadTimer: NodeJS.Timeout | null = null;
   /** The state vector of what was stored when the board was loaded (what a client served at load has). */
   storedStateVector: Map<number, number> = new Map();
@@ -118,6 +121,8 @@ export class BoardRegistry {
   #retryTimer: NodeJS.Timeout | null = null;
   /** Serialises appends and compactions, so the log is written in the order changes happened. */
   #chain: Promise<void> = Promise.resolve();
+  /** Boards deleted while they were loading: the load must not bring them back. */
+  readonly #cancelled = new Set<string>();
   #closed = false;
 
   constructor(
@@ -193,10 +198,13 @@ export class BoardRegistry {
   }
 
   async #load(id: string): Promise<LoadedBoard | null> {
+    this.#cancelled.delete(id);
     const record = await this.store.getBoard(id);
     if (!record) return null;
     const stored = await this.store.loadDocument(id);
     for (const h of this.#hooks) await h.onStoredRead?.(id, stored);
+    // Deleted while its stored state was being read or served: it stays gone.
+    if (this.#cancelled.delete(id)) return null;
     const board = new LoadedBoard(id);
     // Snapshot and log go in as one transaction so observers (hooks) see one consistent state.
     board.doc.transact(() => {
@@ -215,6 +223,7 @@ export class BoardRegistry {
 
   #enqueue(p: Pending): void {
     this.#pending.push(p);
+    p.board.pending++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       let flushed!: () => void;
@@ -239,32 +248,74 @@ export class BoardRegistry {
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
-    let seqs: number[];
+    let stored: Array<{ p: Pending; seq: number }>;
     try {
-      seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
+      const seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
+      stored = batch.map((p, i) => ({ p, seq: seqs[i] }));
     } catch (err) {
-      // Keep the batch at the head of the queue; relay nothing we could not store.
-      this.#pending = batch.concat(this.#pending);
-      const failed = new Set(batch.map((p) => p.board));
-      for (const board of failed) board.saveFailed = true;
-      for (const board of failed) for (const h of this.#hooks) h.onStoreFailed?.(board);
-      this.log.error('could not append updates; will retry', { err, updates: batch.length });
-      this.#scheduleRetry();
-      return;
+      stored = await this.#flushEachBoard(batch, err);
     }
     const byBoard = new Map<LoadedBoard, Pending[]>();
-    batch.forEach((p, i) => {
-      p.board.lastSeq = seqs[i];
+    for (const { p, seq } of stored) {
+      p.board.lastSeq = seq;
       p.board.logLength++;
+      p.board.pending = Math.max(0, p.board.pending - 1);
       p.board.saveFailed = false;
       const list = byBoard.get(p.board);
       if (list) list.push(p);
       else byBoard.set(p.board, [p]);
-    });
+    }
     for (const [board, updates] of byBoard) relay(board, updates);
     for (const board of byBoard.keys()) {
       if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
     }
+  }
+
+  /**
+   * The batch's one transaction failed: store it board by board, so that one board's failure never holds
+   * another's writes. A board that no longer exists has its updates dropped and its connections closed; a
+   * board whose writes fail otherwise (disk full) keeps them, at the head of the queue, and is retried.
+   */
+  async #flushEachBoard(batch: Pending[], firstError: unknown): Promise<Array<{ p: Pending; seq: number }>> {
+    const byBoard = new Map<LoadedBoard, Pending[]>();
+    for (const p of batch) {
+      const list = byBoard.get(p.board);
+      if (list) list.push(p);
+      else byBoard.set(p.board, [p]);
+    }
+    const stored: Array<{ p: Pending; seq: number }> = [];
+    const kept: Pending[] = [];
+    for (const [board, list] of byBoard) {
+      if (this.#boards.get(board.id) !== board) continue; // forgotten meanwhile (deleted): nothing to store
+      try {
+        const seqs = await this.store.appendUpdates(list.map((p) => ({ boardId: board.id, update: p.update })));
+        list.forEach((p, i) => stored.push({ p, seq: seqs[i] }));
+      } catch (err) {
+        const exists = await this.store.getBoard(board.id).then(Boolean, () => true);
+        if (!exists) {
+          this.log.info('dropping updates of a deleted board', { board: board.id, updates: list.length });
+          this.#drop(board);
+          continue;
+        }
+        kept.push(...list);
+        board.saveFailed = true;
+        this.log.error('could not append updates; will retry', { board: board.id, updates: list.length, err: err ?? firstError });
+      }
+    }
+    if (kept.length) {
+      // Keep them at the head of the queue, in order; relay nothing we could not store.
+      this.#pending = kept.concat(this.#pending);
+      const failed = new Set(kept.map((p) => p.board));
+      for (const board of failed) for (const h of this.#hooks) h.onStoreFailed?.(board);
+      this.#scheduleRetry();
+    }
+    return stored;
+  }
+
+  /** A board that is gone from the store: its connections are told, and it leaves memory unsaved. */
+  #drop(board: LoadedBoard): void {
+    for (const peer of [...board.peers]) peer.close(CloseCode.BoardDeleted, 'board deleted');
+    if (this.#boards.get(board.id) === board) this.forget(board.id);
   }
 
   #scheduleRetry(): void {
@@ -287,26 +338,32 @@ export class BoardRegistry {
     }
   }
 
-  /** Resolves once everything changed so far is stored (and relayed). */
-  async persisted(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushScheduled) {
+  /**
+   * Resolves once everything changed so far is stored (and relayed): on `board` only when given, else on every
+   * board. Rejects with StoreUnavailableError when those changes cannot be stored right now (they are kept
+   * and retried); another board's failure never makes this reject.
+   */
+  async persisted(board?: LoadedBoard): Promise<void> {
+    const waiting = () => (board ? board.pending > 0 : this.#pending.length > 0 || this.#flushScheduled);
+    while (waiting()) {
       if (this.#flushScheduled) await this.#flushStarted;
-      else await new Promise<void>((r) => setImmediate(r));
+      else if (this.#pending.length === 0) await new Promise<void>((r) => setImmediate(r));
       await this.#chain;
-      if (this.#pending.length > 0 && this.#retryTimer) throw new StoreUnavailableError();
+      const failing = board ? board.saveFailed : this.#pending.some((p) => p.board.saveFailed);
+      if (waiting() && failing && this.#retryTimer) throw new StoreUnavailableError();
     }
     await this.#chain;
   }
 
-  /** True when nothing waits to be stored: a snapshot taken now contains only stored changes. */
-  get idle(): boolean {
-    return this.#pending.length === 0 && !this.#flushScheduled;
+  /** True when nothing of `board` waits to be stored: a state read now contains only stored changes. */
+  isIdle(board: LoadedBoard): boolean {
+    return board.pending === 0;
   }
 
   #unload(board: LoadedBoard): Promise<void> {
     const job = (async () => {
       try {
-        await this.persisted();
+        await this.persisted(board);
         if (board.users > 0 || board.saveFailed) return;
         this.#chain = this.#chain.then(() => this.#compact(board));
         await this.#chain;
@@ -326,12 +383,14 @@ export class BoardRegistry {
     return job;
   }
 
-  /** Drops a deleted board from memory without saving it. */
+  /** Drops a deleted board from memory without saving it; a load in progress comes to nothing. */
   forget(id: string): void {
+    if (this.#loading.has(id)) this.#cancelled.add(id);
     const board = this.#boards.get(id);
     if (!board) return;
     if (board.unloadTimer) clearTimeout(board.unloadTimer);
     this.#pending = this.#pending.filter((p) => p.board !== board);
+    board.pending = 0;
     this.#boards.delete(id);
     board.awareness.destroy();
     board.doc.destroy();

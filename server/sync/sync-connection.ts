@@ -127,9 +127,9 @@ export class SyncConnection implements BoardPeer {
         const known = this.servedStored ? Y.encodeStateVector(mergeStateVectors(theirs, this.board.storedStateVector)) : payload;
         // Answer only with stored state: wait until changes applied but not yet stored are on disk.
         const reply = () => this.send(encodeSyncStep2(this.board.doc, known));
-        if (this.registry.idle) reply();
+        if (this.registry.isIdle(this.board)) reply();
         // If the store is failing, send nothing unsaved: close and let the client retry later.
-        else this.registry.persisted().then(reply, () => this.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying'));
+        else this.registry.persisted(this.board).then(reply, () => this.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying'));
         return;
       }
       case SyncStep.Step2:

@@ -27,6 +27,7 @@ export interface SyncEndpointOptions {
 /** A connection waiting for its board to load. */
 interface Waiting {
   ws: WebSocket;
+  role: Role;
   early: Uint8Array[];
   /** Sent the stored state while the board loaded. */
   served: boolean;
@@ -109,7 +110,7 @@ export class SyncEndpoint {
   #accept(ws: WebSocket, boardId: string, role: Role): void {
     // Frames that arrive while the board loads are kept, in order, and handled once it is ready.
     const early: Uint8Array[] = [];
-    const waiting: Waiting = { ws, early, served: false };
+    const waiting: Waiting = { ws, role, early, served: false };
     let waitingFor = this.#waiting.get(boardId);
     if (!waitingFor) this.#waiting.set(boardId, (waitingFor = new Set()));
     waitingFor.add(waiting);
@@ -231,11 +232,13 @@ export class SyncEndpoint {
   /** Closes the connections of a board that came in with `role` (their link was replaced). */
   closeRole(boardId: string, role: Role, code: number, reason: string): void {
     for (const conn of this.#connections.values()) if (conn?.board.id === boardId && conn.role === role) conn.close(code, reason);
+    for (const w of this.#waiting.get(boardId) ?? []) if (w.role === role) w.ws.close(code, reason);
   }
 
-  /** Closes every connection of a board (it was deleted). */
+  /** Closes every connection of a board (it was deleted), those still waiting for it to load included. */
   closeBoard(boardId: string, code: number, reason: string): void {
     for (const conn of this.#connections.values()) if (conn?.board.id === boardId) conn.close(code, reason);
+    for (const w of this.#waiting.get(boardId) ?? []) w.ws.close(code, reason);
   }
 
   get connectionCount(): number {
