@@ -41,6 +41,8 @@ import { TemplateService } from './templates/template-service.js';
 import { templateRouter } from './http/template-routes.js';
 import * as Y from 'yjs';
 import { Limits } from './limits/limits.js';
+import { SeatIssuer } from './meeting/seats.js';
+import { SqliteSecretStore } from './auth/secrets.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -175,9 +177,14 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     clock: deps.clock ?? systemClock,
     log,
     facilitatorGraceMs: config.facilitatorGraceMs,
+    maxPeople: config.meetingMaxPeople,
+    // Attendees are the people who took a seat (issued by the server), never names read from presence.
+    onAttended: (boardId, name) =>
+      void actionStore.addAttendees(boardId, [name], Date.now()).catch((err) => log.error('could not store an attendee', { boardId, err })),
     output: (boardId) => roomOutput(nsp, boardId),
   });
-  attachMeetingHandlers(nsp, meetings, { access, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  const seats = new SeatIssuer(new SqliteSecretStore(store.db).secret('meeting-seats'));
+  attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
   const saveVersion = (boardId: string, name: string) =>
     history.save(boardId, name).catch((err) => log.error('could not save the version', { boardId, name, err }));

@@ -9,6 +9,10 @@ export const ErrorCode = {
   /** The meeting has ended; meeting commands are refused. */
   MeetingEnded: 'meeting_ended',
   RateLimited: 'rate_limited',
+  /** The meeting's roster is full of people who are present; nobody can be let go to make room. */
+  MeetingFull: 'meeting_full',
+  /** A per-board quota (versions, templates) is used up; the message says what to do. */
+  QuotaExceeded: 'quota_exceeded',
   /** The server cannot store changes right now; nothing was lost, try again later. */
   Unavailable: 'unavailable',
   PayloadTooLarge: 'payload_too_large',

@@ -30,7 +30,7 @@ export interface TimerState {
 }
 
 export interface RosterEntry {
-  /** Stable id the client keeps in its storage, so a reconnect is the same person. */
+  /** The seat's id, issued by the server; a reconnect that presents the seat's key is the same person. */
   id: string;
   name: string;
   color: string;
@@ -101,10 +101,20 @@ const empty = z.strictObject({}).optional();
 const rosterId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'not a participant id');
 const cardId = z.string().min(1).max(64);
 
+/**
+ * A seat on a board's meeting roster, issued by the server (`meeting:seat`): `id` is public (it is on the
+ * roster), `key` proves to the server that the seat is yours when you come back. Keep the key to yourself.
+ */
+export const Seat = z.strictObject({ id: rosterId, key: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a seat key') });
+export type Seat = z.infer<typeof Seat>;
+
 export const MeetingAuth = z.strictObject({
   boardId: z.string().regex(BOARD_ID_PATTERN, 'not a board id'),
   token: z.string().max(100),
-  participantId: rosterId,
+  /** The seat the server issued to you on an earlier join; without it (or with a wrong key) you get a new one. */
+  seat: Seat.optional(),
+  /** Sent by clients from before seats were issued; ignored (identity is never taken from the client). */
+  participantId: z.string().max(64).optional(),
   name: z.string().trim().min(1, 'give your name').max(LIMITS.name),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
 });
@@ -206,6 +216,8 @@ export type MeetingClientEvents = {
 };
 
 export interface MeetingServerEvents {
+  /** Your seat, sent first on every join: keep it (with its key) and present it when you join again. */
+  'meeting:seat': (seat: Seat) => void;
   'meeting:state': (state: MeetingState) => void;
   'meeting:announce': (a: Announcement) => void;
   /** The current item's time is up (a gentle signal; nothing stops). */

@@ -7,10 +7,10 @@ import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import type { CreateCardBody } from '../../shared/api-schemas.js';
 import type { ColumnId } from '../../shared/board-schema.js';
-import { randomId } from '../../shared/ids.js';
 import {
   MEETING_NAMESPACE,
   PHASES,
+  Seat,
   timerRemaining,
   type CommandName,
   type CommandPayload,
@@ -30,7 +30,6 @@ import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
 
-const PARTICIPANT_KEY = 'meshboard:participant';
 const SOUND_KEY = 'meshboard:time-up-sound';
 const SYNC_SAMPLES = 5;
 /** How often the countdown is redrawn while a timer runs, ms. */
@@ -38,16 +37,23 @@ const TICK_MS = 250;
 const TOAST_MS = 8000;
 const ACK_TIMEOUT_MS = 8000;
 
-/** A stable id for this device on the roster (a reconnect or reload is the same person). */
-export function participantId(): string {
+const seatKey = (boardId: string) => `meshboard:seat:${boardId}`;
+
+/** The seat the server gave this device in a board's meeting (a reload or reconnect is the same person). */
+function loadSeat(boardId: string): Seat | null {
   try {
-    const kept = localStorage.getItem(PARTICIPANT_KEY);
-    if (kept && /^[A-Za-z0-9_-]{6,64}$/.test(kept)) return kept;
-    const id = randomId(16);
-    localStorage.setItem(PARTICIPANT_KEY, id);
-    return id;
+    const parsed = Seat.safeParse(JSON.parse(localStorage.getItem(seatKey(boardId)) ?? 'null'));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return randomId(16);
+    return null;
+  }
+}
+
+function saveSeat(boardId: string, seat: Seat): void {
+  try {
+    localStorage.setItem(seatKey(boardId), JSON.stringify(seat));
+  } catch {
+    // private mode: the seat lasts as long as the page
   }
 }
 
@@ -60,7 +66,10 @@ export interface Toast {
 type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
 
 export class MeetingStore {
-  readonly participantId = participantId();
+  /** My seat's id on the roster, as the server issued it ('' until it has). */
+  participantId = $state('');
+  #seat: Seat | null = null;
+  #identity: Identity | null = null;
   /** Null until the first state arrived (right after joining). */
   state = $state.raw<MeetingState | null>(null);
   connected = $state(false);
@@ -123,18 +132,29 @@ export class MeetingStore {
 
   constructor(board: BoardStore) {
     this.#board = board;
+    this.#seat = loadSeat(board.boardId);
+    this.participantId = this.#seat?.id ?? '';
   }
 
   /** Joins the meeting as `identity`; called again after a name change (the roster shows the new one). */
   connect(identity: Identity): void {
-    const auth = { boardId: this.#board.boardId, token: this.#board.token, participantId: this.participantId, name: identity.name, color: identity.color };
+    this.#identity = identity;
     if (this.#socket) {
-      this.#socket.auth = auth;
       this.#socket.disconnect().connect();
       return;
     }
+    // Read at every (re)connect: the latest name, and the seat the server gave us (it proves we are us).
+    const auth = (cb: (data: object) => void) => {
+      const who = this.#identity!;
+      cb({ boardId: this.#board.boardId, token: this.#board.token, ...(this.#seat ? { seat: this.#seat } : {}), name: who.name, color: who.color });
+    };
     const socket: MeetingSocket = io(MEETING_NAMESPACE, { transports: ['websocket'], auth });
     this.#socket = socket;
+    socket.on('meeting:seat', (seat) => {
+      this.#seat = seat;
+      this.participantId = seat.id;
+      saveSeat(this.#board.boardId, seat);
+    });
     socket.on('connect', () => {
       this.connected = true;
       this.refused = null;

@@ -13,7 +13,6 @@
 import * as Y from 'yjs';
 import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
 import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
-import { PresenceState } from '../../shared/presence.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
 import { localOrigin, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
@@ -29,8 +28,6 @@ interface Tracked {
   chain: Promise<void>;
   /** Names each card contributes to the parser's participants, kept per card so a run costs what changed. */
   cardNames: Map<string, string[]>;
-  /** Attendee names and when each was last written, so presence changes (cursor moves) cost no writes. */
-  attendeesWritten: Map<string, number>;
   /** Known names as of the last run: a change means other cards' owners may read differently. */
   names: string;
   meetingDate: string;
@@ -160,23 +157,19 @@ export class ActionService {
         this.#schedule(t);
       }
     };
-    const onAwareness = ({ added, updated }: { added: number[]; updated: number[] }) => this.#recordAttendees(t, added.concat(updated));
     cards.observeDeep(onCards);
     meta.observe(onMeta);
-    board.awareness.on('change', onAwareness);
     const t: Tracked = {
       board,
       dirty: null,
       scheduled: false,
       chain: Promise.resolve(),
       cardNames: new Map(),
-      attendeesWritten: new Map(),
       names: '',
       meetingDate: '',
       detach: () => {
         cards.unobserveDeep(onCards);
         meta.unobserve(onMeta);
-        board.awareness.off('change', onAwareness);
       },
     };
     this.#tracked.set(board.id, t);
@@ -281,24 +274,6 @@ export class ActionService {
         this.log.error('action items: listener failed', { err });
       }
     }
-  }
-
-  /**
-   * Records who was present. Runs on every presence change (20 a second per person moving a cursor), so it
-   * looks only at the clients that changed and writes a name at most once a minute.
-   */
-  #recordAttendees(t: Tracked, clients: number[]): void {
-    const now = this.now();
-    const names: string[] = [];
-    const states = t.board.awareness.getStates();
-    for (const id of clients) {
-      const p = PresenceState.safeParse(states.get(id));
-      const name = p.success ? p.data.user.name.trim() : '';
-      if (!name || names.includes(name) || now - (t.attendeesWritten.get(name) ?? -Infinity) < 60_000) continue;
-      t.attendeesWritten.set(name, now);
-      names.push(name);
-    }
-    if (names.length) this.store.addAttendees(t.board.id, names, now).catch((err) => this.log.error('could not store attendees', { err }));
   }
 }
 

@@ -56,6 +56,10 @@ export interface RoomDeps {
   onEnded(): void;
   /** How long the facilitator may be gone before the role passes on, ms. */
   facilitatorGraceMs: number;
+  /** Most people on the roster; past it the longest-gone make room, and a join is refused when none can. */
+  maxPeople: number;
+  /** Someone took a seat under `name` (the summary's attendees come from here, not from presence). */
+  onAttended(name: string): void;
 }
 
 export class MeetingRoom {
@@ -65,6 +69,11 @@ export class MeetingRoom {
   readonly #votes: DotVotes;
   readonly #drafts: HiddenDrafts;
   readonly #sockets = new Map<string, number>();
+  /** The roster by seat id (the roster array is what is stored and sent; lookups go through here). */
+  readonly #people = new Map<string, RosterEntry>();
+  /** A state change waits here for the end of the turn: many changes in one turn are saved and sent once. */
+  #flushScheduled = false;
+  #disposed = false;
   #graceTimer: unknown = null;
   readonly #unobserve: () => void;
 
@@ -92,6 +101,7 @@ export class MeetingRoom {
         endedAt: null,
       };
     }
+    for (const r of this.#s.roster) this.#people.set(r.id, r);
     this.#timer = new AgendaTimer(persisted?.state.timer ?? idleTimer(null, null), deps.clock, (agendaId) => {
       this.deps.output.expired(agendaId);
       this.#changed();
@@ -123,7 +133,19 @@ export class MeetingRoom {
   }
 
   snapshot(): MeetingState {
-    return { ...this.#s, vote: this.#votes.round, timer: this.#timer.state, currentAgendaId: readMeta(this.doc).currentAgendaId, serverNow: this.deps.clock.now() };
+    return {
+      ...this.#s,
+      hidden: this.#hidden(),
+      vote: this.#votes.round,
+      timer: this.#timer.state,
+      currentAgendaId: readMeta(this.doc).currentAgendaId,
+      serverNow: this.deps.clock.now(),
+    };
+  }
+
+  /** Hidden columns, and how many hidden cards each person holds (never their text). */
+  #hidden(): MeetingState['hidden'] {
+    return { columns: this.#s.hidden.columns, drafts: this.#drafts.counts((pid) => this.entry(pid)?.name ?? '') };
   }
 
   isLeader(participantId: string): boolean {
@@ -131,17 +153,44 @@ export class MeetingRoom {
   }
 
   entry(participantId: string): RosterEntry | undefined {
-    return this.#s.roster.find((r) => r.id === participantId);
+    return this.#people.get(participantId);
+  }
+
+  /** Whether seat `id` may join: it is on the roster already, there is room, or someone long gone can make room. */
+  canSeat(id: string): boolean {
+    return this.#people.has(id) || this.#s.roster.length < this.deps.maxPeople || this.#evictable() !== null;
+  }
+
+  /** The offline entry gone the longest that nothing depends on (not leading, holding no hidden cards). */
+  #evictable(): RosterEntry | null {
+    let oldest: RosterEntry | null = null;
+    for (const r of this.#s.roster) {
+      if (r.online || this.isLeader(r.id) || r.id === this.#s.speakerId || this.#drafts.of(r.id).length > 0) continue;
+      if (!oldest || r.lastSeen < oldest.lastSeen) oldest = r;
+    }
+    return oldest;
   }
 
   // ---- presence ------------------------------------------------------------------------------------
 
+  /** Seats `p` (a seat the server issued) on the roster; throws when the roster is full of people present. */
   join(p: { id: string; name: string; color: string; role: Role }): void {
     const now = this.deps.clock.now();
-    this.#sockets.set(p.id, (this.#sockets.get(p.id) ?? 0) + 1);
     const existing = this.entry(p.id);
+    if (!existing && this.#s.roster.length >= this.deps.maxPeople) {
+      const gone = this.#evictable();
+      if (!gone) throw new CommandError(ErrorCode.MeetingFull, 'this meeting is full: everyone on its roster is present');
+      this.#s.roster = this.#s.roster.filter((r) => r !== gone);
+      this.#people.delete(gone.id);
+    }
+    this.#sockets.set(p.id, (this.#sockets.get(p.id) ?? 0) + 1);
     if (existing) Object.assign(existing, { name: p.name, color: p.color, role: p.role, online: true, lastSeen: now });
-    else this.#s.roster.push({ ...p, online: true, joinedAt: now, lastSeen: now, handRaisedAt: null, checkIn: null });
+    else {
+      const entry: RosterEntry = { ...p, online: true, joinedAt: now, lastSeen: now, handRaisedAt: null, checkIn: null };
+      this.#s.roster.push(entry);
+      this.#people.set(p.id, entry);
+    }
+    this.deps.onAttended(p.name);
     if (this.#s.facilitatorId === null && p.role === 'facilitator') this.#s.facilitatorId = p.id;
     if (p.id === this.#s.facilitatorId && this.#graceTimer !== null) {
       this.deps.clock.clearTimeout(this.#graceTimer);
@@ -409,17 +458,30 @@ export class MeetingRoom {
 
   // ---- plumbing ----------------------------------------------------------------------------------------
 
+  /**
+   * The state changed: it is stored and broadcast at the end of this turn, once however many changes the turn
+   * made (a thousand joins at once cost one broadcast, not a thousand growing ones).
+   */
   #changed(): void {
-    this.#s.hidden = { ...this.#s.hidden, drafts: this.#drafts.counts((pid) => this.entry(pid)?.name ?? '') };
+    if (this.#flushScheduled || this.#disposed) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (!this.#flushScheduled) return;
+    this.#flushScheduled = false;
     this.deps.save(this.persisted());
-    this.deps.output.state(this.snapshot());
+    if (!this.#disposed) this.deps.output.state(this.snapshot());
   }
 
   persisted(): PersistedMeeting {
-    return { state: { ...this.#s, vote: this.#votes.round, timer: this.#timer.state }, ballots: this.#votes.ballots(), drafts: this.#drafts.toJSON() };
+    return { state: { ...this.#s, hidden: this.#hidden(), vote: this.#votes.round, timer: this.#timer.state }, ballots: this.#votes.ballots(), drafts: this.#drafts.toJSON() };
   }
 
   dispose(): void {
+    this.#flush(); // a change of this very turn is still stored
+    this.#disposed = true;
     this.#timer.dispose();
     if (this.#graceTimer !== null) this.deps.clock.clearTimeout(this.#graceTimer);
     this.#unobserve();

@@ -14,6 +14,10 @@ export interface MeetingServiceDeps {
   clock: Clock;
   log: Logger;
   facilitatorGraceMs: number;
+  /** Most people on one meeting's roster. */
+  maxPeople: number;
+  /** Someone took a seat in `boardId`'s meeting under `name`. */
+  onAttended(boardId: string, name: string): void;
   /** Builds the output of a board's room (the namespace's emitters). */
   output(boardId: string): RoomOutput;
 }
@@ -66,6 +70,8 @@ export class MeetingService {
         clock,
         output: this.deps.output(boardId),
         facilitatorGraceMs: this.deps.facilitatorGraceMs,
+        maxPeople: this.deps.maxPeople,
+        onAttended: (name) => this.deps.onAttended(boardId, name),
         save: (data) => void store.saveMeeting(boardId, data).catch((err) => log.error('could not store the meeting', { boardId, err })),
         recordVote: (round) =>
           void store

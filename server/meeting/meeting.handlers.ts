@@ -12,6 +12,7 @@ import {
   MEETING_NAMESPACE,
   MeetingAuth,
   type CommandName,
+  type Seat,
   type CommandResults,
   type MeetingClientEvents,
   type MeetingServerEvents,
@@ -24,11 +25,15 @@ import { CommandError } from './command-error.js';
 import type { MeetingRoom, RoomOutput } from './meeting-room.js';
 import type { MeetingService } from './meeting-service.js';
 import { RateLimiter } from '../limits/rate-limit.js';
+import type { SeatIssuer } from './seats.js';
 
 interface SocketData {
   boardId: string;
+  /** The role of the token this socket came in with (checked by the server at the handshake). */
   role: Role;
+  /** The seat the server issued or verified for this socket: who it is in the meeting. */
   participantId: string;
+  seat: Seat;
   name: string;
   color: string;
 }
@@ -40,6 +45,7 @@ const personRoom = (boardId: string, pid: string) => `board:${boardId}:person:${
 
 export interface MeetingNamespaceDeps {
   access: AccessControl;
+  seats: SeatIssuer;
   log: Logger;
   rateLimit: { burst: number; perSecond: number; strikes: number };
 }
@@ -63,15 +69,22 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
 
   nsp.use(async (socket, next) => {
     const parsed = MeetingAuth.safeParse(socket.handshake.auth);
-    if (!parsed.success) return next(refusal(ErrorCode.BadRequest, 'join with { boardId, token, participantId, name, color }'));
-    const { boardId, token, participantId, name, color } = parsed.data;
+    if (!parsed.success) return next(refusal(ErrorCode.BadRequest, 'join with { boardId, token, seat?, name, color }'));
+    const { boardId, token, name, color } = parsed.data;
     try {
       const result = await access.check(boardId, token);
       if (!result.ok) {
         const code = result.status === 404 ? ErrorCode.NotFound : result.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden;
         return next(refusal(code, result.message));
       }
-      socket.data = { boardId, role: result.role, participantId, name, color };
+      // Identity is issued, never claimed: a seat whose key does not check out is not yours; take a new one.
+      const seat = parsed.data.seat && deps.seats.verify(boardId, parsed.data.seat) ? parsed.data.seat : deps.seats.issue(boardId);
+      const room = await service.room(boardId);
+      if (room && !room.canSeat(seat.id)) {
+        void service.releaseIfEmpty(boardId);
+        return next(refusal(ErrorCode.MeetingFull, 'this meeting is full: everyone on its roster is present'));
+      }
+      socket.data = { boardId, role: result.role, participantId: seat.id, seat, name, color };
       next();
     } catch (err) {
       log.error('meeting join failed', { err });
@@ -81,6 +94,8 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
 
   nsp.on('connection', async (socket: MeetingSocket) => {
     const me = socket.data;
+    // First, before any state: the seat this socket sits in (its key goes to this socket alone).
+    socket.emit('meeting:seat', me.seat);
     const limiter = new RateLimiter(deps.rateLimit);
     // Commands that arrive while the room loads wait for it instead of failing.
     const ready = joinRoom(service, socket).catch((err) => {
@@ -136,7 +151,7 @@ async function joinRoom(service: MeetingService, socket: MeetingSocket): Promise
   await socket.join([boardRoom(me.boardId), personRoom(me.boardId, me.participantId)]);
   room.join({ id: me.participantId, name: me.name, color: me.color, role: me.role });
   // A late joiner gets everything at once: the state (joining broadcast it to the room) and its own dots.
-  const vote = room.myVote(me.participantId);
+  const vote = canEdit(me.role) ? room.myVote(me.participantId) : null;
   if (vote) socket.emit('vote:mine', vote);
   return room;
 }
@@ -145,7 +160,10 @@ function authorize(room: MeetingRoom, me: SocketData, name: CommandName): void {
   if (room.ended && !AFTER_END_COMMANDS.has(name)) throw new CommandError(ErrorCode.MeetingEnded, 'the meeting has ended');
   const needed = COMMAND_ACCESS[name];
   if (needed === 'editor' && !canEdit(me.role)) throw new CommandError(ErrorCode.Forbidden, 'viewers cannot do that');
-  if (needed === 'leader' && !room.isLeader(me.participantId)) throw new CommandError(ErrorCode.Forbidden, 'only the facilitator can do that');
+  // The seat and the token's role must both allow it: a lead handed to a seat never outlives its link's rights.
+  if (needed === 'leader' && (!canEdit(me.role) || !room.isLeader(me.participantId))) {
+    throw new CommandError(ErrorCode.Forbidden, 'only the facilitator can do that');
+  }
 }
 
 /** Runs one validated, authorised command on the room. */
@@ -167,7 +185,7 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
       case 'hand:raise': return room.raiseHand(pid), null;
       case 'hand:lower': {
         const target = p?.participantId ?? pid;
-        if (target !== pid && !room.isLeader(pid)) throw new CommandError(ErrorCode.Forbidden, "only the facilitator can lower someone else's hand");
+        if (target !== pid && !(canEdit(me.role) && room.isLeader(pid))) throw new CommandError(ErrorCode.Forbidden, "only the facilitator can lower someone else's hand");
         return room.lowerHand(target), null;
       }
       case 'queue:next': return { speakerId: room.nextSpeaker() };

@@ -50,6 +50,9 @@ const fromRow = (r: Row): ActionRecord => ({
   updatedAt: r.updated_at,
 });
 
+/** Names kept per board as attendees; enough for any meeting, bounded against a client renaming itself in a loop. */
+export const MAX_ATTENDEES = 500;
+
 /** Action items, attendees and webhooks in the board database (`SqliteStore.db`). */
 export class SqliteActionStore implements ActionStore {
   readonly #stmt;
@@ -74,8 +77,11 @@ export class SqliteActionStore implements ActionStore {
            person_status = excluded.person_status, present = excluded.present, status = excluded.status,
            decided_by = excluded.decided_by, updated_at = excluded.updated_at`,
       ),
+      // A known name is refreshed; a new one is added only while the board has fewer than MAX_ATTENDEES.
       addAttendee: db.prepare(
-        `INSERT INTO board_attendees (board_id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)
+        `INSERT INTO board_attendees (board_id, name, first_seen, last_seen)
+         SELECT @board, @name, @at, @at WHERE (SELECT COUNT(*) FROM board_attendees WHERE board_id = @board) < ${MAX_ATTENDEES}
+            OR EXISTS (SELECT 1 FROM board_attendees WHERE board_id = @board AND name = @name)
          ON CONFLICT(board_id, name) DO UPDATE SET last_seen = excluded.last_seen`,
       ),
       attendees: db.prepare<[string], { name: string }>('SELECT name FROM board_attendees WHERE board_id = ? ORDER BY first_seen, name'),
@@ -95,7 +101,7 @@ export class SqliteActionStore implements ActionStore {
       }
     });
     this.#addAttendees = db.transaction((boardId: string, names: readonly string[], at: number) => {
-      for (const n of names) this.#stmt.addAttendee.run(boardId, n, at, at);
+      for (const name of names) this.#stmt.addAttendee.run({ board: boardId, name, at });
     });
   }
 

@@ -144,6 +144,15 @@ export const MIGRATIONS: Migration[] = [
           );
           CREATE INDEX board_templates_created ON board_templates(created_at);`,
   },
+  {
+    // Keys the server derives credentials from (meeting seats): made once, kept with the data they protect.
+    name: '008-server-secrets',
+    sql: `CREATE TABLE server_secrets (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+          );`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -19,6 +19,7 @@ import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { SqliteActionStore } from '../../server/store/sqlite-action-store.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
+import { joinMeeting } from '../helpers/meeting-client.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let server: TestServer;
@@ -306,7 +307,10 @@ describe('summary and webhook', () => {
 
   it('the summary lists purpose, agenda outcomes, decisions, items, open requests, unresolved challenges and attendees', async () => {
     const { board, y, card } = await meeting();
-    y.provider.awareness.setLocalStateField('user', { name: 'Kofi', color: '#175cd3' });
+    // Attendees are the people who took a seat in the meeting (presence names are not recorded).
+    const kofi = joinMeeting(server.url, board, board.tokens.viewer, { name: 'Kofi' });
+    await kofi.until((st) => st.roster.some((r) => r.name === 'Kofi'), 'Kofi seated');
+    kofi.close();
     addDecision(y.doc, card, { text: 'Priya ships by Friday', decidedBy: 'Ana' });
     updateCard(y.doc, card, { done: true });
     createCard(y.doc, { column: 'needs', asker: 'Lee', addressee: 'Sam', what: 'Budget' });

@@ -6,6 +6,7 @@ import { api, createBoard, startServer, type TestBoard, type TestServer } from '
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { joinMeeting, refusedJoin, type MeetingClient } from '../helpers/meeting-client.js';
+import type { Seat } from '../../shared/meeting.js';
 
 let server: TestServer;
 let clock: FakeClock;
@@ -24,8 +25,8 @@ afterEach(async () => {
   await server.stop();
 });
 
-const join = (board: TestBoard, role: 'facilitator' | 'participant' | 'viewer', name: string, participantId?: string) => {
-  const c = joinMeeting(server.url, board, board.tokens[role], { name, participantId });
+const join = (board: TestBoard, role: 'facilitator' | 'participant' | 'viewer', name: string, seat?: Seat) => {
+  const c = joinMeeting(server.url, board, board.tokens[role], { name, seat });
   meetingClients.push(c);
   return c;
 };
@@ -194,7 +195,7 @@ describe('timer', () => {
     fac.close();
     await server.stop();
     server = await startServer({ dataDir: server.dataDir, deps: { clock } });
-    const again = join(board, 'facilitator', 'Fay', fac.id);
+    const again = join(board, 'facilitator', 'Fay', fac.seat());
     const s = await again.until((st) => st.roster.some((r) => r.online), 'rejoined');
     expect(s.timer).toMatchObject({ agendaId: items[1], status: 'running', endsAt });
     expect(s.facilitatorId).toBe(fac.id);
@@ -221,7 +222,7 @@ describe('roster and speaking queue', () => {
 
     b.close();
     await fac.until((st) => st.roster.find((r) => r.id === b.id)?.online === false, 'Ben shown offline');
-    const back = join(board, 'participant', 'Ben', b.id);
+    const back = join(board, 'participant', 'Ben', b.seat());
     const st = await back.until((x) => x.roster.find((r) => r.id === b.id)?.online === true, 'Ben back');
     expect(st.roster).toHaveLength(3);
   });
@@ -354,7 +355,7 @@ describe('bad input and abuse', () => {
     await gone;
     await fac.until((s) => s.roster.find((r) => r.id === par.id)?.online === false, 'participant gone');
     expect(fac.socket.connected).toBe(true);
-    const retry = join(board, 'participant', 'Pat', par.id);
+    const retry = join(board, 'participant', 'Pat', par.seat());
     expect((await refusedJoin(retry)).code).toBe('forbidden');
   });
 
