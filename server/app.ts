@@ -84,13 +84,18 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs }, log);
   const tokens = new SqliteTokenStore(store.db);
   const access = new AccessControl(store, tokens, config.boardCreateToken);
-  const sync = new SyncEndpoint(registry, access, { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs }, log);
+  const sync = new SyncEndpoint(
+    registry,
+    access,
+    { maxMessageBytes: config.maxMessageBytes, heartbeatMs: config.heartbeatMs, maxBoardBytes: config.maxBoardBytes, maxBoardItems: config.maxBoardItems },
+    log,
+  );
   const boards = new BoardService(store, registry, tokens);
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
   const actionStore = new SqliteActionStore(store.db);
   const actions = new ActionService(actionStore, registry, log);
   const summaries = new MeetingSummaries(actions, actionStore, registry, log);
-  const versionStore = new SqliteVersionStore(store.db);
+  const versionStore = new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard });
   const auditStore = new SqliteAuditStore(store.db);
   const audit = new AuditService(auditStore, registry, log);
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs });

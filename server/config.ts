@@ -51,6 +51,8 @@ export const ConfigSchema = z.object({
   maxBoardItems: z.coerce.number().int().min(1000).default(500_000),
   /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
   versionsPerBoard: z.coerce.number().int().min(10).default(500),
+  /** Total size of a board's versions, bytes; past it likewise. */
+  versionBytesPerBoard: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
   /** Versions saved by hand per board per hour. */
   versionSavesPerHour: z.coerce.number().int().min(1).default(60),
   /** Summaries sent to a board's webhook per hour (by hand or at the end of a meeting). */
@@ -94,6 +96,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxBoardItems: 'MAX_BOARD_ITEMS',
   versionsPerBoard: 'VERSIONS_PER_BOARD',
   versionSavesPerHour: 'VERSION_SAVES_PER_HOUR',
+  versionBytesPerBoard: 'VERSION_BYTES_PER_BOARD',
   summarySendsPerHour: 'SUMMARY_SENDS_PER_HOUR',
   templateSavesPerHour: 'TEMPLATE_SAVES_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',

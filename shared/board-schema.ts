@@ -46,6 +46,49 @@ export const LIMITS = {
   timeboxMinutes: 600,
 } as const;
 
+/** Latest time a document may carry (ms since the epoch): the last moment of year 9999. */
+export const MAX_TIME = 253_402_300_799_999;
+
+/**
+ * Bounds of everything a board document may hold, whatever client writes it. The server refuses an update
+ * that would break one (server/sync/update-guard.ts), so every board it stores can be read, restored and
+ * exported; readers still tolerate anything (`read*` below), for documents stored before these bounds.
+ */
+export const DOC_BOUNDS = {
+  /** Collaborative text (Y.Text) by its key, in UTF-16 code units; any other Y.Text gets `otherText`. */
+  text: { title: LIMITS.shortText, notes: LIMITS.longText, what: LIMITS.longText, problem: LIMITS.longText, text: LIMITS.longText } as Readonly<Record<string, number>>,
+  otherText: LIMITS.longText,
+  /** Plain string values by their key; any other string gets `otherString`. */
+  string: {
+    title: LIMITS.title,
+    purpose: LIMITS.purpose,
+    owner: LIMITS.name,
+    asker: LIMITS.name,
+    addressee: LIMITS.name,
+    createdBy: LIMITS.name,
+    decidedBy: LIMITS.name,
+    author: LIMITS.name,
+    owners: LIMITS.shortText,
+    id: 64,
+    column: 32,
+    status: 32,
+    order: 1024,
+    byWhen: 100,
+    due: 100,
+    meetingDate: 32,
+    currentAgendaId: 64,
+  } as Readonly<Record<string, number>>,
+  otherString: LIMITS.longText,
+  /** Numbers by their key, [min, max]; any other number must be finite. */
+  number: { createdAt: [0, MAX_TIME], timebox: [0, LIMITS.timeboxMinutes], schemaVersion: [0, 1000] } as Readonly<Record<string, readonly [number, number]>>,
+  /** Nesting of shared types: cards → card → decisions → decision → text is 5 deep. */
+  typeDepth: 8,
+  /** Nesting of arrays and objects inside one plain value. */
+  valueDepth: 8,
+  /** Top-level shared types a document may have: `meta` and `cards`, and a few of a foreign client's own. */
+  maxRoots: 16,
+} as const;
+
 // ---- plain (JSON) views --------------------------------------------------------------------------------
 
 export interface BoardMeta {
@@ -175,6 +218,8 @@ export function initBoard(doc: Y.Doc, meta: { title: string; purpose?: string; c
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+/** A time (ms since the epoch) any date function can take; anything else reads as 0. */
+const time = (v: unknown): number => (typeof v === 'number' && v >= 0 && v <= MAX_TIME ? v : 0);
 const text = (v: unknown): string => (v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : '');
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
@@ -185,7 +230,7 @@ export function readMeta(doc: Y.Doc): BoardMeta {
   return {
     title: str(m.get('title'), 'Untitled board'),
     purpose: str(m.get('purpose')),
-    createdAt: num(m.get('createdAt')),
+    createdAt: time(m.get('createdAt')),
     currentAgendaId: typeof current === 'string' ? current : null,
     schemaVersion: num(m.get('schemaVersion'), SCHEMA_VERSION),
     meetingDate: meetingDate(doc),
@@ -204,7 +249,7 @@ export function meetingDate(doc: Y.Doc): string {
   const m = metaMap(doc);
   const set = m.get('meetingDate');
   if (isIsoDate(set)) return set;
-  return new Date(num(m.get('createdAt'))).toISOString().slice(0, 10);
+  return new Date(time(m.get('createdAt'))).toISOString().slice(0, 10);
 }
 
 /** Sets the meeting's day (`YYYY-MM-DD`), or clears it with '' (the day of `createdAt` applies again). */
@@ -227,7 +272,7 @@ export function readCard(card: unknown): Card | null {
   const base = {
     id,
     order: str(card.get('order'), 'a0'),
-    createdAt: num(card.get('createdAt')),
+    createdAt: time(card.get('createdAt')),
     createdBy: str(card.get('createdBy')),
     decisions: decisions instanceof Y.Array ? decisions.toArray().flatMap((d) => readDecision(d) ?? []) : [],
   };
@@ -269,7 +314,7 @@ export function readCard(card: unknown): Card | null {
 
 function readProposal(p: unknown): Proposal | null {
   if (!(p instanceof Y.Map) || typeof p.get('id') !== 'string') return null;
-  return { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: num(p.get('createdAt')) };
+  return { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: time(p.get('createdAt')) };
 }
 
 /** Reads one decision; null when the entry is not a decision (it is then not shown). */
@@ -281,7 +326,7 @@ export function readDecision(d: unknown): Decision | null {
     owners: str(d.get('owners')),
     due: str(d.get('due')),
     decidedBy: str(d.get('decidedBy')),
-    createdAt: num(d.get('createdAt')),
+    createdAt: time(d.get('createdAt')),
   };
 }
 

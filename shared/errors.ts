@@ -40,6 +40,10 @@ export const CloseCode = {
   Forbidden: 4403,
   BoardNotFound: 4404,
   BoardDeleted: 4410,
+  /** The board reached its size limit (bytes or items): the change was not stored. */
+  BoardFull: 4413,
+  /** The update would put into the board what a board may not hold (an over-long text, deep nesting, …). */
+  InvalidContent: 4422,
   /** The frame exceeded the server's size limit (ws itself uses 1009 for this; kept for clarity). */
   TooLarge: 1009,
   ServerShuttingDown: 1001,
@@ -49,4 +53,12 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting cannot help. */
-export const PERMANENT_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BoardNotFound, CloseCode.BoardDeleted, CloseCode.Unauthorized, CloseCode.Forbidden]);
+export const PERMANENT_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.BoardNotFound,
+  CloseCode.BoardDeleted,
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  // Sending the same change again would be refused again: the client must not loop.
+  CloseCode.BoardFull,
+  CloseCode.InvalidContent,
+]);

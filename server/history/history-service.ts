@@ -5,12 +5,13 @@
  * A restore is a new change on top of the current board (restore-writer.ts), never a rewind: the state
  * before it is saved first as "Before restore", and restoring that one undoes it.
  */
+import crypto from 'node:crypto';
 import * as Y from 'yjs';
 import { cardsMap, readBoard, readCard, type BoardView } from '../../shared/board-schema.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
 import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
-import { docFromState, restoreInto } from './restore-writer.js';
+import { docFromState, planRestore } from './restore-writer.js';
 import type { SqliteVersionStore } from './version-store.js';
 import type { Actor, AuditService } from './audit-service.js';
 
@@ -26,11 +27,20 @@ export const VersionName = {
   agendaDone: (title: string) => `Agenda item done: ${title.split('\n')[0].trim().slice(0, 150) || '(untitled)'}`,
 } as const;
 
+/** Automatic versions of one board are at least this far apart; one that comes sooner waits (the latest name wins). */
+export const AUTO_VERSION_GAP_MS = 60_000;
+
 interface Tracked {
   board: LoadedBoard;
   /** Changed since its last version. */
   dirty: boolean;
   timer: NodeJS.Timeout | null;
+  /** When the last automatic version was saved (or skipped as a duplicate). */
+  lastAutoAt: number;
+  /** An automatic version waiting for the gap to pass, and its name. */
+  deferred: { timer: NodeJS.Timeout; name: string } | null;
+  /** Hash of the state of the board's latest version, to skip automatic versions that would repeat it; null = not read yet. */
+  lastHash: string | null;
   detach(): void;
 }
 
@@ -97,15 +107,22 @@ export class HistoryService {
     const v = this.store.get(boardId, versionId);
     if (!v) return (await this.registry.withBoard(boardId, () => true)) ? { ok: false, reason: 'version_not_found' } : { ok: false, reason: 'board_not_found' };
     const out = await this.registry.withBoard(boardId, async (board): Promise<RestoreResult> => {
-      const before = this.#saveLoaded(board, VersionName.BeforeRestore, by);
       const target = docFromState(v.data);
-      let changed: boolean;
+      let plan: ReturnType<typeof planRestore>;
+      try {
+        plan = planRestore(board.doc, target); // throws RestoreError, having changed nothing
+      } catch (err) {
+        target.destroy();
+        throw err;
+      }
+      const before = this.#saveLoaded(board, VersionName.BeforeRestore, by);
       try {
         // The caller's name and role ride on the origin, so the audit trail names them.
-        changed = restoreInto(board.doc, target, { kind: 'local', by: 'restore', name: by.name, role: by.role });
+        plan.apply({ kind: 'local', by: 'restore', name: by.name, role: by.role });
       } finally {
         target.destroy();
       }
+      const changed = plan.changed;
       await this.registry.persisted(board);
       const { data: _data, ...restored } = v;
       this.audit?.record(boardId, by, { action: 'version.restored', summary: `restored version "${v.name}" (the board before it is saved as "${before.name}")` });
@@ -116,18 +133,20 @@ export class HistoryService {
 
   close(): void {
     this.#closed = true;
+    for (const t of this.#tracked.values()) if (t.deferred) clearTimeout(t.deferred.timer);
     for (const t of this.#tracked.values()) t.detach();
     this.#tracked.clear();
   }
 
-  #saveLoaded(board: LoadedBoard, name: string, by: Actor | string): VersionInfo {
+  #saveLoaded(board: LoadedBoard, name: string, by: Actor | string, data: Uint8Array = Y.encodeStateAsUpdate(board.doc)): VersionInfo {
     const actor = typeof by === 'string' ? { name: by, role: 'server' } : by;
-    const info = this.store.save(board.id, { name, by: actor.name, data: Y.encodeStateAsUpdate(board.doc), createdAt: this.now() });
+    const info = this.store.save(board.id, { name, by: actor.name, data, createdAt: this.now() });
     const t = this.#tracked.get(board.id);
     if (t) {
       t.dirty = false;
       if (t.timer) clearTimeout(t.timer);
       t.timer = null;
+      t.lastHash = hashOf(data);
     }
     this.audit?.record(board.id, actor, { action: 'version.saved', summary: `saved version "${name}"` });
     return info;
@@ -136,7 +155,7 @@ export class HistoryService {
   #attach(board: LoadedBoard): void {
     if (this.#closed || this.#tracked.has(board.id)) return;
     const cards = cardsMap(board.doc);
-    const t: Tracked = { board, dirty: false, timer: null, detach: () => {} };
+    const t: Tracked = { board, dirty: false, timer: null, lastAutoAt: -Infinity, deferred: null, lastHash: null, detach: () => {} };
     const onUpdate = () => {
       t.dirty = true;
       if (this.opts.autosaveMs > 0 && !t.timer) {
@@ -156,7 +175,7 @@ export class HistoryService {
         if (card?.column === 'agenda' && card.done && change?.oldValue !== true) {
           const name = VersionName.agendaDone(card.title);
           setImmediate(() => {
-            if (this.#tracked.get(board.id) === t) this.#autosave(t, name);
+            if (this.#tracked.get(board.id) === t) this.#autosave(t, name, true);
           });
         }
       }
@@ -168,16 +187,53 @@ export class HistoryService {
       cards.unobserveDeep(onCards);
       if (t.timer) clearTimeout(t.timer);
       t.timer = null;
+      if (t.deferred) clearTimeout(t.deferred.timer);
+      t.deferred = null;
     };
     this.#tracked.set(board.id, t);
   }
 
-  #autosave(t: Tracked, name: string): void {
+  /**
+   * An automatic version, none at all when the board is exactly as its latest version has it. `spaced` ones
+   * (on events people can repeat quickly, like ticking an item done) come at most once per AUTO_VERSION_GAP_MS
+   * per board: a sooner one waits for the gap, and the latest name wins.
+   */
+  #autosave(t: Tracked, name: string, spaced = false): void {
+    const now = this.now();
+    const due = t.lastAutoAt + AUTO_VERSION_GAP_MS;
+    if (spaced && now < due) {
+      if (t.deferred) t.deferred.name = name;
+      else {
+        const timer = setTimeout(() => {
+          const pending = t.deferred;
+          t.deferred = null;
+          if (pending && this.#tracked.get(t.board.id) === t) this.#autosave(t, pending.name, true);
+        }, due - now);
+        timer.unref();
+        t.deferred = { timer, name };
+      }
+      return;
+    }
+    t.lastAutoAt = now;
     try {
-      this.#saveLoaded(t.board, name, 'server');
+      const data = Y.encodeStateAsUpdate(t.board.doc);
+      const hash = hashOf(data);
+      t.lastHash ??= this.#latestHash(t.board.id);
+      if (hash === t.lastHash) {
+        t.dirty = false;
+        return;
+      }
+      this.#saveLoaded(t.board, name, 'server', data);
     } catch (err) {
       this.log.error('could not save a version', { board: t.board.id, name, err });
     }
+  }
+
+  /** Hash of the board's latest stored version ('' when it has none). */
+  #latestHash(boardId: string): string {
+    const latest = this.store.list(boardId)[0];
+    const v = latest ? this.store.get(boardId, latest.id) : null;
+    return v ? hashOf(v.data) : '';
   }
 
   #detach(boardId: string): void {
@@ -187,3 +243,5 @@ export class HistoryService {
     this.#tracked.delete(boardId);
   }
 }
+
+const hashOf = (data: Uint8Array): string => crypto.createHash('sha256').update(data).digest('base64');

@@ -11,6 +11,20 @@ export interface StoredVersion extends VersionInfo {
   data: Uint8Array;
 }
 
+/** How many versions a board keeps, and their total size; the oldest automatic ones go first. */
+export interface VersionQuota {
+  maxCount: number;
+  maxBytes: number;
+}
+
+/** The versions of a board are at their quota and no automatic one is left to make room. */
+export class VersionQuotaError extends Error {
+  override readonly name = 'VersionQuotaError';
+}
+
+/** Who saves the versions the server makes by itself (autosave, meeting start and end, agenda item done). */
+export const SERVER_AUTHOR = 'server';
+
 interface Row {
   id: string;
   name: string;
@@ -20,8 +34,12 @@ interface Row {
 
 export class SqliteVersionStore {
   readonly #stmt;
+  readonly #save: (boardId: string, id: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }) => void;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly quota: VersionQuota = { maxCount: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
+  ) {
     this.#stmt = {
       insert: db.prepare('INSERT INTO board_versions (id, board_id, name, created_at, data, created_by) VALUES (?, ?, ?, ?, ?, ?)'),
       // rowid breaks ties of versions saved in the same millisecond (e.g. "Before restore" and a restore).
@@ -34,16 +52,40 @@ export class SqliteVersionStore {
       all: db.prepare<[string], Row & { data: Buffer }>(
         'SELECT id, name, created_at, created_by, data FROM board_versions WHERE board_id = ? ORDER BY created_at, rowid',
       ),
+      usage: db.prepare<[string], { n: number; bytes: number | null }>('SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM board_versions WHERE board_id = ?'),
+      oldestAutomatic: db.prepare<[string, string, string], { id: string }>(
+        'SELECT id FROM board_versions WHERE board_id = ? AND created_by = ? AND id != ? ORDER BY created_at, rowid LIMIT 1',
+      ),
+      delete: db.prepare('DELETE FROM board_versions WHERE board_id = ? AND id = ?'),
       search: db.prepare<[string, string, number], Row>(
         `SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? AND name LIKE ? ESCAPE '\\'
          ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       ),
     };
+    this.#save = db.transaction((boardId: string, id: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }) => {
+      this.#stmt.insert.run(id, boardId, v.name, v.createdAt, v.data, v.by);
+      for (;;) {
+        const { n, bytes } = this.#stmt.usage.get(boardId)!;
+        if (n <= this.quota.maxCount && (bytes ?? 0) <= this.quota.maxBytes) return;
+        const oldest = this.#stmt.oldestAutomatic.get(boardId, SERVER_AUTHOR, id);
+        if (!oldest) {
+          throw new VersionQuotaError(
+            `this board keeps at most ${this.quota.maxCount} versions (${Math.round(this.quota.maxBytes / (1024 * 1024))} MB); ` +
+              'the ones saved by hand fill it: export the board to keep them elsewhere, or copy it to a new board',
+          );
+        }
+        this.#stmt.delete.run(boardId, oldest.id);
+      }
+    });
   }
 
+  /**
+   * Saves a version. Past the quota the oldest automatic versions (saved by the server) are deleted to make
+   * room; when none is left to delete, nothing is saved and VersionQuotaError is thrown.
+   */
   save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): VersionInfo {
     const id = randomId(12);
-    this.#stmt.insert.run(id, boardId, v.name, v.createdAt, v.data, v.by);
+    this.#save(boardId, id, v);
     return { id, name: v.name, createdAt: v.createdAt, by: v.by };
   }
 

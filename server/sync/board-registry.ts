@@ -59,6 +59,10 @@ export class LoadedBoard {
   saveFailed = false;
   /** Updates of this board applied in memory and not yet stored. */
   pending = 0;
+  /** Bytes as stored (snapshot plus log), for the board size limit. */
+  bytes = 0;
+  /** Yjs items in the document, counted generously between compactions, for the board size limit. */
+  items = 0;
   unloadTimer: NodeJS.Timeout | null = null;
   /** The state vector of what was stored when the board was loaded (what a client served at load has). */
   storedStateVector: Map<number, number> = new Map();
@@ -214,6 +218,8 @@ export class BoardRegistry {
     board.storedStateVector = Y.decodeStateVector(Y.encodeStateVector(board.doc));
     board.lastSeq = stored.lastSeq;
     board.logLength = stored.updates.length;
+    board.bytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((n, u) => n + u.length, 0);
+    board.items = countItems(board.doc);
     board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin }));
     this.#boards.set(id, board);
     for (const h of this.#hooks) h.onLoaded?.(board);
@@ -259,6 +265,7 @@ export class BoardRegistry {
     for (const { p, seq } of stored) {
       p.board.lastSeq = seq;
       p.board.logLength++;
+      p.board.bytes += p.update.length;
       p.board.pending = Math.max(0, p.board.pending - 1);
       p.board.saveFailed = false;
       const list = byBoard.get(p.board);
@@ -331,8 +338,11 @@ export class BoardRegistry {
     try {
       // Apply-then-encode: the live doc already holds every update, so its state is the merged snapshot.
       const upTo = board.lastSeq;
-      await this.store.compact(board.id, Y.encodeStateAsUpdate(board.doc), upTo);
+      const snapshot = Y.encodeStateAsUpdate(board.doc);
+      await this.store.compact(board.id, snapshot, upTo);
       board.logLength = 0;
+      board.bytes = snapshot.length;
+      board.items = countItems(board.doc);
     } catch (err) {
       this.log.error('compaction failed; the log is kept', { board: board.id, err });
     }
@@ -435,6 +445,13 @@ function relay(board: LoadedBoard, updates: Pending[]): void {
     const own = frames.filter((_, i) => updates[i].origin !== peer);
     if (own.length) peer.sendBatch(new OutgoingBatch(own));
   }
+}
+
+/** Structs in a document's store (items and collected ranges): what its size in memory grows with. */
+export function countItems(doc: Y.Doc): number {
+  let n = 0;
+  for (const structs of doc.store.clients.values()) n += structs.length;
+  return n;
 }
 
 function isConnectionOrigin(origin: unknown): origin is BoardPeer {

@@ -9,6 +9,7 @@ import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../limits/rate-limit.js';
 import type { Role } from '../../shared/roles.js';
+import { checkUpdate, type SizeLimits } from './update-guard.js';
 
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -59,6 +60,8 @@ export class SyncConnection implements BoardPeer {
     readonly canWrite = true,
     /** The stored state was sent to this client while the board loaded (see the endpoint's cold path). */
     readonly servedStored = false,
+    /** The board's size limits, checked before an update is applied. */
+    private readonly limits: SizeLimits = { maxBytes: Infinity, maxItems: Infinity },
   ) {}
 
   start(): void {
@@ -135,12 +138,20 @@ export class SyncConnection implements BoardPeer {
       case SyncStep.Step2:
       case SyncStep.Update: {
         if (!this.canWrite) return;
-        // Decode fully first: a malformed update is refused before it can touch the document.
+        // Decoded and checked whole first: a malformed update, or one that would put into the board what it
+        // may not hold, is refused before it can touch the document (so it is never stored or relayed).
+        let verdict: ReturnType<typeof checkUpdate>;
         try {
-          Y.decodeUpdate(payload);
+          verdict = checkUpdate(this.board.doc, payload, this.board, this.limits);
         } catch {
           throw new ProtocolError('update could not be decoded');
         }
+        if (!verdict.ok) {
+          this.log.info('update refused', { board: this.board.id, reason: verdict.reason });
+          this.close(verdict.kind === 'full' ? CloseCode.BoardFull : CloseCode.InvalidContent, verdict.reason);
+          return;
+        }
+        this.board.items += verdict.newItems;
         Y.applyUpdate(this.board.doc, payload, this);
         return;
       }

@@ -22,6 +22,10 @@ export const SYNC_PATH = '/yjs';
 export interface SyncEndpointOptions {
   maxMessageBytes: number;
   heartbeatMs: number;
+  /** Largest board, bytes as stored; an update that would pass it is refused (4413). */
+  maxBoardBytes?: number;
+  /** Most Yjs items in a board; likewise. */
+  maxBoardItems?: number;
 }
 
 /** A connection waiting for its board to load. */
@@ -145,7 +149,10 @@ export class SyncEndpoint {
         stopWaiting();
         if (!board) return ws.close(CloseCode.BoardNotFound, 'board not found');
         if (!open || ws.readyState !== ws.OPEN) return this.registry.release(board);
-        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role), waiting.served);
+        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role), waiting.served, {
+          maxBytes: this.opts.maxBoardBytes ?? Infinity,
+          maxItems: this.opts.maxBoardItems ?? Infinity,
+        });
         this.#connections.set(ws, conn);
         conn.start();
         for (const frame of early.splice(0)) conn.handle(frame);
