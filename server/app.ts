@@ -145,7 +145,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', actionRouter({ actions, summaries, access, maxBodyBytes: config.maxMessageBytes }));
-  web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes, limits }));
   web.use(
     '/api',
     apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates, limits }),
