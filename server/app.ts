@@ -87,7 +87,6 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
   const actionStore = new SqliteActionStore(store.db);
   const actions = new ActionService(actionStore, registry, log);
-  const summaries = new MeetingSummaries(actions, actionStore, registry, log);
   const versionStore = new SqliteVersionStore(store.db);
   const auditStore = new SqliteAuditStore(store.db);
   const audit = new AuditService(auditStore, registry, log);
@@ -100,6 +99,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     summarySend: { points: config.summarySendsPerHour, durationSec: hour },
     templateSave: { points: config.templateSavesPerHour, durationSec: hour },
   });
+  const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
   const web = express();
   web.disable('x-powered-by');

@@ -298,6 +298,7 @@ export const t = {
       needsUrl: 'Save a webhook URL first.',
       failed: (message: string) => `Could not save: ${message}`,
       sendFailed: 'Could not send the summary. Try again.',
+      sendRefused: (reason: string) => `Not sent: ${reason}.`,
     },
   },
   history: {
