@@ -78,7 +78,7 @@ export class WebhookTargets {
     if (this.#hosts.has(host)) return { ok: true };
     if (net.isIP(host)) {
       const why = this.refusal(host);
-      return why ? { ok: false, message: `the server does not post to ${why}; ${HOW_TO_ALLOW}` } : { ok: true };
+      return why ? { ok: false, message: `${why}, which the server does not post to; ${HOW_TO_ALLOW}` } : { ok: true };
     }
     let addresses: dns.LookupAddress[];
     try {
@@ -104,7 +104,7 @@ export class WebhookTargets {
     if (this.#hosts.has(host)) return {};
     if (net.isIP(host)) {
       const why = this.refusal(host);
-      if (why) throw new WebhookRefusedError(`the server does not post to ${why}; ${HOW_TO_ALLOW}`);
+      if (why) throw new WebhookRefusedError(`${why}, which the server does not post to; ${HOW_TO_ALLOW}`);
       return {};
     }
     return { lookup: this.#lookup };
