@@ -94,7 +94,6 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
   const actionStore = new SqliteActionStore(store.db);
   const actions = new ActionService(actionStore, registry, log);
-  const summaries = new MeetingSummaries(actions, actionStore, registry, log);
   const versionStore = new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard });
   const auditStore = new SqliteAuditStore(store.db);
   const audit = new AuditService(auditStore, registry, log);
@@ -107,6 +106,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     summarySend: { points: config.summarySendsPerHour, durationSec: hour },
     templateSave: { points: config.templateSavesPerHour, durationSec: hour },
   });
+  const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
   const web = express();
   web.disable('x-powered-by');
@@ -152,7 +152,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', actionRouter({ actions, summaries, access, maxBodyBytes: config.maxMessageBytes }));
-  web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes, limits }));
   web.use(
     '/api',
     apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates, limits }),

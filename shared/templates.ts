@@ -1,8 +1,9 @@
 /**
  * Board templates: what a new board starts with. Shipped templates are JSON files in `server/templates/`
- * (validated with `BoardTemplate` when the server starts); a team's own templates are saved from a board
- * (`templateFromBoard`) and kept in the store. A template holds the board's structure — title, purpose and
- * cards with their text, owners and timeboxes — never what a meeting produced (decisions, statuses, votes).
+ * (validated with `BoardTemplate` when the server starts) and offered to everyone; a team's own templates
+ * are saved from a board (`templateFromBoard`), kept in the store, and reached only through their id, which
+ * is an unguessable capability (docs/security.md). A template holds the board's structure — title, purpose
+ * and cards with their text, owners and timeboxes — never what a meeting produced (decisions, statuses, votes).
  */
 import { z } from 'zod';
 import { LIMITS, type BoardView, type NewCard } from './board-schema.js';
@@ -10,11 +11,24 @@ import { LIMITS, type BoardView, type NewCard } from './board-schema.js';
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const required = (max: number) => trimmed(max).min(1, 'must not be empty');
 
-/** Ids of shipped templates are lowercase slugs (`weekly-sync`); saved ones are random ids. */
+/**
+ * Ids of shipped templates are lowercase slugs (`weekly-sync`); saved ones are random: 144 bits in base64url
+ * (24 characters) since saved templates became capabilities, 12 characters before.
+ */
 export const TEMPLATE_ID_PATTERN = /^[A-Za-z0-9_-]{2,64}$/;
 export const TemplateId = z.string().trim().regex(TEMPLATE_ID_PATTERN, 'must be a template id from GET /api/templates');
 
-export const TEMPLATE_LIMITS = { name: 80, description: 500, cardsPerColumn: 100 } as const;
+export const TEMPLATE_LIMITS = {
+  name: 80,
+  description: 500,
+  cardsPerColumn: 100,
+  /** Largest saved template, bytes of its JSON. */
+  savedBytes: 256 * 1024,
+  /** Saved templates kept per source board; saving more is refused. */
+  savedPerBoard: 50,
+  /** Saved-template ids one `GET /api/templates?saved=` may ask about. */
+  idsPerList: 50,
+} as const;
 
 export const TemplateAgendaCard = z.strictObject({
   title: required(LIMITS.shortText),
@@ -75,6 +89,23 @@ export interface TemplateListResponse {
   templates: TemplateSummary[];
 }
 
+/**
+ * Query of `GET /api/templates`: `saved` = comma-separated ids of saved templates the caller holds (at most
+ * `TEMPLATE_LIMITS.idsPerList`); without it only the shipped templates are listed.
+ */
+export const TemplateListQuery = z.strictObject({
+  saved: z
+    .string({ error: 'saved must be one comma-separated list of template ids' })
+    .transform((s) => [...new Set(s.split(',').map((id) => id.trim()).filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().regex(TEMPLATE_ID_PATTERN, 'must hold template ids (letters, digits, - and _)'))
+        .max(TEMPLATE_LIMITS.idsPerList, `must name at most ${TEMPLATE_LIMITS.idsPerList} templates`),
+    )
+    .optional(),
+});
+export type TemplateListQuery = z.infer<typeof TemplateListQuery>;
+
 /** `POST /api/boards/:id/template`: saves the board's structure as a template (facilitator link). */
 export const SaveTemplateBody = z.strictObject({
   name: required(TEMPLATE_LIMITS.name),
@@ -82,6 +113,10 @@ export const SaveTemplateBody = z.strictObject({
 });
 export type SaveTemplateBody = z.infer<typeof SaveTemplateBody>;
 
+/**
+ * The saved template. Its `id` is the only key to it (nobody else is shown it, except holders of the source
+ * board's links): whoever saved it keeps it to list it (`GET /api/templates?saved=`) and to start boards from it.
+ */
 export interface SaveTemplateResponse {
   template: TemplateSummary;
 }

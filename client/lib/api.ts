@@ -28,8 +28,13 @@ export async function call<T>(method: string, path: string, opts: { body?: unkno
 
 export const createBoard = (body: CreateBoardBody) => call<CreateBoardResponse>('POST', '/api/boards', { body });
 
-/** Templates a new board may start from: the server's own, then those teams saved. */
-export const fetchTemplates = () => call<TemplateListResponse>('GET', '/api/templates');
+/** Templates a new board may start from: the server's own, then those of `saved` (ids this browser holds). */
+export const fetchTemplates = (saved: readonly string[] = []) =>
+  call<TemplateListResponse>('GET', `/api/templates${saved.length ? `?saved=${saved.map(encodeURIComponent).join(',')}` : ''}`);
+
+/** The templates saved from a board (any of its links). */
+export const fetchBoardTemplates = (boardId: string, token: string) =>
+  call<TemplateListResponse>('GET', `/api/boards/${encodeURIComponent(boardId)}/templates`, { token });
 
 /** Facilitators only: saves the board's structure (cards, no decisions or statuses) as a template. */
 export const saveTemplate = (boardId: string, token: string, body: SaveTemplateBody) =>

@@ -298,6 +298,7 @@ export const t = {
       needsUrl: 'Save a webhook URL first.',
       failed: (message: string) => `Could not save: ${message}`,
       sendFailed: 'Could not send the summary. Try again.',
+      sendRefused: (reason: string) => `Not sent: ${reason}.`,
     },
   },
   history: {
@@ -606,7 +607,9 @@ export const t = {
     descriptionPlaceholder: 'When to use it, in a sentence',
     save: 'Save template',
     saving: 'Saving…',
-    savedNotice: (name: string) => `Saved. “${name}” is now offered when someone creates a board.`,
+    savedNotice: (name: string) => `Saved. “${name}” is now offered when you create a board in this browser.`,
+    fromBoard: (names: readonly string[]) =>
+      `Saved from this board, and offered in this browser’s create form: ${names.map((n) => `“${n}”`).join(', ')}. Others with this board’s facilitator link get them by opening this page.`,
     saveFailed: (message: string) => `Could not save the template: ${message}`,
     nameMissing: 'Give the template a name.',
     offlineFailed: 'Could not reach the server. Check your connection and try again.',

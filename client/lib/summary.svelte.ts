@@ -46,10 +46,15 @@ export class SummaryStore {
     return res.error?.message ?? `HTTP ${res.status}`;
   }
 
-  /** Asks the server to post the summary now; 'no-webhook' when none is saved. */
-  async send(): Promise<'ok' | 'no-webhook' | 'failed'> {
+  /**
+   * Asks the server to post the summary now: 'no-webhook' when none is saved, `refused` with the server's
+   * reason when it will not send now (one already under way, too many sends), 'failed' otherwise.
+   */
+  async send(): Promise<'ok' | 'no-webhook' | { refused: string } | 'failed'> {
     const res = await sendSummary(this.boardId, this.#token);
-    return res.ok ? 'ok' : res.status === 409 ? 'no-webhook' : 'failed';
+    if (res.ok) return 'ok';
+    if (res.status === 409 && !this.webhook) return 'no-webhook';
+    return (res.status === 409 || res.status === 429) && res.error ? { refused: res.error.message } : 'failed';
   }
 }
 

@@ -1,10 +1,14 @@
 /**
  * Posts a board's meeting summary to its webhook (Slack/Mattermost-compatible `{ text }` plus structured
- * fields). Retried with backoff on network errors, 429 and 5xx; logged; callers never wait on it unless
- * they want to (the promise resolves with the outcome and never rejects).
+ * fields). Only to addresses `WebhookTargets` allows, checked after DNS resolution on the connection itself;
+ * no redirects are followed. Retried with backoff on network errors, 429 and 5xx; logged; callers never wait
+ * on it unless they want to (the promise resolves with the outcome and never rejects).
  */
+import http from 'node:http';
+import https from 'node:https';
 import type { SummaryWebhookPayload } from '../../shared/action-schemas.js';
 import type { Logger } from '../log.js';
+import { WebhookRefusedError, type WebhookTargets } from './webhook-targets.js';
 
 export interface WebhookOptions {
   /** Delay before each retry, ms; its length is the number of retries. */
@@ -17,35 +21,63 @@ export type WebhookOutcome = { ok: true; attempts: number; status: number } | { 
 
 const DEFAULT_RETRIES = [500, 2_000, 8_000];
 
-export async function postWebhook(url: string, payload: SummaryWebhookPayload, log: Logger, opts: WebhookOptions = {}): Promise<WebhookOutcome> {
+export async function postWebhook(
+  url: string,
+  payload: SummaryWebhookPayload,
+  targets: WebhookTargets,
+  log: Logger,
+  opts: WebhookOptions = {},
+): Promise<WebhookOutcome> {
   const delays = opts.retryDelaysMs ?? DEFAULT_RETRIES;
   const body = JSON.stringify(payload);
   let lastError = '';
-  for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
+  let attempt = 1;
+  for (; attempt <= delays.length + 1; attempt++) {
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Meshboard-webhook' },
-        body,
-        redirect: 'error',
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) {
-        log.info('summary webhook delivered', { board: payload.board.id, status: res.status, attempts: attempt });
-        return { ok: true, attempts: attempt, status: res.status };
+      const status = await postOnce(new URL(url), body, targets, opts.timeoutMs ?? 10_000);
+      if (status >= 200 && status < 300) {
+        log.info('summary webhook delivered', { board: payload.board.id, status, attempts: attempt });
+        return { ok: true, attempts: attempt, status };
       }
-      lastError = `HTTP ${res.status}`;
-      // A 4xx other than 429 will not get better by asking again.
-      if (res.status < 500 && res.status !== 429) break;
+      lastError = `HTTP ${status}`;
+      // A 4xx other than 429 will not get better by asking again; nor will a redirect, which is not followed.
+      if (status < 500 && status !== 429) break;
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
+      if (err instanceof WebhookRefusedError) break;
     }
     if (attempt <= delays.length) {
       log.info('summary webhook failed; retrying', { board: payload.board.id, attempt, error: lastError });
       await new Promise((r) => setTimeout(r, delays[attempt - 1]).unref());
     }
   }
-  log.error('summary webhook gave up', { board: payload.board.id, error: lastError });
-  return { ok: false, attempts: delays.length + 1, error: lastError };
+  const attempts = Math.min(attempt, delays.length + 1);
+  log.error('summary webhook gave up', { board: payload.board.id, error: lastError, attempts });
+  return { ok: false, attempts, error: lastError };
+}
+
+/** One POST; resolves with the response status once its headers arrive (the body is drained, unread). */
+function postOnce(url: URL, body: string, targets: WebhookTargets, timeoutMs: number): Promise<number> {
+  const connect = targets.connectOptions(url);
+  const send = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Meshboard-webhook' },
+        // A fresh connection each time: a pooled socket would skip the checked lookup.
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...connect,
+      },
+      (res) => {
+        res.resume();
+        res.on('error', () => undefined);
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

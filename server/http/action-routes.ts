@@ -18,6 +18,7 @@ import { requestToken, requireRole, type AccessControl, type AccessResult } from
 import type { ActionService } from '../actions/action-service.js';
 import type { MeetingSummaries } from '../actions/meeting-summary.js';
 import { renderActions } from '../actions/exports.js';
+import { refuse } from '../limits/limits.js';
 import { sendError, validateBody } from './errors.js';
 
 export interface ActionRouteDeps {
@@ -99,18 +100,33 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
 
   r.put('/boards/:id/webhook', facilitator, validateBody(WebhookBody), async (_req, res) => {
     const { url } = res.locals.body as WebhookBody;
+    // Early word for the facilitator; each send checks the address again, after DNS, on the connection.
+    if (url !== null) {
+      const target = await summaries.checkWebhook(url);
+      if (!target.ok) return sendError(res, 400, { code: ErrorCode.BadRequest, message: `url: ${target.message}`, field: 'url' });
+    }
     await summaries.setWebhook(boardOf(res), url);
     res.json({ url });
   });
 
   r.post('/boards/:id/summary/send', facilitator, async (_req, res) => {
-    const boardId = boardOf(res);
-    if (!(await summaries.webhook(boardId))) {
-      return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'this board has no webhook; set one with PUT /api/boards/:id/webhook' });
+    const started = await summaries.startSummarySend(boardOf(res));
+    if (started.ok) {
+      // Delivery retries for a while: answer now, deliver in the background (the outcome is logged).
+      void started.delivery;
+      return res.status(202).json({ queued: true });
     }
-    // Delivery retries for a while: answer now, deliver in the background (the outcome is logged).
-    void summaries.sendMeetingSummary(boardId);
-    res.status(202).json({ queued: true });
+    switch (started.reason) {
+      case 'no_webhook':
+        return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'this board has no webhook; set one with PUT /api/boards/:id/webhook' });
+      case 'busy':
+        return sendError(res, 409, {
+          code: ErrorCode.PreconditionFailed,
+          message: 'a summary is already being delivered to this board’s webhook (with its retries); send again once it is done',
+        });
+      case 'rate_limited':
+        return refuse(res, started.retryAfterSec, started.message);
+    }
   });
 
   return r;

@@ -145,6 +145,29 @@ export const MIGRATIONS: Migration[] = [
           CREATE INDEX board_templates_created ON board_templates(created_at);`,
   },
   {
+    // Saved templates are listed by id or by source board, from these columns, without parsing `data`.
+    // Rows saved before are filled in from their JSON; a row whose JSON is unreadable keeps title '' and
+    // is never listed (it could not start a board either). Later, a series will be one more scope column.
+    name: '007-template-scope',
+    sql: `ALTER TABLE board_templates ADD COLUMN description TEXT NOT NULL DEFAULT '';
+          ALTER TABLE board_templates ADD COLUMN title TEXT NOT NULL DEFAULT '';
+          ALTER TABLE board_templates ADD COLUMN purpose TEXT NOT NULL DEFAULT '';
+          ALTER TABLE board_templates ADD COLUMN agenda_count INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE board_templates ADD COLUMN needs_count INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE board_templates ADD COLUMN challenges_count INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE board_templates ADD COLUMN minutes INTEGER NOT NULL DEFAULT 0;
+          UPDATE board_templates SET
+            description = COALESCE(json_extract(data, '$.description'), ''),
+            title = COALESCE(json_extract(data, '$.title'), ''),
+            purpose = COALESCE(json_extract(data, '$.purpose'), ''),
+            agenda_count = COALESCE(json_array_length(data, '$.cards.agenda'), 0),
+            needs_count = COALESCE(json_array_length(data, '$.cards.needs'), 0),
+            challenges_count = COALESCE(json_array_length(data, '$.cards.challenges'), 0),
+            minutes = (SELECT COALESCE(SUM(json_extract(data, fullkey || '.timebox')), 0) FROM json_each(data, '$.cards.agenda'))
+          WHERE json_valid(data);
+          CREATE INDEX board_templates_source ON board_templates(source_board_id, created_at);`,
+  },
+  {
     // Keys the server derives credentials from (meeting seats): made once, kept with the data they protect.
     name: '008-server-secrets',
     sql: `CREATE TABLE server_secrets (

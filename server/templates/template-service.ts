@@ -1,16 +1,18 @@
 /**
  * Board templates: the ones shipped with the server (`server/templates/*.json`, read and validated once at
  * start; an invalid file stops the server with its name and the problem) and the ones teams saved from
- * their boards (`TemplateStore`). Shipped ids are slugs; saved ids are random, so they never collide.
+ * their boards (`TemplateStore`). Shipped ids are slugs; a saved template's id is 144 random bits and the
+ * only key to it: shipped templates are offered to everyone, a saved one only to who holds its id (or a link
+ * of the board it was saved from).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBoard } from '../../shared/board-schema.js';
-import { randomId } from '../../shared/ids.js';
-import { BoardTemplate, summarizeTemplate, templateFromBoard, type SaveTemplateBody, type TemplateSummary } from '../../shared/templates.js';
+import { randomBytes } from 'node:crypto';
+import { BoardTemplate, summarizeTemplate, TEMPLATE_LIMITS, templateFromBoard, type SaveTemplateBody, type TemplateSummary } from '../../shared/templates.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
-import type { TemplateStore } from './template-store.js';
+import type { TemplateScope, TemplateStore } from './template-store.js';
 
 /** The directory of the shipped template files (this module's own). */
 export const SHIPPED_TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -41,8 +43,19 @@ export function loadShippedTemplates(dir: string = SHIPPED_TEMPLATES_DIR): Board
   return out.sort((x, y) => rank(x.id) - rank(y.id) || x.id.localeCompare(y.id));
 }
 
+/** Why saving a template was refused, or the template saved. */
+export type SaveTemplateOutcome =
+  | { ok: true; template: TemplateSummary }
+  | { ok: false; reason: 'no_board' }
+  | { ok: false; reason: 'too_large'; bytes: number; maxBytes: number }
+  | { ok: false; reason: 'board_full'; max: number };
+
+/** A saved template's id: 18 random bytes, base64url (24 characters, 144 bits): a capability, not a name. */
+const savedTemplateId = () => randomBytes(18).toString('base64url');
+
 export class TemplateService {
   readonly #shipped: BoardTemplate[];
+  readonly #shippedSummaries: TemplateSummary[];
 
   constructor(
     private readonly store: TemplateStore,
@@ -50,12 +63,17 @@ export class TemplateService {
     shipped: BoardTemplate[] = loadShippedTemplates(),
   ) {
     this.#shipped = shipped;
+    this.#shippedSummaries = shipped.map((t) => summarizeTemplate(t, 'shipped'));
   }
 
-  /** Shipped templates first (in file order), then the saved ones, newest first. */
-  async list(): Promise<TemplateSummary[]> {
-    const saved = await this.store.list();
-    return [...this.#shipped.map((t) => summarizeTemplate(t, 'shipped')), ...saved.map((s) => summarizeTemplate(s.template, 'saved'))];
+  /** Shipped templates first (in file order), then the saved ones among `savedIds`, newest first. */
+  async list(savedIds: readonly string[] = []): Promise<TemplateSummary[]> {
+    return [...this.#shippedSummaries, ...(await this.listSaved({ kind: 'ids', ids: savedIds }))];
+  }
+
+  /** The saved templates in `scope` (never every saved template), newest first. */
+  listSaved(scope: TemplateScope): Promise<TemplateSummary[]> {
+    return this.store.list(scope);
   }
 
   /** The template with this id, or null when there is none. */
@@ -63,13 +81,19 @@ export class TemplateService {
     return this.#shipped.find((t) => t.id === id) ?? (await this.store.get(id))?.template ?? null;
   }
 
-  /** Saves the live board's structure as a new template; null when there is no such board. */
-  async saveFromBoard(boardId: string, body: SaveTemplateBody): Promise<TemplateSummary | null> {
+  /**
+   * Saves the live board's structure as a new template, bounded in size (`TEMPLATE_LIMITS.savedBytes`) and
+   * in number per board (`TEMPLATE_LIMITS.savedPerBoard`). The summary's id is returned only here.
+   */
+  async saveFromBoard(boardId: string, body: SaveTemplateBody): Promise<SaveTemplateOutcome> {
     const view = await this.registry.withBoard(boardId, (board) => readBoard(board.doc));
-    if (!view) return null;
+    if (!view) return { ok: false, reason: 'no_board' };
     // Validated like a shipped file, so a saved template can always be used again.
-    const template = BoardTemplate.parse(templateFromBoard(view, { id: randomId(12), name: body.name, description: body.description }));
-    await this.store.save({ template, sourceBoardId: boardId, createdAt: Date.now() });
-    return summarizeTemplate(template, 'saved');
+    const template = BoardTemplate.parse(templateFromBoard(view, { id: savedTemplateId(), name: body.name, description: body.description }));
+    const bytes = Buffer.byteLength(JSON.stringify(template));
+    if (bytes > TEMPLATE_LIMITS.savedBytes) return { ok: false, reason: 'too_large', bytes, maxBytes: TEMPLATE_LIMITS.savedBytes };
+    const saved = await this.store.save({ template, sourceBoardId: boardId, createdAt: Date.now() }, { maxPerBoard: TEMPLATE_LIMITS.savedPerBoard });
+    if (!saved.ok) return { ok: false, reason: 'board_full', max: TEMPLATE_LIMITS.savedPerBoard };
+    return { ok: true, template: summarizeTemplate(template, 'saved') };
   }
 }

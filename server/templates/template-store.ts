@@ -1,9 +1,10 @@
 /**
  * Storage of the templates teams saved from their boards (the shipped ones are files, see
- * template-service.ts). Each row holds the template as JSON, validated again when read.
+ * template-service.ts). Each row holds the template as JSON, validated again when read to start a board,
+ * and its summary in columns, so lists never read or parse the JSON.
  */
 import type Database from 'better-sqlite3';
-import { BoardTemplate } from '../../shared/templates.js';
+import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
 
 export interface SavedTemplate {
   template: BoardTemplate;
@@ -11,28 +12,79 @@ export interface SavedTemplate {
   createdAt: number;
 }
 
+/**
+ * Which saved templates a list shows — never all of them: those whose ids the caller holds, or those saved
+ * from one board (for the holders of its links). A series of boards will be one more kind.
+ */
+export type TemplateScope = { kind: 'ids'; ids: readonly string[] } | { kind: 'board'; boardId: string };
+
+export type SaveResult = { ok: true } | { ok: false; reason: 'board_full' };
+
 export interface TemplateStore {
-  save(entry: SavedTemplate): Promise<void>;
+  /** Stores `entry` unless its source board already has `maxPerBoard` saved templates. */
+  save(entry: SavedTemplate, bounds: { maxPerBoard: number }): Promise<SaveResult>;
   get(id: string): Promise<SavedTemplate | null>;
-  /** Newest first. */
-  list(): Promise<SavedTemplate[]>;
+  /** Summaries of the templates in `scope`, newest first. */
+  list(scope: TemplateScope): Promise<TemplateSummary[]>;
 }
 
 type Row = { id: string; data: string; source_board_id: string | null; created_at: number };
+type SummaryRow = {
+  id: string;
+  name: string;
+  description: string;
+  title: string;
+  purpose: string;
+  agenda_count: number;
+  needs_count: number;
+  challenges_count: number;
+  minutes: number;
+};
+
+// title = '' marks a row whose JSON could not be read when it was migrated (see 007-template-scope).
+const SUMMARY_COLUMNS = 'id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes';
+const ORDER = `AND title <> '' ORDER BY created_at DESC, id`;
 
 export class SqliteTemplateStore implements TemplateStore {
+  readonly #db: Database.Database;
   readonly #stmt;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#stmt = {
-      insert: db.prepare('INSERT INTO board_templates (id, name, data, source_board_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        `INSERT INTO board_templates (id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes, data, source_board_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      countFromBoard: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_templates WHERE source_board_id = ?'),
       get: db.prepare<[string], Row>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = ?'),
-      list: db.prepare<[], Row>('SELECT id, data, source_board_id, created_at FROM board_templates ORDER BY created_at DESC, id'),
+      // json_each keeps this one statement whatever the number of ids.
+      listIds: db.prepare<[string], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE id IN (SELECT value FROM json_each(?)) ${ORDER}`),
+      listBoard: db.prepare<[string], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE source_board_id = ? ${ORDER}`),
     };
   }
 
-  async save({ template, sourceBoardId, createdAt }: SavedTemplate): Promise<void> {
-    this.#stmt.insert.run(template.id, template.name, JSON.stringify(template), sourceBoardId, createdAt);
+  async save({ template, sourceBoardId, createdAt }: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
+    const s = summarizeTemplate(template, 'saved');
+    // Count and insert in one transaction, so saves at the same moment cannot pass the bound together.
+    return this.#db.transaction((): SaveResult => {
+      if (sourceBoardId !== null && this.#stmt.countFromBoard.get(sourceBoardId)!.n >= maxPerBoard) return { ok: false, reason: 'board_full' };
+      this.#stmt.insert.run(
+        s.id,
+        s.name,
+        s.description,
+        s.title,
+        s.purpose,
+        s.counts.agenda,
+        s.counts.needs,
+        s.counts.challenges,
+        s.minutes,
+        JSON.stringify(template),
+        sourceBoardId,
+        createdAt,
+      );
+      return { ok: true };
+    })();
   }
 
   async get(id: string): Promise<SavedTemplate | null> {
@@ -40,12 +92,24 @@ export class SqliteTemplateStore implements TemplateStore {
     return row ? fromRow(row) : null;
   }
 
-  async list(): Promise<SavedTemplate[]> {
-    return this.#stmt.list.all().flatMap((row) => fromRow(row) ?? []);
+  async list(scope: TemplateScope): Promise<TemplateSummary[]> {
+    const rows = scope.kind === 'ids' ? (scope.ids.length ? this.#stmt.listIds.all(JSON.stringify(scope.ids)) : []) : this.#stmt.listBoard.all(scope.boardId);
+    return rows.map(
+      (r): TemplateSummary => ({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        source: 'saved',
+        title: r.title,
+        purpose: r.purpose,
+        counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
+        minutes: r.minutes,
+      }),
+    );
   }
 }
 
-/** A row whose JSON no longer validates (written by a future version, edited by hand) is left out. */
+/** A row whose JSON no longer validates (written by a future version, edited by hand) starts no board. */
 function fromRow(row: Row): SavedTemplate | null {
   let json: unknown;
   try {

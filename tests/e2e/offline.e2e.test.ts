@@ -170,14 +170,27 @@ describe('offline, templates and the agenda on paper', () => {
     expect(pages.length).toBe(1);
     await a.emulateMedia({ media: 'screen' });
 
-    // Save the board as the team's own template; the home page then offers it.
+    // Save the board as the team's own template; this browser's home page then offers it.
     const form = a.getByRole('region', { name: 'Save as a template' });
     await form.getByLabel('Template name').fill('Our weekly');
     await form.getByLabel('Description (optional)').fill('Thursdays, all teams');
     await form.getByRole('button', { name: 'Save template' }).click();
-    await form.getByText('“Our weekly” is now offered').waitFor();
+    await form.getByText('“Our weekly” is now offered when you create a board in this browser').waitFor();
+    await form.getByText(/Saved from this board.*“Our weekly”/).waitFor();
+    await a.goto('/');
+    await a.getByRole('radio', { name: /Our weekly/ }).check();
+    expect(await a.getByLabel('Board title').inputValue()).toBe('Sync, week 12');
+    await shot(a, 'home-saved-template-1280x800.png', true);
 
+    // Another browser is not offered it: a saved template is not published to everyone's create form.
     const p = await openPage(PHONE, true);
+    await p.goto('/');
+    await p.getByRole('radio', { name: /Weekly cross-team sync/ }).waitFor();
+    expect(await p.getByRole('radio', { name: /Our weekly/ }).count()).toBe(0);
+    // Until it opens the board's agenda with the facilitator link: templates saved from the board are listed there.
+    const agendaUrl = new URL(boardUrl).pathname.replace(/$/, '/agenda') + new URL(boardUrl).search;
+    await p.goto(agendaUrl);
+    await p.getByText(/Saved from this board.*“Our weekly”/).waitFor();
     await p.goto('/');
     const ours = p.getByRole('radio', { name: /Our weekly/ });
     await ours.waitFor();
@@ -185,7 +198,7 @@ describe('offline, templates and the agenda on paper', () => {
     await p.getByText('Saved by your team').waitFor();
     expect(await p.getByLabel('Board title').inputValue()).toBe('Sync, week 12');
     await shot(p, 'home-templates-390x844.png', true);
-    await p.goto(new URL(boardUrl).pathname.replace(/$/, '/agenda') + new URL(boardUrl).search);
+    await p.goto(agendaUrl);
     // A phone gets the agenda as a list (a five-column table does not fit); print still uses the table.
     await p.getByRole('listitem').filter({ hasText: 'Management' }).waitFor();
     expect(await p.getByRole('table').isVisible()).toBe(false);

@@ -28,7 +28,8 @@ const sockets: ClientSocket[] = [];
 const httpServers: http.Server[] = [];
 
 beforeEach(async () => {
-  server = await startServer();
+  // The webhook tests' receivers listen on loopback, which webhooks may reach only when allowed.
+  server = await startServer({ config: { webhookAllowHosts: '127.0.0.1' } });
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
@@ -341,6 +342,7 @@ describe('summary and webhook', () => {
     expect((await api(server.url, 'PUT', `/api/boards/${board.id}/webhook`, { url: hook.url }, board.tokens.facilitator)).status).toBe(200);
     expect((await api(server.url, 'POST', `/api/boards/${board.id}/summary/send`, undefined, board.tokens.facilitator)).status).toBe(202);
     await waitFor(() => hook.bodies.length === 1, 'delivered after a retry');
+    await waitFor(() => !server.app.summaries.delivering(board.id), 'delivery finished');
     expect(hook.calls()).toBe(2);
     expect(hook.bodies[0]).toMatchObject({
       board: { id: board.id, title: 'Weekly cross-team sync', meetingDate: '2026-11-24' },

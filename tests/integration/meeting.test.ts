@@ -15,7 +15,8 @@ let yclients: YClient[] = [];
 
 beforeEach(async () => {
   clock = new FakeClock();
-  server = await startServer({ deps: { clock }, config: { facilitatorGraceMs: 30_000 } });
+  // The webhook test's receiver listens on loopback, which webhooks may reach only when allowed.
+  server = await startServer({ deps: { clock }, config: { facilitatorGraceMs: 30_000, webhookAllowHosts: '127.0.0.1' } });
 });
 afterEach(async () => {
   for (const c of meetingClients) c.close();
