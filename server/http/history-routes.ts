@@ -251,7 +251,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
       const response: CreateBoardResponse = { ...created, ...links(req, created.id, tokens) };
       res.status(201).location(`/api/boards/${created.id}`).json(response);
     } catch (err) {
-      if (err instanceof ImportError) return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message });
+      if (err instanceof ImportError) return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message, ...(err.field ? { field: err.field } : {}) });
       throw err;
     }
   });
