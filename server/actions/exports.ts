@@ -1,7 +1,8 @@
 /**
  * Action list and summary exports: Markdown, CSV (RFC 4180, csv-stringify), iCalendar (RFC 5545 VTODO,
- * ical.js) and JSON. User text is carried intact, except that line breaks become LF (and, in Markdown, mass
- * mentions are defused); each format's escaping keeps it from being read as markup, structure or formulas.
+ * ical.js) and JSON. User text is carried intact, except that line breaks become LF (iCalendar also drops
+ * control characters; Markdown defuses mass mentions); each format's escaping keeps it from being read as
+ * markup, structure or formulas.
  * Every value is user-controlled, timestamps included (an import brings its own): a value a format cannot
  * carry is left out, never written half-valid, and never makes a renderer throw.
  */
