@@ -3,7 +3,8 @@
  * The server validates every query, body and imported file with these; types are inferred from them.
  */
 import { z } from 'zod';
-import { COLUMNS, LIMITS, type BoardView, type ColumnId } from './board-schema.js';
+import { COLUMNS, LIMITS, isIsoDate, type BoardView, type ColumnId } from './board-schema.js';
+import { BOARD_ID_PATTERN } from './ids.js';
 import { ACTION_STATUSES, DUE_FLAGS } from './decisions.js';
 
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -162,29 +163,60 @@ export interface SearchResponse {
 export const EXPORT_FORMAT = 'meshboard-board' as const;
 export const EXPORT_VERSION = 1 as const;
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+/**
+ * The last instant with a four-digit year (9999-12-31T23:59:59.999Z), in ms since the epoch. iCalendar and
+ * ISO 8601 need four-digit years: later times (which `Date` allows, up to 8.64e15) cannot be exported.
+ */
+export const TIME_MAX_MS = 253_402_300_799_999;
 
-/** An action item as exported: what people set (`personStatus`) travels with the board. */
-export const ExportedActionItem = z.object({
-  id: z.string().min(1).max(200),
-  kind: z.enum(['decision', 'need']),
-  cardId: z.string().min(1).max(64),
-  column: z.enum(COLUMNS),
-  cardTitle: z.string(),
-  decisionId: z.string().nullable(),
-  text: z.string(),
-  owners: z.array(z.string()),
-  due: z.string().nullable(),
-  dueText: z.string(),
-  dueFlag: z.enum(DUE_FLAGS).nullable(),
-  decidedBy: z.string(),
-  boardStatus: z.enum(['open', 'done']),
-  personStatus: z.enum(ACTION_STATUSES).nullable(),
-  present: z.boolean(),
-  status: z.enum(ACTION_STATUSES),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
+/** Most owners one imported action item may name (a decision names a handful; this only bounds the file). */
+export const IMPORT_OWNERS_MAX = 200;
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+/** A time in a file: whole ms since the epoch, 1970 to TIME_MAX_MS, so that every export can write it. */
+const epochMs = z
+  .number({ error: 'must be a time in milliseconds since the epoch' })
+  .min(0, 'must not be before 1970')
+  .max(TIME_MAX_MS, 'must be before the year 10000')
+  .int('must be whole milliseconds since the epoch');
+/** Card and decision ids: what `randomId` makes, with room for ids written by other clients (as `ItemIdParam`). */
+const itemId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -');
+const isoDay = z.string().refine(isIsoDate, 'must be a real date as YYYY-MM-DD');
+
+/**
+ * An action item as exported: what people set (`personStatus`) travels with the board. Validated like any
+ * other input: ids by pattern (and matching their source), strings within the board's limits, real dates
+ * and times every export can write.
+ */
+export const ExportedActionItem = z
+  .object({
+    id: z.string().regex(/^(?:dec|need):[A-Za-z0-9_-]{1,64}$/, 'must be dec:<decision id> or need:<card id>'),
+    kind: z.enum(['decision', 'need']),
+    cardId: itemId,
+    column: z.enum(COLUMNS),
+    cardTitle: text(LIMITS.shortText),
+    decisionId: itemId.nullable(),
+    text: text(LIMITS.longText),
+    owners: z.array(text(LIMITS.shortText)).max(IMPORT_OWNERS_MAX, `must name at most ${IMPORT_OWNERS_MAX} owners`),
+    due: isoDay.nullable(),
+    dueText: text(LIMITS.longText),
+    dueFlag: z.enum(DUE_FLAGS).nullable(),
+    decidedBy: text(LIMITS.name),
+    boardStatus: z.enum(['open', 'done']),
+    personStatus: z.enum(ACTION_STATUSES).nullable(),
+    present: z.boolean(),
+    status: z.enum(ACTION_STATUSES),
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .superRefine((a, ctx) => {
+    // The id is derived from the source (shared/decisions.ts): one that is not would never match it again.
+    const expected = a.kind === 'decision' ? `dec:${a.decisionId}` : `need:${a.cardId}`;
+    if (a.id !== expected || (a.kind === 'need' && a.decisionId !== null)) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `must be ${a.kind === 'decision' ? 'dec:<decisionId>' : 'need:<cardId>'} of the same item` });
+    }
+  });
 export type ExportedActionItem = z.infer<typeof ExportedActionItem>;
 
 /** A whole board in one JSON file (`npm run board -- export`, `GET /api/boards/:id/export`). */
@@ -192,16 +224,14 @@ export const BoardExport = z.object({
   format: z.literal(EXPORT_FORMAT, { error: `format must be "${EXPORT_FORMAT}" (is this a Meshboard board export?)` }),
   version: z.literal(EXPORT_VERSION, { error: `version must be ${EXPORT_VERSION}; this server reads version ${EXPORT_VERSION} exports` }),
   board: z.object({
-    id: z.string().max(64),
-    title: z.string().max(LIMITS.title),
-    createdAt: z.number(),
+    id: z.string().regex(BOARD_ID_PATTERN, 'must be 6–64 letters, digits, _ or -'),
+    title: text(LIMITS.title),
+    createdAt: epochMs,
   }),
   /** The Yjs document state (`Y.encodeStateAsUpdate`), base64. */
   document: base64,
   actionItems: z.array(ExportedActionItem).max(100_000),
-  versions: z
-    .array(z.object({ name: z.string().max(LIMITS.title), createdAt: z.number(), by: z.string().max(LIMITS.name).optional(), document: base64 }))
-    .max(10_000),
-  exportedAt: z.number(),
+  versions: z.array(z.object({ name: text(LIMITS.title), createdAt: epochMs, by: text(LIMITS.name).optional(), document: base64 })).max(10_000),
+  exportedAt: epochMs,
 });
 export type BoardExport = z.infer<typeof BoardExport>;

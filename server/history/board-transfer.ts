@@ -22,8 +22,15 @@ export interface TransferDeps {
   state(boardId: string): Promise<Uint8Array | null>;
 }
 
-/** Raised for a file that is not a valid export; the message says what is wrong. */
-export class ImportError extends Error {}
+/** Raised for a file that is not a valid export; the message says what is wrong, `field` where (`actionItems.0.createdAt`). */
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
 
@@ -63,7 +70,10 @@ function decodeState(base64: string, where: string): Uint8Array {
 /** Validates an export (parsed JSON); throws ImportError with the first problem. */
 export function parseExport(input: unknown): BoardExport {
   const parsed = BoardExport.safeParse(input);
-  if (!parsed.success) throw new ImportError(`not a valid board export: ${describeZodError(parsed.error).message}`);
+  if (!parsed.success) {
+    const { message, field } = describeZodError(parsed.error);
+    throw new ImportError(`not a valid board export: ${message}`, field);
+  }
   return parsed.data;
 }
 

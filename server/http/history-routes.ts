@@ -6,7 +6,6 @@
  * than the usual body limit.
  */
 import express, { type Request, type Response } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { describeZodError, type CreateBoardResponse } from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
@@ -30,7 +29,7 @@ import { requestToken, requireRole, type AccessControl, type AccessResult } from
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';
-import { neutraliseFormula, slug } from '../actions/exports.js';
+import { csvTable, csvTime, slug } from '../actions/exports.js';
 import type { HistoryService } from '../history/history-service.js';
 import type { SqliteAuditStore } from '../history/audit-store.js';
 import { VersionQuotaError, type SqliteVersionStore } from '../history/version-store.js';
@@ -266,7 +265,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
       const response: CreateBoardResponse = { ...created, ...links(req, created.id, tokens) };
       res.status(201).location(`/api/boards/${created.id}`).json(response);
     } catch (err) {
-      if (err instanceof ImportError) return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message });
+      if (err instanceof ImportError) return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message, ...(err.field ? { field: err.field } : {}) });
       throw err;
     }
   });
@@ -276,10 +275,13 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
 
 const AUDIT_CSV_HEADER = ['id', 'at', 'actor', 'role', 'action', 'card_id', 'field', 'summary'];
 
-/** The audit trail as RFC 4180 CSV; every cell is neutralised against formula injection. */
+/**
+ * The audit trail as RFC 4180 CSV, written like the action list (`csvTable`): every cell neutralised against
+ * formula injection, line breaks inside a cell quoted. Actors are names clients chose; summaries quote card text.
+ */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const rows = entries.map((e) =>
-    [String(e.id), new Date(e.at).toISOString(), e.actor, e.role, e.action, e.cardId ?? '', e.field ?? '', e.summary].map(neutraliseFormula),
+  return csvTable(
+    AUDIT_CSV_HEADER,
+    entries.map((e) => [String(e.id), csvTime(e.at), e.actor, e.role, e.action, e.cardId ?? '', e.field ?? '', e.summary]),
   );
-  return stringify([AUDIT_CSV_HEADER, ...rows], { record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
 }

@@ -229,6 +229,8 @@ const HOSTILE = [
   '🚀 emoji — ümlaut, 中文 and a very long line that goes on and on to make sure the iCalendar folding splits it over several lines',
   '<script>alert(1)</script> *bold* _it_ [link](x) | pipe',
 ];
+/** What CSV and iCalendar carry: the text with its line breaks as LF. */
+const HOSTILE_LF = HOSTILE.map((t) => t.replace(/\r\n?/g, '\n'));
 
 describe('exports', () => {
   async function hostileBoard() {
@@ -246,8 +248,8 @@ describe('exports', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?weekly-cross-team-sync-actions-2026-11-24\.csv"?$/);
     const rows: Record<string, string>[] = parseCsv(res.body, { columns: true });
-    const unneutralise = (s: string) => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
-    expect(rows.map((r) => unneutralise(r.text))).toEqual(HOSTILE);
+    const unneutralise = (s: string) => (/^'[=+\-@\t\n]/.test(s) ? s.slice(1) : s);
+    expect(rows.map((r) => unneutralise(r.text))).toEqual(HOSTILE_LF);
     for (const r of rows) for (const cell of Object.values(r)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     expect(rows[0].text).toBe(`'${HOSTILE[0]}`);
     expect(rows[1]).toMatchObject({ status: 'done', owners: 'Priya', due: '2026-12-03' });
@@ -262,7 +264,7 @@ describe('exports', () => {
     for (const line of res.body.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     const cal = new ICAL.Component(ICAL.parse(res.body));
     const todos = cal.getAllSubcomponents('vtodo');
-    expect(todos.map((t) => t.getFirstPropertyValue('summary'))).toEqual(HOSTILE);
+    expect(todos.map((t) => t.getFirstPropertyValue('summary'))).toEqual(HOSTILE_LF);
     expect(todos.map((t) => t.getFirstPropertyValue('status'))).toEqual(['NEEDS-ACTION', 'COMPLETED', 'NEEDS-ACTION', 'NEEDS-ACTION', 'NEEDS-ACTION', 'NEEDS-ACTION']);
     const due = todos[0].getFirstProperty('due')!;
     expect(due.type).toBe('date');

@@ -100,7 +100,7 @@ describe('board export and import (CLI)', () => {
     expect(notJson).toMatchObject({ code: 2, stderr: expect.stringContaining('not JSON') });
     const wrong = await cli(['import'], { dataDir: dir, stdin: JSON.stringify({ format: 'trello' }) });
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('meshboard-board') });
-    const valid = { format: 'meshboard-board', version: 1, board: { id: 'x', title: 'x', createdAt: 1 }, document: 'AAEC', actionItems: [], versions: [], exportedAt: 1 };
+    const valid = { format: 'meshboard-board', version: 1, board: { id: 'board1', title: 'x', createdAt: 1 }, document: 'AAEC', actionItems: [], versions: [], exportedAt: 1 };
     const badDoc = await cli(['import'], { dataDir: dir, stdin: JSON.stringify(valid) });
     expect(badDoc).toMatchObject({ code: 2, stderr: expect.stringContaining('document: not a Yjs document state') });
     const usage = await cli(['explode'], { dataDir: dir });

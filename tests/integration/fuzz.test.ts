@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import ICAL from 'ical.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
@@ -148,6 +150,57 @@ describe('fuzzing the REST API', () => {
         const res = await api(server.url, method, path, payload, token);
         expect(res.status).toBeLessThan(500);
         if (res.status >= 400) expect(res.body.error.message).toEqual(expect.any(String));
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('decision text of any shape (bare CR, formulas, calendar lines) stays one CSV row and one VTODO, read back whole', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom('\r', '\n', '\r\n', '=cmd|', '+', '-', '@', '\t', ',', ';', '"', '\\', 'BEGIN:VTODO', 'END:VCALENDAR', '# ', '🚀', '👨‍👩‍👧'),
+      fc.string({ maxLength: 20 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => `x${p.join('')}`), async (text) => {
+        // A board of its own per case, so a counterexample stands alone.
+        const exportsBoard = await createBoard(server.url);
+        const card = (await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards`, { column: 'agenda', title: 'Exports' }, exportsBoard.tokens.participant)).body.card.id;
+        const res = await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards/${card}/decisions`, { text }, exportsBoard.tokens.participant);
+        expect(res.status).toBe(201);
+        const stored: string = res.body.actionItem.text;
+        const csv = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.csv`, undefined, exportsBoard.tokens.viewer);
+        const rows = parseCsv(csv.body, { record_delimiter: ['\r\n', '\r', '\n'], relax_column_count: true }) as string[][];
+        expect(rows).toHaveLength(2);
+        const last = rows[1][2];
+        expect(last.replace(/^'/, '')).toBe(stored.replace(/\r\n?/g, '\n'));
+        expect(last).not.toMatch(/^[=+\-@\t\r]/);
+        const ics = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.ics`, undefined, exportsBoard.tokens.viewer);
+        const todos = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents();
+        expect(todos).toHaveLength(1);
+        expect(todos[0].getFirstPropertyValue('summary')).toBe(stored.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ''));
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('an import with timestamps of any number is refused with a 400, or makes a board whose every export answers', async () => {
+    const source = await createBoard(server.url);
+    const card = (await api(server.url, 'POST', `/api/boards/${source.id}/cards`, { column: 'agenda', title: 'Import' }, source.tokens.participant)).body.card.id;
+    await api(server.url, 'POST', `/api/boards/${source.id}/cards/${card}/decisions`, { text: 'Priya ships it' }, source.tokens.participant);
+    const file = (await api(server.url, 'GET', `/api/boards/${source.id}/export`, undefined, source.tokens.facilitator)).body;
+    const time = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, 1e20, 8.64e15, 8.64e15 + 1, 253402300799999, 253402300800000, 1.5));
+    await fc.assert(
+      fc.asyncProperty(time, time, async (createdAt, updatedAt) => {
+        const res = await api(server.url, 'POST', '/api/boards/import', { ...file, actionItems: [{ ...file.actionItems[0], createdAt, updatedAt }] });
+        expect([201, 400]).toContain(res.status);
+        if (res.status === 400) {
+          expect(res.body.error.field).toMatch(/^actionItems\.0\.(createdAt|updatedAt)$/);
+          return;
+        }
+        const viewer = new URL(res.body.links.viewer).searchParams.get('token')!;
+        for (const format of ['csv', 'ics', 'md', 'json']) {
+          expect((await api(server.url, 'GET', `/api/boards/${res.body.id}/actions.${format}`, undefined, viewer)).status).toBe(200);
+        }
       }),
       { numRuns: RUNS },
     );

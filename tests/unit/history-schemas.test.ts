@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgendaCard, ChallengeCard, NeedCard } from '../../shared/board-schema.js';
 import { AuditQuery, BoardExport, SearchQuery } from '../../shared/history-schemas.js';
+import { describeZodError } from '../../shared/api-schemas.js';
 import { cardChanges, metaChanges } from '../../server/history/audit-diff.js';
 import { auditCsv } from '../../server/http/history-routes.js';
 import { searchView } from '../../server/history/search.js';
@@ -46,6 +47,51 @@ describe('board export validation', () => {
     expect(BoardExport.safeParse({ ...valid, format: 'other' }).error!.issues[0].message).toMatch(/meshboard-board/);
     expect(BoardExport.safeParse({ ...valid, version: 2 }).error!.issues[0].message).toMatch(/version 1/);
     expect(BoardExport.safeParse({ ...valid, document: 'not base64!' }).error!.issues[0].path).toEqual(['document']);
+  });
+
+  const at = Date.UTC(2026, 10, 24);
+  const actionItem = {
+    id: 'dec:d1', kind: 'decision', cardId: 'c1', column: 'agenda', cardTitle: 'Launch', decisionId: 'd1', text: 'Ship it', owners: ['Priya'],
+    due: '2026-12-04', dueText: 'by Friday', dueFlag: null, decidedBy: 'Ana', boardStatus: 'open', personStatus: null, present: true, status: 'open',
+    createdAt: at, updatedAt: at,
+  };
+  const full = { ...valid, actionItems: [actionItem], versions: [{ name: 'Draft', createdAt: at, by: 'Ana', document: 'AAA=' }] };
+  const withItem = (over: Record<string, unknown>) => ({ ...full, actionItems: [{ ...actionItem, ...over }] });
+
+  it('accepts an export with action items and versions, including the first and last writable instants', () => {
+    expect(BoardExport.safeParse(full).success).toBe(true);
+    expect(BoardExport.safeParse(withItem({ createdAt: 0, updatedAt: Date.UTC(9999, 11, 31, 23, 59, 59, 999), due: null })).success).toBe(true);
+    expect(BoardExport.safeParse(withItem({ id: 'need:c1', kind: 'need', decisionId: null })).success).toBe(true);
+  });
+
+  it.each([
+    ['a creation time past the year 9999', withItem({ createdAt: 1e20 }), 'actionItems.0.createdAt', /year 10000/],
+    ['the largest Date', withItem({ updatedAt: 8.64e15 }), 'actionItems.0.updatedAt', /year 10000/],
+    ['a time before 1970', withItem({ updatedAt: -1 }), 'actionItems.0.updatedAt', /1970/],
+    ['a fractional time', withItem({ createdAt: 1.5 }), 'actionItems.0.createdAt', /whole milliseconds/],
+    ['a time as text', withItem({ createdAt: '2026-01-01' }), 'actionItems.0.createdAt', /milliseconds/],
+    ['a board time past 9999', { ...full, board: { ...full.board, createdAt: 1e300 } }, 'board.createdAt', /year 10000/],
+    ['a version time past 9999', { ...full, versions: [{ ...full.versions[0], createdAt: 9e15 }] }, 'versions.0.createdAt', /year 10000/],
+    ['an export time past 9999', { ...full, exportedAt: 1e16 }, 'exportedAt', /year 10000/],
+    ['a due date that does not exist', withItem({ due: '2026-02-30' }), 'actionItems.0.due', /real date/],
+    ['a due date that is not a date', withItem({ due: 'next Friday' }), 'actionItems.0.due', /YYYY-MM-DD/],
+    ['an item id that is not derived from its source', withItem({ id: 'dec:d2' }), 'actionItems.0.id', /dec:<decisionId>/],
+    ['an item id with a line break', withItem({ id: 'dec:d1\r\nBEGIN:VTODO' }), 'actionItems.0.id', /dec:<decision id>/],
+    ['a card id with a path', withItem({ cardId: '../etc' }), 'actionItems.0.cardId', /letters, digits/],
+    ['a board id with a path', { ...full, board: { ...full.board, id: '../../x' } }, 'board.id', /letters, digits/],
+    ['a text over the limit', withItem({ text: 'x'.repeat(10_001) }), 'actionItems.0.text', /at most 10000/],
+    ['a card title over the limit', withItem({ cardTitle: 'x'.repeat(501) }), 'actionItems.0.cardTitle', /at most 500/],
+    ['a name over the limit', withItem({ decidedBy: 'x'.repeat(81) }), 'actionItems.0.decidedBy', /at most 80/],
+    ['an owner over the limit', withItem({ owners: ['x'.repeat(501)] }), 'actionItems.0.owners.0', /at most 500/],
+    ['too many owners', withItem({ owners: Array.from({ length: 201 }, (_x, n) => `o${n}`) }), 'actionItems.0.owners', /at most 200 owners/],
+    ['a version name over the limit', { ...full, versions: [{ ...full.versions[0], name: 'x'.repeat(201) }] }, 'versions.0.name', /at most 200/],
+  ])('refuses %s, naming the field', (_name, input, field, message) => {
+    const r = BoardExport.safeParse(input);
+    expect(r.success).toBe(false);
+    const { message: said, field: named } = describeZodError(r.error!);
+    expect(named).toBe(field);
+    expect(said).toMatch(message);
+    expect(said.startsWith(`${field}: `)).toBe(true);
   });
 });
 
