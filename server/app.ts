@@ -148,6 +148,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         versions: versionStore,
         actions: actionStore,
         state: async (id) => registry.withBoard(id, (board) => Y.encodeStateAsUpdate(board.doc)),
+        limits: { maxBytes: config.maxBoardBytes, maxItems: config.maxBoardItems },
       },
     }),
   );

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { configFromEnv } from '../config.js';
+import { configFromEnv, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { SqliteTokenStore } from '../auth/tokens.js';
@@ -38,7 +38,8 @@ function dbFile(dataDir: string): string {
   return file;
 }
 
-function open(dataDir: string): { store: SqliteStore; transfer: TransferDeps; close(): Promise<void> } {
+function open(config: Config): { store: SqliteStore; transfer: TransferDeps; close(): Promise<void> } {
+  const dataDir = config.dataDir;
   dbFile(dataDir);
   const store = new SqliteStore(dataDir);
   const registry = new BoardRegistry(store, { unloadGraceMs: 0, compactEvery: 500 }, createLogger('silent'));
@@ -46,7 +47,8 @@ function open(dataDir: string): { store: SqliteStore; transfer: TransferDeps; cl
   const transfer: TransferDeps = {
     store,
     boards,
-    versions: new SqliteVersionStore(store.db),
+    versions: new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard }),
+    limits: { maxBytes: config.maxBoardBytes, maxItems: config.maxBoardItems },
     actions: new SqliteActionStore(store.db),
     // Snapshot + log, as the server would load it: everything stored, including what was appended a moment ago.
     state: async (id) => {
@@ -79,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'export': {
       if (!arg || !isBoardId(arg)) throw new UsageError('export needs a board id');
-      const db = open(config.dataDir);
+      const db = open(config);
       try {
         const file = await exportBoard(db.transfer, arg);
         if (!file) {
@@ -96,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const text = await readInput(arg);
       const parsed = parseExportText(text);
-      const db = open(config.dataDir);
+      const db = open(config);
       try {
         const created = await importBoard(db.transfer, parsed);
         const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
@@ -116,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     case 'backup': {
       if (!arg) throw new UsageError('backup needs a file to write');
       if (fs.existsSync(arg)) throw new UsageError(`${arg} exists; give a new file name`);
-      const db = open(config.dataDir);
+      const db = open(config);
       try {
         // SQLite's online backup: a consistent copy while the server keeps writing.
         await db.store.db.backup(arg);

@@ -11,7 +11,8 @@ import type { Role } from '../../shared/roles.js';
 import type { Store } from '../store/store.js';
 import type { ActionStore } from '../store/action-store.js';
 import type { BoardService } from '../boards/board-service.js';
-import type { SqliteVersionStore } from './version-store.js';
+import { VersionQuotaError, type SqliteVersionStore } from './version-store.js';
+import { checkUpdate, type SizeLimits } from '../sync/update-guard.js';
 
 export interface TransferDeps {
   store: Store;
@@ -20,6 +21,8 @@ export interface TransferDeps {
   actions: ActionStore;
   /** The board's current document state: the live one when loaded, else from the store. */
   state(boardId: string): Promise<Uint8Array | null>;
+  /** A board's size limits: an imported document (and each version) must fit them, and the document bounds. */
+  limits?: SizeLimits;
 }
 
 /** Raised for a file that is not a valid export; the message says what is wrong, `field` where (`actionItems.0.createdAt`). */
@@ -52,20 +55,30 @@ export async function exportBoard(deps: TransferDeps, boardId: string): Promise<
   };
 }
 
-/** Decodes a base64 Yjs state and checks that Yjs can apply it; throws ImportError naming `where`. */
-function decodeState(base64: string, where: string): Uint8Array {
+/**
+ * Decodes a base64 Yjs state and checks it as the server checks every update (document bounds, board size)
+ * and that it is whole (nothing in it waits for changes the file lacks); throws ImportError naming `where`.
+ */
+function decodeState(base64: string, where: string, limits: SizeLimits = NO_LIMITS): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
   const doc = new Y.Doc();
   try {
-    Y.decodeUpdate(bytes);
-    Y.applyUpdate(doc, bytes);
-  } catch {
-    throw new ImportError(`${where}: not a Yjs document state`);
+    let verdict: ReturnType<typeof checkUpdate>;
+    try {
+      verdict = checkUpdate(doc, bytes, { bytes: 0, items: 0 }, limits);
+      Y.applyUpdate(doc, bytes);
+    } catch {
+      throw new ImportError(`${where}: not a Yjs document state`, where);
+    }
+    if (!verdict.ok) throw new ImportError(`${where}: ${verdict.reason}`, where);
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new ImportError(`${where}: the document is incomplete`, where);
   } finally {
     doc.destroy();
   }
   return bytes;
 }
+
+const NO_LIMITS: SizeLimits = { maxBytes: Infinity, maxItems: Infinity };
 
 /** Validates an export (parsed JSON); throws ImportError with the first problem. */
 export function parseExport(input: unknown): BoardExport {
@@ -97,8 +110,8 @@ export async function importBoard(
   file: BoardExport,
   opts: { title?: string } = {},
 ): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
-  const document = decodeState(file.document, 'document');
-  const versions = file.versions.map((v, i) => ({ ...v, data: decodeState(v.document, `versions.${i}.document`) }));
+  const document = decodeState(file.document, 'document', deps.limits);
+  const versions = file.versions.map((v, i) => ({ ...v, data: decodeState(v.document, `versions.${i}.document`, deps.limits) }));
   const probe = new Y.Doc();
   Y.applyUpdate(probe, document);
   const hasTitle = typeof probe.getMap('meta').get('title') === 'string';
@@ -110,6 +123,7 @@ export async function importBoard(
     await deps.actions.upsert(file.actionItems.map((a) => ({ ...a, boardId: created.id })));
   } catch (err) {
     await deps.store.deleteBoard(created.id); // half an import is worse than none
+    if (err instanceof VersionQuotaError) throw new ImportError(`versions: ${err.message}`, 'versions');
     throw err;
   }
   return created;

@@ -161,4 +161,26 @@ describe('document bounds', () => {
     expect(metaMap(await stored(s, board.id)).get('title')).toBe('Renamed since');
     expect((await api(s.url, 'GET', `/api/boards/${board.id}/versions`, undefined, board.tokens.viewer)).body.versions.length).toBe(versionsBefore);
   });
+
+  it('an import is checked like any update: a document or version past the bounds is refused and creates nothing', async () => {
+    server = await startServer();
+    const s = server;
+    const board = await createBoard(s.url, 'Export me');
+    const file = (await api(s.url, 'GET', `/api/boards/${board.id}/export`, undefined, board.tokens.facilitator)).body;
+    const hostile = new Y.Doc();
+    Y.applyUpdate(hostile, Buffer.from(file.document, 'base64'));
+    const card = createCard(hostile, { column: 'agenda', title: 'Launch' });
+    addDecision(hostile, card, { text: 'by' + ' '.repeat(40_000) + '. tomorrow', decidedBy: 'Mallory' });
+    const bad = Buffer.from(Y.encodeStateAsUpdate(hostile)).toString('base64');
+
+    const inDocument = await api(s.url, 'POST', '/api/boards/import', { ...file, document: bad });
+    expect(inDocument.status).toBe(400);
+    expect(inDocument.body.error).toMatchObject({ field: 'document' });
+    expect(inDocument.body.error.message).toMatch(/longer than 10,000 characters/);
+    const inVersion = await api(s.url, 'POST', '/api/boards/import', { ...file, versions: [{ name: 'Old', createdAt: Date.now(), document: bad }] });
+    expect(inVersion.status).toBe(400);
+    expect(inVersion.body.error).toMatchObject({ field: 'versions.0.document' });
+    expect(s.app.registry.loadedCount).toBeLessThanOrEqual(1);
+    expect((await api(s.url, 'POST', '/api/boards/import', file)).status).toBe(201);
+  });
 });
