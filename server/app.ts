@@ -17,6 +17,7 @@ import { BoardRegistry } from './sync/board-registry.js';
 import { SyncEndpoint } from './sync/ws-endpoint.js';
 import { BoardService } from './boards/board-service.js';
 import { attachBoardEvents } from './events/board-events.js';
+import { revokeWatchers } from './events/board-watch.js';
 import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
@@ -118,6 +119,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const onLinkRotated = (boardId: string, role: Role) => {
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
+    revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
   };
   // First: its import route takes bodies larger than the other routers' limit.
   web.use(

@@ -21,10 +21,21 @@ export interface ServerToClientEvents {
   /** The board was deleted; the client should leave it. */
   'board:deleted': (e: { boardId: string }) => void;
   /**
+   * The link this socket watched the board with was replaced (`POST /api/boards/:id/links/rotate`): the
+   * socket left the board's room and hears nothing more of it. The client should stop watching and say
+   * that its link no longer works (like the 4403 close of `/yjs`). `reason` is for people.
+   */
+  'board:revoked': (e: BoardRevokedEvent) => void;
+  /**
    * Action items of a watched board changed (created, edited, cancelled, reopened, status set): only the
    * changed items, each complete. Sent to the board's room, so `board:watch` or `actions:watch` receives it.
    */
   'actions:changed': (e: ActionsChangedEvent) => void;
+}
+
+export interface BoardRevokedEvent {
+  boardId: string;
+  reason: string;
 }
 
 export interface ActionsChangedEvent {
