@@ -18,6 +18,7 @@ import { SyncEndpoint } from './sync/ws-endpoint.js';
 import { BoardService } from './boards/board-service.js';
 import { attachBoardEvents } from './events/board-events.js';
 import { revokeWatchers } from './events/board-watch.js';
+import { limitDefaultNamespace } from './events/event-limits.js';
 import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
@@ -166,6 +167,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
   });
+  // First: the limits stand in front of every default-namespace event.
+  limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
   attachBoardEvents(io, { registry, boards, store, access, log });
   attachActionEvents(io, { actions, access, log });
 

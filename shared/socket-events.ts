@@ -1,6 +1,8 @@
 /**
  * socket.io events on the default namespace: light board-level notifications. Names are `domain:verb`.
- * Every client→server event takes an ack that receives `Ack<T>`.
+ * Every client→server event takes an ack that receives `Ack<T>`; events are rate-limited per socket
+ * (refused with `rate_limited`, the socket disconnected if it keeps on), and a socket has at most one
+ * watch (`board:watch`, `actions:watch`) in flight: a second one before the first is answered is refused.
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';

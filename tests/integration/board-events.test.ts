@@ -134,3 +134,41 @@ describe('replacing a link cuts off the socket.io watchers that came in with it'
     expect(await watchActions(old, { boardId, token: fresh })).toMatchObject({ ok: true });
   });
 });
+
+describe('limits on the default namespace', () => {
+  it('a socket flooding actions:watch gets rate_limited acks and is disconnected, while another client and /api/health keep answering', async () => {
+    const board = await createBoard(server.url);
+    const payload = { boardId: board.id, token: board.tokens.viewer };
+    const calm = socket();
+    const flood = socket();
+    await Promise.all([connected(calm), connected(flood)]);
+    const codes: string[] = [];
+    // Acks still owed when the server hangs up never come: collect what arrives, do not wait for all.
+    for (let i = 0; i < 300; i++) flood.emit('actions:watch', payload, (r) => codes.push(r.ok ? 'ok' : r.error.code));
+    const [watched, health] = await Promise.all([watchActions(calm, payload), api(server.url, 'GET', '/api/health')]);
+    expect(watched).toEqual({ ok: true, data: [] });
+    expect(health.status).toBe(200);
+    await waitFor(() => !flood.connected, 'the flooder is disconnected');
+    expect(codes).toContain('rate_limited');
+    expect(codes.every((c) => c === 'ok' || c === 'rate_limited')).toBe(true);
+    // Far fewer were answered than were sent: the rest were never handled.
+    expect(codes.length).toBeLessThan(100);
+    expect(calm.connected).toBe(true);
+    expect(await watch(calm, payload)).toMatchObject({ ok: true });
+  });
+
+  it('a second watch sent before the first is answered is refused; once answered, the next one is served', async () => {
+    const board = await createBoard(server.url);
+    const payload = { boardId: board.id, token: board.tokens.viewer };
+    const s = socket();
+    await connected(s);
+    const acks = await Promise.all([watchActions(s, payload), watch(s, payload), watchActions(s, payload)]);
+    expect(acks[0]).toEqual({ ok: true, data: [] });
+    expect(acks.slice(1)).toEqual([
+      { ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/one watch at a time/) } },
+      { ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/one watch at a time/) } },
+    ]);
+    expect(await watch(s, payload)).toMatchObject({ ok: true });
+    expect(await unwatch(s, board.id)).toEqual({ ok: true, data: null });
+  });
+});
