@@ -28,7 +28,7 @@ export const MAX_CLIENT_IDS = 4;
 /** Largest presence state, in bytes of JSON: a name, a colour and a card id fit many times over. */
 export const MAX_STATE_BYTES = 2048;
 
-/** A connection, as the gate sees it: the client ids it owns, kept until it closes. */
+/** A connection, as the gate sees it: the client ids it owns now (the gate adds and removes them). */
 export interface PresenceOwner {
   readonly awarenessClients: Set<number>;
 }
