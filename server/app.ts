@@ -17,6 +17,8 @@ import { BoardRegistry } from './sync/board-registry.js';
 import { SyncEndpoint } from './sync/ws-endpoint.js';
 import { BoardService } from './boards/board-service.js';
 import { attachBoardEvents } from './events/board-events.js';
+import { revokeWatchers } from './events/board-watch.js';
+import { limitDefaultNamespace } from './events/event-limits.js';
 import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
@@ -125,6 +127,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const onLinkRotated = (boardId: string, role: Role) => {
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
+    revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
   };
   // First: its import route takes bodies larger than the other routers' limit.
   web.use(
@@ -172,6 +175,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
   });
+  // First: the limits stand in front of every default-namespace event.
+  limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
   attachBoardEvents(io, { registry, boards, store, access, log });
   attachActionEvents(io, { actions, access, log });
 

@@ -1,6 +1,8 @@
 /**
  * socket.io events on the default namespace: light board-level notifications. Names are `domain:verb`.
- * Every client→server event takes an ack that receives `Ack<T>`.
+ * Every client→server event takes an ack that receives `Ack<T>`; events are rate-limited per socket
+ * (refused with `rate_limited`, the socket disconnected if it keeps on), and a socket has at most one
+ * watch (`board:watch`, `actions:watch`) in flight: a second one before the first is answered is refused.
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
@@ -21,10 +23,21 @@ export interface ServerToClientEvents {
   /** The board was deleted; the client should leave it. */
   'board:deleted': (e: { boardId: string }) => void;
   /**
+   * The link this socket watched the board with was replaced (`POST /api/boards/:id/links/rotate`): the
+   * socket left the board's room and hears nothing more of it. The client should stop watching and say
+   * that its link no longer works (like the 4403 close of `/yjs`). `reason` is for people.
+   */
+  'board:revoked': (e: BoardRevokedEvent) => void;
+  /**
    * Action items of a watched board changed (created, edited, cancelled, reopened, status set): only the
    * changed items, each complete. Sent to the board's room, so `board:watch` or `actions:watch` receives it.
    */
   'actions:changed': (e: ActionsChangedEvent) => void;
+}
+
+export interface BoardRevokedEvent {
+  boardId: string;
+  reason: string;
 }
 
 export interface ActionsChangedEvent {

@@ -12,7 +12,8 @@ import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { setActionStatus } from './api.js';
 
-export type FeedStatus = 'connecting' | 'live' | 'offline' | 'refused';
+/** `revoked`: the link was replaced while watching (`board:revoked`); the feed has stopped for good. */
+export type FeedStatus = 'connecting' | 'live' | 'offline' | 'refused' | 'revoked';
 
 /** Newer wins: an `actions:changed` may overtake the ack of the watch that returned an older list. */
 function merge(current: readonly ActionItem[], incoming: readonly ActionItem[]): ActionItem[] {
@@ -50,10 +51,16 @@ export class ActionFeed {
     // may have changed meanwhile.
     this.#socket.on('connect', () => this.#watch());
     this.#socket.on('disconnect', () => {
-      if (this.status !== 'refused') this.status = 'offline';
+      if (this.status !== 'refused' && this.status !== 'revoked') this.status = 'offline';
     });
     this.#socket.on('actions:changed', (e) => {
       if (e?.boardId === this.boardId && Array.isArray(e.items)) this.items = merge(this.items, e.items);
+    });
+    // The server let go of this watch; re-watching after a reconnect would only be refused.
+    this.#socket.on('board:revoked', (e) => {
+      if (e?.boardId !== this.boardId) return;
+      this.status = 'revoked';
+      this.destroy();
     });
   }
 

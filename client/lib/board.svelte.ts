@@ -301,6 +301,11 @@ export class BoardStore {
     this.#close('deleted');
   }
 
+  /** This link was replaced by a new one (told over socket.io; `/yjs` closes with 4403 for the same). */
+  markRevoked(): void {
+    this.#close('forbidden');
+  }
+
   // ---- reads for text bindings --------------------------------------------------------------------------
 
   text(cardId: string, field: string): Y.Text | undefined {

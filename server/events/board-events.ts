@@ -1,11 +1,12 @@
 /**
  * Board-level notifications over socket.io (default namespace): a client `board:watch`es a board and
- * hears `board:renamed` and `board:deleted`. The meeting-control channel lives elsewhere.
+ * hears `board:renamed`, `board:deleted` and `board:revoked` (its link was replaced; see board-watch.ts).
+ * The meeting-control channel lives elsewhere.
  */
 import type { Server, Socket } from 'socket.io';
 import { readMeta } from '../../shared/board-schema.js';
 import { BoardUnwatchPayload, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
-import { boardRoom, fail, joinBoardRoom } from './board-watch.js';
+import { boardRoom, fail, joinBoardRoom, leaveBoardRoom } from './board-watch.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { BoardService } from '../boards/board-service.js';
@@ -61,7 +62,7 @@ export function attachBoardEvents(
       if (typeof ack !== 'function') return;
       const parsed = BoardUnwatchPayload.safeParse(raw);
       if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId }'));
-      await socket.leave(boardRoom(parsed.data.boardId));
+      await leaveBoardRoom(socket, parsed.data.boardId);
       ack({ ok: true, data: null });
     });
   });

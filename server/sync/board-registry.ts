@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { encodeUpdate } from './protocol.js';
 import { OutgoingBatch } from './outgoing-batch.js';
 import { CloseCode } from '../../shared/errors.js';
+import { PresenceGate } from './presence-gate.js';
 
 /**
  * Who made a change, as the transaction origin: a websocket peer, or the server itself (REST, hooks).
@@ -49,6 +50,8 @@ export class StoreUnavailableError extends Error {
 export class LoadedBoard {
   readonly doc = new Y.Doc();
   readonly awareness: Awareness;
+  /** Which connection owns which presence client id, and what it may publish. */
+  readonly presence: PresenceGate;
   /** Connections that receive this board's updates. */
   readonly peers = new Set<BoardPeer>();
   /** Users holding the board in memory: connections and REST requests in flight. */
@@ -71,6 +74,7 @@ export class LoadedBoard {
     this.awareness = new Awareness(this.doc);
     // The server has no presence of its own; without this it would publish an empty state for itself.
     this.awareness.setLocalState(null);
+    this.presence = new PresenceGate(this.awareness.clientID);
   }
 
   get users(): number {

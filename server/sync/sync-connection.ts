@@ -8,24 +8,12 @@ import type { OutgoingBatch } from './outgoing-batch.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../limits/rate-limit.js';
+import type { Admitted } from './presence-gate.js';
 import type { Role } from '../../shared/roles.js';
 import { checkUpdate, type SizeLimits } from './update-guard.js';
 
 /** A peer whose unsent backlog exceeds this is too slow to keep up and is dropped (it will resync). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-
-/** The client ids in an awareness update that `meta` holds no clock for. Throws on a malformed update. */
-function unknownClients(update: Uint8Array, meta: Map<number, unknown>): number[] {
-  const d = decoding.createDecoder(update);
-  const out: number[] = [];
-  for (let n = decoding.readVarUint(d); n > 0; n--) {
-    const id = decoding.readVarUint(d);
-    decoding.readVarUint(d); // clock
-    decoding.readVarString(d); // state
-    if (!meta.has(id)) out.push(id);
-  }
-  return out;
-}
 
 /** Per client id, the higher clock: a client holding both states holds each client's longer prefix. */
 function mergeStateVectors(a: Map<number, number>, b: Map<number, number>): Map<number, number> {
@@ -43,7 +31,10 @@ export class ProtocolError extends Error {}
  */
 export class SyncConnection implements BoardPeer {
   readonly kind = 'connection' as const;
-  /** Awareness client ids this connection has published, removed when it goes. */
+  /**
+   * Awareness client ids this connection owns (see `PresenceGate`): only it may publish them, and their
+   * presence is removed when it goes.
+   */
   readonly awarenessClients = new Set<number>();
   alive = true;
   #closed = false;
@@ -166,11 +157,20 @@ export class SyncConnection implements BoardPeer {
     const verdict = this.#awarenessLimit.take();
     if (verdict === 'disconnect') throw new ProtocolError('too many presence updates');
     if (verdict === 'refuse') return;
+    // Only what this connection may publish goes on (see PresenceGate); a frame that cannot be decoded
+    // closes it, like any other.
+    let admitted: Admitted | null;
+    try {
+      admitted = this.board.presence.admit(this, update);
+    } catch {
+      throw new ProtocolError('presence update could not be decoded');
+    }
+    if (!admitted) return;
     const awareness = this.board.awareness;
-    const unknown = unknownClients(update, awareness.meta);
-    awarenessProtocol.applyAwarenessUpdate(awareness, update, this);
-    // y-websocket clients send back every presence change they receive, removals of others included. The
-    // relay forgets a client's clock once its removal is out; an echoed removal must not bring it back.
+    const unknown = admitted.clients.filter((id) => !awareness.meta.has(id));
+    awarenessProtocol.applyAwarenessUpdate(awareness, admitted.update, this);
+    // The relay forgets a client's clock once its removal is out. A removal arriving after that (sent twice)
+    // would store a clock without any event to clean it up: forget it again here.
     for (const id of unknown) if (!awareness.states.has(id)) awareness.meta.delete(id);
   }
 
@@ -178,6 +178,7 @@ export class SyncConnection implements BoardPeer {
     if (this.#closed) return;
     this.#closed = true;
     this.board.peers.delete(this);
+    this.board.presence.release(this);
     if (this.awarenessClients.size) {
       awarenessProtocol.removeAwarenessStates(this.board.awareness, [...this.awarenessClients], null);
     }

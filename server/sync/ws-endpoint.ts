@@ -208,11 +208,8 @@ export class SyncEndpoint {
     };
     board.awareness.on(
       'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-        if (origin instanceof SyncConnection) {
-          for (const id of added) origin.awarenessClients.add(id);
-          for (const id of removed) origin.awarenessClients.delete(id);
-        }
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        // Which connection owns which client id is the board's PresenceGate's to say, not this relay's.
         if (!added.length && !updated.length && !removed.length) return;
         if (!changed) {
           changed = new Set();

@@ -187,6 +187,19 @@ describe('decisions become action items', () => {
     await shot(viewer, 'board-decisions-390x844.png');
   });
 
+  test('an action list opened with a link that is then replaced says so and stops showing the board’s items', async () => {
+    const { board, agendaId } = await launchBoard();
+    await addDecision(board, agendaId, { text: 'Priya ships the FAQ page by next Friday' });
+    const list = await openPage(DESKTOP);
+    await list.goto(boardUrl(board, 'viewer', '/actions'));
+    await list.locator('li[data-action-id]', { hasText: 'Priya ships the FAQ page' }).waitFor();
+
+    const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/links/rotate`, { role: 'viewer' }, board.tokens.facilitator);
+    expect(res.status).toBe(200);
+    await list.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+    expect(await list.locator('li[data-action-id]').count()).toBe(0);
+  });
+
   test('the summary prints as one clean page with a QR code that opens the live action list with the teammates link', async () => {
     const a = await openPage(DESKTOP);
     // Created on the home page: this device keeps the teammates link the QR code should carry.

@@ -1,8 +1,9 @@
 /**
- * Hostile clients on the network level: presence floods, connection churn, and slow-loris handshakes.
- * In each case the server stays up, the offender is cut off, and well-behaved clients are not disturbed.
+ * Hostile clients on the network level: presence floods, forged or oversized presence, connection churn,
+ * and slow-loris handshakes. In each case the server stays up, the offender is cut off or ignored, and
+ * well-behaved clients are not disturbed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -36,8 +37,8 @@ async function stillWorks(title: string): Promise<void> {
   await waitFor(() => listCards(b.doc, 'agenda').some((c) => c.title === title), `"${title}" reaches b`);
 }
 
-function openRaw(): Promise<WebSocket> {
-  const ws = new WebSocket(`${server.wsUrl}/yjs/${board.id}?token=${board.tokens.participant}`);
+function openRaw(on: TestBoard = board, token = on.tokens.participant): Promise<WebSocket> {
+  const ws = new WebSocket(`${server.wsUrl}/yjs/${on.id}?token=${token}`);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -102,4 +103,144 @@ describe('abuse', () => {
       c.destroy();
     }
   }, 30_000);
+});
+
+/** An awareness frame written by hand, one `[clientId, clock, state JSON text]` per entry. */
+function presenceFrame(entries: Array<[number, number, string]>): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const [id, clock, state] of entries) {
+    encoding.writeVarUint(inner, id);
+    encoding.writeVarUint(inner, clock);
+    encoding.writeVarString(inner, state);
+  }
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(e);
+}
+const person = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ user: { name, color: '#175cd3' }, ...extra });
+const nameOf = (c: YClient, id: number) => (c.provider.awareness.getStates().get(id)?.user as { name?: string } | undefined)?.name;
+/** Names of the people `c` sees, itself excluded. */
+const namesSeenBy = (c: YClient) =>
+  [...c.provider.awareness.getStates()].filter(([id]) => id !== c.doc.clientID).map(([, s]) => (s.user as { name?: string } | undefined)?.name);
+
+describe('hostile presence', () => {
+  const opened: Array<YClient | WebSocket> = [];
+  const client = (on: TestBoard, token?: string) => {
+    const c = connect(server.wsUrl, on, token);
+    opened.push(c);
+    return c;
+  };
+  const rawSocket = async (on: TestBoard) => {
+    const ws = await openRaw(on);
+    opened.push(ws);
+    return ws;
+  };
+  afterEach(() => {
+    for (const c of opened.splice(0)) if (c instanceof WebSocket) c.terminate(); else c.destroy();
+  });
+
+  it('a frame publishing 2,000 client ids adds no presence, and a connection takes at most four ids over its life', async () => {
+    const own = await createBoard(server.url);
+    const observer = client(own, own.tokens.viewer);
+    await synced(observer);
+    const ws = await rawSocket(own);
+    const many = Array.from({ length: 2000 }, (_, i): [number, number, string] => [500_000 + i, 1, person(`Ghost ${i}`)]);
+    ws.send(presenceFrame(many));
+    // One id per frame, four times: allowed; a fifth new id is not.
+    for (let i = 1; i <= 5; i++) ws.send(presenceFrame([[900_000 + i, 1, person(`Tab ${i}`)]]));
+    // An update of an id it owns, after all the above: once the observer has it, the rest was handled.
+    ws.send(presenceFrame([[900_001, 2, person('Tab 1, renamed')]]));
+    await waitFor(() => nameOf(observer, 900_001) === 'Tab 1, renamed', 'the last update reaches the observer');
+    expect(namesSeenBy(observer).sort()).toEqual(['Tab 1, renamed', 'Tab 2', 'Tab 3', 'Tab 4']);
+    const states = server.app.registry.loaded(own.id)!.awareness.getStates();
+    expect([...states.keys()].sort()).toEqual([900_001, 900_002, 900_003, 900_004]);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("a second connection reusing someone's client id can neither change nor remove their presence", async () => {
+    const own = await createBoard(server.url);
+    const ana = client(own);
+    const observer = client(own, own.tokens.viewer);
+    await Promise.all([synced(ana), synced(observer)]);
+    ana.provider.awareness.setLocalState({ user: { name: 'Ana', color: '#175cd3' }, editing: null });
+    const id = ana.doc.clientID;
+    await waitFor(() => nameOf(observer, id) === 'Ana', "Ana's presence reaches the observer");
+    const clock = ana.provider.awareness.meta.get(id)!.clock;
+
+    const ws = await rawSocket(own);
+    ws.send(presenceFrame([[id, clock + 5, person('Mallory')]]));
+    ws.send(presenceFrame([[id, clock + 10, 'null']]));
+    ws.send(presenceFrame([[id, clock + 10, 'null'], [777_001, 1, person('Mal')]]));
+    await waitFor(() => nameOf(observer, 777_001) === 'Mal', 'the sender’s own presence shows');
+    expect(nameOf(observer, id)).toBe('Ana');
+    expect(server.app.registry.loaded(own.id)!.awareness.getStates().get(id)).toEqual({ user: { name: 'Ana', color: '#175cd3' }, editing: null });
+
+    // Ana still owns her id: her own changes go through, and leaving removes her.
+    ana.provider.awareness.setLocalStateField('editing', 'card-1');
+    await waitFor(() => observer.provider.awareness.getStates().get(id)?.editing === 'card-1', "Ana's change reaches the observer");
+    ana.provider.awareness.setLocalState(null);
+    await waitFor(() => !observer.provider.awareness.getStates().has(id), "Ana's removal reaches the observer");
+  });
+
+  it('an oversized, malformed or schema-invalid state is not relayed, while a valid one from the same frame is', async () => {
+    const own = await createBoard(server.url);
+    const observer = client(own, own.tokens.viewer);
+    await synced(observer);
+    const ws = await rawSocket(own);
+    ws.send(
+      presenceFrame([
+        [600_001, 1, person('Huge', { pad: 'x'.repeat(200_000) })],
+        [600_002, 1, JSON.stringify({ user: { name: 'Red', color: 'red' } })],
+        [600_003, 1, '{"user": {"name": "Cut'],
+        [600_004, 1, '[1,2,3]'],
+        [600_005, 1, JSON.stringify({ user: { name: 'x'.repeat(5000), color: '#175cd3' } })],
+        [600_006, 1, person('Valid')],
+      ]),
+    );
+    await waitFor(() => nameOf(observer, 600_006) === 'Valid', 'the valid state reaches the observer');
+    expect(namesSeenBy(observer)).toEqual(['Valid']);
+    expect([...server.app.registry.loaded(own.id)!.awareness.getStates().keys()]).toEqual([600_006]);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('a client id another client echoed after its owner left is free again once that echo of the removal arrives', async () => {
+    const own = await createBoard(server.url);
+    const observer = client(own, own.tokens.viewer);
+    await synced(observer);
+    const first = await rawSocket(own);
+    first.send(presenceFrame([[700_001, 1, person('Ana')]]));
+    await waitFor(() => nameOf(observer, 700_001) === 'Ana', 'Ana shows');
+    first.close();
+    await waitFor(() => !observer.provider.awareness.getStates().has(700_001), 'Ana leaves');
+    // Another client echoes Ana's last state and then her removal, both arriving after she left.
+    const echoer = await rawSocket(own);
+    echoer.send(presenceFrame([[700_001, 1, person('Ana')]]));
+    echoer.send(presenceFrame([[700_001, 1, 'null'], [700_002, 1, person('Echo')]]));
+    await waitFor(() => nameOf(observer, 700_002) === 'Echo', 'the echoes were handled');
+    const back = await rawSocket(own);
+    back.send(presenceFrame([[700_001, 2, person('Ana, back')]]));
+    await waitFor(() => nameOf(observer, 700_001) === 'Ana, back', 'Ana shows again under her id');
+  });
+
+  it("on a board of six, everyone's presence reaches everyone, though each client echoes the others' ids back", async () => {
+    const own = await createBoard(server.url);
+    const people = Array.from({ length: 6 }, (_, i) => client(own, i % 2 ? own.tokens.viewer : own.tokens.participant));
+    await Promise.all(people.map(synced));
+    people.forEach((p, i) => p.provider.awareness.setLocalState({ user: { name: `P${i}`, color: '#175cd3' }, editing: null }));
+    const all = people.map((_, i) => `P${i}`);
+    await waitFor(
+      () => people.every((p, i) => namesSeenBy(p).sort().join() === all.filter((_, j) => j !== i).join()),
+      'everyone sees everyone else',
+    );
+    // A tab that reconnects keeps its client id, which its old connection no longer holds.
+    const id = people[0].doc.clientID;
+    people[0].provider.disconnect();
+    await waitFor(() => !people[1].provider.awareness.getStates().has(id), 'the others see it go');
+    people[0].provider.connect();
+    await synced(people[0]);
+    people[0].provider.awareness.setLocalStateField('editing', 'card-9');
+    await waitFor(() => people[1].provider.awareness.getStates().get(id)?.editing === 'card-9', 'it shows again after reconnecting');
+  });
 });

@@ -13,6 +13,8 @@ import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import { createCard, listCards } from '../../shared/board-schema.js';
 import { Commands } from '../../shared/meeting.js';
+import { PresenceState } from '../../shared/presence.js';
+import { MAX_STATE_BYTES } from '../../server/sync/presence-gate.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 import { joinMeeting } from '../helpers/meeting-client.js';
@@ -75,6 +77,21 @@ function syncFrame(step: number, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/** An awareness frame written by hand, one `[clientId, clock, state JSON text]` per entry. */
+function awarenessFrame(entries: Array<[number, number, string]>): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const [id, clock, state] of entries) {
+    encoding.writeVarUint(inner, id);
+    encoding.writeVarUint(inner, clock);
+    encoding.writeVarString(inner, state);
+  }
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(e);
+}
+
 /** A real update (a card added to a throwaway doc), to mutate. */
 function realUpdate(): Uint8Array {
   const d = new Y.Doc();
@@ -117,6 +134,42 @@ describe('fuzzing the y-websocket endpoint', () => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     expect(listCards(doc, 'agenda').some((c) => c.title === 'Before the fuzz')).toBe(true);
+  }, 120_000);
+
+  it('awareness frames of any shape (thousands of ids, ids of others, huge or odd states) never put a foreign or invalid state in presence', async () => {
+    const me = { user: { name: 'Witness', color: '#175cd3' }, editing: null };
+    witness.provider.awareness.setLocalState(me);
+    const witnessId = witness.doc.clientID;
+    const presence = () => server.app.registry.loaded(board.id)!.awareness.getStates();
+    await waitFor(() => presence().has(witnessId), "the witness's presence is on the server");
+    const valid = fc.record({ user: fc.record({ name: fc.string({ maxLength: 40 }), color: fc.constantFrom('#b42318', '#027a48') }) });
+    const state = fc.oneof(
+      valid.map((v) => JSON.stringify(v)),
+      valid.map((v) => JSON.stringify({ ...v, pad: 'x'.repeat(MAX_STATE_BYTES) })),
+      fc.json(),
+      fc.string(),
+      fc.constant('null'),
+    );
+    const id = fc.oneof(fc.constant(witnessId), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+    const entries = fc.oneof(
+      fc.array(fc.tuple(id, fc.nat(), state), { maxLength: 12 }),
+      fc.integer({ min: 5, max: 2000 }).map((n) => Array.from({ length: n }, (_, i): [number, number, string] => [1000 + i, 1, JSON.stringify(me)])),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(entries, { minLength: 1, maxLength: 3 }), async (frames) => {
+        await sendRaw(frames.map(awarenessFrame));
+        for (const s of presence().values()) {
+          expect(PresenceState.safeParse(s).success).toBe(true);
+          expect(JSON.stringify(s).length).toBeLessThanOrEqual(MAX_STATE_BYTES);
+        }
+        expect(presence().get(witnessId)).toEqual(me);
+      }),
+      { numRuns: RUNS },
+    );
+    // Each raw connection took its presence with it; the witness's was never touched.
+    await waitFor(() => presence().size === 1, 'only the witness is left in presence');
+    expect(presence().get(witnessId)).toEqual(me);
+    await boardStillWorks();
   }, 120_000);
 
   it('hostile board ids and paths in the websocket URL are refused without loading anything', async () => {
