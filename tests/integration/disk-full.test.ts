@@ -59,7 +59,12 @@ describe('disk full', () => {
     const closes: number[] = [];
     a.provider.on('connection-close', (e: CloseEvent | null) => e && closes.push(e.code));
     // Large enough that SQLite must grow its write-ahead log, which the full disk refuses.
-    const big = createCard(a.doc, { column: 'agenda', title: 'Written on a full disk', notes: 'x'.repeat(400_000) });
+    // (Forty cards of full-length notes in one update: a text field itself holds at most 10,000 characters.)
+    let big = '';
+    a.doc.transact(() => {
+      big = createCard(a.doc, { column: 'agenda', title: 'Written on a full disk', notes: 'x'.repeat(10_000) });
+      for (let i = 0; i < 39; i++) createCard(a.doc, { column: 'challenges', problem: 'y'.repeat(10_000) });
+    });
     await waitFor(() => closes.includes(CloseCode.TryAgainLater), 'the sender is told the server cannot save');
     expect(cardsMap(b.doc).has(big)).toBe(false);
 
