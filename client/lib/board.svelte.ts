@@ -40,13 +40,17 @@ import { compareNames } from './dates.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 /** Why the board cannot be shown; null while it can. */
-export type ClosedReason = 'not-found' | 'deleted' | 'no-token' | 'forbidden' | null;
+export type ClosedReason = 'not-found' | 'deleted' | 'no-token' | 'forbidden' | 'refused' | null;
 
 const CLOSE_REASONS: Record<number, Exclude<ClosedReason, null>> = {
   [CloseCode.BoardNotFound]: 'not-found',
   [CloseCode.BoardDeleted]: 'deleted',
   [CloseCode.Unauthorized]: 'no-token',
   [CloseCode.Forbidden]: 'forbidden',
+  // The server refused a change this device holds (the board is full, or the change breaks its bounds):
+  // sending it again would be refused again.
+  [CloseCode.BoardFull]: 'refused',
+  [CloseCode.InvalidContent]: 'refused',
 };
 
 export interface Peer {
@@ -86,6 +90,8 @@ export class BoardStore {
   /** Whether we have ever been connected (to tell "connecting" from "reconnecting"). */
   everConnected = $state(false);
   closed = $state<ClosedReason>(null);
+  /** The server's reason when it refused a change of this device (`closed === 'refused'`). */
+  refusedReason = $state('');
   /** What my link lets me do; null until the server said. Viewers' updates are dropped by the server. */
   role = $state<Role | null>(null);
   /** Whether the server answered the role question: until then, do not hand out links. */
@@ -205,6 +211,7 @@ export class BoardStore {
     this.#cleanup.push(() => this.local?.off('synced', onLocalLoaded));
     const onClose = (event: CloseEvent | null) => {
       const reason = event ? CLOSE_REASONS[event.code] : undefined;
+      if (reason === 'refused') this.refusedReason = event?.reason ?? '';
       if (reason) this.#close(reason);
     };
     provider.on('status', onStatus);
@@ -294,6 +301,15 @@ export class BoardStore {
   /** Other people currently editing `cardId`. */
   editorsOf(cardId: string): Peer[] {
     return this.peers.filter((p) => !p.isSelf && p.editing === cardId);
+  }
+
+  /**
+   * Throws away this device's changes the server has not taken (the local copy), so that the board opens
+   * again as the server has it. For a change the server refused; the caller reloads the page after.
+   */
+  async discardLocalChanges(): Promise<void> {
+    savePending(this.boardId, 0);
+    await this.local?.clearData().catch(() => undefined);
   }
 
   /** The board was deleted (told by the server over socket.io). */

@@ -83,6 +83,10 @@ export const t = {
     noTokenBody: 'Boards are opened with the link their facilitator shares (it ends in “?token=…”). Ask them for it.',
     forbiddenTitle: 'This link no longer works',
     forbiddenBody: 'The facilitator may have replaced it with a new one. Ask them for the current link.',
+    refusedTitle: 'Your last change could not be saved',
+    refusedBody: (reason: string) =>
+      `The server refused it${reason ? `: ${reason}` : ''}. Your other changes are saved. To go on, discard the changes this device has not saved and reload the board.`,
+    discardAndReload: 'Discard unsaved changes and reload',
     viewOnly: 'View only',
     viewOnlyHint: 'You opened the view-only link: you can follow along but not change the board.',
     backHome: 'Go to the home page',

@@ -85,6 +85,10 @@ export const de: Translation = {
     noTokenBody: 'Boards öffnet man mit dem Link, den die Moderation teilt (er endet auf „?token=…“). Fragen Sie danach.',
     forbiddenTitle: 'Dieser Link funktioniert nicht mehr',
     forbiddenBody: 'Die Moderation hat ihn vielleicht ersetzt. Fragen Sie nach dem aktuellen Link.',
+    refusedTitle: 'Ihre letzte Änderung konnte nicht gespeichert werden',
+    refusedBody: (reason) =>
+      `Der Server hat sie abgelehnt${reason ? `: ${reason}` : ''}. Ihre anderen Änderungen sind gespeichert. Um weiterzumachen, verwerfen Sie die nicht gespeicherten Änderungen dieses Geräts und laden das Board neu.`,
+    discardAndReload: 'Nicht gespeicherte Änderungen verwerfen und neu laden',
     viewOnly: 'Nur ansehen',
     viewOnlyHint: 'Sie haben den Link zum Ansehen geöffnet: Sie können mitlesen, aber nichts ändern.',
     backHome: 'Zur Startseite',
