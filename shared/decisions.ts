@@ -287,12 +287,12 @@ const ASCII_MARK_KEYS: string[][] = Array.from({ length: 128 }, (_, c) =>
 /** A text's tokens: their keys and where each starts (each ends where the next starts). */
 interface Tokens {
   keys: string[];
-  starts: Int32Array;
+  starts: number[];
 }
 
 function tokenize(text: string): Tokens {
   const keys: string[] = [];
-  const starts = new Int32Array(text.length);
+  const starts: number[] = [];
   // The last token, when it is not a word, waits for the next one: its key records whether a word follows.
   let markAt = -1;
   let markWidth = 0;
@@ -309,14 +309,14 @@ function tokenize(text: string): Tokens {
     if (markAt >= 0) keys.push(markKeyAt(text, markAt, markWidth, markBefore, word));
     if (word) {
       markAt = -1;
-      starts[keys.length] = i;
+      starts.push(i);
       keys.push(fold(text.slice(i, end)));
       i = end;
     } else {
       markAt = i;
       markWidth = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       markBefore = prevWord;
-      starts[keys.length] = i;
+      starts.push(i);
       i += markWidth;
     }
     prevWord = word;
@@ -332,7 +332,8 @@ function markKeyAt(text: string, at: number, width: number, before: boolean, aft
 
 /** A state of the names' automaton: a sequence of tokens that ends some name (read backwards). */
 interface NameNode {
-  next: Map<string, NameNode>;
+  /** Null until it has a child: most states are the last of one name. */
+  next: Map<string, NameNode> | null;
   /** The longest proper suffix of this sequence that is also a state (Aho–Corasick failure link). */
   fail: NameNode;
   /** The name that is exactly this sequence, or -1. */
@@ -366,12 +367,8 @@ function nameIndex(participants: readonly string[] = NO_NAMES): NameIndex {
  * text finds, at every token, the longest name starting there, whatever the number or length of the names.
  */
 function buildNameIndex(participants: readonly string[]): NameIndex {
-  const node = (depth: number): NameNode => {
-    const n = { next: new Map(), name: -1, depth, best: null } as unknown as NameNode;
-    n.fail = n;
-    return n;
-  };
-  const root = node(0);
+  const root = { next: null, name: -1, depth: 0, best: null } as unknown as NameNode;
+  root.fail = root;
   const spelling = new Map<string, string>();
   const names: string[] = [];
   for (const raw of participants) {
@@ -381,8 +378,9 @@ function buildNameIndex(participants: readonly string[]): NameIndex {
     const { keys } = tokenize(name);
     let at = root;
     for (let i = keys.length - 1; i >= 0; i--) {
+      at.next ??= new Map();
       let child = at.next.get(keys[i]);
-      if (!child) at.next.set(keys[i], (child = node(at.depth + 1)));
+      if (!child) at.next.set(keys[i], (child = { next: null, fail: root, name: -1, depth: at.depth + 1, best: null }));
       at = child;
     }
     // The first spelling of a name wins, as it does in `spelling`.
@@ -391,23 +389,27 @@ function buildNameIndex(participants: readonly string[]): NameIndex {
       names.push(name);
     }
   }
-  root.fail = root;
-  const queue: NameNode[] = [];
-  for (const child of root.next.values()) {
-    child.fail = root;
-    queue.push(child);
-  }
+  // Breadth first, so a state's failure link (always shallower) is complete before the state's own.
+  const queue: NameNode[] = root.next ? [...root.next.values()] : [];
   for (let q = 0; q < queue.length; q++) {
     const at = queue[q];
     at.best = at.name >= 0 ? at : at.fail.best;
+    if (!at.next) continue;
     for (const [key, child] of at.next) {
-      let f = at.fail;
-      while (f !== root && !f.next.has(key)) f = f.fail;
-      child.fail = f.next.get(key) ?? root;
+      child.fail = step(root, at.fail, key);
       queue.push(child);
     }
   }
   return { spelling, names, root };
+}
+
+/** The automaton's move from `state` on `key`: the longest sequence that ends with the state's plus `key`. */
+function step(root: NameNode, state: NameNode, key: string): NameNode {
+  for (let s = state; ; s = s.fail) {
+    const next = s.next?.get(key);
+    if (next) return next;
+    if (s === root) return root;
+  }
 }
 
 /** The names found in `text` (leftmost, then longest) and a lookup of the longest name starting at an offset. */
@@ -418,9 +420,7 @@ function scanNames(text: string, index: NameIndex): { found: FoundName[]; starti
   const { root } = index;
   let state = root;
   for (let i = keys.length - 1; i >= 0; i--) {
-    const key = keys[i];
-    while (state !== root && !state.next.has(key)) state = state.fail;
-    state = state.next.get(key) ?? root;
+    state = step(root, state, keys[i]);
     best[i] = state.best;
   }
   const found: FoundName[] = [];
