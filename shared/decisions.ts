@@ -128,28 +128,28 @@ class NameList {
  * to draft…" → both; "Priya to ask Sam…" → Priya).
  */
 function ownersFromText(text: string, names: NameIndex): string[] {
-  const { found, startingAt } = scanNames(text, names);
+  const scan = scanNames(text, names);
   const mentions = new NameList();
   for (const m of text.matchAll(MENTION)) {
     // `@Priya` may also be the start of a known multi-word name ("@Mary Ann"): prefer the known spelling.
-    const known = startingAt((m.index ?? 0) + m[1].length + 1);
+    const known = scan.startingAt((m.index ?? 0) + m[1].length + 1);
     mentions.push(known ?? canonical(trimTrailing(m[2], ".'-"), names));
   }
   if (mentions.names.length > 0) return mentions.names;
-  if (found.length === 0) return [];
 
   // A leading list of names ("Priya, Sam and Lee will…") owns the decision; others are only mentioned.
-  let leading = 0;
+  const leading = new NameList();
   let cursor = 0;
-  for (const name of found) {
-    const gap = text.slice(cursor, name.index).trim();
-    if (leading === 0 ? gap !== '' : !LIST_JOINER.test(gap)) break;
-    leading++;
-    cursor = name.end;
-  }
-  const out = new NameList();
-  for (const name of leading > 0 ? found.slice(0, leading) : found) out.push(name.name);
-  return out.names;
+  scan.each((name, index, end) => {
+    const gap = text.slice(cursor, index).trim();
+    if (cursor === 0 ? gap !== '' : !LIST_JOINER.test(gap)) return false;
+    leading.push(name);
+    cursor = end;
+  });
+  if (cursor > 0) return leading.names;
+  const all = new NameList();
+  scan.each((name) => all.push(name));
+  return all.names;
 }
 
 /** `s` without any of `chars` at its end (a loop: `/[.'-]+$/` backtracks quadratically on long runs). */
@@ -246,7 +246,9 @@ export interface FoundName {
  * longer word ("Sam" is not in "Samantha"). Linear in the text; the names' lookup is built once per array.
  */
 export function findKnownNames(text: string, participants: readonly string[]): FoundName[] {
-  return scanNames(text, nameIndex(participants)).found;
+  const out: FoundName[] = [];
+  scanNames(text, nameIndex(participants)).each((name, index, end) => void out.push({ name, index, end }));
+  return out;
 }
 
 /**
@@ -284,16 +286,9 @@ const ASCII_MARK_KEYS: string[][] = Array.from({ length: 128 }, (_, c) =>
   [0, 1, 2, 3].map((f) => markKey(String.fromCharCode(c), f >= 2, f % 2 === 1)),
 );
 
-/** A text's tokens: their keys and where each starts (each ends where the next starts). */
-interface Tokens {
-  keys: string[];
-  starts: number[];
-}
-
-function tokenize(text: string): Tokens {
-  const keys: string[] = [];
-  const starts: number[] = [];
-  // The last token, when it is not a word, waits for the next one: its key records whether a word follows.
+/** Calls `each` with the key and start of every token of `text`, in order (each ends where the next starts). */
+function forEachToken(text: string, each: (key: string, start: number) => void): void {
+  // A token that is not a word waits for the next one: its key records whether a word follows.
   let markAt = -1;
   let markWidth = 0;
   let markBefore = false;
@@ -306,23 +301,20 @@ function tokenize(text: string): Tokens {
       if (WORD_RUN.test(text)) end = WORD_RUN.lastIndex;
     }
     const word = end > i;
-    if (markAt >= 0) keys.push(markKeyAt(text, markAt, markWidth, markBefore, word));
+    if (markAt >= 0) each(markKeyAt(text, markAt, markWidth, markBefore, word), markAt);
     if (word) {
       markAt = -1;
-      starts.push(i);
-      keys.push(fold(text.slice(i, end)));
+      each(fold(text.slice(i, end)), i);
       i = end;
     } else {
       markAt = i;
       markWidth = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       markBefore = prevWord;
-      starts.push(i);
       i += markWidth;
     }
     prevWord = word;
   }
-  if (markAt >= 0) keys.push(markKeyAt(text, markAt, markWidth, markBefore, false));
-  return { keys, starts };
+  if (markAt >= 0) each(markKeyAt(text, markAt, markWidth, markBefore, false), markAt);
 }
 
 function markKeyAt(text: string, at: number, width: number, before: boolean, after: boolean): string {
@@ -332,8 +324,8 @@ function markKeyAt(text: string, at: number, width: number, before: boolean, aft
 
 /** A state of the names' automaton: a sequence of tokens that ends some name (read backwards). */
 interface NameNode {
-  /** Null until it has a child: most states are the last of one name. */
-  next: Map<string, NameNode> | null;
+  /** Moves on the next token's symbol; null until it has one: most states are the last of one name. */
+  next: Map<number, NameNode> | null;
   /** The longest proper suffix of this sequence that is also a state (Aho–Corasick failure link). */
   fail: NameNode;
   /** The name that is exactly this sequence, or -1. */
@@ -349,6 +341,8 @@ interface NameIndex {
   /** Lowercased name → the first spelling given. */
   spelling: Map<string, string>;
   names: string[];
+  /** Token key → symbol: the keys that occur in names. Any other token matches no name. */
+  symbols: Map<string, number>;
   root: NameNode;
 }
 
@@ -370,17 +364,23 @@ function buildNameIndex(participants: readonly string[]): NameIndex {
   const root = { next: null, name: -1, depth: 0, best: null } as unknown as NameNode;
   root.fail = root;
   const spelling = new Map<string, string>();
+  const symbols = new Map<string, number>();
   const names: string[] = [];
   for (const raw of participants) {
     const name = raw.trim();
     if (!name) continue;
     if (!spelling.has(name.toLowerCase())) spelling.set(name.toLowerCase(), name);
-    const { keys } = tokenize(name);
+    const seq: number[] = [];
+    forEachToken(name, (key) => {
+      let symbol = symbols.get(key);
+      if (symbol === undefined) symbols.set(key, (symbol = symbols.size));
+      seq.push(symbol);
+    });
     let at = root;
-    for (let i = keys.length - 1; i >= 0; i--) {
+    for (let i = seq.length - 1; i >= 0; i--) {
       at.next ??= new Map();
-      let child = at.next.get(keys[i]);
-      if (!child) at.next.set(keys[i], (child = { next: null, fail: root, name: -1, depth: at.depth + 1, best: null }));
+      let child = at.next.get(seq[i]);
+      if (!child) at.next.set(seq[i], (child = { next: null, fail: root, name: -1, depth: at.depth + 1, best: null }));
       at = child;
     }
     // The first spelling of a name wins, as it does in `spelling`.
@@ -395,56 +395,81 @@ function buildNameIndex(participants: readonly string[]): NameIndex {
     const at = queue[q];
     at.best = at.name >= 0 ? at : at.fail.best;
     if (!at.next) continue;
-    for (const [key, child] of at.next) {
-      child.fail = step(root, at.fail, key);
+    for (const [symbol, child] of at.next) {
+      child.fail = step(root, at.fail, symbol);
       queue.push(child);
     }
   }
-  return { spelling, names, root };
+  return { spelling, names, symbols, root };
 }
 
-/** The automaton's move from `state` on `key`: the longest sequence that ends with the state's plus `key`. */
-function step(root: NameNode, state: NameNode, key: string): NameNode {
+/** The automaton's move from `state` on `symbol` (-1: a token no name has, back to the start). */
+function step(root: NameNode, state: NameNode, symbol: number): NameNode {
+  if (symbol < 0) return root;
   for (let s = state; ; s = s.fail) {
-    const next = s.next?.get(key);
+    const next = s.next?.get(symbol);
     if (next) return next;
     if (s === root) return root;
   }
 }
 
-/** The names found in `text` (leftmost, then longest) and a lookup of the longest name starting at an offset. */
-function scanNames(text: string, index: NameIndex): { found: FoundName[]; startingAt(offset: number): string | undefined } {
-  if (index.names.length === 0) return { found: [], startingAt: () => undefined };
-  const { keys, starts } = tokenize(text);
-  const best: Array<NameNode | null> = new Array(keys.length);
-  const { root } = index;
-  let state = root;
-  for (let i = keys.length - 1; i >= 0; i--) {
-    state = step(root, state, keys[i]);
-    best[i] = state.best;
-  }
-  const found: FoundName[] = [];
-  for (let i = 0; i < keys.length; ) {
-    const b = best[i];
-    if (!b) {
-      i++;
-      continue;
+interface NameScan {
+  /** Calls `fn` for each name found, left to right (the longest where several start), until it returns false. */
+  each(fn: (name: string, index: number, end: number) => boolean | void): void;
+  /** The longest known name that starts exactly at `offset`, if any. */
+  startingAt(offset: number): string | undefined;
+}
+
+const NOTHING_FOUND: NameScan = { each: () => undefined, startingAt: () => undefined };
+
+/**
+ * Finds the names in `text`. Typed arrays, not growing JS arrays: past some 16,000 elements every push to
+ * those costs ten times more, and a crafted text has a token per character.
+ */
+function scanNames(text: string, index: NameIndex): NameScan {
+  if (index.names.length === 0) return NOTHING_FOUND;
+  const symbols = new Int32Array(text.length);
+  const starts = new Int32Array(text.length + 1);
+  let count = 0;
+  forEachToken(text, (key, start) => {
+    symbols[count] = index.symbols.get(key) ?? -1;
+    starts[count++] = start;
+  });
+  starts[count] = text.length;
+  // Backwards through the tokens: after token i the state ends with the longest name starting there.
+  const bestName = new Int32Array(count).fill(-1);
+  const bestDepth = new Int32Array(count);
+  let state = index.root;
+  for (let i = count - 1; i >= 0; i--) {
+    state = step(index.root, state, symbols[i]);
+    if (state.best) {
+      bestName[i] = state.best.name;
+      bestDepth[i] = state.best.depth;
     }
-    found.push({ name: index.names[b.name], index: starts[i], end: i + b.depth < keys.length ? starts[i + b.depth] : text.length });
-    i += b.depth;
   }
-  const startingAt = (offset: number): string | undefined => {
-    let lo = 0;
-    let hi = keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] < offset) lo = mid + 1;
-      else if (starts[mid] > offset) hi = mid - 1;
-      else return best[mid] ? index.names[best[mid].name] : undefined;
-    }
-    return undefined;
+  return {
+    each(fn) {
+      for (let i = 0; i < count; ) {
+        if (bestName[i] < 0) {
+          i++;
+          continue;
+        }
+        if (fn(index.names[bestName[i]], starts[i], starts[i + bestDepth[i]]) === false) return;
+        i += bestDepth[i];
+      }
+    },
+    startingAt(offset) {
+      let lo = 0;
+      let hi = count - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] < offset) lo = mid + 1;
+        else if (starts[mid] > offset) hi = mid - 1;
+        else return bestName[mid] < 0 ? undefined : index.names[bestName[mid]];
+      }
+      return undefined;
+    },
   };
-  return { found, startingAt };
 }
 
 // ---- action items ---------------------------------------------------------------------------------------------
