@@ -43,8 +43,9 @@ export interface ParseContext {
 
 /**
  * How much of a decision its due date is read from: the first this many characters (cut back to the last
- * whitespace, so a date is not cut in half). A decision is a sentence; this bound keeps chrono-node, whose
- * cost grows faster than the text on long runs of dates or whitespace, to a fixed cost per decision.
+ * whitespace, so a date is not cut in half). A decision is a sentence; the bound keeps chrono-node to a
+ * fixed cost per decision (a few ms at most): it spends ~10 µs a character on text dense with dates, and
+ * more than linear on long text (160,000 characters of ISO dates: 1.3 s).
  */
 export const DATE_WINDOW = 1000;
 /** How far before a date a cue word ("by", "due on the") is looked for. */
