@@ -33,32 +33,55 @@ export interface ParsedDecision {
 export interface ParseContext {
   /** The meeting's day, `YYYY-MM-DD`; relative dates count from it and dates before it are flagged. */
   meetingDate: string;
-  /** Names the parser recognises as owners without an `@` (see `knownNames`). */
+  /**
+   * Names the parser recognises as owners without an `@` (see `knownNames`). The lookup built from them is
+   * cached with the array, so every decision parsed with the same array shares it: pass a new array when
+   * the names change, never change one in place.
+   */
   participants?: readonly string[];
 }
+
+/**
+ * How much of a decision its due date is read from: the first this many characters (cut back to the last
+ * whitespace, so a date is not cut in half). A decision is a sentence; the bound keeps chrono-node to a
+ * fixed cost per decision (a few ms at most): it spends ~10 µs a character on text dense with dates, and
+ * more than linear on long text (160,000 characters of ISO dates: 1.3 s).
+ */
+export const DATE_WINDOW = 1000;
+/** How far before a date a cue word ("by", "due on the") is looked for. */
+const CUE_LOOKBEHIND = 64;
+/** The longest deadline phrase kept as typed when chrono cannot read it ("by the Q3 offsite"). */
+const PHRASE_MAX = 100;
 
 const PREFIX = /^\s*(?:decision|decided|agreed|action(?:\s+item)?)\s*[:：–—-]\s*/i;
 /** `@name`, where a name is letters, digits, `.`, `_`, `-` or `'` (no spaces: use a participant's name for those). */
 const MENTION = /(^|[^\p{L}\p{N}_.@])@([\p{L}\p{N}][\p{L}\p{N}_.'-]*)/gu;
 /** Words that introduce a deadline; after them, text chrono cannot read is flagged rather than ignored. */
 const DUE_CUE = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+/gi;
+/** A cue word ending right where a date starts (the text before the date ends with it). */
+const CUE_AT_END = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+(?:the\s+)?$/i;
 /** Things one does "by" that are not dates ("send it by email"). */
 const NOT_A_DATE_AFTER_BY = /^(?:e-?mail|mail|post|phone|hand|vote|consensus|default|design|accident|slack|chat|courier|the way|then|now|far|all means|itself|themselves|himself|herself|myself|yourself|ourselves)\b/i;
+/** What joins the names of a leading list ("Priya, Sam and Lee"), once trimmed. */
+const LIST_JOINER = /^(?:,|&|\+|\/|and|und|et|y)?$/i;
 
 /**
  * Reads owner(s) and due date from a decision's text; explicit `owners` (comma-separated) and `due`
  * (`YYYY-MM-DD`) override the text. Never guesses: a date it cannot read, or one before the meeting, is
  * kept as typed and flagged.
+ *
+ * Runs in time linear in the text's length whatever the text, and independent of how many names the
+ * context knows once their lookup is built (once per `participants` array).
  */
 export function parseDecision(input: { text: string; owners?: string; due?: string }, ctx: ParseContext): ParsedDecision {
   const text = input.text.replace(PREFIX, '').trim();
-  const participants = (ctx.participants ?? []).map((n) => n.trim()).filter((n) => n.length > 0);
+  const names = nameIndex(ctx.participants);
 
-  const explicitOwners = splitOwners(input.owners ?? '', participants);
+  const explicitOwners = ownersFromField(input.owners ?? '', names);
   const date = explicitDue(input.due ?? '', ctx) ?? dueFromText(text, ctx);
   // Names inside the date phrase ("by Sam's birthday") are not owners.
   const ownerText = date.span ? text.slice(0, date.span[0]) + ' '.repeat(date.span[1] - date.span[0]) + text.slice(date.span[1]) : text;
-  const owners = explicitOwners.length > 0 ? explicitOwners : ownersFromText(ownerText, participants);
+  const owners = explicitOwners.length > 0 ? explicitOwners : ownersFromText(ownerText, names);
   return {
     text,
     owners,
@@ -72,65 +95,69 @@ export function parseDecision(input: { text: string; owners?: string; due?: stri
 
 /** Splits an explicit owners field (`"Priya, @Sam"`), spelling known names as the board does. */
 export function splitOwners(value: string, participants: readonly string[] = []): string[] {
-  const out: string[] = [];
+  return ownersFromField(value, nameIndex(participants));
+}
+
+function ownersFromField(value: string, names: NameIndex): string[] {
+  const out = new NameList();
   for (const raw of value.split(',')) {
     const name = raw.trim().replace(/^@+/, '').trim();
-    if (name) pushName(out, canonical(name, participants));
+    if (name) out.push(canonical(name, names));
   }
-  return out;
+  return out.names;
 }
 
-function canonical(name: string, participants: readonly string[]): string {
-  return participants.find((p) => p.toLowerCase() === name.toLowerCase()) ?? name;
+function canonical(name: string, names: NameIndex): string {
+  return names.spelling.get(name.toLowerCase()) ?? name;
 }
 
-function pushName(list: string[], name: string): void {
-  if (!list.some((n) => n.toLowerCase() === name.toLowerCase())) list.push(name);
+/** Names in order, each once whatever its case. */
+class NameList {
+  readonly names: string[] = [];
+  readonly #seen = new Set<string>();
+  push(name: string): void {
+    const key = name.toLowerCase();
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.names.push(name);
+  }
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Owners from the text: every `@mention` if there is one; otherwise known names, in order of appearance,
  * and only those before the first verb-ish gap when the text starts with a list of names ("Priya and Sam
  * to draft…" → both; "Priya to ask Sam…" → Priya).
  */
-function ownersFromText(text: string, participants: readonly string[]): string[] {
-  const mentions: string[] = [];
+function ownersFromText(text: string, names: NameIndex): string[] {
+  const scan = scanNames(text, names);
+  const mentions = new NameList();
   for (const m of text.matchAll(MENTION)) {
-    const name = m[2].replace(/[.'-]+$/, '');
     // `@Priya` may also be the start of a known multi-word name ("@Mary Ann"): prefer the known spelling.
-    const after = text.slice((m.index ?? 0) + m[1].length + 1);
-    const known = [...participants].sort((a, b) => b.length - a.length).find((p) => after.toLowerCase().startsWith(p.toLowerCase()) && !/[\p{L}\p{N}]/u.test(after[p.length] ?? ''));
-    pushName(mentions, known ?? canonical(name, participants));
+    const known = scan.startingAt((m.index ?? 0) + m[1].length + 1);
+    mentions.push(known ?? canonical(trimTrailing(m[2], ".'-"), names));
   }
-  if (mentions.length > 0) return mentions;
+  if (mentions.names.length > 0) return mentions.names;
 
-  const found: Array<{ name: string; index: number; end: number }> = [];
-  // Longest names first, so "Mary Ann" wins over "Mary"; taken spans are blanked so they match once.
-  let rest = text;
-  for (const name of [...participants].sort((a, b) => b.length - a.length)) {
-    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'giu');
-    for (const m of rest.matchAll(re)) {
-      const index = m.index ?? 0;
-      found.push({ name, index, end: index + m[0].length });
-      rest = rest.slice(0, index) + ' '.repeat(m[0].length) + rest.slice(index + m[0].length);
-    }
-  }
-  if (found.length === 0) return [];
-  found.sort((a, b) => a.index - b.index);
   // A leading list of names ("Priya, Sam and Lee will…") owns the decision; others are only mentioned.
-  const leading: typeof found = [];
+  const leading = new NameList();
   let cursor = 0;
-  for (const f of found) {
-    const gap = text.slice(cursor, f.index);
-    if (leading.length === 0 ? gap.trim() !== '' : !/^\s*(?:,|&|\+|\/|and|und|et|y)?\s*$/i.test(gap)) break;
-    leading.push(f);
-    cursor = f.end;
-  }
-  const out: string[] = [];
-  for (const f of leading.length > 0 ? leading : found) pushName(out, f.name);
-  return out;
+  scan.each((name, index, end) => {
+    const gap = text.slice(cursor, index).trim();
+    if (cursor === 0 ? gap !== '' : !LIST_JOINER.test(gap)) return false;
+    leading.push(name);
+    cursor = end;
+  });
+  if (cursor > 0) return leading.names;
+  const all = new NameList();
+  scan.each((name) => all.push(name));
+  return all.names;
+}
+
+/** `s` without any of `chars` at its end (a loop: `/[.'-]+$/` backtracks quadratically on long runs). */
+function trimTrailing(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return s.slice(0, end);
 }
 
 interface DateResult {
@@ -149,7 +176,8 @@ function explicitDue(value: string, ctx: ParseContext): DateResult | null {
   return { due: v, dueText: v, from: 'explicit', flag: v < ctx.meetingDate ? 'past' : null };
 }
 
-function dueFromText(text: string, ctx: ParseContext): DateResult {
+function dueFromText(full: string, ctx: ParseContext): DateResult {
+  const text = dateWindow(full);
   // Noon UTC on the meeting's day, read in UTC: calendar arithmetic without a time zone to go wrong.
   const ref = { instant: new Date(`${ctx.meetingDate}T12:00:00Z`), timezone: 0 };
   // A bare time ("standup at 9:30") is not a deadline: keep results that name a day.
@@ -173,19 +201,276 @@ function dueFromText(text: string, ctx: ParseContext): DateResult {
   }
   // A cue followed by something that is not a date: keep what was typed, flag it, never guess.
   for (const m of text.matchAll(DUE_CUE)) {
-    const after = text.slice((m.index ?? 0) + m[0].length);
+    const start = m.index ?? 0;
+    // Cut before splitting: splitting all the rest of the text at every cue would be quadratic.
+    const after = text.slice(start + m[0].length, start + m[0].length + PHRASE_MAX);
     const phrase = after.split(/[.;!?\n]|,\s|\s[-–—]\s/)[0].trim();
     if (!phrase || NOT_A_DATE_AFTER_BY.test(phrase) || phrase.startsWith('@')) continue;
-    const start = m.index ?? 0;
     return { due: null, dueText: text.slice(start, start + m[0].length + phrase.length).trim(), from: 'text', flag: 'unparseable', span: [start, start + m[0].length + phrase.length] };
   }
   return { due: null, dueText: '', from: 'none', flag: null };
 }
 
+/** The start of `text` that dates are read from: all of it, or its first `DATE_WINDOW` characters. */
+function dateWindow(text: string): string {
+  if (text.length <= DATE_WINDOW) return text;
+  let cut = DATE_WINDOW;
+  while (cut > 0 && !/\s/.test(text[cut])) cut--;
+  if (cut === 0) cut = /[\uD800-\uDBFF]/.test(text[DATE_WINDOW - 1]) ? DATE_WINDOW - 1 : DATE_WINDOW;
+  return text.slice(0, cut);
+}
+
 /** Start of the cue word right before `index` ("by ", "due "), or null. */
 function cueBefore(text: string, index: number): number | null {
-  const m = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+(?:the\s+)?$/i.exec(text.slice(0, index));
-  return m ? m.index : null;
+  // Only the last few characters: a `$`-anchored search over the whole prefix is quadratic on long runs of
+  // whitespace. The window starts after any word it cuts, so `\b` means what it does in the whole text.
+  let from = Math.max(0, index - CUE_LOOKBEHIND);
+  while (from > 0 && from < index && WORD_CHAR.test(text[from - 1]) && WORD_CHAR.test(text[from])) from++;
+  const m = CUE_AT_END.exec(text.slice(from, index));
+  return m ? from + m.index : null;
+}
+const WORD_CHAR = /\w/;
+
+// ---- known names in text -------------------------------------------------------------------------------------
+
+/** A known name found in a text: which one, and the span it covers there. */
+export interface FoundName {
+  /** The name as the board spells it. */
+  name: string;
+  index: number;
+  end: number;
+}
+
+/**
+ * Known names in `text`, left to right, each where it starts: the longest name that starts there wins
+ * ("Mary Ann" over "Mary"), and the text after it is read on. Case-insensitive; a name is not found inside a
+ * longer word ("Sam" is not in "Samantha"). Linear in the text; the names' lookup is built once per array.
+ */
+export function findKnownNames(text: string, participants: readonly string[]): FoundName[] {
+  const out: FoundName[] = [];
+  scanNames(text, nameIndex(participants)).each((name, index, end) => void out.push({ name, index, end }));
+  return out;
+}
+
+/**
+ * Whether a decision could read differently when any of `names` becomes known or stops being known: whether
+ * its text or owners field contains one of them, case-insensitively. A decision that contains none reads
+ * the same with or without them, so when the known names change only the others need reading again.
+ */
+export function mentionsAnyName(decision: { text: string; owners?: string }, names: readonly string[]): boolean {
+  const folded = names.map((n) => fold(n.trim())).filter((n) => n !== '');
+  if (folded.length === 0) return false;
+  const hay = fold(`${decision.text}\n${decision.owners ?? ''}`);
+  return folded.some((n) => hay.includes(n));
+}
+
+/**
+ * Texts are cut into tokens: a run of letters, digits and `_` (a word), or any other single code point. A
+ * name is found where the text's tokens equal its own, compared case-insensitively. That a name is no part
+ * of a longer word needs no further check where it starts and ends with a word (tokens are whole runs); a
+ * name that starts or ends with another character ("A.J.", "(Ana)") carries, in that character's key,
+ * that no word touches it there, and in the text the key says whether one does.
+ */
+const WORD_RUN = /[\p{L}\p{N}_]+/uy;
+
+/** Case-insensitive form of a token. Greek final sigma folds to sigma, as a case-insensitive RegExp does. */
+function fold(s: string): string {
+  const lower = s.toLowerCase();
+  return lower.includes('ς') ? lower.replaceAll('ς', 'σ') : lower;
+}
+
+/** Key of a token that is not a word: the character, and whether a word touches it before and after. */
+const markKey = (ch: string, before: boolean, after: boolean): string => `${fold(ch)}\u0000${before ? 1 : 0}${after ? 1 : 0}`;
+/** ASCII: whether a code unit is a word character, and the four keys of each other character (no allocation per token). */
+const ASCII_WORD: boolean[] = Array.from({ length: 128 }, (_, c) => /\w/.test(String.fromCharCode(c)));
+const ASCII_MARK_KEYS: string[][] = Array.from({ length: 128 }, (_, c) =>
+  [0, 1, 2, 3].map((f) => markKey(String.fromCharCode(c), f >= 2, f % 2 === 1)),
+);
+
+/** Calls `each` with the key and start of every token of `text`, in order (each ends where the next starts). */
+function forEachToken(text: string, each: (key: string, start: number) => void): void {
+  // A token that is not a word waits for the next one: its key records whether a word follows.
+  let markAt = -1;
+  let markWidth = 0;
+  let markBefore = false;
+  let prevWord = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let end = i;
+    if (c >= 128 || ASCII_WORD[c]) {
+      WORD_RUN.lastIndex = i;
+      if (WORD_RUN.test(text)) end = WORD_RUN.lastIndex;
+    }
+    const word = end > i;
+    if (markAt >= 0) each(markKeyAt(text, markAt, markWidth, markBefore, word), markAt);
+    if (word) {
+      markAt = -1;
+      each(fold(text.slice(i, end)), i);
+      i = end;
+    } else {
+      markAt = i;
+      markWidth = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      markBefore = prevWord;
+      i += markWidth;
+    }
+    prevWord = word;
+  }
+  if (markAt >= 0) each(markKeyAt(text, markAt, markWidth, markBefore, false), markAt);
+}
+
+function markKeyAt(text: string, at: number, width: number, before: boolean, after: boolean): string {
+  const c = text.charCodeAt(at);
+  return c < 128 ? ASCII_MARK_KEYS[c][(before ? 2 : 0) + (after ? 1 : 0)] : markKey(text.slice(at, at + width), before, after);
+}
+
+/** A state of the names' automaton: a sequence of tokens that ends some name (read backwards). */
+interface NameNode {
+  /** Moves on the next token's symbol; null until it has one: most states are the last of one name. */
+  next: Map<number, NameNode> | null;
+  /** The longest proper suffix of this sequence that is also a state (Aho–Corasick failure link). */
+  fail: NameNode;
+  /** The name that is exactly this sequence, or -1. */
+  name: number;
+  /** Length in tokens. */
+  depth: number;
+  /** The longest name this sequence ends with: itself or the nearest along `fail`. */
+  best: NameNode | null;
+}
+
+/** The participants of a context, prepared once: spellings by lowercase, and an automaton over their tokens. */
+interface NameIndex {
+  /** Lowercased name → the first spelling given. */
+  spelling: Map<string, string>;
+  names: string[];
+  /** Token key → symbol: the keys that occur in names. Any other token matches no name. */
+  symbols: Map<string, number>;
+  root: NameNode;
+}
+
+const indexes = new WeakMap<readonly string[], NameIndex>();
+const NO_NAMES: readonly string[] = [];
+
+function nameIndex(participants: readonly string[] = NO_NAMES): NameIndex {
+  let index = indexes.get(participants);
+  if (!index) indexes.set(participants, (index = buildNameIndex(participants)));
+  return index;
+}
+
+/**
+ * An Aho–Corasick automaton over the names' tokens, each name inserted backwards: reading a text's tokens
+ * from its end, the state after token i names the longest name that starts at token i. So one pass over the
+ * text finds, at every token, the longest name starting there, whatever the number or length of the names.
+ */
+function buildNameIndex(participants: readonly string[]): NameIndex {
+  const root = { next: null, name: -1, depth: 0, best: null } as unknown as NameNode;
+  root.fail = root;
+  const spelling = new Map<string, string>();
+  const symbols = new Map<string, number>();
+  const names: string[] = [];
+  for (const raw of participants) {
+    const name = raw.trim();
+    if (!name) continue;
+    if (!spelling.has(name.toLowerCase())) spelling.set(name.toLowerCase(), name);
+    const seq: number[] = [];
+    forEachToken(name, (key) => {
+      let symbol = symbols.get(key);
+      if (symbol === undefined) symbols.set(key, (symbol = symbols.size));
+      seq.push(symbol);
+    });
+    let at = root;
+    for (let i = seq.length - 1; i >= 0; i--) {
+      at.next ??= new Map();
+      let child = at.next.get(seq[i]);
+      if (!child) at.next.set(seq[i], (child = { next: null, fail: root, name: -1, depth: at.depth + 1, best: null }));
+      at = child;
+    }
+    // The first spelling of a name wins, as it does in `spelling`.
+    if (at.name < 0) {
+      at.name = names.length;
+      names.push(name);
+    }
+  }
+  // Breadth first, so a state's failure link (always shallower) is complete before the state's own.
+  const queue: NameNode[] = root.next ? [...root.next.values()] : [];
+  for (let q = 0; q < queue.length; q++) {
+    const at = queue[q];
+    at.best = at.name >= 0 ? at : at.fail.best;
+    if (!at.next) continue;
+    for (const [symbol, child] of at.next) {
+      child.fail = step(root, at.fail, symbol);
+      queue.push(child);
+    }
+  }
+  return { spelling, names, symbols, root };
+}
+
+/** The automaton's move from `state` on `symbol` (-1: a token no name has, back to the start). */
+function step(root: NameNode, state: NameNode, symbol: number): NameNode {
+  if (symbol < 0) return root;
+  for (let s = state; ; s = s.fail) {
+    const next = s.next?.get(symbol);
+    if (next) return next;
+    if (s === root) return root;
+  }
+}
+
+interface NameScan {
+  /** Calls `fn` for each name found, left to right (the longest where several start), until it returns false. */
+  each(fn: (name: string, index: number, end: number) => boolean | void): void;
+  /** The longest known name that starts exactly at `offset`, if any. */
+  startingAt(offset: number): string | undefined;
+}
+
+const NOTHING_FOUND: NameScan = { each: () => undefined, startingAt: () => undefined };
+
+/**
+ * Finds the names in `text`. Typed arrays, not growing JS arrays: past some 16,000 elements every push to
+ * those costs ten times more, and a crafted text has a token per character.
+ */
+function scanNames(text: string, index: NameIndex): NameScan {
+  if (index.names.length === 0) return NOTHING_FOUND;
+  const symbols = new Int32Array(text.length);
+  const starts = new Int32Array(text.length + 1);
+  let count = 0;
+  forEachToken(text, (key, start) => {
+    symbols[count] = index.symbols.get(key) ?? -1;
+    starts[count++] = start;
+  });
+  starts[count] = text.length;
+  // Backwards through the tokens: after token i the state ends with the longest name starting there.
+  const bestName = new Int32Array(count).fill(-1);
+  const bestDepth = new Int32Array(count);
+  let state = index.root;
+  for (let i = count - 1; i >= 0; i--) {
+    state = step(index.root, state, symbols[i]);
+    if (state.best) {
+      bestName[i] = state.best.name;
+      bestDepth[i] = state.best.depth;
+    }
+  }
+  return {
+    each(fn) {
+      for (let i = 0; i < count; ) {
+        if (bestName[i] < 0) {
+          i++;
+          continue;
+        }
+        if (fn(index.names[bestName[i]], starts[i], starts[i + bestDepth[i]]) === false) return;
+        i += bestDepth[i];
+      }
+    },
+    startingAt(offset) {
+      let lo = 0;
+      let hi = count - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] < offset) lo = mid + 1;
+        else if (starts[mid] > offset) hi = mid - 1;
+        else return bestName[mid] < 0 ? undefined : index.names[bestName[mid]];
+      }
+      return undefined;
+    },
+  };
 }
 
 // ---- action items ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  * Hung on the registry's hooks: on load, a full reconcile (catches changes made while the server was down
  * or before this existed); then an `observeDeep` on `cards` collects the ids of the cards that changed, and
  * once per event-loop turn only those cards are extracted (pure: shared/decisions.ts) and diffed against
- * their stored items. Whatever path changed the document — browser, REST, a raw y-websocket client — goes
+ * their stored items — plus, when the board's known names change, the cards with a decision that contains a
+ * name that came or went (no other decision can read differently), and all cards when the meeting day moves. Whatever path changed the document — browser, REST, a raw y-websocket client — goes
  * through here. The extractor never writes to the document, so nothing triggers itself.
  *
  * Items are never erased: a source that disappears cancels its item, and one that comes back (undo) brings
@@ -12,7 +13,7 @@
  */
 import * as Y from 'yjs';
 import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
-import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
+import { decisionActionId, extractActions, mentionsAnyName, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
 import { localOrigin, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
@@ -28,9 +29,10 @@ interface Tracked {
   chain: Promise<void>;
   /** Names each card contributes to the parser's participants, kept per card so a run costs what changed. */
   cardNames: Map<string, string[]>;
-  /** Known names as of the last run: a change means other cards' owners may read differently. */
-  names: string;
-  meetingDate: string;
+  /** Known names as of the last run, by lowercase: cards that contain one that came or went may read differently. */
+  names: Map<string, string>;
+  /** The last run's parse context, kept while the names and the day stay, so its name lookup is built once. */
+  ctx: ParseContext | null;
   detach(): void;
 }
 
@@ -42,6 +44,7 @@ export class ActionService {
   readonly #tracked = new Map<string, Tracked>();
   readonly #listeners: ActionsChangedListener[] = [];
   #closed = false;
+  #parsed = 0;
 
   constructor(
     private readonly store: ActionStore,
@@ -53,6 +56,14 @@ export class ActionService {
       onLoaded: (board) => this.#attach(board),
       onUnloaded: (boardId) => this.#detach(boardId),
     });
+  }
+
+  /**
+   * How many decisions have been read (parsed) since the service started: what extraction has cost. A change
+   * costs the decisions it can affect, not the board's.
+   */
+  get decisionsParsed(): number {
+    return this.#parsed;
   }
 
   /** Calls `fn` with the items that changed (created, edited, status), after they are stored. */
@@ -165,8 +176,8 @@ export class ActionService {
       scheduled: false,
       chain: Promise.resolve(),
       cardNames: new Map(),
-      names: '',
-      meetingDate: '',
+      names: new Map(),
+      ctx: null,
       detach: () => {
         cards.unobserveDeep(onCards);
         meta.unobserve(onMeta);
@@ -194,35 +205,47 @@ export class ActionService {
     });
   }
 
-  /** Extracts the dirty cards (all when a full reconcile is due) and writes what differs. */
+  /**
+   * Extracts the dirty cards (all when a full reconcile is due) and writes what differs. When the known names
+   * change, the cards whose decisions contain a name that came or went are extracted too; a new meeting day
+   * changes how every date reads, so then all are.
+   */
   async #run(t: Tracked): Promise<void> {
     const doc = t.board.doc;
     if (this.#tracked.get(t.board.id) !== t) return;
     const cards = cardsMap(doc);
-    if (t.dirty === null) {
+    const dirty = t.dirty;
+    t.dirty = new Set();
+    if (dirty === null) {
       t.cardNames.clear();
       for (const [id, entry] of cards) {
         const card = readCard(entry);
         if (card) t.cardNames.set(id, cardNames(card));
       }
     } else {
-      for (const id of t.dirty) {
+      for (const id of dirty) {
         const card = readCard(cards.get(id));
         if (card) t.cardNames.set(id, cardNames(card));
         else t.cardNames.delete(id);
       }
     }
-    const participants = new Map<string, string>();
-    for (const list of t.cardNames.values()) for (const n of list) if (!participants.has(n.toLowerCase())) participants.set(n.toLowerCase(), n);
-    const ctx: ParseContext = { meetingDate: meetingDate(doc), participants: [...participants.values()] };
-    const names = [...participants.keys()].sort().join('\n');
-    // New names or a new meeting day can change how any decision reads: then look at every card.
-    const full = t.dirty === null || names !== t.names || ctx.meetingDate !== t.meetingDate;
-    const cardIds = full ? null : [...(t.dirty ?? [])];
-    t.dirty = new Set();
+    // In document order, as `knownNames` reads them in the browser: the first spelling of a name wins alike.
+    const names = new Map<string, string>();
+    for (const id of cards.keys()) for (const n of t.cardNames.get(id) ?? []) if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
+    const day = meetingDate(doc);
+    const changedNames = namesChanged(t.names, names);
+    const sameContext = t.ctx !== null && t.ctx.meetingDate === day && changedNames.length === 0;
+    const ctx: ParseContext = sameContext && t.ctx ? t.ctx : { meetingDate: day, participants: [...names.values()] };
+    let cardIds: string[] | null = null;
+    if (dirty !== null && day === t.ctx?.meetingDate) {
+      const scope = new Set(dirty);
+      if (changedNames.length > 0) for (const id of cardsMentioning(cards, changedNames)) scope.add(id);
+      cardIds = [...scope];
+    }
     t.names = names;
-    t.meetingDate = ctx.meetingDate;
+    t.ctx = ctx;
     const extracted = extractActions(doc, cardIds ?? undefined, ctx);
+    for (const e of extracted) if (e.kind === 'decision') this.#parsed++;
     const stored = cardIds
       ? await this.store.listScope(t.board.id, cardIds, extracted.map((e) => e.id))
       : await this.store.list(t.board.id);
@@ -275,6 +298,31 @@ export class ActionService {
       }
     }
   }
+}
+
+/** Names (as spelled either side) that one map has and the other has not, or spells differently. */
+function namesChanged(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const [key, name] of after) if (before.get(key) !== name) out.push(name);
+  for (const [key, name] of before) if (after.get(key) !== name) out.push(name);
+  return out;
+}
+
+/** The cards with a decision whose text or owners contain one of `names` (see `mentionsAnyName`). */
+function cardsMentioning(cards: ReturnType<typeof cardsMap>, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [id, entry] of cards) {
+    const decisions = entry instanceof Y.Map ? entry.get('decisions') : null;
+    if (!(decisions instanceof Y.Array)) continue;
+    for (const d of decisions) {
+      const decision = readDecision(d);
+      if (decision && mentionsAnyName(decision, names)) {
+        out.push(id);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 const FIELDS = ['kind', 'cardId', 'column', 'cardTitle', 'decisionId', 'text', 'due', 'dueText', 'dueFlag', 'decidedBy', 'boardStatus', 'present', 'status'] as const;

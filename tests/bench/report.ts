@@ -15,6 +15,8 @@ export interface Results {
   s5: any[];
   s6: any[];
   s7: any[];
+  /** Decision parser (absent in results written before it existed). */
+  s8?: any[];
   durationS?: number;
 }
 
@@ -209,6 +211,15 @@ export function renderMarkdown(r: Results): string {
     out.push('| board | samples | p50 ms | p95 ms | p99 ms | max ms |');
     out.push('|---|---|---|---|---|---|');
     for (const x of r.s7) out.push(`| ${x.cards} cards | ${x.samples} | ${x.latency.p50} | ${x.latency.p95} | ${x.latency.p99} | ${x.latency.max} |`);
+    out.push('');
+  }
+
+  if (r.s8?.length) {
+    out.push('### S8 — decision parser (`parseDecision`, in the generator\'s process; ms per decision)');
+    out.push('');
+    out.push('| shape | chars | known names | first parse ms (builds the names\' lookup) | samples | p50 ms | max ms |');
+    out.push('|---|---|---|---|---|---|---|');
+    for (const x of r.s8) out.push(`| ${x.shape} | ${fmt(x.chars, 0)} | ${fmt(x.names, 0)} | ${fmt(x.firstMs)} | ${x.ms.n} | ${fmt(x.ms.p50)} | ${fmt(x.ms.max)} |`);
     out.push('');
   }
   return out.join('\n');

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--only=S1,S2] [--servers=meshboard,y-websocket] [--no-docs]`
+ * (`--only=S8`: the decision parser alone, in this process, in seconds.)
  *
  * Meshboard side by side with the plain y-websocket server and Hocuspocus. Each server runs in its own child
  * process pinned to core 0; this process (the load generator) pins itself to core 1. Servers start fresh
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { HAVE_TASKSET, SERVER_KINDS, startServer, type ServerKind, type StartOptions } from './servers.js';
 import { roomLoad, type LoadResult } from './load.js';
 import { awarenessLoad, coldLoad, connectionChurn, decisionToAction, idleMemory, reconnectStorm } from './scenarios.js';
+import { decisionParser } from './parser.js';
 import { loadAvg, machine } from './proc.js';
 import { renderMarkdown, type Results } from './report.js';
 
@@ -32,6 +34,7 @@ const cfg = quick
       s5: { clients: 100, cards: 100 },
       s6: { clients: 100, hz: 20, measureMs: 1000 },
       s7: { cards: [300], samples: 3 },
+      s8: { samples: 5 },
     }
   : {
       reps: 3,
@@ -42,6 +45,7 @@ const cfg = quick
       s5: { clients: 500, cards: 1000 },
       s6: { clients: 100, hz: 20, measureMs: 4000 },
       s7: { cards: [50, 5000], samples: 20 },
+      s8: { samples: 20 },
     };
 
 // The generator on core 1, servers on core 0 (when the machine has two cores and taskset exists).
@@ -72,6 +76,7 @@ const results: Results = {
   s5: [],
   s6: [],
   s7: [],
+  s8: [],
 };
 
 async function withServer<T>(kind: ServerKind, fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>, opts?: StartOptions): Promise<T> {
@@ -147,6 +152,10 @@ async function main() {
         results.s7.push({ server: 'meshboard', ...(await decisionToAction(s, cards, cfg.s7.samples)) });
       }
     });
+  }
+  if (want('S8') && servers.includes('meshboard')) {
+    log('S8 decision parser, normal and crafted decisions (in this process)');
+    results.s8 = decisionParser(cfg.s8.samples);
   }
   results.durationS = Math.round((Date.now() - started) / 1000);
   results.machine.loadAvgAtEnd = loadAvg();

@@ -154,6 +154,57 @@ describe('decisions become action items', () => {
     expect(after.find((i) => i.id === `dec:${late}`)).toMatchObject({ owners: ['Lee'], status: 'open' });
   });
 
+  it('a new known name re-reads only the decisions that contain it; a new meeting day re-reads all', async () => {
+    const { board, y, card } = await meeting();
+    for (let i = 0; i < 20; i++) {
+      const c = createCard(y.doc, { column: 'agenda', title: `Item ${i}` }, { createdBy: 'Ana' });
+      addDecision(y.doc, c, { text: `Keep plan ${i} as it is`, decidedBy: 'Ana' });
+    }
+    const d = addDecision(y.doc, card, { text: 'Kofi sends the numbers by Friday', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await stored(server.dataDir, board.id)).length === 21, 'all 21 items stored');
+    await server.app.actions.settled(board.id);
+    expect(await item(board, `dec:${d}`)).toMatchObject({ owners: [], due: '2026-11-27' });
+    const parsed = () => server.app.actions.decisionsParsed;
+
+    // Kofi becomes a known name (an empty card by Kofi): of the 21 decisions, only the one naming Kofi is read.
+    const before = parsed();
+    const kofi = createCard(y.doc, { column: 'challenges', problem: 'Numbers are late' }, { createdBy: 'Kofi' });
+    await waitFor(async () => (await item(board, `dec:${d}`))?.owners[0] === 'Kofi', 'the decision gains its owner');
+    await server.app.actions.settled(board.id);
+    expect(parsed() - before).toBe(1);
+
+    // Kofi is no longer known: the same one decision is read again and loses its owner.
+    const beforeRemoval = parsed();
+    deleteCard(y.doc, kofi);
+    await waitFor(async () => (await item(board, `dec:${d}`))?.owners.length === 0, 'the decision loses its owner');
+    await server.app.actions.settled(board.id);
+    expect(parsed() - beforeRemoval).toBe(1);
+
+    // A new meeting day moves every relative date: every decision is read.
+    const beforeDay = parsed();
+    y.doc.getMap('meta').set('meetingDate', '2026-12-01');
+    await waitFor(async () => (await item(board, `dec:${d}`))?.due === '2026-12-04', 'the due date follows the day');
+    await server.app.actions.settled(board.id);
+    expect(parsed() - beforeDay).toBe(21);
+  });
+
+  it('a decision gains an owner when a name it contains becomes known, and keeps the others as they were', async () => {
+    const { board, y, card } = await meeting();
+    const a = addDecision(y.doc, card, { text: 'Mary Ann and Lee run the retro', decidedBy: 'Ana' })!;
+    const b = addDecision(y.doc, card, { text: 'Priya to ask Lee for the numbers', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await stored(server.dataDir, board.id)).length === 2, 'both stored');
+    expect(await item(board, `dec:${a}`)).toMatchObject({ owners: [] });
+    expect(await item(board, `dec:${b}`)).toMatchObject({ owners: ['Priya'] });
+    // "Mary Ann" and "lee" become known (a request between them): the leading list now names both.
+    createCard(y.doc, { column: 'needs', asker: 'Mary Ann', addressee: 'lee', what: 'Slides' });
+    await waitFor(async () => (await item(board, `dec:${a}`))?.owners.length === 2, 'owners read again');
+    expect(await item(board, `dec:${a}`)).toMatchObject({ owners: ['Mary Ann', 'lee'], status: 'open' });
+    expect(await item(board, `dec:${b}`)).toMatchObject({ owners: ['Priya'], status: 'open' });
+    expect(await restList(board)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: `dec:${a}`, owners: ['Mary Ann', 'lee'] }), expect.objectContaining({ id: `dec:${b}`, owners: ['Priya'] })]),
+    );
+  });
+
   it('a decision recorded through REST answers 201 with the decision and its stored action item', async () => {
     const { board, card, y } = await meeting();
     const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card}/decisions`, { text: 'Sam sends the deck by 3 Dec', owner: 'Priya, Sam' }, board.tokens.participant);
