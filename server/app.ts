@@ -99,7 +99,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const versionStore = new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard });
   const auditStore = new SqliteAuditStore(store.db);
   const audit = new AuditService(auditStore, registry, log);
-  const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs });
+  const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs, autoGapMs: config.autoVersionGapMs });
   const templates = new TemplateService(new SqliteTemplateStore(store.db), registry);
   const hour = 3600;
   const limits = new Limits({

@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   facilitatorGraceMs: z.coerce.number().int().min(0).default(60_000),
   /** A board that changes gets an automatic version ("Autosave") this long after its first change since its last version, ms; 0 = never. */
   versionEveryMs: z.coerce.number().int().min(0).default(600_000),
+  /** Least time between two automatic versions of a board made when agenda items are ticked done, ms (sooner ones wait). */
+  autoVersionGapMs: z.coerce.number().int().min(0).default(60_000),
   /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
   boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
@@ -88,6 +90,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   boardCreateToken: 'BOARD_CREATE_TOKEN',
   facilitatorGraceMs: 'FACILITATOR_GRACE_MS',
   versionEveryMs: 'VERSION_EVERY_MS',
+  autoVersionGapMs: 'AUTO_VERSION_GAP_MS',
   trustProxy: 'TRUST_PROXY',
   boardsPerHour: 'BOARDS_PER_HOUR',
   maxImportBytes: 'MAX_IMPORT_BYTES',

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import * as Y from 'yjs';
-import { cardsMap, readBoard, readCard, type BoardView } from '../../shared/board-schema.js';
+import { Root, cardsMap, readBoard, readCard, type BoardView } from '../../shared/board-schema.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
 import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
@@ -16,6 +16,8 @@ import type { SqliteVersionStore } from './version-store.js';
 import type { Actor, AuditService } from './audit-service.js';
 
 export interface HistoryOptions {
+  /** Least time between two automatic versions of a board made on repeatable events (an item ticked done), ms. */
+  autoGapMs?: number;
   /** A board that changed gets an automatic version this long after its first change since the last version; 0 = never. */
   autosaveMs: number;
 }
@@ -27,7 +29,7 @@ export const VersionName = {
   agendaDone: (title: string) => `Agenda item done: ${title.split('\n')[0].trim().slice(0, 150) || '(untitled)'}`,
 } as const;
 
-/** Automatic versions of one board are at least this far apart; one that comes sooner waits (the latest name wins). */
+/** Default of `autoGapMs`. */
 export const AUTO_VERSION_GAP_MS = 60_000;
 
 interface Tracked {
@@ -39,7 +41,7 @@ interface Tracked {
   lastAutoAt: number;
   /** An automatic version waiting for the gap to pass, and its name. */
   deferred: { timer: NodeJS.Timeout; name: string } | null;
-  /** Hash of the state of the board's latest version, to skip automatic versions that would repeat it; null = not read yet. */
+  /** Hash of the content of the board's latest version, to skip automatic versions that would repeat it; null = not read yet. */
   lastHash: string | null;
   detach(): void;
 }
@@ -51,6 +53,7 @@ export type RestoreResult =
 export class HistoryService {
   readonly #tracked = new Map<string, Tracked>();
   #closed = false;
+  #skipped = 0;
 
   constructor(
     private readonly store: SqliteVersionStore,
@@ -146,7 +149,7 @@ export class HistoryService {
       t.dirty = false;
       if (t.timer) clearTimeout(t.timer);
       t.timer = null;
-      t.lastHash = hashOf(data);
+      t.lastHash = contentHash(board.doc);
     }
     this.audit?.record(board.id, actor, { action: 'version.saved', summary: `saved version "${name}"` });
     return info;
@@ -195,12 +198,12 @@ export class HistoryService {
 
   /**
    * An automatic version, none at all when the board is exactly as its latest version has it. `spaced` ones
-   * (on events people can repeat quickly, like ticking an item done) come at most once per AUTO_VERSION_GAP_MS
-   * per board: a sooner one waits for the gap, and the latest name wins.
+   * (on events people can repeat quickly, like ticking an item done) come at most once per `autoGapMs` per
+   * board: a sooner one waits for the gap, and the latest name wins.
    */
   #autosave(t: Tracked, name: string, spaced = false): void {
     const now = this.now();
-    const due = t.lastAutoAt + AUTO_VERSION_GAP_MS;
+    const due = t.lastAutoAt + (this.opts.autoGapMs ?? AUTO_VERSION_GAP_MS);
     if (spaced && now < due) {
       if (t.deferred) t.deferred.name = name;
       else {
@@ -216,24 +219,35 @@ export class HistoryService {
     }
     t.lastAutoAt = now;
     try {
-      const data = Y.encodeStateAsUpdate(t.board.doc);
-      const hash = hashOf(data);
       t.lastHash ??= this.#latestHash(t.board.id);
-      if (hash === t.lastHash) {
+      if (contentHash(t.board.doc) === t.lastHash) {
+        // The board reads exactly as its latest version (an item ticked and unticked): nothing to keep.
         t.dirty = false;
+        this.#skipped++;
         return;
       }
-      this.#saveLoaded(t.board, name, 'server', data);
+      this.#saveLoaded(t.board, name, 'server');
     } catch (err) {
       this.log.error('could not save a version', { board: t.board.id, name, err });
     }
   }
 
-  /** Hash of the board's latest stored version ('' when it has none). */
+  /** Content hash of the board's latest stored version ('' when it has none). */
   #latestHash(boardId: string): string {
     const latest = this.store.list(boardId)[0];
     const v = latest ? this.store.get(boardId, latest.id) : null;
-    return v ? hashOf(v.data) : '';
+    if (!v) return '';
+    const doc = docFromState(v.data);
+    try {
+      return contentHash(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** Automatic versions not saved because the board read exactly as its latest version. */
+  get skippedDuplicates(): number {
+    return this.#skipped;
   }
 
   #detach(boardId: string): void {
@@ -244,4 +258,22 @@ export class HistoryService {
   }
 }
 
-const hashOf = (data: Uint8Array): string => crypto.createHash('sha256').update(data).digest('base64');
+/** JSON.stringify replacer writing object keys in order: two documents may hold a map's keys in different orders. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A hash of what the board says (meta and cards as JSON), not of how it got there: a change and its undo
+ * give the same hash. Falls back to the encoded state for a document too deep to turn into JSON.
+ */
+function contentHash(doc: Y.Doc): string {
+  let content: string | Uint8Array;
+  try {
+    content = JSON.stringify([doc.getMap(Root.meta).toJSON(), doc.getMap(Root.cards).toJSON()], sortedKeys);
+  } catch {
+    content = Y.encodeStateAsUpdate(doc);
+  }
+  return crypto.createHash('sha256').update(content).digest('base64');
+}

@@ -103,6 +103,26 @@ export class PresenceGate {
     return { update: encodeEntries(accepted), clients: accepted.map((e) => e.clientId) };
   }
 
+  /**
+   * After `owner`'s admitted entries were applied: ownership follows what presence now holds. y-protocols
+   * skips an entry whose clock is behind the one it knows (a removal sent with an old clock leaves the state
+   * in place), so a state that stayed stays `owner`'s — and goes when `owner` closes — and an id whose state
+   * did not land is not kept.
+   */
+  settle(owner: PresenceOwner, clients: readonly number[], present: (id: number) => boolean): void {
+    for (const id of new Set(clients)) {
+      const current = this.#owners.get(id);
+      if (current && current !== owner) continue;
+      if (present(id)) {
+        this.#owners.set(id, owner);
+        owner.awarenessClients.add(id);
+      } else {
+        this.#owners.delete(id);
+        owner.awarenessClients.delete(id);
+      }
+    }
+  }
+
   /** The connection closed: its client ids are free again (a reconnecting tab keeps its id). */
   release(owner: PresenceOwner): void {
     for (const id of owner.awarenessClients) if (this.#owners.get(id) === owner) this.#owners.delete(id);

@@ -169,6 +169,7 @@ export class SyncConnection implements BoardPeer {
     const awareness = this.board.awareness;
     const unknown = admitted.clients.filter((id) => !awareness.meta.has(id));
     awarenessProtocol.applyAwarenessUpdate(awareness, admitted.update, this);
+    this.board.presence.settle(this, admitted.clients, (id) => awareness.states.has(id));
     // The relay forgets a client's clock once its removal is out. A removal arriving after that (sent twice)
     // would store a clock without any event to clean it up: forget it again here.
     for (const id of unknown) if (!awareness.states.has(id)) awareness.meta.delete(id);

@@ -97,4 +97,18 @@ describe('the presence gate', () => {
     expect(() => gate.admit(owner(), full.subarray(0, full.length - 3))).toThrow();
     expect(() => gate.admit(owner(), new Uint8Array([200]))).toThrow();
   });
+
+  it('a removal y-protocols skips (its clock is behind) leaves the state its owner’s, to go when the owner closes', () => {
+    const gate = new PresenceGate(SERVER_ID);
+    const a = owner();
+    const awareness = new Awareness(new Y.Doc());
+    awareness.setLocalState(null);
+    const admitted = gate.admit(a, update([10, 5, person('Ana')], [10, 3, 'null']))!;
+    applyAwarenessUpdate(awareness, admitted.update, null);
+    gate.settle(a, admitted.clients, (id) => awareness.states.has(id));
+    expect(awareness.states.has(10)).toBe(true);
+    expect([...a.awarenessClients]).toEqual([10]);
+    // Still Ana's: another connection cannot take it over.
+    expect(gate.admit(owner(), update([10, 9, person('Mallory')]))).toBeNull();
+  });
 });
