@@ -50,7 +50,7 @@ export const ConfigSchema = z.object({
   /** Largest board document, bytes as stored (snapshot plus log). An update that would pass it is refused. */
   maxBoardBytes: z.coerce.number().int().min(64 * 1024).default(32 * 1024 * 1024),
   /** Most Yjs items (structs) in one board document; each costs memory on every load, so tiny items are bounded too. */
-  maxBoardItems: z.coerce.number().int().min(1000).default(500_000),
+  maxBoardItems: z.coerce.number().int().min(1000).default(300_000),
   /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
   versionsPerBoard: z.coerce.number().int().min(10).default(500),
   /** Total size of a board's versions, bytes; past it likewise. */

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import { createCard, listCards } from '../../shared/board-schema.js';
+import { CloseCode } from '../../shared/errors.js';
 import { Commands } from '../../shared/meeting.js';
 import { PresenceState } from '../../shared/presence.js';
 import { MAX_STATE_BYTES } from '../../server/sync/presence-gate.js';
@@ -65,6 +66,27 @@ function sendRaw(frames: Uint8Array[]): Promise<void> {
       ws.send(new Uint8Array([3]));
       ws.on('message', (d: Buffer) => d[0] === 1 && ws.close());
       setTimeout(() => ws.close(), 2000).unref();
+    });
+  });
+}
+
+/** Sends frames on one raw socket; resolves with the close code when the server closes it, null when it answered instead. */
+function sendRawUntilClosed(frames: Uint8Array[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.wsUrl}/yjs/${board.id}?token=${board.tokens.participant}`);
+    let answered = false;
+    ws.on('error', () => resolve(null));
+    ws.on('close', (code) => resolve(answered ? null : code));
+    ws.on('open', () => {
+      for (const f of frames) ws.send(f);
+      // A sync step 1 last: its answer (sync step 2, sent once what came before is stored) or the close tells us
+      // every frame before it was handled.
+      ws.send(syncFrame(0, new Uint8Array([0])));
+      ws.on('message', (d: Buffer) => {
+        if (d[0] !== 0 || d[1] !== 1) return;
+        answered = true;
+        ws.close();
+      });
     });
   });
 }
@@ -135,6 +157,66 @@ describe('fuzzing the y-websocket endpoint', () => {
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     expect(listCards(doc, 'agenda').some((c) => c.title === 'Before the fuzz')).toBe(true);
   }, 120_000);
+
+  it('document shapes past the bounds (deep nesting, many tiny items, long texts, odd values) are refused or applied, and the board stays readable, restorable and exportable', async () => {
+    // A card of the fuzz's own, so that what it may legitimately change is not the witness's.
+    const target = createCard(witness.doc, { column: 'challenges', problem: 'Fuzz target' });
+    await server.app.registry.persisted();
+    const metaOf = (d: Y.Doc) => d.getMap('meta');
+    const someCard = (d: Y.Doc) => d.getMap<Y.Map<unknown>>('cards').get(target)!;
+    const op = fc.oneof(
+      fc.integer({ min: 1, max: 40 }).map((depth) => Object.assign((d: Y.Doc) => {
+        let m = new Y.Map<unknown>();
+        someCard(d).set('nest', m);
+        for (let i = 0; i < depth; i++) {
+          const inner = new Y.Map<unknown>();
+          m.set('x', inner);
+          m = inner;
+        }
+      }, { [fc.toStringMethod]: () => `nest ${depth}` })),
+      fc.integer({ min: 1, max: 2500 }).map((n) => Object.assign((d: Y.Doc) => {
+        const arr = new Y.Array<number>();
+        metaOf(d).set('tiny', arr);
+        for (let i = 0; i < n; i++) arr.insert(i % 2 ? 0 : arr.length, [i]);
+      }, { [fc.toStringMethod]: () => `tiny ${n}` })),
+      fc.tuple(fc.constantFrom('title', 'notes', 'what', 'problem', 'text', 'other'), fc.integer({ min: 0, max: 25_000 })).map(([key, len]) => Object.assign((d: Y.Doc) => {
+        someCard(d).set(key, new Y.Text('by' + ' '.repeat(Math.max(0, len - 12)) + '. tomorrow'));
+      }, { [fc.toStringMethod]: () => `text ${key} ${len}` })),
+      fc
+        .tuple(
+          fc.constantFrom('createdAt', 'timebox', 'owner', 'column', 'order', 'other'),
+          fc.oneof(fc.double(), fc.string({ maxLength: 12_000 }), fc.json({ maxDepth: 12 }), fc.constant(1e16), fc.constant(-1)),
+        )
+        .map(([key, value]) => Object.assign((d: Y.Doc) => {
+          const on = key === 'createdAt' ? metaOf(d) : someCard(d);
+          on.set(key, typeof value === 'string' && key !== 'owner' && value.startsWith('{') ? JSON.parse(value) : value);
+        }, { [fc.toStringMethod]: () => `value ${key} ${String(value).slice(0, 30)}` })),
+    );
+    const closes: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 3 }), async (ops) => {
+        const d = new Y.Doc();
+        Y.applyUpdate(d, Y.encodeStateAsUpdate(witness.doc));
+        const sv = Y.encodeStateVector(d);
+        d.transact(() => {
+          for (const apply of ops) apply(d);
+        });
+        const code = await sendRawUntilClosed([syncFrame(2, Y.encodeStateAsUpdate(d, sv))]);
+        d.destroy();
+        if (code !== null) closes.push(code);
+        expect([null, CloseCode.InvalidContent, CloseCode.BoardFull]).toContain(code);
+      }),
+      { numRuns: RUNS },
+    );
+    await boardStillWorks();
+    for (const path of ['', '/summary', '/actions.csv', '/actions.ics', '/search?q=fuzz']) {
+      expect([path, (await api(server.url, 'GET', `/api/boards/${board.id}${path}`, undefined, board.tokens.viewer)).status]).toEqual([path, 200]);
+    }
+    const v = await api(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'After the shapes' }, board.tokens.participant);
+    expect(v.status).toBe(201);
+    expect((await api(server.url, 'POST', `/api/boards/${board.id}/versions/${v.body.id}/restore`, {}, board.tokens.facilitator)).status).toBe(200);
+    expect((await api(server.url, 'GET', `/api/boards/${board.id}/export`, undefined, board.tokens.facilitator)).status).toBe(200);
+  }, 180_000);
 
   it('awareness frames of any shape (thousands of ids, ids of others, huge or odd states) never put a foreign or invalid state in presence', async () => {
     const me = { user: { name: 'Witness', color: '#175cd3' }, editing: null };
