@@ -85,7 +85,7 @@ export const t = {
     forbiddenBody: 'The facilitator may have replaced it with a new one. Ask them for the current link.',
     refusedTitle: 'Your last change could not be saved',
     refusedBody: (reason: string) =>
-      `The server refused it${reason ? `: ${reason}` : ''}. Your other changes are saved. To go on, discard the changes this device has not saved and reload the board.`,
+      `The server refused it${reason ? `: ${reason}` : ''}. What the server already has is safe. To go on, discard the changes this device has not saved and reload the board.`,
     discardAndReload: 'Discard unsaved changes and reload',
     viewOnly: 'View only',
     viewOnlyHint: 'You opened the view-only link: you can follow along but not change the board.',

@@ -61,7 +61,7 @@ const GONE: Place = { kind: 'gone' };
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, limits: SizeLimits): GuardVerdict {
   if (size.bytes + update.length > limits.maxBytes) {
-    return { ok: false, kind: 'full', reason: `this board is full (${mb(limits.maxBytes)} MB at most); this change cannot be stored` };
+    return { ok: false, kind: 'full', reason: `this board is full (${humanSize(limits.maxBytes)} at most); this change cannot be stored` };
   }
   const { structs, ds } = Y.decodeUpdate(update);
   const store = doc.store;
@@ -320,4 +320,5 @@ function checkValue(key: string | null, value: unknown, depth = 0): void {
 }
 
 const short = (s: string): string => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
-const mb = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1);
+const humanSize = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${Number((bytes / (1024 * 1024)).toFixed(1))} MB` : `${Math.round(bytes / 1024)} KB`;

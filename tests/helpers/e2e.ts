@@ -9,10 +9,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { collectErrors, launchBrowser, newContext } from './browser.js';
 import { startServer, type TestServer } from './server.js';
+import type { ConfigInput } from '../../server/config.js';
 
 export const SHOTS = path.resolve('dist/screenshots');
 
 export interface E2EOptions {
+  /** Settings of the file's server, over the test defaults (e.g. a small board size limit). */
+  server?: ConfigInput;
   /**
    * Milliseconds each Playwright step may wait (`page.setDefaultTimeout`), so a step that hangs fails with
    * its locator well before the test's own timeout. Unset keeps Playwright's default.
@@ -46,7 +49,7 @@ export function useE2E(opts: E2EOptions = {}): E2E {
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer({ config: opts.server }), launchBrowser()]);
   });
 
   afterEach(async () => {

@@ -56,7 +56,9 @@ async function richBoard(server: TestServer): Promise<{ board: TestBoard; y: YCl
 
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 
-describe('board export and import (CLI)', () => {
+// Each of these starts the CLI as its own process (tsx compiles it first): on a loaded two-core machine that
+// alone can take many seconds, so they get more than the default timeout.
+describe('board export and import (CLI)', { timeout: 90_000 }, () => {
   it('export → import into a fresh data dir → a real y-websocket client sees the same board, versions and action statuses', async () => {
     const a = await start();
     const { board, y } = await richBoard(a);

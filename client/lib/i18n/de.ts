@@ -87,7 +87,7 @@ export const de: Translation = {
     forbiddenBody: 'Die Moderation hat ihn vielleicht ersetzt. Fragen Sie nach dem aktuellen Link.',
     refusedTitle: 'Ihre letzte Änderung konnte nicht gespeichert werden',
     refusedBody: (reason) =>
-      `Der Server hat sie abgelehnt${reason ? `: ${reason}` : ''}. Ihre anderen Änderungen sind gespeichert. Um weiterzumachen, verwerfen Sie die nicht gespeicherten Änderungen dieses Geräts und laden das Board neu.`,
+      `Der Server hat sie abgelehnt${reason ? `: ${reason}` : ''}. Was der Server schon hat, ist sicher. Um weiterzumachen, verwerfen Sie die nicht gespeicherten Änderungen dieses Geräts und laden das Board neu.`,
     discardAndReload: 'Nicht gespeicherte Änderungen verwerfen und neu laden',
     viewOnly: 'Nur ansehen',
     viewOnlyHint: 'Sie haben den Link zum Ansehen geöffnet: Sie können mitlesen, aber nichts ändern.',
