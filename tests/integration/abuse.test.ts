@@ -13,6 +13,7 @@ import { createCard, listCards } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
+import { awarenessFrame } from '../helpers/frames.js';
 
 let server: TestServer;
 let board: TestBoard;
@@ -105,20 +106,6 @@ describe('abuse', () => {
   }, 30_000);
 });
 
-/** An awareness frame written by hand, one `[clientId, clock, state JSON text]` per entry. */
-function presenceFrame(entries: Array<[number, number, string]>): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, entries.length);
-  for (const [id, clock, state] of entries) {
-    encoding.writeVarUint(inner, id);
-    encoding.writeVarUint(inner, clock);
-    encoding.writeVarString(inner, state);
-  }
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(e);
-}
 const person = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ user: { name, color: '#175cd3' }, ...extra });
 const nameOf = (c: YClient, id: number) => (c.provider.awareness.getStates().get(id)?.user as { name?: string } | undefined)?.name;
 /** Names of the people `c` sees, itself excluded. */
@@ -147,11 +134,11 @@ describe('hostile presence', () => {
     await synced(observer);
     const ws = await rawSocket(own);
     const many = Array.from({ length: 2000 }, (_, i): [number, number, string] => [500_000 + i, 1, person(`Ghost ${i}`)]);
-    ws.send(presenceFrame(many));
+    ws.send(awarenessFrame(many));
     // One id per frame, four times: allowed; a fifth new id is not.
-    for (let i = 1; i <= 5; i++) ws.send(presenceFrame([[900_000 + i, 1, person(`Tab ${i}`)]]));
+    for (let i = 1; i <= 5; i++) ws.send(awarenessFrame([[900_000 + i, 1, person(`Tab ${i}`)]]));
     // An update of an id it owns, after all the above: once the observer has it, the rest was handled.
-    ws.send(presenceFrame([[900_001, 2, person('Tab 1, renamed')]]));
+    ws.send(awarenessFrame([[900_001, 2, person('Tab 1, renamed')]]));
     await waitFor(() => nameOf(observer, 900_001) === 'Tab 1, renamed', 'the last update reaches the observer');
     expect(namesSeenBy(observer).sort()).toEqual(['Tab 1, renamed', 'Tab 2', 'Tab 3', 'Tab 4']);
     const states = server.app.registry.loaded(own.id)!.awareness.getStates();
@@ -170,9 +157,9 @@ describe('hostile presence', () => {
     const clock = ana.provider.awareness.meta.get(id)!.clock;
 
     const ws = await rawSocket(own);
-    ws.send(presenceFrame([[id, clock + 5, person('Mallory')]]));
-    ws.send(presenceFrame([[id, clock + 10, 'null']]));
-    ws.send(presenceFrame([[id, clock + 10, 'null'], [777_001, 1, person('Mal')]]));
+    ws.send(awarenessFrame([[id, clock + 5, person('Mallory')]]));
+    ws.send(awarenessFrame([[id, clock + 10, 'null']]));
+    ws.send(awarenessFrame([[id, clock + 10, 'null'], [777_001, 1, person('Mal')]]));
     await waitFor(() => nameOf(observer, 777_001) === 'Mal', 'the sender’s own presence shows');
     expect(nameOf(observer, id)).toBe('Ana');
     expect(server.app.registry.loaded(own.id)!.awareness.getStates().get(id)).toEqual({ user: { name: 'Ana', color: '#175cd3' }, editing: null });
@@ -190,7 +177,7 @@ describe('hostile presence', () => {
     await synced(observer);
     const ws = await rawSocket(own);
     ws.send(
-      presenceFrame([
+      awarenessFrame([
         [600_001, 1, person('Huge', { pad: 'x'.repeat(200_000) })],
         [600_002, 1, JSON.stringify({ user: { name: 'Red', color: 'red' } })],
         [600_003, 1, '{"user": {"name": "Cut'],
@@ -210,17 +197,17 @@ describe('hostile presence', () => {
     const observer = client(own, own.tokens.viewer);
     await synced(observer);
     const first = await rawSocket(own);
-    first.send(presenceFrame([[700_001, 1, person('Ana')]]));
+    first.send(awarenessFrame([[700_001, 1, person('Ana')]]));
     await waitFor(() => nameOf(observer, 700_001) === 'Ana', 'Ana shows');
     first.close();
     await waitFor(() => !observer.provider.awareness.getStates().has(700_001), 'Ana leaves');
     // Another client echoes Ana's last state and then her removal, both arriving after she left.
     const echoer = await rawSocket(own);
-    echoer.send(presenceFrame([[700_001, 1, person('Ana')]]));
-    echoer.send(presenceFrame([[700_001, 1, 'null'], [700_002, 1, person('Echo')]]));
+    echoer.send(awarenessFrame([[700_001, 1, person('Ana')]]));
+    echoer.send(awarenessFrame([[700_001, 1, 'null'], [700_002, 1, person('Echo')]]));
     await waitFor(() => nameOf(observer, 700_002) === 'Echo', 'the echoes were handled');
     const back = await rawSocket(own);
-    back.send(presenceFrame([[700_001, 2, person('Ana, back')]]));
+    back.send(awarenessFrame([[700_001, 2, person('Ana, back')]]));
     await waitFor(() => nameOf(observer, 700_001) === 'Ana, back', 'Ana shows again under her id');
   });
 

@@ -6,11 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { createCard, listCards } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
-import { encodeUpdate } from '../../server/sync/protocol.js';
+import { syncFrame } from '../helpers/frames.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
@@ -28,11 +26,8 @@ function rawWriter(s: TestServer, board: TestBoard): { ws: WebSocket; closed: Pr
   const doc = new Y.Doc();
   createCard(doc, { column: 'agenda', title: 'Typed while the board was being deleted' });
   ws.on('open', () => {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, 0);
-    syncProtocol.writeSyncStep1(e, new Y.Doc());
-    ws.send(encoding.toUint8Array(e));
-    ws.send(encodeUpdate(Y.encodeStateAsUpdate(doc)));
+    ws.send(syncFrame(0, Y.encodeStateVector(new Y.Doc())));
+    ws.send(syncFrame(2, Y.encodeStateAsUpdate(doc)));
   });
   return { ws, closed: new Promise((resolve) => ws.on('close', (code) => resolve(code))) };
 }

@@ -9,7 +9,6 @@ import ICAL from 'ical.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
-import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import { createCard, listCards } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
@@ -19,6 +18,7 @@ import { MAX_STATE_BYTES } from '../../server/sync/presence-gate.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 import { joinMeeting } from '../helpers/meeting-client.js';
+import { awarenessFrame, syncFrame } from '../helpers/frames.js';
 
 const RUNS = Number(process.env.MESHBOARD_FUZZ_RUNS ?? 60);
 
@@ -91,28 +91,7 @@ function sendRawUntilClosed(frames: Uint8Array[]): Promise<number | null> {
   });
 }
 
-function syncFrame(step: number, payload: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, step);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
-}
 
-/** An awareness frame written by hand, one `[clientId, clock, state JSON text]` per entry. */
-function awarenessFrame(entries: Array<[number, number, string]>): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, entries.length);
-  for (const [id, clock, state] of entries) {
-    encoding.writeVarUint(inner, id);
-    encoding.writeVarUint(inner, clock);
-    encoding.writeVarString(inner, state);
-  }
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(e);
-}
 
 /** A real update (a card added to a throwaway doc), to mutate. */
 function realUpdate(): Uint8Array {

@@ -2,21 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate } from 'y-protocols/awareness';
+import { awarenessUpdate } from '../helpers/frames.js';
 import { MAX_CLIENT_IDS, MAX_STATE_BYTES, PresenceGate, type PresenceOwner } from '../../server/sync/presence-gate.js';
 
 const SERVER_ID = 1;
 
-/** An awareness update written by hand, one `[clientId, clock, state JSON text]` per entry. */
-function update(...entries: Array<[number, number, string]>): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, entries.length);
-  for (const [id, clock, state] of entries) {
-    encoding.writeVarUint(e, id);
-    encoding.writeVarUint(e, clock);
-    encoding.writeVarString(e, state);
-  }
-  return encoding.toUint8Array(e);
-}
+/** An awareness update, one `[clientId, clock, state JSON text]` per entry. */
+const update = (...entries: Array<[number, number, string]>) => awarenessUpdate(entries);
 const person = (name: string) => JSON.stringify({ user: { name, color: '#175cd3' }, editing: null });
 const owner = (): PresenceOwner => ({ awarenessClients: new Set() });
 
