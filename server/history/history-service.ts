@@ -141,15 +141,16 @@ export class HistoryService {
     this.#tracked.clear();
   }
 
-  #saveLoaded(board: LoadedBoard, name: string, by: Actor | string, data: Uint8Array = Y.encodeStateAsUpdate(board.doc)): VersionInfo {
+  /** `hash`: the board's content hash when the caller has just taken it. */
+  #saveLoaded(board: LoadedBoard, name: string, by: Actor | string, hash?: string): VersionInfo {
     const actor = typeof by === 'string' ? { name: by, role: 'server' } : by;
-    const info = this.store.save(board.id, { name, by: actor.name, data, createdAt: this.now() });
+    const info = this.store.save(board.id, { name, by: actor.name, data: Y.encodeStateAsUpdate(board.doc), createdAt: this.now() });
     const t = this.#tracked.get(board.id);
     if (t) {
       t.dirty = false;
       if (t.timer) clearTimeout(t.timer);
       t.timer = null;
-      t.lastHash = contentHash(board.doc);
+      t.lastHash = hash ?? contentHash(board.doc);
     }
     this.audit?.record(board.id, actor, { action: 'version.saved', summary: `saved version "${name}"` });
     return info;
@@ -220,13 +221,14 @@ export class HistoryService {
     t.lastAutoAt = now;
     try {
       t.lastHash ??= this.#latestHash(t.board.id);
-      if (contentHash(t.board.doc) === t.lastHash) {
+      const hash = contentHash(t.board.doc);
+      if (hash === t.lastHash) {
         // The board reads exactly as its latest version (an item ticked and unticked): nothing to keep.
         t.dirty = false;
         this.#skipped++;
         return;
       }
-      this.#saveLoaded(t.board, name, 'server');
+      this.#saveLoaded(t.board, name, 'server', hash);
     } catch (err) {
       this.log.error('could not save a version', { board: t.board.id, name, err });
     }

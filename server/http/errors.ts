@@ -32,6 +32,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.setHeader('Retry-After', '5');
       return sendError(res, 503, { code: ErrorCode.Unavailable, message: (err as Error).message });
     }
+    // A board's versions are full of ones saved by hand (history/version-store.ts).
+    if ((err as Error).name === 'VersionQuotaError') return sendError(res, 409, { code: ErrorCode.QuotaExceeded, message: (err as Error).message });
+    // A version that cannot be restored; nothing was changed (history/restore-writer.ts).
+    if ((err as Error).name === 'RestoreError') return sendError(res, 422, { code: ErrorCode.BadRequest, message: (err as Error).message });
     const status = (err as { status?: number }).status;
     if (status === 404) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'not found' });
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -32,9 +32,8 @@ import type { ActionService } from '../actions/action-service.js';
 import { csvTable, csvTime, slug } from '../actions/exports.js';
 import type { HistoryService } from '../history/history-service.js';
 import type { SqliteAuditStore } from '../history/audit-store.js';
-import { VersionQuotaError, type SqliteVersionStore } from '../history/version-store.js';
+import type { SqliteVersionStore } from '../history/version-store.js';
 import type { Actor } from '../history/audit-service.js';
-import { RestoreError } from '../history/restore-writer.js';
 import { exportBoard, importBoard, ImportError, parseExport, type TransferDeps } from '../history/board-transfer.js';
 import { searchActions, searchView } from '../history/search.js';
 import { readBoard } from '../../shared/board-schema.js';
@@ -129,13 +128,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
   const versionLimit = deps.limits.guard('versionSave', (_req, res) => accessOf(res).boardId);
   r.post('/boards/:id/versions', participant, versionLimit, json, validateBody(SaveBody), async (_req, res) => {
     const { name, by } = res.locals.body as z.infer<typeof SaveBody>;
-    let version: Awaited<ReturnType<HistoryService['save']>>;
-    try {
-      version = await history.save(accessOf(res).boardId, name, callerOf(res, by));
-    } catch (err) {
-      if (err instanceof VersionQuotaError) return sendError(res, 409, { code: ErrorCode.QuotaExceeded, message: err.message });
-      throw err;
-    }
+    const version = await history.save(accessOf(res).boardId, name, callerOf(res, by));
     if (!version) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
     res.status(201).json(version);
   });
@@ -155,14 +148,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     if (!versionId) return;
     const body = optionalBody(req, res, ByBody) as z.infer<typeof ByBody> | null;
     if (!body) return;
-    let out: Awaited<ReturnType<HistoryService['restore']>>;
-    try {
-      out = await history.restore(accessOf(res).boardId, versionId, callerOf(res, body.by));
-    } catch (err) {
-      if (err instanceof RestoreError) return sendError(res, 422, { code: ErrorCode.BadRequest, message: err.message });
-      if (err instanceof VersionQuotaError) return sendError(res, 409, { code: ErrorCode.QuotaExceeded, message: err.message });
-      throw err;
-    }
+    const out = await history.restore(accessOf(res).boardId, versionId, callerOf(res, body.by));
     if (!out.ok) return sendError(res, 404, { code: ErrorCode.NotFound, message: out.reason === 'version_not_found' ? 'no such version' : 'board not found' });
     const response: RestoreVersionResponse = { restored: out.restored, before: out.before, changed: out.changed };
     res.json(response);

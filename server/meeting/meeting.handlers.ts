@@ -31,8 +31,7 @@ interface SocketData {
   boardId: string;
   /** The role of the token this socket came in with (checked by the server at the handshake). */
   role: Role;
-  /** The seat the server issued or verified for this socket: who it is in the meeting. */
-  participantId: string;
+  /** The seat the server issued or verified for this socket: who it is in the meeting (`seat.id` on the roster). */
   seat: Seat;
   name: string;
   color: string;
@@ -84,7 +83,7 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
         void service.releaseIfEmpty(boardId);
         return next(refusal(ErrorCode.MeetingFull, 'this meeting is full: everyone on its roster is present'));
       }
-      socket.data = { boardId, role: result.role, participantId: seat.id, seat, name, color };
+      socket.data = { boardId, role: result.role, seat, name, color };
       next();
     } catch (err) {
       log.error('meeting join failed', { err });
@@ -135,7 +134,7 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
     socket.on('disconnect', async () => {
       const room = await ready;
       if (!room) return;
-      room.leave(me.participantId);
+      room.leave(me.seat.id);
       await service.releaseIfEmpty(me.boardId);
     });
   });
@@ -148,10 +147,10 @@ async function joinRoom(service: MeetingService, socket: MeetingSocket): Promise
     socket.disconnect(true);
     return null;
   }
-  await socket.join([boardRoom(me.boardId), personRoom(me.boardId, me.participantId)]);
-  room.join({ id: me.participantId, name: me.name, color: me.color, role: me.role });
+  await socket.join([boardRoom(me.boardId), personRoom(me.boardId, me.seat.id)]);
+  room.join({ id: me.seat.id, name: me.name, color: me.color, role: me.role });
   // A late joiner gets everything at once: the state (joining broadcast it to the room) and its own dots.
-  const vote = canEdit(me.role) ? room.myVote(me.participantId) : null;
+  const vote = canEdit(me.role) ? room.myVote(me.seat.id) : null;
   if (vote) socket.emit('vote:mine', vote);
   return room;
 }
@@ -161,14 +160,14 @@ function authorize(room: MeetingRoom, me: SocketData, name: CommandName): void {
   const needed = COMMAND_ACCESS[name];
   if (needed === 'editor' && !canEdit(me.role)) throw new CommandError(ErrorCode.Forbidden, 'viewers cannot do that');
   // The seat and the token's role must both allow it: a lead handed to a seat never outlives its link's rights.
-  if (needed === 'leader' && (!canEdit(me.role) || !room.isLeader(me.participantId))) {
+  if (needed === 'leader' && (!canEdit(me.role) || !room.isLeader(me.seat.id))) {
     throw new CommandError(ErrorCode.Forbidden, 'only the facilitator can do that');
   }
 }
 
 /** Runs one validated, authorised command on the room. */
 function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, p: any): CommandResults[N] {
-  const pid = me.participantId;
+  const pid = me.seat.id;
   const result = ((): unknown => {
     switch (name) {
       case 'meeting:advance': return room.advance(p.phase);

@@ -262,20 +262,17 @@ export class BoardRegistry {
     try {
       const seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
       stored = batch.map((p, i) => ({ p, seq: seqs[i] }));
-    } catch (err) {
-      stored = await this.#flushEachBoard(batch, err);
+    } catch {
+      stored = await this.#flushEachBoard(batch);
     }
-    const byBoard = new Map<LoadedBoard, Pending[]>();
     for (const { p, seq } of stored) {
       p.board.lastSeq = seq;
       p.board.logLength++;
       p.board.bytes += p.update.length;
       p.board.pending = Math.max(0, p.board.pending - 1);
       p.board.saveFailed = false;
-      const list = byBoard.get(p.board);
-      if (list) list.push(p);
-      else byBoard.set(p.board, [p]);
     }
+    const byBoard = byBoardOf(stored.map((s) => s.p));
     for (const [board, updates] of byBoard) relay(board, updates);
     for (const board of byBoard.keys()) {
       if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
@@ -287,16 +284,10 @@ export class BoardRegistry {
    * another's writes. A board that no longer exists has its updates dropped and its connections closed; a
    * board whose writes fail otherwise (disk full) keeps them, at the head of the queue, and is retried.
    */
-  async #flushEachBoard(batch: Pending[], firstError: unknown): Promise<Array<{ p: Pending; seq: number }>> {
-    const byBoard = new Map<LoadedBoard, Pending[]>();
-    for (const p of batch) {
-      const list = byBoard.get(p.board);
-      if (list) list.push(p);
-      else byBoard.set(p.board, [p]);
-    }
+  async #flushEachBoard(batch: Pending[]): Promise<Array<{ p: Pending; seq: number }>> {
     const stored: Array<{ p: Pending; seq: number }> = [];
     const kept: Pending[] = [];
-    for (const [board, list] of byBoard) {
+    for (const [board, list] of byBoardOf(batch)) {
       if (this.#boards.get(board.id) !== board) continue; // forgotten meanwhile (deleted): nothing to store
       try {
         const seqs = await this.store.appendUpdates(list.map((p) => ({ boardId: board.id, update: p.update })));
@@ -310,7 +301,7 @@ export class BoardRegistry {
         }
         kept.push(...list);
         board.saveFailed = true;
-        this.log.error('could not append updates; will retry', { board: board.id, updates: list.length, err: err ?? firstError });
+        this.log.error('could not append updates; will retry', { board: board.id, updates: list.length, err });
       }
     }
     if (kept.length) {
@@ -449,6 +440,17 @@ function relay(board: LoadedBoard, updates: Pending[]): void {
     const own = frames.filter((_, i) => updates[i].origin !== peer);
     if (own.length) peer.sendBatch(new OutgoingBatch(own));
   }
+}
+
+/** Updates grouped by board, each board's in their order. */
+function byBoardOf(updates: readonly Pending[]): Map<LoadedBoard, Pending[]> {
+  const out = new Map<LoadedBoard, Pending[]>();
+  for (const p of updates) {
+    const list = out.get(p.board);
+    if (list) list.push(p);
+    else out.set(p.board, [p]);
+  }
+  return out;
 }
 
 /** Structs in a document's store (items and collected ranges): what its size in memory grows with. */

@@ -56,8 +56,8 @@ const MISSING: Place = { kind: 'missing' };
 const GONE: Place = { kind: 'gone' };
 
 /**
- * Decides whether `update` may be applied to `doc`. Never throws for a malformed update: the caller decodes
- * it first (`Y.decodeUpdate`) and refuses what does not decode.
+ * Decides whether `update` may be applied to `doc`. Decodes it whole first: an update that does not decode
+ * throws (the caller refuses it as malformed); a refusal on the board's bounds is a verdict, never a throw.
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, limits: SizeLimits): GuardVerdict {
   if (size.bytes + update.length > limits.maxBytes) {
