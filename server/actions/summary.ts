@@ -12,7 +12,7 @@ function summaryDecision(card: Card, d: Decision, ctx: ParseContext): SummaryDec
   return { id: d.id, cardId: card.id, cardTitle: cardHeadline(card), text: p.text, owners: p.owners, due: p.due, dueText: p.dueText, dueFlag: p.dueFlag, decidedBy: d.decidedBy };
 }
 
-/** Builds the summary; `seen` = names from presence while the board was open (stored by the action service). */
+/** Builds the summary; `seen` = the names of those who took a seat in the meeting (stored as attendees). */
 export function buildSummary(boardId: string, doc: Y.Doc, actionItems: ActionItem[], seen: readonly string[]): MeetingSummary {
   const view = readBoard(doc);
   const ctx = boardParseContext(doc);
