@@ -177,7 +177,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   // First: the limits stand in front of every default-namespace event.
   limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
-  attachBoardEvents(io, { registry, boards, store, access, log });
+  const boardEvents = attachBoardEvents(io, { registry, boards, store, access, log });
   attachActionEvents(io, { actions, access, log });
 
   const nsp = meetingNamespace(io);
@@ -205,6 +205,15 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     void disconnectBoard(nsp, boardId);
     void meetings.drop(boardId);
   });
+
+  // Per-board extensions, in the order they run after each commit (see docs/architecture.md): peers hear of a
+  // stored change first; then what is derived from it is written — action items, audit lines, versions — and
+  // renames are announced. None of them runs before the change is stored.
+  registry.use(sync);
+  registry.use(actions);
+  registry.use(audit);
+  registry.use(history);
+  registry.use(boardEvents);
 
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;

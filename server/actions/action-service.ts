@@ -1,12 +1,15 @@
 /**
  * Keeps each board's action items in the database in step with its document.
  *
- * Hung on the registry's hooks: on load, a full reconcile (catches changes made while the server was down
- * or before this existed); then an `observeDeep` on `cards` collects the ids of the cards that changed, and
- * once per event-loop turn only those cards are extracted (pure: shared/decisions.ts) and diffed against
- * their stored items — plus, when the board's known names change, the cards with a decision that contains a
- * name that came or went (no other decision can read differently), and all cards when the meeting day moves. Whatever path changed the document — browser, REST, a raw y-websocket client — goes
- * through here. The extractor never writes to the document, so nothing triggers itself.
+ * A registry extension (registered in the composition root): on load, a full reconcile (catches changes made
+ * while the server was down or before this existed); then an `observeDeep` on `cards` collects the ids of the
+ * cards that changed, and once those changes are stored (the registry's `stored` hook) only those cards are
+ * extracted (pure: shared/decisions.ts) and diffed against their stored items — plus, when the board's known
+ * names change, the cards with a decision that contains a name that came or went (no other decision can read
+ * differently), and all cards when the meeting day moves. An item is written only once every change the
+ * extraction read is stored, so an action item never exists without the decision it comes from. Whatever
+ * path changed the document — browser, REST, a raw y-websocket client — goes through here. The extractor
+ * never writes to the document, so nothing triggers itself.
  *
  * Items are never erased: a source that disappears cancels its item, and one that comes back (undo) brings
  * it back with the status it had. Status set by people lives here, not in the document.
@@ -15,12 +18,12 @@ import * as Y from 'yjs';
 import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
 import { decisionActionId, extractActions, mentionsAnyName, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
-import { localOrigin, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
+import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 
 const REST = localOrigin('rest');
 
-interface Tracked {
+interface Tracked extends BoardAttachment {
   board: LoadedBoard;
   /** Card ids changed since the last run; null = everything (load, meeting date or names changed). */
   dirty: Set<string> | null;
@@ -33,15 +36,16 @@ interface Tracked {
   names: Map<string, string>;
   /** The last run's parse context, kept while the names and the day stay, so its name lookup is built once. */
   ctx: ParseContext | null;
-  detach(): void;
+  /** Set once the board left memory: a run still scheduled does nothing. */
+  gone: boolean;
 }
 
 export type ActionsChangedListener = (boardId: string, items: ActionItem[]) => void;
 
 export type SetStatusResult = { ok: true; item: ActionItem } | { ok: false; reason: 'not_found' | 'source_gone' };
 
-export class ActionService {
-  readonly #tracked = new Map<string, Tracked>();
+export class ActionService implements BoardExtension<Tracked> {
+  readonly name = 'actions';
   readonly #listeners: ActionsChangedListener[] = [];
   #closed = false;
   #parsed = 0;
@@ -51,11 +55,10 @@ export class ActionService {
     private readonly registry: BoardRegistry,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {
-    registry.addHooks({
-      onLoaded: (board) => this.#attach(board),
-      onUnloaded: (boardId) => this.#detach(boardId),
-    });
+  ) {}
+
+  #tracked(boardId: string): Tracked | undefined {
+    return this.registry.loaded(boardId)?.attachment(this);
   }
 
   /**
@@ -80,8 +83,15 @@ export class ActionService {
 
   /** Resolves once every change seen so far on this board is reflected in the database. */
   async settled(boardId: string): Promise<void> {
-    const t = this.#tracked.get(boardId);
+    const t = this.#tracked(boardId);
     if (!t) return;
+    try {
+      await this.registry.stored(t.board); // its `stored` hook schedules the run
+    } catch (err) {
+      if (err instanceof BoardGoneError) return;
+      throw err;
+    }
+    if (hasWork(t)) this.#schedule(t);
     while (t.scheduled) await new Promise<void>((r) => setImmediate(r));
     await t.chain;
   }
@@ -101,7 +111,7 @@ export class ActionService {
       this.#emit(boardId, [next]);
       return { ok: true, item: toActionItem(next) };
     };
-    const t = this.#tracked.get(boardId);
+    const t = this.#tracked(boardId);
     if (!t) return run();
     // Join the board's chain so a status change never interleaves with a reconcile of the same items.
     const result = t.chain.then(run);
@@ -138,15 +148,13 @@ export class ActionService {
   /** Stops reacting to documents and waits for runs in flight (call before the registry and store close). */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#tracked.values()].map((t) => t.chain));
-    for (const t of this.#tracked.values()) t.detach();
-    this.#tracked.clear();
+    const tracked = [...this.registry.boards()].map((b) => b.attachment(this)).filter((t) => t !== undefined);
+    await Promise.all(tracked.map((t) => t.chain));
   }
 
   // ---- tracking ---------------------------------------------------------------------------------------------
 
-  #attach(board: LoadedBoard): void {
-    if (this.#closed || this.#tracked.has(board.id)) return;
+  attach(board: LoadedBoard): Tracked {
     const cards = cardsMap(board.doc);
     const onCards = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
       if (t.dirty === null) return this.#schedule(t);
@@ -159,14 +167,11 @@ export class ActionService {
           if (typeof key === 'string') t.dirty.add(key);
         }
       }
-      this.#schedule(t);
+      // Nothing runs yet: the run waits until the change is stored (`stored` below).
     };
     const meta = metaMap(board.doc);
     const onMeta = (e: Y.YMapEvent<unknown>) => {
-      if (e.keysChanged.has('meetingDate') || e.keysChanged.has('createdAt')) {
-        t.dirty = null;
-        this.#schedule(t);
-      }
+      if (e.keysChanged.has('meetingDate') || e.keysChanged.has('createdAt')) t.dirty = null;
     };
     cards.observeDeep(onCards);
     meta.observe(onMeta);
@@ -178,20 +183,19 @@ export class ActionService {
       cardNames: new Map(),
       names: new Map(),
       ctx: null,
+      gone: false,
+      stored: () => {
+        if (hasWork(t)) this.#schedule(t);
+      },
       detach: () => {
+        t.gone = true;
         cards.unobserveDeep(onCards);
         meta.unobserve(onMeta);
       },
     };
-    this.#tracked.set(board.id, t);
+    // Loaded: the document is exactly what is stored, so the full reconcile may run at once.
     this.#schedule(t);
-  }
-
-  #detach(boardId: string): void {
-    const t = this.#tracked.get(boardId);
-    if (!t) return;
-    t.detach();
-    this.#tracked.delete(boardId);
+    return t;
   }
 
   #schedule(t: Tracked): void {
@@ -200,7 +204,7 @@ export class ActionService {
     // setImmediate: every change of this turn (one websocket frame may hold many) is handled in one run.
     setImmediate(() => {
       t.scheduled = false;
-      if (this.#closed || this.#tracked.get(t.board.id) !== t) return;
+      if (this.#closed || t.gone) return;
       t.chain = t.chain.then(() => this.#run(t)).catch((err) => this.log.error('action items: reconcile failed', { board: t.board.id, err }));
     });
   }
@@ -212,7 +216,9 @@ export class ActionService {
    */
   async #run(t: Tracked): Promise<void> {
     const doc = t.board.doc;
-    if (this.#tracked.get(t.board.id) !== t) return;
+    if (t.gone) return;
+    // What this run reads of the document includes every change applied so far; it writes only once they are stored.
+    const mark = t.board.applied;
     const cards = cardsMap(doc);
     const dirty = t.dirty;
     t.dirty = new Set();
@@ -251,6 +257,12 @@ export class ActionService {
       : await this.store.list(t.board.id);
     const changed = this.#diff(t.board.id, extracted, stored, cardIds);
     if (changed.length === 0) return;
+    try {
+      await this.registry.stored(t.board, mark);
+    } catch (err) {
+      if (err instanceof BoardGoneError) return; // deleted, or the server stops with the change unstored: nothing derived
+      throw err;
+    }
     await this.store.upsert(changed);
     this.#emit(t.board.id, changed);
   }
@@ -298,6 +310,11 @@ export class ActionService {
       }
     }
   }
+}
+
+/** Changes seen and not yet extracted. */
+function hasWork(t: Tracked): boolean {
+  return t.dirty === null || t.dirty.size > 0;
 }
 
 /** Names (as spelled either side) that one map has and the other has not, or spells differently. */

@@ -15,7 +15,7 @@ import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
 
 const REST = localOrigin('rest');
 /** The REST origin with the caller's role, so the audit trail can say who (by role) made the change. */
-const restAs = (role?: Role) => (role ? { ...REST, role } : REST);
+const restAs = (role?: Role) => (role ? localOrigin('rest', { name: 'rest', role }) : REST);
 
 export class BoardService {
   readonly #onDeleted: Array<(id: string) => void> = [];

@@ -8,7 +8,7 @@ import { readMeta } from '../../shared/board-schema.js';
 import { BoardUnwatchPayload, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
 import { boardRoom, fail, joinBoardRoom, leaveBoardRoom } from './board-watch.js';
 import { ErrorCode } from '../../shared/errors.js';
-import type { BoardRegistry } from '../sync/board-registry.js';
+import type { BoardExtension, BoardRegistry } from '../sync/board-registry.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../log.js';
@@ -18,28 +18,41 @@ type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 
+/**
+ * Wires the board events and returns the registry extension that announces renames; the composition root
+ * registers it. Title and purpose may change through any path (a browser edits the Y.Doc, REST, a bot), so the
+ * document is watched, and a rename is announced and written to the board's row once the change is stored.
+ */
 export function attachBoardEvents(
   io: IO,
   deps: { registry: BoardRegistry; boards: BoardService; store: Store; access: AccessControl; log: Logger },
-): void {
+): BoardExtension {
   const { registry, boards, store, access, log } = deps;
 
-  // Title and purpose may change through any path (a browser edits the Y.Doc, REST, a bot); watch the doc.
-  registry.addHooks({
-    onLoaded(board) {
+  const renames: BoardExtension = {
+    name: 'board-events',
+    attach(board) {
       let last = readMeta(board.doc);
-      board.doc.getMap('meta').observe(() => {
-        const meta = readMeta(board.doc);
-        if (meta.title === last.title && meta.purpose === last.purpose) return;
-        const titleChanged = meta.title !== last.title;
-        last = meta;
-        io.to(boardRoom(board.id)).emit('board:renamed', { boardId: board.id, title: meta.title, purpose: meta.purpose });
-        if (titleChanged) {
-          store.renameBoard(board.id, meta.title, Date.now()).catch((err) => log.error('could not store new title', { err }));
-        }
-      });
+      let changed = false;
+      const meta = board.doc.getMap('meta');
+      const onMeta = () => (changed = true);
+      meta.observe(onMeta);
+      return {
+        stored() {
+          // Read only when all the board's changes are stored, so what is announced is stored too.
+          if (!changed || board.pending > 0) return;
+          changed = false;
+          const now = readMeta(board.doc);
+          if (now.title === last.title && now.purpose === last.purpose) return;
+          const titleChanged = now.title !== last.title;
+          last = now;
+          io.to(boardRoom(board.id)).emit('board:renamed', { boardId: board.id, title: now.title, purpose: now.purpose });
+          if (titleChanged) store.renameBoard(board.id, now.title, Date.now()).catch((err) => log.error('could not store new title', { err }));
+        },
+        detach: () => meta.unobserve(onMeta),
+      };
     },
-  });
+  };
 
   boards.onDeleted((boardId) => io.to(boardRoom(boardId)).emit('board:deleted', { boardId }));
 
@@ -66,4 +79,5 @@ export function attachBoardEvents(
       ack({ ok: true, data: null });
     });
   });
+  return renames;
 }

@@ -2,89 +2,60 @@
  * The audit trail: who created, edited, moved, deleted and decided what, and when — recorded on the server
  * from the changes it receives, whatever path they took (browser, raw y-websocket client, REST, meeting).
  *
- * Hung on the registry's hooks like the action service: per loaded board, a plain view of every card is
- * kept; each transaction's touched cards are re-read and compared with it (`audit-diff.ts`), and the actor
- * is read from the transaction origin — a connection's published awareness name and role, or the server
- * path's `by`. Typing is coalesced in memory (one line per actor, card and field per minute), and lines are
- * written once per event-loop turn in one SQLite transaction. Nothing here writes to the document.
+ * A registry extension (registered in the composition root): per loaded board, a plain view of every card is
+ * kept; each transaction's touched cards are re-read and compared with it (`audit-diff.ts`), and the actor is
+ * the transaction origin's (`actorOf`: a connection names itself from its presence, a server write carries the
+ * caller). Typing is coalesced in memory (one line per actor, card and field per minute). Lines wait in memory
+ * until the change they describe is stored (the registry's `stored` hook) and are then written together, so the
+ * trail never tells of a change the board does not have. Nothing here writes to the document.
  */
 import * as Y from 'yjs';
-import type { Awareness } from 'y-protocols/awareness';
 import { cardsMap, metaMap, readCard, readMeta, type BoardMeta, type Card } from '../../shared/board-schema.js';
 import { cardHeadline } from '../../shared/decisions.js';
-import { PresenceState } from '../../shared/presence.js';
 import type { AuditAction } from '../../shared/history-schemas.js';
-import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';
+import { actorOf, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { cardChanges, metaChanges, type AuditChange } from './audit-diff.js';
 import type { NewAuditEntry, SqliteAuditStore } from './audit-store.js';
 
+export type { Actor } from '../sync/board-registry.js';
+
 /** Typing by one actor in one field within this window is one audit line. */
 export const COALESCE_MS = 60_000;
 
-export interface Actor {
-  name: string;
-  /** `viewer` | `participant` | `facilitator`, or `server` for the server's own writes without a caller. */
-  role: string;
-}
-
-/**
- * Who a transaction origin stands for. A websocket connection is named by the first awareness state it
- * published with a `user.name`; a server write (`localOrigin(by)`) by its `by`, with the caller's role when
- * the origin carries one (`{ kind: 'local', by, role }`).
- */
-export function actorOf(origin: unknown, awareness: Awareness): Actor {
-  if (typeof origin !== 'object' || origin === null) return { name: 'unknown', role: 'unknown' };
-  const o = origin as { kind?: unknown; role?: unknown; by?: unknown; awarenessClients?: unknown; name?: unknown };
-  if (o.kind === 'connection') {
-    const role = typeof o.role === 'string' ? o.role : 'unknown';
-    if (o.awarenessClients instanceof Set) {
-      for (const client of o.awarenessClients) {
-        const state = PresenceState.safeParse(awareness.getStates().get(client as number));
-        const name = state.success ? state.data.user.name.trim() : '';
-        if (name) return { name, role };
-      }
-    }
-    return { name: 'unknown', role };
-  }
-  if (o.kind === 'local') {
-    const name = typeof o.name === 'string' && o.name ? o.name : typeof o.by === 'string' ? o.by : 'server';
-    return { name, role: typeof o.role === 'string' ? o.role : 'server' };
-  }
-  return { name: 'unknown', role: 'unknown' };
-}
-
-interface Tracked {
+interface Tracked extends BoardAttachment {
   board: LoadedBoard;
   cards: Map<string, Card>;
   meta: BoardMeta;
   /** Coalescing key → when its current line was written. */
   recent: Map<string, number>;
-  detach(): void;
+  /** Lines waiting for the change they describe to be stored; `mark` is that change's `board.applied`. */
+  waiting: Array<{ mark: number; entry: NewAuditEntry }>;
 }
 
-export class AuditService {
-  readonly #tracked = new Map<string, Tracked>();
-  /** Lines waiting for this turn's write, per board. */
+export class AuditService implements BoardExtension<Tracked> {
+  readonly name = 'audit';
+  /** Lines ready to be written this turn, per board. */
   #pending = new Map<string, NewAuditEntry[]>();
   #flushScheduled = false;
-  #closed = false;
 
   constructor(
     private readonly store: SqliteAuditStore,
-    registry: BoardRegistry,
+    private readonly registry: BoardRegistry,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {
-    registry.addHooks({
-      onLoaded: (board) => this.#attach(board),
-      onUnloaded: (boardId) => this.#detach(boardId),
-    });
-  }
+  ) {}
 
-  /** Records a line the document cannot show (a version saved or restored). */
+  /**
+   * Records a line the document cannot show (a version saved or restored). It is written once every change
+   * applied to the board so far is stored.
+   */
   record(boardId: string, actor: Actor, change: { action: AuditAction; summary: string; cardId?: string | null; field?: string | null }): void {
-    this.#queue(boardId, { at: this.now(), actor: actor.name, role: actor.role, action: change.action, cardId: change.cardId ?? null, field: change.field ?? null, summary: change.summary });
+    const entry: NewAuditEntry = { at: this.now(), actor: actor.name, role: actor.role, action: change.action, cardId: change.cardId ?? null, field: change.field ?? null, summary: change.summary };
+    const board = this.registry.loaded(boardId);
+    const t = board?.attachment(this);
+    if (board && t && board.pending > 0) t.waiting.push({ mark: board.applied, entry });
+    else this.#queue(boardId, entry);
   }
 
   /** Writes every line queued so far. */
@@ -103,16 +74,20 @@ export class AuditService {
 
   close(): void {
     this.flush();
-    this.#closed = true;
-    for (const t of this.#tracked.values()) t.detach();
-    this.#tracked.clear();
   }
 
-  #attach(board: LoadedBoard): void {
-    if (this.#closed || this.#tracked.has(board.id)) return;
+  attach(board: LoadedBoard): Tracked {
     const cards = cardsMap(board.doc);
     const meta = metaMap(board.doc);
-    const t: Tracked = { board, cards: new Map(), meta: readMeta(board.doc), recent: new Map(), detach: () => {} };
+    const t: Tracked = {
+      board,
+      cards: new Map(),
+      meta: readMeta(board.doc),
+      recent: new Map(),
+      waiting: [],
+      stored: () => this.#release(t),
+      detach: () => {},
+    };
     for (const [id, entry] of cards) {
       const card = readCard(entry);
       if (card) t.cards.set(id, card);
@@ -143,24 +118,31 @@ export class AuditService {
     };
     cards.observeDeep(onCards);
     meta.observe(onMeta);
-    t.detach = () => {
+    t.detach = (reason) => {
       cards.unobserveDeep(onCards);
       meta.unobserve(onMeta);
+      // Unloaded: everything is stored, so every line may go. Deleted: its trail went with it.
+      if (reason === 'unloaded') this.#release(t);
+      t.waiting = [];
     };
-    this.#tracked.set(board.id, t);
+    return t;
   }
 
-  #detach(boardId: string): void {
-    const t = this.#tracked.get(boardId);
-    if (!t) return;
-    t.detach();
-    this.#tracked.delete(boardId);
+  /** Queues the lines whose change is stored (all of them when nothing of the board waits to be stored). */
+  #release(t: Tracked): void {
+    if (t.waiting.length === 0) return;
+    const all = t.board.pending === 0;
+    const ready = all ? t.waiting : t.waiting.filter((w) => w.mark <= t.board.storedCount);
+    t.waiting = all ? [] : t.waiting.filter((w) => w.mark > t.board.storedCount);
+    for (const w of ready) this.#queue(t.board.id, w.entry);
   }
 
   #record(t: Tracked, origin: unknown, changes: AuditChange[]): void {
     if (changes.length === 0) return;
-    const actor = actorOf(origin, t.board.awareness);
+    const actor = actorOf(origin);
     const at = this.now();
+    // Observers run before the transaction's update is counted: this change will be the board's next.
+    const mark = t.board.applied + 1;
     for (const c of changes) {
       if (c.coalesce) {
         const key = `${actor.role}|${actor.name}|${c.coalesce}`;
@@ -169,7 +151,7 @@ export class AuditService {
         t.recent.set(key, at);
         if (t.recent.size > 1000) for (const [k, v] of t.recent) if (at - v >= COALESCE_MS) t.recent.delete(k);
       }
-      this.#queue(t.board.id, { at, actor: actor.name, role: actor.role, action: c.action, cardId: c.cardId, field: c.field, summary: c.summary });
+      t.waiting.push({ mark, entry: { at, actor: actor.name, role: actor.role, action: c.action, cardId: c.cardId, field: c.field, summary: c.summary } });
     }
   }
 

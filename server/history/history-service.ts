@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import * as Y from 'yjs';
 import { Root, cardsMap, readBoard, readCard, type BoardView } from '../../shared/board-schema.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
-import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';
+import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { docFromState, planRestore } from './restore-writer.js';
 import type { SqliteVersionStore } from './version-store.js';
@@ -32,7 +32,7 @@ export const VersionName = {
 /** Default of `autoGapMs`. */
 export const AUTO_VERSION_GAP_MS = 60_000;
 
-interface Tracked {
+interface Tracked extends BoardAttachment {
   board: LoadedBoard;
   /** Changed since its last version. */
   dirty: boolean;
@@ -43,15 +43,21 @@ interface Tracked {
   deferred: { timer: NodeJS.Timeout; name: string } | null;
   /** Hash of the content of the board's latest version, to skip automatic versions that would repeat it; null = not read yet. */
   lastHash: string | null;
-  detach(): void;
+  gone: boolean;
+}
+
+interface Captured {
+  data: Uint8Array;
+  hash: string;
+  mark: number;
 }
 
 export type RestoreResult =
   | { ok: true; restored: VersionInfo; before: VersionInfo; changed: boolean }
   | { ok: false; reason: 'board_not_found' | 'version_not_found' };
 
-export class HistoryService {
-  readonly #tracked = new Map<string, Tracked>();
+export class HistoryService implements BoardExtension<Tracked> {
+  readonly name = 'history';
   #closed = false;
   #skipped = 0;
 
@@ -62,12 +68,7 @@ export class HistoryService {
     private readonly log: Logger,
     private readonly opts: HistoryOptions,
     private readonly now: () => number = Date.now,
-  ) {
-    registry.addHooks({
-      onLoaded: (board) => this.#attach(board),
-      onUnloaded: (boardId) => this.#detach(boardId),
-    });
-  }
+  ) {}
 
   /**
    * Saves the board as it is now under `name`; null when there is no such board. `by` is who asked
@@ -118,14 +119,16 @@ export class HistoryService {
         target.destroy();
         throw err;
       }
-      const before = this.#saveLoaded(board, VersionName.BeforeRestore, by);
+      // The board as it is before, taken now and written once what it holds is stored.
+      const beforeState = this.#capture(board);
       try {
         // The caller's name and role ride on the origin, so the audit trail names them.
-        plan.apply({ kind: 'local', by: 'restore', name: by.name, role: by.role });
+        plan.apply(localOrigin('restore', by));
       } finally {
         target.destroy();
       }
       const changed = plan.changed;
+      const before = await this.#write(board, beforeState, VersionName.BeforeRestore, by);
       await this.registry.persisted(board);
       const { data: _data, ...restored } = v;
       this.audit?.record(boardId, by, { action: 'version.restored', summary: `restored version "${v.name}" (the board before it is saved as "${before.name}")` });
@@ -136,36 +139,52 @@ export class HistoryService {
 
   close(): void {
     this.#closed = true;
-    for (const t of this.#tracked.values()) if (t.deferred) clearTimeout(t.deferred.timer);
-    for (const t of this.#tracked.values()) t.detach();
-    this.#tracked.clear();
+    for (const board of this.registry.boards()) board.attachment(this)?.detach('unloaded');
   }
 
-  /** `hash`: the board's content hash when the caller has just taken it. */
-  #saveLoaded(board: LoadedBoard, name: string, by: Actor | string, hash?: string): VersionInfo {
+  /**
+   * The board's state now, its content hash (`hash` when the caller has just taken it), and the mark of the
+   * changes it holds (see `BoardRegistry.stored`).
+   */
+  #capture(board: LoadedBoard, hash?: string): Captured {
+    return { data: Y.encodeStateAsUpdate(board.doc), hash: hash ?? contentHash(board.doc), mark: board.applied };
+  }
+
+  async #saveLoaded(board: LoadedBoard, name: string, by: Actor | string, hash?: string): Promise<VersionInfo> {
+    return this.#write(board, this.#capture(board, hash), name, by);
+  }
+
+  /**
+   * Stores a captured state as a version once every change it holds is stored: a version never holds a change
+   * the board could lose.
+   */
+  async #write(board: LoadedBoard, state: Captured, name: string, by: Actor | string): Promise<VersionInfo> {
+    await this.registry.stored(board, state.mark);
     const actor = typeof by === 'string' ? { name: by, role: 'server' } : by;
-    const info = this.store.save(board.id, { name, by: actor.name, data: Y.encodeStateAsUpdate(board.doc), createdAt: this.now() });
-    const t = this.#tracked.get(board.id);
-    if (t) {
-      t.dirty = false;
-      if (t.timer) clearTimeout(t.timer);
-      t.timer = null;
-      t.lastHash = hash ?? contentHash(board.doc);
+    const info = this.store.save(board.id, { name, by: actor.name, data: state.data, createdAt: this.now() });
+    const t = board.attachment(this);
+    if (t && !t.gone) {
+      // Changes that came after the capture are not in this version: the board stays dirty for them.
+      if (board.applied === state.mark) {
+        t.dirty = false;
+        if (t.timer) clearTimeout(t.timer);
+        t.timer = null;
+      }
+      t.lastHash = state.hash;
     }
     this.audit?.record(board.id, actor, { action: 'version.saved', summary: `saved version "${name}"` });
     return info;
   }
 
-  #attach(board: LoadedBoard): void {
-    if (this.#closed || this.#tracked.has(board.id)) return;
+  attach(board: LoadedBoard): Tracked {
     const cards = cardsMap(board.doc);
-    const t: Tracked = { board, dirty: false, timer: null, lastAutoAt: -Infinity, deferred: null, lastHash: null, detach: () => {} };
+    const t: Tracked = { board, dirty: false, timer: null, lastAutoAt: -Infinity, deferred: null, lastHash: null, gone: false, detach: () => {} };
     const onUpdate = () => {
       t.dirty = true;
       if (this.opts.autosaveMs > 0 && !t.timer) {
         t.timer = setTimeout(() => {
           t.timer = null;
-          if (this.#tracked.get(board.id) === t && t.dirty) this.#autosave(t, VersionName.Autosave);
+          if (!t.gone && t.dirty) void this.#autosave(t, VersionName.Autosave);
         }, this.opts.autosaveMs);
         t.timer.unref();
       }
@@ -179,7 +198,7 @@ export class HistoryService {
         if (card?.column === 'agenda' && card.done && change?.oldValue !== true) {
           const name = VersionName.agendaDone(card.title);
           setImmediate(() => {
-            if (this.#tracked.get(board.id) === t) this.#autosave(t, name, true);
+            if (!t.gone) void this.#autosave(t, name, true);
           });
         }
       }
@@ -187,6 +206,7 @@ export class HistoryService {
     board.doc.on('update', onUpdate);
     cards.observeDeep(onCards);
     t.detach = () => {
+      t.gone = true;
       board.doc.off('update', onUpdate);
       cards.unobserveDeep(onCards);
       if (t.timer) clearTimeout(t.timer);
@@ -194,7 +214,7 @@ export class HistoryService {
       if (t.deferred) clearTimeout(t.deferred.timer);
       t.deferred = null;
     };
-    this.#tracked.set(board.id, t);
+    return t;
   }
 
   /**
@@ -202,7 +222,8 @@ export class HistoryService {
    * (on events people can repeat quickly, like ticking an item done) come at most once per `autoGapMs` per
    * board: a sooner one waits for the gap, and the latest name wins.
    */
-  #autosave(t: Tracked, name: string, spaced = false): void {
+  async #autosave(t: Tracked, name: string, spaced = false): Promise<void> {
+    if (this.#closed) return;
     const now = this.now();
     const due = t.lastAutoAt + (this.opts.autoGapMs ?? AUTO_VERSION_GAP_MS);
     if (spaced && now < due) {
@@ -211,7 +232,7 @@ export class HistoryService {
         const timer = setTimeout(() => {
           const pending = t.deferred;
           t.deferred = null;
-          if (pending && this.#tracked.get(t.board.id) === t) this.#autosave(t, pending.name, true);
+          if (pending && !t.gone) void this.#autosave(t, pending.name, true);
         }, due - now);
         timer.unref();
         t.deferred = { timer, name };
@@ -228,8 +249,9 @@ export class HistoryService {
         this.#skipped++;
         return;
       }
-      this.#saveLoaded(t.board, name, 'server', hash);
+      await this.#saveLoaded(t.board, name, 'server', hash);
     } catch (err) {
+      if (err instanceof BoardGoneError) return; // deleted, or stopping with the change unstored: no version of it
       this.log.error('could not save a version', { board: t.board.id, name, err });
     }
   }
@@ -250,13 +272,6 @@ export class HistoryService {
   /** Automatic versions not saved because the board read exactly as its latest version. */
   get skippedDuplicates(): number {
     return this.#skipped;
-  }
-
-  #detach(boardId: string): void {
-    const t = this.#tracked.get(boardId);
-    if (!t) return;
-    t.detach();
-    this.#tracked.delete(boardId);
   }
 }
 

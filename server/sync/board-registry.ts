@@ -1,43 +1,98 @@
 /**
- * The boards held in memory: loading on first use, the append-before-relay pipeline, compaction, and
- * unloading after the last user leaves.
+ * The boards held in memory: loading on first use, the store-first pipeline, compaction, and unloading after
+ * the last user leaves.
  *
- * Every change to a loaded document, whatever its origin (a websocket client, the REST API, a server
- * hook), arrives through the Y.Doc `update` event. Updates are queued and, once per event-loop turn, appended
- * to the store in one transaction; only after that commit are they relayed to the board's connections,
- * each encoded once and the same bytes sent to every peer. So nothing a client has seen can be lost.
+ * Every change to a loaded document, whatever its origin (a websocket client, the REST API, the meeting),
+ * arrives through the Y.Doc `update` event. Updates are queued and, once per event-loop turn, appended to the
+ * store in one transaction. Only after that commit does anything else happen: the registry calls the `stored`
+ * hook of each extension attached to the board, in the order they were registered (the composition root
+ * registers relay first, then action items, audit, versions, board events). So nothing anyone sees, and nothing
+ * derived from a change, exists before the change itself is stored. See docs/architecture.md.
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { Store, StoredDocument } from '../store/store.js';
 import type { Logger } from '../log.js';
-import { encodeUpdate } from './protocol.js';
-import { OutgoingBatch } from './outgoing-batch.js';
-import { CloseCode } from '../../shared/errors.js';
 import { PresenceGate } from './presence-gate.js';
 
+/** Who made a change: a display name and the role the server gave them (`server` for its own writes). */
+export interface Actor {
+  readonly name: string;
+  /** `viewer` | `participant` | `facilitator`, or `server` for the server's own writes without a caller. */
+  readonly role: string;
+}
+
 /**
- * Who made a change, as the transaction origin: a websocket peer, or the server itself (REST, hooks).
- * Tagged so that hooks can tell their own writes from others' and nothing triggers itself.
+ * The transaction origin of every change: where it came from and who made it. Extensions read `actor` for the
+ * audit trail and compare origins by identity (the relay skips the connection a change came from).
  */
-export type ChangeOrigin = BoardPeer | LocalOrigin;
+export type ChangeOrigin = ConnectionOrigin | LocalOrigin;
+export interface ConnectionOrigin {
+  readonly kind: 'connection';
+  /** Resolved when read: a connection's name is the one its presence published. */
+  readonly actor: Actor;
+}
 export interface LocalOrigin {
   readonly kind: 'local';
-  /** What made the change, e.g. `rest` or `meeting`. */
+  /** What made the change, e.g. `rest`, `meeting` or `restore`. */
   readonly by: string;
+  readonly actor: Actor;
 }
 
-/** What the registry needs of a connection (implemented by the websocket endpoint). */
-export interface BoardPeer {
-  readonly kind: 'connection';
-  /** Sends an encoded frame; never throws. */
-  send(frame: Uint8Array): void;
-  /** Sends a batch's frames, in order, in one write; the batch is shared with other peers. Never throws. */
-  sendBatch(batch: OutgoingBatch): void;
-  close(code: number, reason: string): void;
+/** The server's own origin for changes made by `by` (`rest`, `meeting`), on behalf of `actor` when a person asked. */
+export const localOrigin = (by: string, actor: Actor = { name: by, role: 'server' }): LocalOrigin => ({ kind: 'local', by, actor });
+
+/** The actor of any origin; `unknown` for an origin that is not ours (a test writing to the doc directly). */
+export function actorOf(origin: unknown): Actor {
+  const actor = typeof origin === 'object' && origin !== null ? (origin as { actor?: unknown }).actor : undefined;
+  if (typeof actor === 'object' && actor !== null) {
+    const { name, role } = actor as { name?: unknown; role?: unknown };
+    if (typeof name === 'string' && typeof role === 'string') return { name, role };
+  }
+  return { name: 'unknown', role: 'unknown' };
 }
 
-export const localOrigin = (by: string): LocalOrigin => ({ kind: 'local', by });
+/** One update as stored: its bytes, who made it, and its place in the board's log. */
+export interface StoredChange {
+  readonly update: Uint8Array;
+  readonly origin: unknown;
+  readonly seq: number;
+}
+
+/**
+ * A per-board service (relay, action items, audit, versions, board events), registered once with `use` in the
+ * composition root. The registry attaches it to every board that comes into memory, in registration order.
+ */
+export interface BoardExtension<A extends BoardAttachment = BoardAttachment> {
+  readonly name: string;
+  /** A board came into memory: observe it; what this returns lives exactly as long as the board. */
+  attach(board: LoadedBoard): A;
+  /**
+   * A board's stored state was read and is about to be integrated (which for a large board takes far longer
+   * than sending it): the websocket endpoint serves waiting clients from these bytes. Awaited, with a bound.
+   */
+  storedRead?(boardId: string, stored: StoredDocument): Promise<void> | void;
+}
+
+export interface BoardAttachment {
+  /**
+   * These updates of the board are stored (committed), in their order, with their origins. Called once per
+   * commit, in registration order; nothing derived from a change may be written or sent before this.
+   */
+  stored?(changes: readonly StoredChange[]): void;
+  /** Changes to this board could not be stored (disk full, unwritable data dir); they are kept and retried. */
+  storeFailed?(): void;
+  /** The board leaves memory: `unloaded` after everything was stored, `deleted` when it is gone from the store. */
+  detach(reason: 'unloaded' | 'deleted'): void;
+}
+
+/** A board was deleted (or the registry closed) while a caller waited for its changes to be stored. */
+export class BoardGoneError extends Error {
+  override readonly name = 'BoardGoneError';
+  constructor(boardId: string) {
+    super(`board ${boardId} left memory before its changes were stored`);
+  }
+}
 
 /** The store refuses writes (disk full, unwritable data dir): changes are kept in memory and retried. */
 export class StoreUnavailableError extends Error {
@@ -52,8 +107,8 @@ export class LoadedBoard {
   readonly awareness: Awareness;
   /** Which connection owns which presence client id, and what it may publish. */
   readonly presence: PresenceGate;
-  /** Connections that receive this board's updates. */
-  readonly peers = new Set<BoardPeer>();
+  /** Extensions attached to this board, in registration order. */
+  readonly attachments = new Map<BoardExtension, BoardAttachment>();
   /** Users holding the board in memory: connections and REST requests in flight. */
   holds = 0;
   lastSeq = 0;
@@ -62,6 +117,12 @@ export class LoadedBoard {
   saveFailed = false;
   /** Updates of this board applied in memory and not yet stored. */
   pending = 0;
+  /** Updates applied to the document since it was loaded; a mark for `BoardRegistry.stored`. */
+  applied = 0;
+  /** Of those, how many are stored (they are stored in order). */
+  storedCount = 0;
+  /** Callers waiting until `storedCount` reaches a mark. */
+  readonly storedWaiters: Array<{ mark: number; resolve(): void; reject(err: Error): void }> = [];
   /** Bytes as stored (snapshot plus log), for the board size limit. */
   bytes = 0;
   /** Yjs items in the document, counted generously between compactions, for the board size limit. */
@@ -81,24 +142,10 @@ export class LoadedBoard {
     return this.holds;
   }
 
-  /** Sends a frame to every peer but `except`. */
-  broadcast(frame: Uint8Array, except?: BoardPeer): void {
-    for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  /** What `ext` attached to this board (its per-board state), if it is registered. */
+  attachment<A extends BoardAttachment>(ext: BoardExtension<A>): A | undefined {
+    return this.attachments.get(ext) as A | undefined;
   }
-}
-
-export interface RegistryHooks {
-  /** A board was loaded into memory (attach observers here). */
-  onLoaded?(board: LoadedBoard): void;
-  /**
-   * A board's stored state was read and is about to be integrated (which for a large board takes far longer
-   * than sending it): the endpoint may serve waiting clients from these bytes. Awaited, with a bound.
-   */
-  onStoredRead?(boardId: string, stored: StoredDocument): Promise<void> | void;
-  /** A board left memory after being persisted. */
-  onUnloaded?(boardId: string): void;
-  /** Changes to this board could not be stored (disk full, unwritable data dir); they are kept and retried. */
-  onStoreFailed?(board: LoadedBoard): void;
 }
 
 interface Pending {
@@ -120,7 +167,7 @@ export class BoardRegistry {
   readonly #boards = new Map<string, LoadedBoard>();
   readonly #loading = new Map<string, Promise<LoadedBoard | null>>();
   readonly #unloading = new Map<string, Promise<void>>();
-  readonly #hooks: RegistryHooks[] = [];
+  readonly #extensions: BoardExtension[] = [];
   #pending: Pending[] = [];
   #flushScheduled = false;
   #lastFlushAt = -Infinity;
@@ -139,9 +186,44 @@ export class BoardRegistry {
     private readonly log: Logger,
   ) {}
 
-  addHooks(hooks: RegistryHooks): void {
-    this.#hooks.push(hooks);
-    for (const board of this.#boards.values()) hooks.onLoaded?.(board);
+  /**
+   * Registers a per-board extension; it is attached to every board in memory from now on, after those registered
+   * before it. Call in the composition root, in the order the extensions should run.
+   */
+  use(ext: BoardExtension): void {
+    this.#extensions.push(ext);
+    for (const board of this.#boards.values()) this.#attach(board, ext);
+  }
+
+  #attach(board: LoadedBoard, ext: BoardExtension): void {
+    try {
+      board.attachments.set(ext, ext.attach(board));
+    } catch (err) {
+      this.log.error('an extension could not attach to a board', { board: board.id, extension: ext.name, err });
+    }
+  }
+
+  /** Calls `fn` on each attachment of the board in order; one failing never stops the others. */
+  #each(board: LoadedBoard, what: string, fn: (a: BoardAttachment) => void): void {
+    for (const [ext, a] of board.attachments) {
+      try {
+        fn(a);
+      } catch (err) {
+        this.log.error(`extension failed: ${what}`, { board: board.id, extension: ext.name, err });
+      }
+    }
+  }
+
+  /**
+   * Resolves once the board's changes up to `mark` (a value of `board.applied`) are stored; at once when they
+   * are. Derived work reads the document, takes `board.applied` as its mark, and writes only after this: so
+   * nothing derived from a change is stored before the change. Rejects with BoardGoneError when the board is
+   * deleted or the server stops before that.
+   */
+  stored(board: LoadedBoard, mark: number = board.applied): Promise<void> {
+    if (board.storedCount >= mark) return Promise.resolve();
+    if (!this.#boards.has(board.id) || this.#boards.get(board.id) !== board) return Promise.reject(new BoardGoneError(board.id));
+    return new Promise((resolve, reject) => board.storedWaiters.push({ mark, resolve, reject }));
   }
 
   get loadedCount(): number {
@@ -150,6 +232,11 @@ export class BoardRegistry {
 
   loaded(id: string): LoadedBoard | undefined {
     return this.#boards.get(id);
+  }
+
+  /** The boards in memory. */
+  boards(): IterableIterator<LoadedBoard> {
+    return this.#boards.values();
   }
 
   /**
@@ -210,7 +297,7 @@ export class BoardRegistry {
     const record = await this.store.getBoard(id);
     if (!record) return null;
     const stored = await this.store.loadDocument(id);
-    for (const h of this.#hooks) await h.onStoredRead?.(id, stored);
+    for (const ext of this.#extensions) await ext.storedRead?.(id, stored);
     // Deleted while its stored state was being read or served: it stays gone.
     if (this.#cancelled.delete(id)) return null;
     const board = new LoadedBoard(id);
@@ -226,7 +313,7 @@ export class BoardRegistry {
     board.items = countItems(board.doc);
     board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin }));
     this.#boards.set(id, board);
-    for (const h of this.#hooks) h.onLoaded?.(board);
+    for (const ext of this.#extensions) this.#attach(board, ext);
     this.log.info('board loaded', { board: id, logLength: board.logLength });
     return board;
   }
@@ -234,6 +321,7 @@ export class BoardRegistry {
   #enqueue(p: Pending): void {
     this.#pending.push(p);
     p.board.pending++;
+    p.board.applied++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       let flushed!: () => void;
@@ -270,10 +358,21 @@ export class BoardRegistry {
       p.board.logLength++;
       p.board.bytes += p.update.length;
       p.board.pending = Math.max(0, p.board.pending - 1);
+      p.board.storedCount++;
       p.board.saveFailed = false;
     }
-    const byBoard = byBoardOf(stored.map((s) => s.p));
-    for (const [board, updates] of byBoard) relay(board, updates);
+    const byBoard = new Map<LoadedBoard, StoredChange[]>();
+    for (const { p, seq } of stored) {
+      const list = byBoard.get(p.board);
+      const change = { update: p.update, origin: p.origin, seq };
+      if (list) list.push(change);
+      else byBoard.set(p.board, [change]);
+    }
+    // Committed: now, and only now, the rest of the server hears of these changes (relay first).
+    for (const [board, changes] of byBoard) {
+      this.#each(board, 'stored', (a) => a.stored?.(changes));
+      this.#wake(board);
+    }
     for (const board of byBoard.keys()) {
       if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
     }
@@ -308,16 +407,34 @@ export class BoardRegistry {
       // Keep them at the head of the queue, in order; relay nothing we could not store.
       this.#pending = kept.concat(this.#pending);
       const failed = new Set(kept.map((p) => p.board));
-      for (const board of failed) for (const h of this.#hooks) h.onStoreFailed?.(board);
+      for (const board of failed) this.#each(board, 'storeFailed', (a) => a.storeFailed?.());
       this.#scheduleRetry();
     }
     return stored;
   }
 
-  /** A board that is gone from the store: its connections are told, and it leaves memory unsaved. */
+  /** A board that is gone from the store leaves memory unsaved (its extensions hear `deleted`). */
   #drop(board: LoadedBoard): void {
-    for (const peer of [...board.peers]) peer.close(CloseCode.BoardDeleted, 'board deleted');
     if (this.#boards.get(board.id) === board) this.forget(board.id);
+  }
+
+  /** Resolves the waiters whose mark is stored. */
+  #wake(board: LoadedBoard): void {
+    if (board.storedWaiters.length === 0) return;
+    const still = board.storedWaiters.filter((w) => w.mark > board.storedCount);
+    const done = board.storedWaiters.filter((w) => w.mark <= board.storedCount);
+    board.storedWaiters.splice(0, board.storedWaiters.length, ...still);
+    for (const w of done) w.resolve();
+  }
+
+  /** The board leaves memory: its extensions detach, and whoever waits on its changes hears why. */
+  #release(board: LoadedBoard, reason: 'unloaded' | 'deleted'): void {
+    for (const w of board.storedWaiters.splice(0)) {
+      if (w.mark <= board.storedCount) w.resolve();
+      else w.reject(new BoardGoneError(board.id));
+    }
+    this.#each(board, 'detach', (a) => a.detach(reason));
+    board.attachments.clear();
   }
 
   #scheduleRetry(): void {
@@ -374,9 +491,9 @@ export class BoardRegistry {
         await this.#chain;
         if (board.users > 0) return;
         this.#boards.delete(board.id);
+        this.#release(board, 'unloaded');
         board.awareness.destroy();
         board.doc.destroy();
-        for (const h of this.#hooks) h.onUnloaded?.(board.id);
         this.log.info('board unloaded', { board: board.id });
       } catch (err) {
         // A board whose changes are not stored stays in memory; try again later.
@@ -397,9 +514,9 @@ export class BoardRegistry {
     this.#pending = this.#pending.filter((p) => p.board !== board);
     board.pending = 0;
     this.#boards.delete(id);
+    this.#release(board, 'deleted');
     board.awareness.destroy();
     board.doc.destroy();
-    for (const h of this.#hooks) h.onUnloaded?.(id);
   }
 
   /** Stores everything, compacts every board, and frees memory. */
@@ -415,30 +532,11 @@ export class BoardRegistry {
     for (const board of this.#boards.values()) {
       if (board.unloadTimer) clearTimeout(board.unloadTimer);
       await this.#compact(board);
+      this.#release(board, 'unloaded');
       board.awareness.destroy();
       board.doc.destroy();
     }
     this.#boards.clear();
-  }
-}
-
-/**
- * Relays one board's stored updates: each encoded once, and every peer gets all of them in one write,
- * except the updates it sent itself. Peers that wrote none of them (nearly all) share one batch.
- */
-function relay(board: LoadedBoard, updates: Pending[]): void {
-  if (board.peers.size === 0) return;
-  const frames = updates.map((p) => encodeUpdate(p.update));
-  const writers = new Set<BoardPeer>();
-  for (const p of updates) if (isConnectionOrigin(p.origin)) writers.add(p.origin);
-  const shared = new OutgoingBatch(frames);
-  for (const peer of board.peers) {
-    if (!writers.has(peer)) {
-      peer.sendBatch(shared);
-      continue;
-    }
-    const own = frames.filter((_, i) => updates[i].origin !== peer);
-    if (own.length) peer.sendBatch(new OutgoingBatch(own));
   }
 }
 
@@ -458,8 +556,4 @@ export function countItems(doc: Y.Doc): number {
   let n = 0;
   for (const structs of doc.store.clients.values()) n += structs.length;
   return n;
-}
-
-function isConnectionOrigin(origin: unknown): origin is BoardPeer {
-  return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'connection';
 }

@@ -3,7 +3,9 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import WebSocket from 'ws';
 import { CloseCode } from '../../shared/errors.js';
-import type { BoardPeer, BoardRegistry, LoadedBoard } from './board-registry.js';
+import type { Actor, BoardRegistry, ConnectionOrigin, LoadedBoard } from './board-registry.js';
+import type { BoardPeer, BoardRoom } from './board-room.js';
+import { PresenceState } from '../../shared/presence.js';
 import type { OutgoingBatch } from './outgoing-batch.js';
 import { MessageType, SyncStep, encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { Logger } from '../log.js';
@@ -29,7 +31,7 @@ export class ProtocolError extends Error {}
  * One websocket on one board: decodes frames, hands each message type to its handler, and relays nothing
  * itself (the registry relays after storing). Any error in a frame closes this connection alone.
  */
-export class SyncConnection implements BoardPeer {
+export class SyncConnection implements BoardPeer, ConnectionOrigin {
   readonly kind = 'connection' as const;
   /**
    * Awareness client ids this connection owns (see `PresenceGate`): only it may publish them, and their
@@ -44,6 +46,7 @@ export class SyncConnection implements BoardPeer {
   constructor(
     readonly ws: WebSocket,
     readonly board: LoadedBoard,
+    private readonly room: BoardRoom,
     private readonly registry: BoardRegistry,
     private readonly log: Logger,
     readonly role: Role,
@@ -55,8 +58,21 @@ export class SyncConnection implements BoardPeer {
     private readonly limits: SizeLimits = { maxBytes: Infinity, maxItems: Infinity },
   ) {}
 
+  /**
+   * Who this connection's changes are by (the change origin's actor): the first name its presence published,
+   * with the role its link gave it.
+   */
+  get actor(): Actor {
+    for (const client of this.awarenessClients) {
+      const state = PresenceState.safeParse(this.board.awareness.getStates().get(client));
+      const name = state.success ? state.data.user.name.trim() : '';
+      if (name) return { name, role: this.role };
+    }
+    return { name: 'unknown', role: this.role };
+  }
+
   start(): void {
-    this.board.peers.add(this);
+    this.room.peers.add(this);
     this.send(encodeSyncStep1(this.board.doc));
     const states = [...this.board.awareness.getStates().keys()];
     if (states.length) this.send(encodeAwareness(this.board.awareness, states));
@@ -178,7 +194,7 @@ export class SyncConnection implements BoardPeer {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.board.peers.delete(this);
+    this.room.peers.delete(this);
     this.board.presence.release(this);
     if (this.awarenessClients.size) {
       awarenessProtocol.removeAwarenessStates(this.board.awareness, [...this.awarenessClients], null);

@@ -8,9 +8,10 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CloseCode } from '../../shared/errors.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import type { AccessControl } from '../auth/access.js';
-import type { BoardRegistry, LoadedBoard } from './board-registry.js';
+import type { BoardExtension, BoardRegistry, LoadedBoard } from './board-registry.js';
+import { BoardRoom } from './board-room.js';
 import { SyncConnection } from './sync-connection.js';
-import { MessageType, SyncStep, encodeAwareness, encodeStoredStep2, encodeUpdate } from './protocol.js';
+import { MessageType, SyncStep, encodeStoredStep2 } from './protocol.js';
 import { OutgoingBatch } from './outgoing-batch.js';
 import type { StoredDocument } from '../store/store.js';
 import * as Y from 'yjs';
@@ -54,7 +55,12 @@ function holdsState(early: Uint8Array[]): boolean {
   return false;
 }
 
-export class SyncEndpoint {
+/**
+ * Also the registry extension that gives each loaded board its `BoardRoom` (connections and relay); the
+ * composition root registers it first, so peers hear of a stored change before anything derived from it.
+ */
+export class SyncEndpoint implements BoardExtension<BoardRoom> {
+  readonly name = 'sync';
   readonly #wss: WebSocketServer;
   readonly #waiting = new Map<string, Set<Waiting>>();
   readonly #connections = new Map<WebSocket, SyncConnection | null>();
@@ -68,17 +74,21 @@ export class SyncEndpoint {
   ) {
     // maxPayload makes ws close an over-size frame's connection with 1009 before buffering it whole.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
-    registry.addHooks({
-      onStoredRead: (boardId, stored) => this.#serveStored(boardId, stored),
-      onLoaded: (board) => this.#relayAwareness(board),
-      // Refuse rather than pretend: the clients' edits stay on their devices and are sent again when they
-      // reconnect, by which time the store may have recovered.
-      onStoreFailed: (board) => {
-        for (const peer of [...board.peers]) peer.close(CloseCode.TryAgainLater, 'the server cannot save right now; retrying');
-      },
-    });
     this.#heartbeat = setInterval(() => this.#ping(), opts.heartbeatMs);
     this.#heartbeat.unref();
+  }
+
+  attach(board: LoadedBoard): BoardRoom {
+    return new BoardRoom(board);
+  }
+
+  storedRead(boardId: string, stored: StoredDocument): Promise<void> {
+    return this.#serveStored(boardId, stored);
+  }
+
+  /** Connections on a loaded board. */
+  peerCount(boardId: string): number {
+    return this.registry.loaded(boardId)?.attachment(this)?.peers.size ?? 0;
   }
 
   /** Takes the upgrade if its path is ours; returns false to let another endpoint have it. */
@@ -149,7 +159,12 @@ export class SyncEndpoint {
         stopWaiting();
         if (!board) return ws.close(CloseCode.BoardNotFound, 'board not found');
         if (!open || ws.readyState !== ws.OPEN) return this.registry.release(board);
-        conn = new SyncConnection(ws, board, this.registry, this.log, role, canEdit(role), waiting.served, {
+        const room = board.attachment(this);
+        if (!room) {
+          this.registry.release(board);
+          return ws.close(1011, 'board could not be loaded');
+        }
+        conn = new SyncConnection(ws, board, room, this.registry, this.log, role, canEdit(role), waiting.served, {
           maxBytes: this.opts.maxBoardBytes ?? Infinity,
           maxItems: this.opts.maxBoardItems ?? Infinity,
         });
@@ -168,15 +183,19 @@ export class SyncEndpoint {
   /**
    * The cold path: integrating a large board's stored state into a Y.Doc takes far longer than sending it
    * (a 10,000-card board: ~400 ms against a few ms), so the clients waiting for the board get the stored
-   * bytes (snapshot as sync step 2, then the log's updates) before the server integrates them, and the
-   * server waits (at most STORED_DRAIN_MS) until those writes have left before it blocks on integrating.
+   * state before the server integrates it, and the server waits (at most STORED_DRAIN_MS) until those writes
+   * have left before it blocks on integrating. Snapshot and log go as ONE sync step 2, merged without being
+   * integrated (Y.mergeUpdates): a stock y-websocket client marks itself synced on step 2 and emits `sync`,
+   * so code reading the document then must find every stored entry in it, not the snapshot alone.
    * The stored state is all there is: nothing of a board that is not loaded waits to be stored. A client
    * whose first frame says it already holds state (an offline copy) is left to the normal diff.
    */
   async #serveStored(boardId: string, stored: StoredDocument): Promise<void> {
     const waiting = [...(this.#waiting.get(boardId) ?? [])].filter((w) => w.ws.readyState === w.ws.OPEN && !holdsState(w.early));
-    if (waiting.length === 0 || !stored.snapshot) return;
-    const batch = new OutgoingBatch([encodeStoredStep2(stored.snapshot), ...stored.updates.map(encodeUpdate)]);
+    if (waiting.length === 0 || (!stored.snapshot && stored.updates.length === 0)) return;
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    const state = parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
+    const batch = new OutgoingBatch([encodeStoredStep2(state)]);
     const served: WebSocket[] = [];
     for (const w of waiting) {
       if (!batch.writeTo(w.ws)) continue;
@@ -187,39 +206,6 @@ export class SyncEndpoint {
     while (!served.every(OutgoingBatch.drained) && Date.now() < deadline) {
       await new Promise<void>((r) => setTimeout(r, 2));
     }
-  }
-
-  /**
-   * Relays awareness changes, merged per event-loop turn: every client changed in one turn goes out in one
-   * frame with its latest state, encoded once for all peers. With 100 people moving cursors at 20 Hz this
-   * sends one frame per turn to each peer instead of one per cursor move.
-   */
-  #relayAwareness(board: LoadedBoard): void {
-    let changed: Set<number> | null = null;
-    const flush = () => {
-      const meta = board.awareness.meta;
-      // A client's meta (its clock) is kept after removal; none is left once the board is unloaded.
-      const clients = [...changed!].filter((id) => meta.has(id));
-      changed = null;
-      if (clients.length && board.peers.size) board.broadcast(encodeAwareness(board.awareness, clients));
-      // y-protocols keeps the clock of every client it ever saw; once a removal has gone out, drop it, or a
-      // board open all day grows by every tab that came and went. A returning client starts over at clock 0.
-      for (const id of clients) if (!board.awareness.states.has(id)) meta.delete(id);
-    };
-    board.awareness.on(
-      'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-        // Which connection owns which client id is the board's PresenceGate's to say, not this relay's.
-        if (!added.length && !updated.length && !removed.length) return;
-        if (!changed) {
-          changed = new Set();
-          setImmediate(flush);
-        }
-        for (const id of added) changed.add(id);
-        for (const id of updated) changed.add(id);
-        for (const id of removed) changed.add(id);
-      },
-    );
   }
 
   #ping(): void {

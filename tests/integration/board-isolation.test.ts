@@ -50,8 +50,10 @@ describe('one board never holds another', () => {
     const other = await createBoard(s.url, 'Other');
     // The delete lands exactly in the cold-load window: after the stored state was read, before it is used.
     let deleted = false;
-    s.app.registry.addHooks({
-      onStoredRead: async (id) => {
+    s.app.registry.use({
+      name: 'delete-during-load',
+      attach: () => ({ detach: () => {} }),
+      storedRead: async (id) => {
         if (id !== doomed.id || deleted) return;
         deleted = true;
         const res = await api(s.url, 'DELETE', `/api/boards/${doomed.id}`, undefined, doomed.tokens.facilitator);
