@@ -9,12 +9,14 @@ import * as ws from 'ws';
 import type { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
 
-// ws's own framer, so the bytes are exactly what `ws.send(frame, { binary: true })` puts on the wire.
-// Server-to-client frames are never masked (RFC 6455 §5.1), which is what lets peers share one buffer.
-// (@types/ws does not declare the static `Sender.frame`.)
-const Sender = (ws as unknown as {
-  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
-}).Sender;
+// ws's own framer, so the bytes are exactly what `ws.send(frame, { binary: true })` puts on the wire
+// (tests/unit/outgoing-batch.test.ts proves it for the pinned ws). Server-to-client frames are never masked
+// (RFC 6455 §5.1), which is what lets peers share one buffer. Both the static `Sender.frame` (undeclared in
+// @types/ws) and the `_socket` field are ws internals: should a ws release drop either, batches fall back to
+// one `ws.send` per frame — slower, the same on the wire.
+type Framer = (data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }) => Buffer[];
+const frameFn = (ws as unknown as { Sender?: { frame?: unknown } }).Sender?.frame;
+const framer: Framer | null = typeof frameFn === 'function' ? (frameFn as Framer).bind((ws as unknown as { Sender: unknown }).Sender) : null;
 const BINARY = 0x2;
 
 export class OutgoingBatch {
@@ -23,13 +25,17 @@ export class OutgoingBatch {
   /** `frames`: encoded y-websocket messages, in the order they must arrive. */
   constructor(readonly frames: readonly Uint8Array[]) {}
 
-  /** The frames as consecutive websocket binary messages, built on first use. */
+  /** Whether this ws exposes the internals a shared write needs; false means one `ws.send` per frame. */
+  static readonly shared = framer !== null;
+
+  /** The frames as consecutive websocket binary messages, built on first use (needs ws's framer). */
   get wire(): Buffer {
+    if (!framer) throw new Error('ws does not expose its framer');
     if (!this.#wire) {
       const parts: Buffer[] = [];
       for (const f of this.frames) {
         const data = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
-        parts.push(...Sender.frame(data, { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: true }));
+        parts.push(...framer(data, { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: true }));
       }
       this.#wire = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     }
@@ -44,6 +50,11 @@ export class OutgoingBatch {
    */
   writeTo(socket: WebSocket): boolean {
     const tcp = (socket as unknown as { _socket?: Socket })._socket;
+    if (!framer || tcp === undefined) {
+      if (socket.readyState !== socket.OPEN) return false;
+      for (const f of this.frames) socket.send(f, { binary: true });
+      return true;
+    }
     if (!tcp?.writable) return false;
     tcp.write(this.wire);
     return true;
