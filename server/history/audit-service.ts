@@ -17,7 +17,8 @@ import type { AuditAction } from '../../shared/history-schemas.js';
 import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { cardChanges, metaChanges, type AuditChange } from './audit-diff.js';
-import type { NewAuditEntry, SqliteAuditStore } from './audit-store.js';
+import type { NewAuditEntry } from '../store/audit-store.js';
+import type { SqliteAuditStore } from '../store/sqlite-audit-store.js';
 
 /** Typing by one actor in one field within this window is one audit line. */
 export const COALESCE_MS = 60_000;
