@@ -8,8 +8,7 @@ import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { SqliteStore } from './store/sqlite-store.js';
-import { SqliteTokenStore } from './auth/tokens.js';
+import { openSqliteStores } from './store/sqlite-stores.js';
 import { AccessControl } from './auth/access.js';
 import type { Role } from '../shared/roles.js';
 import type { Store } from './store/store.js';
@@ -24,27 +23,22 @@ import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
-import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js';
+import type { MeetingStore } from './store/meeting-store.js';
 import { MeetingService } from './meeting/meeting-service.js';
 import { attachMeetingHandlers, disconnectBoard, disconnectRole, meetingNamespace, roomOutput } from './meeting/meeting.handlers.js';
 import { systemClock, type Clock } from './meeting/clock.js';
-import { SqliteActionStore } from './store/sqlite-action-store.js';
 import { ActionService } from './actions/action-service.js';
 import { MeetingSummaries } from './actions/meeting-summary.js';
 import { attachActionEvents } from './actions/actions.socket.js';
 import { actionRouter } from './http/action-routes.js';
-import { SqliteVersionStore } from './history/version-store.js';
-import { SqliteAuditStore } from './history/audit-store.js';
 import { AuditService } from './history/audit-service.js';
 import { HistoryService } from './history/history-service.js';
 import { historyRouter } from './http/history-routes.js';
-import { SqliteTemplateStore } from './templates/template-store.js';
 import { TemplateService } from './templates/template-service.js';
 import { templateRouter } from './http/template-routes.js';
 import * as Y from 'yjs';
 import { Limits } from './limits/limits.js';
 import { SeatIssuer } from './meeting/seats.js';
-import { SqliteSecretStore } from './auth/secrets.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -82,9 +76,10 @@ export interface AppDeps {
 export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}): MeshboardApp {
   const config = parseConfig(input);
   const log = createLogger(config.logLevel);
-  const store = new SqliteStore(config.dataDir);
+  const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
+  const store = stores.boards;
   const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs }, log);
-  const tokens = new SqliteTokenStore(store.db);
+  const tokens = stores.tokens;
   const access = new AccessControl(store, tokens, config.boardCreateToken);
   const sync = new SyncEndpoint(
     registry,
@@ -94,13 +89,13 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   );
   const boards = new BoardService(store, registry, tokens);
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
-  const actionStore = new SqliteActionStore(store.db);
+  const actionStore = stores.actions;
   const actions = new ActionService(actionStore, registry, log);
-  const versionStore = new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard });
-  const auditStore = new SqliteAuditStore(store.db);
+  const versionStore = stores.versions;
+  const auditStore = stores.audit;
   const audit = new AuditService(auditStore, registry, log);
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs, autoGapMs: config.autoVersionGapMs });
-  const templates = new TemplateService(new SqliteTemplateStore(store.db), registry);
+  const templates = new TemplateService(stores.templates, registry);
   const hour = 3600;
   const limits = new Limits({
     boardCreate: { points: config.boardsPerHour, durationSec: hour },
@@ -181,7 +176,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   attachActionEvents(io, { actions, access, log });
 
   const nsp = meetingNamespace(io);
-  const meetingStore = new SqliteMeetingStore(store.db);
+  const meetingStore = stores.meetings;
   const meetings = new MeetingService({
     registry,
     store: meetingStore,
@@ -194,7 +189,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       void actionStore.addAttendees(boardId, [name], Date.now()).catch((err) => log.error('could not store an attendee', { boardId, err })),
     output: (boardId) => roomOutput(nsp, boardId),
   });
-  const seats = new SeatIssuer(new SqliteSecretStore(store.db).secret('meeting-seats'));
+  const seats = new SeatIssuer(stores.secrets.secret('meeting-seats'));
   attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
   const saveVersion = (boardId: string, name: string) =>
@@ -258,7 +253,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         history.close();
         audit.close();
         await registry.close();
-        await store.close();
+        await stores.close();
       })()),
   };
 }

@@ -8,7 +8,7 @@ import { ErrorCode } from '../../shared/errors.js';
 import { isBoardId } from '../../shared/ids.js';
 import { roleAtLeast, type Role } from '../../shared/roles.js';
 import type { Store } from '../store/store.js';
-import type { TokenStore } from './tokens.js';
+import type { TokenStore } from '../store/token-store.js';
 import { sendError } from '../http/errors.js';
 
 export type AccessResult =

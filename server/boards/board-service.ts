@@ -9,7 +9,7 @@ import type { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../sha
 import { randomId } from '../../shared/ids.js';
 import { templateCards, type BoardTemplate } from '../../shared/templates.js';
 import type { Store } from '../store/store.js';
-import type { TokenStore } from '../auth/tokens.js';
+import type { TokenStore } from '../store/token-store.js';
 import type { Role } from '../../shared/roles.js';
 import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
 

@@ -14,12 +14,10 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { configFromEnv, type Config } from '../config.js';
 import { createLogger } from '../log.js';
-import { SqliteStore } from '../store/sqlite-store.js';
-import { SqliteTokenStore } from '../auth/tokens.js';
-import { SqliteActionStore } from '../store/sqlite-action-store.js';
+import { openSqliteStores, type SqliteStores } from '../store/sqlite-stores.js';
+import { DATABASE_FILE } from '../store/sqlite-database.js';
 import { BoardRegistry } from '../sync/board-registry.js';
 import { BoardService } from '../boards/board-service.js';
-import { SqliteVersionStore } from '../history/version-store.js';
 import { exportBoard, importBoard, ImportError, parseExportText, type TransferDeps } from '../history/board-transfer.js';
 import { boardUrl } from '../http/api-routes.js';
 import { isBoardId } from '../../shared/ids.js';
@@ -33,23 +31,24 @@ Uses DATA_DIR (default ./data); links use PUBLIC_URL, else http://localhost:PORT
 class UsageError extends Error {}
 
 function dbFile(dataDir: string): string {
-  const file = path.join(dataDir, 'meshboard.sqlite');
+  const file = path.join(dataDir, DATABASE_FILE);
   if (!fs.existsSync(file)) throw new UsageError(`no Meshboard database in ${path.resolve(dataDir)} (set DATA_DIR)`);
   return file;
 }
 
-function open(config: Config): { store: SqliteStore; transfer: TransferDeps; close(): Promise<void> } {
+function open(config: Config): { stores: SqliteStores; transfer: TransferDeps; close(): Promise<void> } {
   const dataDir = config.dataDir;
   dbFile(dataDir);
-  const store = new SqliteStore(dataDir);
+  const stores = openSqliteStores(dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
+  const store = stores.boards;
   const registry = new BoardRegistry(store, { unloadGraceMs: 0, compactEvery: 500 }, createLogger('silent'));
-  const boards = new BoardService(store, registry, new SqliteTokenStore(store.db));
+  const boards = new BoardService(store, registry, stores.tokens);
   const transfer: TransferDeps = {
     store,
     boards,
-    versions: new SqliteVersionStore(store.db, { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard }),
+    versions: stores.versions,
     limits: { maxBytes: config.maxBoardBytes, maxItems: config.maxBoardItems },
-    actions: new SqliteActionStore(store.db),
+    actions: stores.actions,
     // Snapshot + log, as the server would load it: everything stored, including what was appended a moment ago.
     state: async (id) => {
       const stored = await store.loadDocument(id);
@@ -63,7 +62,7 @@ function open(config: Config): { store: SqliteStore; transfer: TransferDeps; clo
       }
     },
   };
-  return { store, transfer, close: () => store.close() };
+  return { stores, transfer, close: () => stores.close() };
 }
 
 async function readInput(file: string | undefined): Promise<string> {
@@ -121,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
       const db = open(config);
       try {
         // SQLite's online backup: a consistent copy while the server keeps writing.
-        await db.store.db.backup(arg);
+        await db.stores.database.backup(arg);
         process.stderr.write(`backed up ${dbFile(config.dataDir)} to ${arg}\n`);
         return 0;
       } finally {

@@ -16,7 +16,8 @@ import type { AuditAction } from '../../shared/history-schemas.js';
 import { actorOf, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { cardChanges, metaChanges, type AuditChange } from './audit-diff.js';
-import type { NewAuditEntry, SqliteAuditStore } from './audit-store.js';
+import type { NewAuditEntry } from '../store/audit-store.js';
+import type { SqliteAuditStore } from '../store/sqlite-audit-store.js';
 
 export type { Actor } from '../sync/board-registry.js';
 

@@ -11,13 +11,13 @@ import type { Role } from '../../shared/roles.js';
 import type { Store } from '../store/store.js';
 import type { ActionStore } from '../store/action-store.js';
 import type { BoardService } from '../boards/board-service.js';
-import { VersionQuotaError, type SqliteVersionStore } from './version-store.js';
+import { VersionQuotaError, type VersionStore } from '../store/version-store.js';
 import { checkUpdate, type SizeLimits } from '../sync/update-guard.js';
 
 export interface TransferDeps {
   store: Store;
   boards: BoardService;
-  versions: SqliteVersionStore;
+  versions: VersionStore;
   actions: ActionStore;
   /** The board's current document state: the live one when loaded, else from the store. */
   state(boardId: string): Promise<Uint8Array | null>;

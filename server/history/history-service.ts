@@ -12,7 +12,7 @@ import type { VersionInfo } from '../../shared/history-schemas.js';
 import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { docFromState, planRestore } from './restore-writer.js';
-import type { SqliteVersionStore } from './version-store.js';
+import type { SqliteVersionStore } from '../store/sqlite-version-store.js';
 import type { Actor, AuditService } from './audit-service.js';
 
 export interface HistoryOptions {

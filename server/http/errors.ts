@@ -32,7 +32,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.setHeader('Retry-After', '5');
       return sendError(res, 503, { code: ErrorCode.Unavailable, message: (err as Error).message });
     }
-    // A board's versions are full of ones saved by hand (history/version-store.ts).
+    // A board's versions are full of ones saved by hand (store/version-store.ts).
     if ((err as Error).name === 'VersionQuotaError') return sendError(res, 409, { code: ErrorCode.QuotaExceeded, message: (err as Error).message });
     // A version that cannot be restored; nothing was changed (history/restore-writer.ts).
     if ((err as Error).name === 'RestoreError') return sendError(res, 422, { code: ErrorCode.BadRequest, message: (err as Error).message });

@@ -31,8 +31,8 @@ import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';
 import { csvTable, csvTime, slug } from '../actions/exports.js';
 import type { HistoryService } from '../history/history-service.js';
-import type { SqliteAuditStore } from '../history/audit-store.js';
-import type { SqliteVersionStore } from '../history/version-store.js';
+import type { AuditStore } from '../store/audit-store.js';
+import type { VersionStore } from '../store/version-store.js';
 import type { Actor } from '../history/audit-service.js';
 import { exportBoard, importBoard, ImportError, parseExport, type TransferDeps } from '../history/board-transfer.js';
 import { searchActions, searchView } from '../history/search.js';
@@ -44,8 +44,8 @@ import { SYNC_PATH } from '../sync/ws-endpoint.js';
 
 export interface HistoryRouteDeps {
   history: HistoryService;
-  auditStore: SqliteAuditStore;
-  versions: SqliteVersionStore;
+  auditStore: AuditStore;
+  versions: VersionStore;
   actions: ActionService;
   boards: BoardService;
   registry: BoardRegistry;

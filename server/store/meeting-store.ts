@@ -1,9 +1,8 @@
 /**
  * Storage of the meeting channel's state: the live meeting (one JSON document per board, written after
- * each command) and the recorded vote rounds. Named versions of the board live in server/history/.
+ * each command) and the recorded vote rounds (SQLite implementation: sqlite-meeting-store.ts). Named
+ * versions of the board are the version store's. Rows go when their board is deleted.
  */
-import type Database from 'better-sqlite3';
-
 export interface VoteRecord {
   id: string;
   boardId: string;
@@ -15,53 +14,11 @@ export interface VoteRecord {
 }
 
 export interface MeetingStore {
+  /** The state last saved for the board's meeting, or null. */
   loadMeeting(boardId: string): Promise<unknown | null>;
+  /** Replaces the board's meeting state. */
   saveMeeting(boardId: string, state: unknown): Promise<void>;
   recordVote(round: VoteRecord): Promise<void>;
+  /** The board's vote rounds, in the order they were revealed. */
   listVotes(boardId: string): Promise<VoteRecord[]>;
-}
-
-export class SqliteMeetingStore implements MeetingStore {
-  readonly #stmt;
-
-  constructor(db: Database.Database) {
-    this.#stmt = {
-      load: db.prepare<[string], { state: string }>('SELECT state FROM meetings WHERE board_id = ?'),
-      save: db.prepare(
-        `INSERT INTO meetings (board_id, state, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      ),
-      vote: db.prepare(
-        'INSERT INTO vote_rounds (id, board_id, dots_per_person, opened_at, revealed_at, voters, results) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      votes: db.prepare<[string], { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }>(
-        'SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at',
-      ),
-    };
-  }
-
-  async loadMeeting(boardId: string): Promise<unknown | null> {
-    const row = this.#stmt.load.get(boardId);
-    return row ? JSON.parse(row.state) : null;
-  }
-
-  async saveMeeting(boardId: string, state: unknown): Promise<void> {
-    this.#stmt.save.run(boardId, JSON.stringify(state), Date.now());
-  }
-
-  async recordVote(r: VoteRecord): Promise<void> {
-    this.#stmt.vote.run(r.id, r.boardId, r.dotsPerPerson, r.openedAt, r.revealedAt, r.voters, JSON.stringify(r.results));
-  }
-
-  async listVotes(boardId: string): Promise<VoteRecord[]> {
-    return this.#stmt.votes.all(boardId).map((r) => ({
-      id: r.id,
-      boardId: r.board_id,
-      dotsPerPerson: r.dots_per_person,
-      openedAt: r.opened_at,
-      revealedAt: r.revealed_at,
-      voters: r.voters,
-      results: JSON.parse(r.results),
-    }));
-  }
 }

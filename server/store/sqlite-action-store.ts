@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { ActionStatus, ActionKind, DueFlag } from '../../shared/decisions.js';
 import type { ColumnId } from '../../shared/board-schema.js';
 import type { ActionRecord, ActionStore } from './action-store.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Row {
   board_id: string;
@@ -53,13 +53,15 @@ const fromRow = (r: Row): ActionRecord => ({
 /** Names kept per board as attendees; enough for any meeting, bounded against a client renaming itself in a loop. */
 export const MAX_ATTENDEES = 500;
 
-/** Action items, attendees and webhooks in the board database (`SqliteStore.db`). */
+/** Action items, attendees and webhooks in the server's database. */
 export class SqliteActionStore implements ActionStore {
+  readonly #db: SqliteDatabase;
   readonly #stmt;
   readonly #upsertAll: (records: readonly ActionRecord[]) => void;
   readonly #addAttendees: (boardId: string, names: readonly string[], at: number) => void;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
     this.#stmt = {
       list: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
       // json_each keeps this one statement whatever the number of ids.
@@ -135,8 +137,7 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async setWebhook(boardId: string, url: string | null, at: number): Promise<void> {
-    if (url === null) this.#stmt.deleteWebhook.run(boardId);
-    else this.#stmt.setWebhook.run(boardId, url, at);
+    this.#db.write(() => (url === null ? this.#stmt.deleteWebhook.run(boardId) : this.#stmt.setWebhook.run(boardId, url, at)));
   }
 
   async webhook(boardId: string): Promise<string | null> {

@@ -1,34 +1,22 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BoardRecord, Store, StoredDocument, UpdateEntry } from './store.js';
-import { migrate } from './sqlite-migrations.js';
+import { SqliteDatabase } from './sqlite-database.js';
 
-/** Longest time a committed write waits for its fsync (power-loss safety); target p99 ≤ 50 ms. */
-const GROUP_COMMIT_MS = 10;
-
+/** The board log on SQLite: board rows, snapshots and the update log. */
 export class SqliteStore implements Store {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
+  readonly #ownsDb: boolean;
   readonly #stmt;
-  readonly #walPath: string;
-  #walFd: number | null = null;
-  #syncTimer: NodeJS.Timeout | null = null;
-  #syncing = false;
-  #unsynced = false;
+  readonly #createBoard: (record: BoardRecord, snapshot: Uint8Array) => void;
+  readonly #append: (entries: readonly UpdateEntry[]) => number[];
+  readonly #compact: (id: string, snapshot: Uint8Array, upToSeq: number) => void;
 
-  /** Opens (creating if needed) `meshboard.sqlite` in `dataDir`. */
-  constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const file = path.join(dataDir, 'meshboard.sqlite');
-    this.#walPath = `${file}-wal`;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit is written to the log file (so it survives a crash of this process) without
-    // waiting for the disk. Power-loss durability comes from the group commit below, off the event loop.
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('foreign_keys = ON');
-    this.#db.pragma('busy_timeout = 5000');
-    migrate(this.#db);
+  /**
+   * Stands on a shared database (the server's, see sqlite-stores.ts), or opens its own in a data directory
+   * (a tool or a test reading one file); `close()` closes only a database it opened.
+   */
+  constructor(database: SqliteDatabase | string) {
+    this.#ownsDb = typeof database === 'string';
+    this.#db = typeof database === 'string' ? new SqliteDatabase(database) : database;
     const db = this.#db;
     this.#stmt = {
       insertBoard: db.prepare('INSERT INTO boards (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)'),
@@ -51,19 +39,26 @@ export class SqliteStore implements Store {
         'SELECT COUNT(*) AS n FROM updates WHERE board_id = ? AND seq > COALESCE((SELECT seq FROM snapshots WHERE board_id = ?), 0)',
       ),
     };
+    this.#createBoard = db.transaction((record: BoardRecord, snapshot: Uint8Array) => {
+      this.#stmt.insertBoard.run(record.id, record.title, record.createdAt, record.updatedAt);
+      this.#stmt.upsertSnapshot.run(record.id, snapshot, 0, record.createdAt);
+    });
+    this.#append = db.transaction((entries: readonly UpdateEntry[]) =>
+      entries.map((e) => Number(this.#stmt.insertUpdate.run(e.boardId, e.update).lastInsertRowid)),
+    );
+    this.#compact = db.transaction((id: string, snapshot: Uint8Array, upToSeq: number) => {
+      this.#stmt.upsertSnapshot.run(id, snapshot, upToSeq, Date.now());
+      this.#stmt.trimLog.run(id, upToSeq);
+    });
   }
 
-  /** The open database, for stores of other concerns that share the file (action items, tokens). */
-  get db(): Database.Database {
+  /** The database this store stands on. */
+  get db(): SqliteDatabase {
     return this.#db;
   }
 
   async createBoard(record: BoardRecord, snapshot: Uint8Array): Promise<void> {
-    this.#db.transaction(() => {
-      this.#stmt.insertBoard.run(record.id, record.title, record.createdAt, record.updatedAt);
-      this.#stmt.upsertSnapshot.run(record.id, snapshot, 0, record.createdAt);
-    })();
-    this.#groupCommit();
+    this.#createBoard(record, snapshot);
   }
 
   async getBoard(id: string): Promise<BoardRecord | null> {
@@ -72,16 +67,16 @@ export class SqliteStore implements Store {
   }
 
   async renameBoard(id: string, title: string, updatedAt: number): Promise<void> {
-    this.#stmt.rename.run(title, updatedAt, id);
+    this.#db.write(() => this.#stmt.rename.run(title, updatedAt, id));
   }
 
   async deleteBoard(id: string): Promise<boolean> {
-    return this.#stmt.deleteBoard.run(id).changes > 0;
+    return this.#db.write(() => this.#stmt.deleteBoard.run(id).changes > 0);
   }
 
   async loadDocument(id: string): Promise<StoredDocument> {
     // One read transaction, so a compaction cannot slip between reading the snapshot and the log.
-    return this.#db.transaction(() => {
+    return this.#db.read(() => {
       const snap = this.#stmt.getSnapshot.get(id);
       const rows = this.#stmt.getUpdates.all(id, snap?.seq ?? 0);
       return {
@@ -89,52 +84,15 @@ export class SqliteStore implements Store {
         updates: rows.map((r) => new Uint8Array(r.data)),
         lastSeq: rows.length ? rows[rows.length - 1].seq : (snap?.seq ?? 0),
       };
-    })();
-  }
-
-  async appendUpdates(entries: readonly UpdateEntry[]): Promise<number[]> {
-    const seqs = this.#db.transaction(() =>
-      entries.map((e) => Number(this.#stmt.insertUpdate.run(e.boardId, e.update).lastInsertRowid)),
-    )();
-    this.#groupCommit();
-    return seqs;
-  }
-
-  /**
-   * Group commit: at most every GROUP_COMMIT_MS, everything written to the WAL since the last time is flushed
-   * to the disk with one fdatasync on libuv's thread pool, so the event loop never waits for the disk and
-   * many batches share one flush. Covers every write on this connection (appends, snapshots, tokens, items).
-   */
-  #groupCommit(): void {
-    this.#unsynced = true;
-    if (this.#syncTimer || this.#syncing) return;
-    this.#syncTimer = setTimeout(() => this.#syncWal(), GROUP_COMMIT_MS);
-    this.#syncTimer.unref();
-  }
-
-  #syncWal(): void {
-    this.#syncTimer = null;
-    if (!this.#unsynced || !this.#db.open) return;
-    this.#unsynced = false;
-    try {
-      this.#walFd ??= fs.openSync(this.#walPath, 'r');
-    } catch {
-      return; // no WAL file yet: nothing written to flush
-    }
-    this.#syncing = true;
-    fs.fdatasync(this.#walFd, (err) => {
-      this.#syncing = false;
-      if (err) this.#unsynced = true; // try again with the next round
-      if (this.#unsynced) this.#groupCommit();
     });
   }
 
+  async appendUpdates(entries: readonly UpdateEntry[]): Promise<number[]> {
+    return this.#append(entries);
+  }
+
   async compact(id: string, snapshot: Uint8Array, upToSeq: number): Promise<void> {
-    this.#db.transaction(() => {
-      this.#stmt.upsertSnapshot.run(id, snapshot, upToSeq, Date.now());
-      this.#stmt.trimLog.run(id, upToSeq);
-    })();
-    this.#groupCommit();
+    this.#compact(id, snapshot, upToSeq);
   }
 
   async logLength(id: string): Promise<number> {
@@ -142,18 +100,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.#syncTimer) clearTimeout(this.#syncTimer);
-    this.#syncTimer = null;
-    // Closing checkpoints the WAL into the database file with a full sync; the WAL descriptor goes first.
-    if (this.#walFd !== null) {
-      try {
-        fs.fdatasyncSync(this.#walFd);
-      } catch {
-        // the close below syncs what matters
-      }
-      fs.closeSync(this.#walFd);
-      this.#walFd = null;
-    }
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsDb) await this.#db.close();
   }
 }

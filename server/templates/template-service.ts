@@ -12,7 +12,7 @@ import { readBoard } from '../../shared/board-schema.js';
 import { randomBytes } from 'node:crypto';
 import { BoardTemplate, summarizeTemplate, TEMPLATE_LIMITS, templateFromBoard, type SaveTemplateBody, type TemplateSummary } from '../../shared/templates.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
-import type { TemplateScope, TemplateStore } from './template-store.js';
+import type { TemplateScope, TemplateStore } from '../store/template-store.js';
 
 /** The directory of the shipped template files (this module's own). */
 export const SHIPPED_TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));

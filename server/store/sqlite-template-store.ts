@@ -1,32 +1,6 @@
-/**
- * Storage of the templates teams saved from their boards (the shipped ones are files, see
- * template-service.ts). Each row holds the template as JSON, validated again when read to start a board,
- * and its summary in columns, so lists never read or parse the JSON.
- */
-import type Database from 'better-sqlite3';
 import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
-
-export interface SavedTemplate {
-  template: BoardTemplate;
-  sourceBoardId: string | null;
-  createdAt: number;
-}
-
-/**
- * Which saved templates a list shows — never all of them: those whose ids the caller holds, or those saved
- * from one board (for the holders of its links). A series of boards will be one more kind.
- */
-export type TemplateScope = { kind: 'ids'; ids: readonly string[] } | { kind: 'board'; boardId: string };
-
-export type SaveResult = { ok: true } | { ok: false; reason: 'board_full' };
-
-export interface TemplateStore {
-  /** Stores `entry` unless its source board already has `maxPerBoard` saved templates. */
-  save(entry: SavedTemplate, bounds: { maxPerBoard: number }): Promise<SaveResult>;
-  get(id: string): Promise<SavedTemplate | null>;
-  /** Summaries of the templates in `scope`, newest first. */
-  list(scope: TemplateScope): Promise<TemplateSummary[]>;
-}
+import type { SqliteDatabase } from './sqlite-database.js';
+import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
 
 type Row = { id: string; data: string; source_board_id: string | null; created_at: number };
 type SummaryRow = {
@@ -45,11 +19,15 @@ type SummaryRow = {
 const SUMMARY_COLUMNS = 'id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes';
 const ORDER = `AND title <> '' ORDER BY created_at DESC, id`;
 
+/**
+ * Saved templates in `board_templates`: each row holds the template as JSON, validated again when read to
+ * start a board, and its summary in columns, so lists never read or parse the JSON.
+ */
 export class SqliteTemplateStore implements TemplateStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   readonly #stmt;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#stmt = {
       insert: db.prepare(
@@ -67,7 +45,7 @@ export class SqliteTemplateStore implements TemplateStore {
   async save({ template, sourceBoardId, createdAt }: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
     const s = summarizeTemplate(template, 'saved');
     // Count and insert in one transaction, so saves at the same moment cannot pass the bound together.
-    return this.#db.transaction((): SaveResult => {
+    return this.#db.write((): SaveResult => {
       if (sourceBoardId !== null && this.#stmt.countFromBoard.get(sourceBoardId)!.n >= maxPerBoard) return { ok: false, reason: 'board_full' };
       this.#stmt.insert.run(
         s.id,
@@ -84,7 +62,7 @@ export class SqliteTemplateStore implements TemplateStore {
         createdAt,
       );
       return { ok: true };
-    })();
+    });
   }
 
   async get(id: string): Promise<SavedTemplate | null> {

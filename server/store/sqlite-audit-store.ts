@@ -1,26 +1,7 @@
-/**
- * The audit trail in the `audit_log` table: newest-first pages filtered by actor, action, time and text.
- * Rows go with the board.
- */
-import type Database from 'better-sqlite3';
 import type { AuditAction, AuditEntry } from '../../shared/history-schemas.js';
-import { likeEscape } from './version-store.js';
-
-export type NewAuditEntry = Omit<AuditEntry, 'id'>;
-
-export interface AuditFilter {
-  actor?: string;
-  action?: AuditAction;
-  /** Inclusive, ms. */
-  from?: number;
-  /** Inclusive, ms. */
-  to?: number;
-  /** Substring of the summary (case-insensitive for ASCII). */
-  q?: string;
-  limit: number;
-  /** Only rows older than this id (the previous page's last). */
-  before?: number;
-}
+import type { AuditFilter, AuditStore, NewAuditEntry } from './audit-store.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { likeEscape } from './sqlite-like.js';
 
 interface Row {
   id: number;
@@ -33,11 +14,12 @@ interface Row {
   summary: string;
 }
 
-export class SqliteAuditStore {
-  readonly #db: Database.Database;
+/** The audit trail in the `audit_log` table, indexed by board and time. */
+export class SqliteAuditStore implements AuditStore {
+  readonly #db: SqliteDatabase;
   readonly #insertAll: (boardId: string, entries: readonly NewAuditEntry[]) => void;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqliteDatabase) {
     this.#db = db;
     const insert = db.prepare('INSERT INTO audit_log (board_id, at, actor, role, action, card_id, field, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.#insertAll = db.transaction((boardId: string, entries: readonly NewAuditEntry[]) => {
@@ -45,12 +27,11 @@ export class SqliteAuditStore {
     });
   }
 
-  /** Appends entries in one transaction. */
   append(boardId: string, entries: readonly NewAuditEntry[]): void {
     if (entries.length) this.#insertAll(boardId, entries);
   }
 
-  /** One page, newest first; `limit + 1` rows are read to tell whether another page follows. */
+  /** `limit + 1` rows are read to tell whether another page follows. */
   query(boardId: string, f: AuditFilter): { entries: AuditEntry[]; more: boolean } {
     const where = ['board_id = ?'];
     const args: unknown[] = [boardId];

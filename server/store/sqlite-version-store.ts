@@ -1,29 +1,8 @@
-/**
- * Named versions of a board in the `board_versions` table (shared with the meeting module, which writes
- * "Meeting ended" there): a name, who saved it, when, and the whole document state. Rows go with the board.
- */
-import type Database from 'better-sqlite3';
 import { randomId } from '../../shared/ids.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
-
-export interface StoredVersion extends VersionInfo {
-  /** The document state (`Y.encodeStateAsUpdate`). */
-  data: Uint8Array;
-}
-
-/** How many versions a board keeps, and their total size; the oldest automatic ones go first. */
-export interface VersionQuota {
-  maxCount: number;
-  maxBytes: number;
-}
-
-/** The versions of a board are at their quota and no automatic one is left to make room. */
-export class VersionQuotaError extends Error {
-  override readonly name = 'VersionQuotaError';
-}
-
-/** Who saves the versions the server makes by itself (autosave, meeting start and end, agenda item done). */
-export const SERVER_AUTHOR = 'server';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { likeEscape } from './sqlite-like.js';
+import { SERVER_AUTHOR, VersionQuotaError, type StoredVersion, type VersionQuota, type VersionStore } from './version-store.js';
 
 interface Row {
   id: string;
@@ -32,12 +11,13 @@ interface Row {
   created_by: string;
 }
 
-export class SqliteVersionStore {
+/** Named versions in the `board_versions` table (the meeting module writes "Meeting ended" there too). */
+export class SqliteVersionStore implements VersionStore {
   readonly #stmt;
   readonly #save: (boardId: string, id: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }) => void;
 
   constructor(
-    db: Database.Database,
+    db: SqliteDatabase,
     private readonly quota: VersionQuota = { maxCount: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
   ) {
     this.#stmt = {
@@ -79,17 +59,12 @@ export class SqliteVersionStore {
     });
   }
 
-  /**
-   * Saves a version. Past the quota the oldest automatic versions (saved by the server) are deleted to make
-   * room; when none is left to delete, nothing is saved and VersionQuotaError is thrown.
-   */
   save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): VersionInfo {
     const id = randomId(12);
     this.#save(boardId, id, v);
     return { id, name: v.name, createdAt: v.createdAt, by: v.by };
   }
 
-  /** Newest first, without the documents. */
   list(boardId: string): VersionInfo[] {
     return this.#stmt.list.all(boardId).map(info);
   }
@@ -99,12 +74,10 @@ export class SqliteVersionStore {
     return row ? { ...info(row), data: new Uint8Array(row.data) } : null;
   }
 
-  /** Every version with its document, oldest first (for export). */
   all(boardId: string): StoredVersion[] {
     return this.#stmt.all.all(boardId).map((row) => ({ ...info(row), data: new Uint8Array(row.data) }));
   }
 
-  /** Versions whose name contains `q` (case-insensitive for ASCII), newest first. */
   search(boardId: string, q: string, limit: number): VersionInfo[] {
     return this.#stmt.search.all(boardId, `%${likeEscape(q)}%`, limit).map(info);
   }
@@ -112,5 +85,3 @@ export class SqliteVersionStore {
 
 const info = (r: Row): VersionInfo => ({ id: r.id, name: r.name, createdAt: r.created_at, by: r.created_by });
 
-/** Escapes `%`, `_` and the escape character itself for `LIKE … ESCAPE '\'`. */
-export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&');

@@ -1,0 +1,176 @@
+/**
+ * The one SQLite database every store of a server stands on: it opens the file, runs the migrations, and owns
+ * transactions and the group commit. Every write of every store goes through `transaction` or `write`, so
+ * every committed write reaches the disk within one group-commit interval — not only the board log's.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from './sqlite-migrations.js';
+
+/** Longest time a committed write waits for its fsync (power-loss safety); target p99 ≤ 50 ms. */
+const GROUP_COMMIT_MS = 10;
+
+/** The database file's name inside the data directory. */
+export const DATABASE_FILE = 'meshboard.sqlite';
+
+export class SqliteDatabase {
+  /** Path of the database file; its write-ahead log is `${file}-wal`. */
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #walPath: string;
+  #walFd: number | null = null;
+  #syncTimer: NodeJS.Timeout | null = null;
+  /** The fdatasync on the thread pool, while one runs. */
+  #syncing: Promise<void> | null = null;
+  /** Writes committed so far, and how many of them the last completed fdatasync covers. */
+  #written = 0;
+  #synced = 0;
+  #syncedWalBytes = 0;
+  #waiters: { upTo: number; resolve: () => void }[] = [];
+
+  /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.file = path.join(dataDir, DATABASE_FILE);
+    this.#walPath = `${this.file}-wal`;
+    this.#db = new Database(this.file);
+    this.#db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit is written to the log file (so it survives a crash of this process) without
+    // waiting for the disk. Power-loss durability comes from the group commit below, off the event loop.
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+    migrate(this.#db);
+    this.#groupCommit(); // a migration's writes are writes like any other
+  }
+
+  /**
+   * A prepared statement. Reads may run anywhere; a statement that writes must run inside `transaction` or
+   * `write`, or its change waits for someone else's group commit to reach the disk.
+   */
+  prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    return this.#db.prepare<P, R>(sql);
+  }
+
+  /**
+   * Wraps `fn` as one write transaction (nested calls become savepoints). Each call that commits schedules
+   * the group commit; one that throws rolls back and schedules nothing.
+   */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const tx = this.#db.transaction(fn);
+    return (...args: A): R => {
+      const result = tx(...args);
+      this.#groupCommit();
+      return result;
+    };
+  }
+
+  /** Runs `fn` now as one write transaction (see `transaction`). */
+  write<R>(fn: () => R): R {
+    return this.transaction(fn)();
+  }
+
+  /** Runs `fn` in one read transaction, so it sees one state of the database; schedules no sync. */
+  read<R>(fn: () => R): R {
+    return this.#db.transaction(fn)();
+  }
+
+  /**
+   * Resolves once an fdatasync covering every write committed before this call has completed (at once when
+   * there is none to wait for). With `synchronous = NORMAL`, that is when those writes survive a power cut.
+   */
+  durable(): Promise<void> {
+    const upTo = this.#written;
+    if (this.#synced >= upTo || !this.#db.open) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ upTo, resolve }));
+  }
+
+  /**
+   * Length of the write-ahead log when the last completed fdatasync started: the prefix of the log a power cut
+   * cannot take away (while no checkpoint restarts the log from its beginning).
+   */
+  get syncedWalBytes(): number {
+    return this.#syncedWalBytes;
+  }
+
+  /** SQLite's online backup to a new file: a consistent copy while writes go on. */
+  async backup(destination: string): Promise<void> {
+    await this.#db.backup(destination);
+  }
+
+  get open(): boolean {
+    return this.#db.open;
+  }
+
+  /**
+   * Group commit: at most every GROUP_COMMIT_MS, everything written to the WAL since the last time is flushed
+   * to the disk with one fdatasync on libuv's thread pool, so the event loop never waits for the disk and
+   * many transactions share one flush.
+   */
+  #groupCommit(): void {
+    this.#written++;
+    this.#scheduleSync();
+  }
+
+  #scheduleSync(): void {
+    if (this.#syncTimer || this.#syncing) return;
+    this.#syncTimer = setTimeout(() => this.#syncWal(), GROUP_COMMIT_MS);
+    this.#syncTimer.unref();
+  }
+
+  #syncWal(): void {
+    this.#syncTimer = null;
+    if (this.#synced >= this.#written || !this.#db.open) return;
+    const upTo = this.#written;
+    let fd: number;
+    let walBytes: number;
+    try {
+      fd = this.#walFd ??= fs.openSync(this.#walPath, 'r');
+      // Commits are synchronous, so the log now holds whole transactions only, up to `upTo`.
+      walBytes = fs.fstatSync(fd).size;
+    } catch {
+      this.#scheduleSync(); // try again with the next round
+      return;
+    }
+    this.#syncing = new Promise((done) =>
+      fs.fdatasync(fd, (err) => {
+        this.#syncing = null;
+        if (!err) this.#covered(upTo, walBytes);
+        if (this.#synced < this.#written) this.#scheduleSync();
+        done();
+      }),
+    );
+  }
+
+  #covered(upTo: number, walBytes: number): void {
+    this.#synced = upTo;
+    this.#syncedWalBytes = walBytes;
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiting) {
+      if (w.upTo <= upTo) w.resolve();
+      else this.#waiters.push(w);
+    }
+  }
+
+  /** Flushes and closes; every store on this database is closed with it. */
+  async close(): Promise<void> {
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+    // The descriptor must outlive a flush still running on the thread pool.
+    await this.#syncing;
+    if (this.#walFd !== null) {
+      try {
+        fs.fdatasyncSync(this.#walFd);
+      } catch {
+        // the close below syncs what matters
+      }
+      fs.closeSync(this.#walFd);
+      this.#walFd = null;
+    }
+    // Closing checkpoints the WAL into the database file with a full sync: every write so far is durable.
+    if (this.#db.open) this.#db.close();
+    this.#covered(this.#written, 0);
+  }
+}

@@ -1,0 +1,36 @@
+import { SqliteActionStore } from './sqlite-action-store.js';
+import { SqliteAuditStore } from './sqlite-audit-store.js';
+import { SqliteDatabase } from './sqlite-database.js';
+import { SqliteMeetingStore } from './sqlite-meeting-store.js';
+import { SqliteSecretStore } from './sqlite-secret-store.js';
+import { SqliteStore } from './sqlite-store.js';
+import { SqliteTemplateStore } from './sqlite-template-store.js';
+import { SqliteTokenStore } from './sqlite-token-store.js';
+import { SqliteVersionStore } from './sqlite-version-store.js';
+import type { Stores } from './stores.js';
+import type { VersionQuota } from './version-store.js';
+
+/** The SQLite set, typed by implementation for callers that still take one (HistoryService, AuditService). */
+export interface SqliteStores extends Stores {
+  database: SqliteDatabase;
+  boards: SqliteStore;
+  versions: SqliteVersionStore;
+  audit: SqliteAuditStore;
+}
+
+/** Opens (creating if needed) the database in `dataDir` and every store on it. */
+export function openSqliteStores(dataDir: string, opts: { versionQuota?: VersionQuota } = {}): SqliteStores {
+  const database = new SqliteDatabase(dataDir);
+  return {
+    database,
+    boards: new SqliteStore(database),
+    actions: new SqliteActionStore(database),
+    meetings: new SqliteMeetingStore(database),
+    versions: new SqliteVersionStore(database, opts.versionQuota),
+    audit: new SqliteAuditStore(database),
+    templates: new SqliteTemplateStore(database),
+    tokens: new SqliteTokenStore(database),
+    secrets: new SqliteSecretStore(database),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Every store of a server, on one database: the seam an engine plugs into (SQLite: sqlite-stores.ts; a
+ * PostgreSQL implementation provides the same set). The stores share the engine's transactions and
+ * durability; closing the set closes them all.
+ */
+import type { ActionStore } from './action-store.js';
+import type { AuditStore } from './audit-store.js';
+import type { MeetingStore } from './meeting-store.js';
+import type { SecretStore } from './secret-store.js';
+import type { Store } from './store.js';
+import type { TemplateStore } from './template-store.js';
+import type { TokenStore } from './token-store.js';
+import type { VersionStore } from './version-store.js';
+
+export interface Stores {
+  /** Board rows, snapshots and the update log. */
+  boards: Store;
+  actions: ActionStore;
+  meetings: MeetingStore;
+  versions: VersionStore;
+  audit: AuditStore;
+  templates: TemplateStore;
+  tokens: TokenStore;
+  secrets: SecretStore;
+  close(): Promise<void>;
+}

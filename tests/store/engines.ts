@@ -1,0 +1,53 @@
+/**
+ * The engines every store contract test runs on. Each engine opens a fresh, empty set of stores; a new
+ * engine (PostgreSQL) joins by adding a row here, and every suite in tests/store/ then runs on it too.
+ */
+import { afterEach } from 'vitest';
+import * as Y from 'yjs';
+import { openSqliteStores } from '../../server/store/sqlite-stores.js';
+import type { Stores } from '../../server/store/stores.js';
+import type { VersionQuota } from '../../server/store/version-store.js';
+import { tempDataDir } from '../helpers/server.js';
+
+export interface StoreEngine {
+  name: string;
+  /** A fresh, empty set of stores; `reopen` opens the same data again (after `stores.close()`). */
+  open(opts?: { versionQuota?: VersionQuota }): Promise<{ stores: Stores; reopen(): Promise<Stores> }>;
+}
+
+export const ENGINES: StoreEngine[] = [
+  {
+    name: 'sqlite',
+    open: async (opts) => {
+      const dir = tempDataDir();
+      return { stores: openSqliteStores(dir, opts), reopen: async () => openSqliteStores(dir, opts) };
+    },
+  },
+];
+
+/** Opens stores on `engine` for one test and closes every set it opened after it. */
+export function storesOn(engine: StoreEngine) {
+  const open: Stores[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+  return async (opts?: { versionQuota?: VersionQuota }) => {
+    const { stores, reopen } = await engine.open(opts);
+    open.push(stores);
+    return {
+      stores,
+      /** Closes `stores` and opens the same data again. */
+      reopen: async () => {
+        await stores.close();
+        const again = await reopen();
+        open.push(again);
+        return again;
+      },
+    };
+  };
+}
+
+/** Creates an empty board: most rows belong to one and go with it. */
+export async function addBoard(stores: Stores, id: string): Promise<void> {
+  await stores.boards.createBoard({ id, title: 'T', createdAt: 1, updatedAt: 1 }, Y.encodeStateAsUpdate(new Y.Doc()));
+}
