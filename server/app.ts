@@ -249,10 +249,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         await meetings.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
-        await actions.close();
+        // The registry stores and compacts every board and detaches the extensions, which ends every wait for
+        // a change to be stored; action runs in flight finish alongside; then the audit's last lines are written.
+        await Promise.all([actions.close(), registry.close()]);
         history.close();
         audit.close();
-        await registry.close();
         await stores.close();
       })()),
   };
