@@ -6,7 +6,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { boardRoom, fail, joinBoardRoom } from '../events/board-watch.js';
 import { ErrorCode } from '../../shared/errors.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { AccessControl } from '../auth/access.js';
 import type { Logger } from '../log.js';
 import type { ActionService } from './action-service.js';

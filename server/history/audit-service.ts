@@ -11,7 +11,7 @@
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { cardsMap, metaMap, readCard, readMeta, type BoardMeta, type Card } from '../../shared/board-schema.js';
-import { cardHeadline } from '../../shared/decisions.js';
+import { cardHeadline } from '../../shared/action-extraction.js';
 import { PresenceState } from '../../shared/presence.js';
 import type { AuditAction } from '../../shared/history-schemas.js';
 import type { BoardRegistry, LoadedBoard } from '../sync/board-registry.js';

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ActionStatus, ActionKind, DueFlag } from '../../shared/decisions.js';
+import type { DueFlag } from '../../shared/decisions.js';
+import type { ActionStatus, ActionKind } from '../../shared/action-extraction.js';
 import type { ColumnId } from '../../shared/board-schema.js';
 import type { ActionRecord, ActionStore } from './action-store.js';
 

@@ -8,7 +8,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
 } from '../../shared/socket-events.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import { addDecision, createCard, setMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
 import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
