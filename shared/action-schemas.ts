@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { LIMITS, isIsoDate, type AgendaCard, type ChallengeCard, type Decision, type NeedCard } from './board-schema.js';
-import { ACTION_STATUSES, type ActionItem, type DueFlag } from './decisions.js';
+import { type DueFlag } from './decisions.js';
+import { ACTION_STATUSES, type ActionItem } from './action-extraction.js';
 
 export const EXPORT_FORMATS = ['json', 'md', 'csv', 'ics'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,3 +1,5 @@
+import type { Notice } from './messages.js';
+
 /** Error codes of the REST API (`{ error: { code, message, field? } }`) and socket.io acks. */
 export const ErrorCode = {
   BadRequest: 'bad_request',
@@ -20,12 +22,16 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export interface ApiError {
+/**
+ * A refusal. `code` says what kind; `reason` (with its `params`), when there is one, says exactly why, for
+ * the client to word in the reader's language (shared/messages.ts); `message` is the same in English.
+ */
+export type ApiError = {
   code: ErrorCode;
   message: string;
   /** Dotted path of the offending field of a request body, when there is one. */
   field?: string;
-}
+} & (Notice | { reason?: undefined; params?: undefined });
 
 /**
  * Close codes of the `/yjs/<board>` websocket. 4000–4999 are reserved for applications; the client

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { COLUMNS, LIMITS, isIsoDate, type BoardView, type ColumnId } from './board-schema.js';
 import { BOARD_ID_PATTERN } from './ids.js';
-import { ACTION_STATUSES, DUE_FLAGS } from './decisions.js';
+import { DUE_FLAGS } from './decisions.js';
+import { ACTION_STATUSES } from './action-extraction.js';
 
 const trimmed = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 

@@ -10,6 +10,7 @@ import { CreateCardBody } from './api-schemas.js';
 import { BOARD_ID_PATTERN } from './ids.js';
 import type { Role } from './roles.js';
 import type { Ack } from './socket-events.js';
+import type { AnnouncementNotice } from './messages.js';
 
 export const MEETING_NAMESPACE = '/meeting';
 
@@ -90,10 +91,8 @@ export interface MyVote {
   remaining: number;
 }
 
-export interface Announcement {
-  message: string;
-  at: number;
-}
+/** Something the meeting tells everyone: a code the client words in its language, the same in English. */
+export type Announcement = AnnouncementNotice & { message: string; at: number };
 
 // ---- payload schemas (validated on the server; the client uses the same to build them) -------------------
 

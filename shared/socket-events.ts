@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
-import type { ActionItem } from './decisions.js';
+import type { ActionItem } from './action-extraction.js';
 import { BOARD_ID_PATTERN } from './ids.js';
 
 export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: ApiError };

@@ -3,7 +3,7 @@
  * cancelled), the layout (grouped by owner or sorted by due date) and the derived groups. Pure views over
  * `ActionFeed.items`; nothing here writes.
  */
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { ActionFeed } from './actions.svelte.js';
 import { todayIso } from './dates.js';
 

@@ -8,7 +8,7 @@
  */
 import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
-import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
+import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { setActionStatus } from './api.js';
 

@@ -1,7 +1,7 @@
 /** The few REST calls the browser makes; everything else travels through the Y.Doc. */
 import type { BoardResponse, CreateBoardBody, CreateBoardResponse, RotateLinkResponse } from '../../shared/api-schemas.js';
 import type { ExportFormat, MeetingSummary, UpdateActionBody, WebhookBody } from '../../shared/action-schemas.js';
-import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
+import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
 import type { ApiError } from '../../shared/errors.js';
 import type { RotatableRole } from '../../shared/roles.js';
 import type { SaveTemplateBody, SaveTemplateResponse, TemplateListResponse } from '../../shared/templates.js';

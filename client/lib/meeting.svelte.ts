@@ -29,6 +29,8 @@ import type { BoardStore } from './board.svelte.js';
 import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
+import { describeAnnouncement, describeError } from './i18n/messages.js';
+import type { ApiError } from '../../shared/errors.js';
 
 const SOUND_KEY = 'meshboard:time-up-sound';
 const SYNC_SAMPLES = 5;
@@ -64,6 +66,9 @@ export interface Toast {
 }
 
 type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
+
+/** A refused command in the reader's language: the server's always give a reason; `send`'s own are worded already. */
+export const errorText = (error: ApiError): string => (error.reason ? describeError(error) : error.message);
 
 export class MeetingStore {
   /** My seat's id on the roster, as the server issued it ('' until it has). */
@@ -163,13 +168,13 @@ export class MeetingStore {
       if (this.canEdit) void this.#loadDrafts();
     });
     socket.on('disconnect', () => (this.connected = false));
-    socket.on('connect_error', (err: Error & { data?: { message?: string } }) => {
+    socket.on('connect_error', (err: Error & { data?: ApiError }) => {
       // A refusal by the server's middleware is final (socket.io does not retry it); a network error retries.
-      if (!socket.active) this.refused = err.data?.message ?? err.message;
+      if (!socket.active) this.refused = err.data ? describeError(err.data) : err.message;
     });
     socket.on('meeting:state', (s) => this.#onState(s));
     socket.on('vote:mine', (v) => (this.myVote = v));
-    socket.on('meeting:announce', (a) => this.#toast(a.message, 'info'));
+    socket.on('meeting:announce', (a) => this.#toast(describeAnnouncement(a), 'info'));
     socket.on('timer:expired', (e) => this.#timeUp(e.agendaId));
   }
 
@@ -192,7 +197,7 @@ export class MeetingStore {
       this.error = null;
       return res.data;
     }
-    this.error = res.error.message;
+    this.error = errorText(res.error);
     return null;
   }
 
@@ -200,7 +205,7 @@ export class MeetingStore {
 
   async addDraft(card: CreateCardBody): Promise<string | null> {
     const res = await this.send('draft:add', { card });
-    if (!res.ok) return res.error.message;
+    if (!res.ok) return errorText(res.error);
     this.drafts = [...this.drafts.filter((d) => d.id !== res.data.id), res.data];
     return null;
   }
@@ -208,7 +213,7 @@ export class MeetingStore {
   async deleteDraft(id: string): Promise<void> {
     const res = await this.send('draft:delete', { id });
     if (res.ok) this.drafts = this.drafts.filter((d) => d.id !== id);
-    else this.error = res.error.message;
+    else this.error = errorText(res.error);
   }
 
   async vote(cardId: string, delta: 1 | -1): Promise<void> {

@@ -5,6 +5,9 @@
  * every `/b/*` path with the same index.html.
  */
 import { isBoardId } from '../../shared/ids.js';
+import { boardPath } from '../../shared/urls.js';
+
+export { boardPath, withToken } from '../../shared/urls.js';
 
 /** `token`: the role secret from the link's `?token=`, when the address carries one. */
 export type Route =
@@ -24,15 +27,12 @@ export function parseRoute(pathname: string, search = ''): Route {
   return { name: 'not-found' };
 }
 
-export const boardPath = (id: string): string => `/b/${encodeURIComponent(id)}`;
 export const actionsPath = (id: string): string => `${boardPath(id)}/actions`;
 export const summaryPath = (id: string): string => `${boardPath(id)}/summary`;
 export const historyPath = (id: string): string => `${boardPath(id)}/history`;
 export const auditPath = (id: string): string => `${boardPath(id)}/audit`;
 /** The agenda ready to print before the meeting. */
 export const agendaPath = (id: string): string => `${boardPath(id)}/agenda`;
-/** `path` with the role secret attached, so the link works on a device that does not know the board yet. */
-export const withToken = (path: string, token: string): string => `${path}?token=${encodeURIComponent(token)}`;
 
 export class Router {
   route = $state<Route>(parseRoute(location.pathname, location.search));

@@ -16,7 +16,8 @@
  */
 import * as Y from 'yjs';
 import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
-import { decisionActionId, extractActions, mentionsAnyName, type ActionItem, type ActionStatus, type ExtractedAction, type ParseContext } from '../../shared/decisions.js';
+import { mentionsAnyName, type ParseContext } from '../../shared/decisions.js';
+import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction } from '../../shared/action-extraction.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
 import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';

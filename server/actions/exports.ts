@@ -9,7 +9,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ICAL from 'ical.js';
 import { isIsoDate } from '../../shared/board-schema.js';
-import type { ActionItem, ActionStatus } from '../../shared/decisions.js';
+import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
 import { TIME_MAX_MS } from '../../shared/history-schemas.js';
 import type { ActionListResponse, ExportFormat, MeetingSummary, SummaryDecision } from '../../shared/action-schemas.js';
 

@@ -4,7 +4,8 @@
  */
 import type * as Y from 'yjs';
 import { readBoard, type Card, type Decision } from '../../shared/board-schema.js';
-import { boardParseContext, cardHeadline, parseDecision, type ActionItem, type ParseContext } from '../../shared/decisions.js';
+import { boardParseContext, parseDecision, type ParseContext } from '../../shared/decisions.js';
+import { cardHeadline, type ActionItem } from '../../shared/action-extraction.js';
 import type { MeetingSummary, SummaryDecision } from '../../shared/action-schemas.js';
 
 function summaryDecision(card: Card, d: Decision, ctx: ParseContext): SummaryDecision {

@@ -1,19 +1,33 @@
 /**
  * Who may do what on a board. Every path — REST, y-websocket, socket.io — asks here with the token the
- * client presented and gets a role or a refusal with the status to answer.
+ * client presented and gets a role or a refusal: its HTTP status and the error to answer, decided here once
+ * (401 `unauthorized` without a token; 403 `forbidden` for a wrong or replaced link, or a role too low).
  */
 import crypto from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
-import { ErrorCode } from '../../shared/errors.js';
+import { ErrorCode, type ApiError } from '../../shared/errors.js';
 import { isBoardId } from '../../shared/ids.js';
 import { roleAtLeast, type Role } from '../../shared/roles.js';
 import type { Store } from '../store/store.js';
 import type { TokenStore } from '../store/token-store.js';
-import { sendError } from '../http/errors.js';
 
-export type AccessResult =
-  | { ok: true; boardId: string; role: Role }
-  | { ok: false; status: 401 | 403 | 404; message: string };
+export interface AccessRefusal {
+  ok: false;
+  status: 401 | 403 | 404;
+  error: ApiError;
+}
+export type AccessResult = { ok: true; boardId: string; role: Role } | AccessRefusal;
+
+const NOT_FOUND: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'board_not_found', message: 'board not found' } };
+const NO_TOKEN: AccessRefusal = {
+  ok: false,
+  status: 401,
+  error: { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this board needs the token from its link' },
+};
+const INVALID_LINK: AccessRefusal = {
+  ok: false,
+  status: 403,
+  error: { code: ErrorCode.Forbidden, reason: 'link_invalid', message: 'this link is not valid (it may have been replaced)' },
+};
 
 export class AccessControl {
   constructor(
@@ -24,11 +38,14 @@ export class AccessControl {
   ) {}
 
   async check(boardId: string, token: string | undefined, needed: Role = 'viewer'): Promise<AccessResult> {
-    if (!isBoardId(boardId) || !(await this.store.getBoard(boardId))) return { ok: false, status: 404, message: 'board not found' };
-    if (!token) return { ok: false, status: 401, message: 'this board needs the token from its link' };
+    if (!isBoardId(boardId) || !(await this.store.getBoard(boardId))) return NOT_FOUND;
+    if (!token) return NO_TOKEN;
     const role = await this.tokens.resolve(boardId, token);
-    if (!role) return { ok: false, status: 403, message: 'this link is not valid (it may have been replaced)' };
-    if (!roleAtLeast(role, needed)) return { ok: false, status: 403, message: `this needs the ${needed} link; yours is ${role}` };
+    if (!role) return INVALID_LINK;
+    if (!roleAtLeast(role, needed)) {
+      const error: ApiError = { code: ErrorCode.Forbidden, reason: 'role_too_low', params: { needed, role }, message: `this needs the ${needed} link; yours is ${role}` };
+      return { ok: false, status: 403, error };
+    }
     return { ok: true, boardId, role };
   }
 
@@ -43,27 +60,4 @@ export class AccessControl {
   get createRestricted(): boolean {
     return Boolean(this.createToken);
   }
-}
-
-/** The token of a request: `Authorization: Bearer <token>`, or `?token=` (for links such as downloads). */
-export function requestToken(req: Request): string | undefined {
-  const auth = req.get('authorization');
-  const m = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  if (m) return m[1];
-  const q = req.query.token;
-  return typeof q === 'string' && q ? q : undefined;
-}
-
-/** Express guard for `/:id` routes: answers 401/403/404 itself, else puts `{boardId, role}` in res.locals.access. */
-export function requireRole(access: AccessControl, needed: Role, param = 'id'): RequestHandler {
-  return async (req, res, next) => {
-    const result = await access.check(String(req.params[param]), requestToken(req), needed);
-    if (!result.ok) {
-      const code = result.status === 404 ? ErrorCode.NotFound : result.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden;
-      if (result.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendError(res, result.status, { code, message: result.message });
-    }
-    res.locals.access = result;
-    next();
-  };
 }

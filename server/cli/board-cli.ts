@@ -19,7 +19,7 @@ import { DATABASE_FILE } from '../store/sqlite-database.js';
 import { BoardRegistry } from '../sync/board-registry.js';
 import { BoardService } from '../boards/board-service.js';
 import { exportBoard, importBoard, ImportError, parseExportText, type TransferDeps } from '../history/board-transfer.js';
-import { boardUrl } from '../http/api-routes.js';
+import { roleLinks } from '../../shared/urls.js';
 import { isBoardId } from '../../shared/ids.js';
 
 const USAGE = `usage:
@@ -101,11 +101,12 @@ async function main(argv: string[]): Promise<number> {
       try {
         const created = await importBoard(db.transfer, parsed);
         const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+        const links = roleLinks(base, created.id, created.tokens);
         const out = [
           `imported "${created.title}" as a new board ${created.id}`,
-          `facilitator: ${boardUrl(base, created.id, created.tokens.facilitator)}`,
-          `participant: ${boardUrl(base, created.id, created.tokens.participant)}`,
-          `viewer:      ${boardUrl(base, created.id, created.tokens.viewer)}`,
+          `facilitator: ${links.facilitator}`,
+          `participant: ${links.participant}`,
+          `viewer:      ${links.viewer}`,
           'These links are shown once: keep them.',
         ];
         await write(process.stdout, `${out.join('\n')}\n`);

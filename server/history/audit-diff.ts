@@ -4,7 +4,7 @@
  * client or path made the change.
  */
 import type { BoardMeta, Card, ColumnId } from '../../shared/board-schema.js';
-import { cardHeadline } from '../../shared/decisions.js';
+import { cardHeadline } from '../../shared/action-extraction.js';
 import type { AuditAction } from '../../shared/history-schemas.js';
 
 export interface AuditChange {

@@ -11,7 +11,7 @@
  */
 import * as Y from 'yjs';
 import { cardsMap, metaMap, readCard, readMeta, type BoardMeta, type Card } from '../../shared/board-schema.js';
-import { cardHeadline } from '../../shared/decisions.js';
+import { cardHeadline } from '../../shared/action-extraction.js';
 import type { AuditAction } from '../../shared/history-schemas.js';
 import { actorOf, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';

@@ -5,7 +5,7 @@
  */
 import type { BoardView, Card } from '../../shared/board-schema.js';
 import type { SearchResult } from '../../shared/history-schemas.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 
 const FIELDS: { [C in Card['column']]: readonly string[] } = {
   agenda: ['title', 'notes', 'owner'],

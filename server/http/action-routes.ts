@@ -14,7 +14,8 @@ import {
 } from '../../shared/action-schemas.js';
 import { describeZodError } from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
-import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
+import { type AccessControl, type AccessRefusal, type AccessResult } from '../auth/access.js';
+import { requestToken, requireRole, sendRefusal } from './access-guard.js';
 import type { ActionService } from '../actions/action-service.js';
 import type { MeetingSummaries } from '../actions/meeting-summary.js';
 import { renderActions } from '../actions/exports.js';
@@ -58,7 +59,7 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
     if (!id.success) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such action item' });
     // Ids are unique per board: find the board among those holding this id that the token opens.
     const token = requestToken(req);
-    let denied: { status: 401 | 403 | 404; message: string } | null = null;
+    let denied: AccessRefusal | null = null;
     for (const boardId of await actions.boardsOf(id.data)) {
       const allowed = await access.check(boardId, token, 'participant');
       if (!allowed.ok) {
@@ -71,10 +72,7 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
         return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'its decision or request is no longer on the board; restore it there first' });
       }
     }
-    if (denied && denied.status !== 404) {
-      if (denied.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendError(res, denied.status, { code: denied.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden, message: denied.message });
-    }
+    if (denied && denied.status !== 404) return sendRefusal(res, denied);
     sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such action item' });
   });
 

@@ -8,12 +8,13 @@ import type {
   RotateLinkResponse,
 } from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
-import type { Role, RoleLinks } from '../../shared/roles.js';
+import type { Role } from '../../shared/roles.js';
+import { boardUrl, roleLinks, syncUrl } from '../../shared/urls.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
-import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
+import { type AccessControl, type AccessResult } from '../auth/access.js';
+import { requestToken, requireRole } from './access-guard.js';
 import { sendError, validateBody } from './errors.js';
-import { SYNC_PATH } from '../sync/ws-endpoint.js';
 import type { TemplateService } from '../templates/template-service.js';
 import { clientAddress, type Limits } from '../limits/limits.js';
 
@@ -35,9 +36,6 @@ export interface ApiDeps {
 export function requestOrigin(req: Request, publicUrl?: string): string {
   return publicUrl ? publicUrl.replace(/\/+$/, '') : `${req.protocol}://${req.get('host')}`;
 }
-
-export const boardUrl = (base: string, id: string, token?: string): string =>
-  `${base}/b/${id}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
 /** Guard of every route that makes a board: the server's board-creation token, when it has one. */
 export function mayCreateBoards(access: AccessControl): express.RequestHandler {
@@ -78,12 +76,8 @@ export function apiRouter(deps: ApiDeps): express.Router {
     }
     const { tokens, ...created } = await boards.create(input, template);
     const base = requestOrigin(req, deps.publicUrl);
-    const links: RoleLinks = {
-      facilitator: boardUrl(base, created.id, tokens.facilitator),
-      participant: boardUrl(base, created.id, tokens.participant),
-      viewer: boardUrl(base, created.id, tokens.viewer),
-    };
-    const body: CreateBoardResponse = { ...created, url: links.facilitator, links, syncUrl: `${base.replace(/^http/, 'ws')}${SYNC_PATH}` };
+    const links = roleLinks(base, created.id, tokens);
+    const body: CreateBoardResponse = { ...created, url: links.facilitator, links, syncUrl: syncUrl(base) };
     res.status(201).location(`/api/boards/${created.id}`).json(body);
   });
 

@@ -23,9 +23,10 @@ import {
   type VersionListResponse,
   type VersionViewResponse,
 } from '../../shared/history-schemas.js';
-import type { RoleLinks } from '../../shared/roles.js';
+import type { Role, RoleLinks } from '../../shared/roles.js';
 import { LIMITS } from '../../shared/board-schema.js';
-import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
+import { type AccessControl, type AccessResult } from '../auth/access.js';
+import { requestToken, requireRole } from './access-guard.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';
@@ -37,10 +38,10 @@ import type { Actor } from '../history/audit-service.js';
 import { exportBoard, importBoard, ImportError, parseExport, type TransferDeps } from '../history/board-transfer.js';
 import { searchActions, searchView } from '../history/search.js';
 import { readBoard } from '../../shared/board-schema.js';
-import { boardUrl, mayCreateBoards, requestOrigin } from './api-routes.js';
+import { mayCreateBoards, requestOrigin } from './api-routes.js';
+import { boardUrl, roleLinks, syncUrl } from '../../shared/urls.js';
 import { clientAddress, refuse, type Limits } from '../limits/limits.js';
 import { sendError, validateBody } from './errors.js';
-import { SYNC_PATH } from '../sync/ws-endpoint.js';
 
 export interface HistoryRouteDeps {
   history: HistoryService;
@@ -108,14 +109,10 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     return null;
   };
 
-  const links = (req: Request, id: string, tokens: Record<keyof RoleLinks, string>): { url: string; links: RoleLinks; syncUrl: string } => {
+  const links = (req: Request, id: string, tokens: Record<Role, string>): { url: string; links: RoleLinks; syncUrl: string } => {
     const base = requestOrigin(req, deps.publicUrl);
-    const l: RoleLinks = {
-      facilitator: boardUrl(base, id, tokens.facilitator),
-      participant: boardUrl(base, id, tokens.participant),
-      viewer: boardUrl(base, id, tokens.viewer),
-    };
-    return { url: l.facilitator, links: l, syncUrl: `${base.replace(/^http/, 'ws')}${SYNC_PATH}` };
+    const l = roleLinks(base, id, tokens);
+    return { url: l.facilitator, links: l, syncUrl: syncUrl(base) };
   };
 
   // ---- versions ----------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ export class AgendaTimer {
   start(): TimerState {
     const t = this.#t;
     if (t.status === 'running') return t;
-    if (t.remainingMs <= 0) throw new CommandError(ErrorCode.PreconditionFailed, 'no time left: extend the timer or set a timebox on the item');
+    if (t.remainingMs <= 0) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'no_time_left' }, 'no time left: extend the timer or set a timebox on the item');
     this.#t = { ...t, status: 'running', endsAt: this.clock.now() + t.remainingMs };
     this.#schedule();
     return this.#t;

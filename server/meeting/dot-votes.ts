@@ -21,7 +21,7 @@ export class DotVotes {
   }
 
   open(cardIds: string[], dots: number, now: number): VoteRoundPublic {
-    if (!cardIds.length) throw new CommandError(ErrorCode.PreconditionFailed, 'there are no open challenges to vote on');
+    if (!cardIds.length) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'nothing_to_vote_on' }, 'there are no open challenges to vote on');
     this.#ballots.clear();
     this.#round = { id: randomId(12), status: 'open', dotsPerPerson: dots, cardIds, openedAt: now, voters: 0, results: null };
     return this.#round;
@@ -29,11 +29,11 @@ export class DotVotes {
 
   cast(pid: string, cardId: string, delta: 1 | -1): MyVote {
     const round = this.#openRound();
-    if (!round.cardIds.includes(cardId)) throw new CommandError(ErrorCode.BadRequest, 'that card is not part of this vote');
+    if (!round.cardIds.includes(cardId)) throw new CommandError(ErrorCode.BadRequest, { reason: 'card_not_in_vote' }, 'that card is not part of this vote');
     const mine = this.#ballots.get(pid) ?? new Map<string, number>();
     const onCard = mine.get(cardId) ?? 0;
-    if (delta > 0 && used(mine) >= round.dotsPerPerson) throw new CommandError(ErrorCode.BadRequest, `you have placed all ${round.dotsPerPerson} dots`);
-    if (delta < 0 && onCard === 0) throw new CommandError(ErrorCode.BadRequest, 'no dot of yours on that card');
+    if (delta > 0 && used(mine) >= round.dotsPerPerson) throw new CommandError(ErrorCode.BadRequest, { reason: 'all_dots_placed', params: { dots: round.dotsPerPerson } }, `you have placed all ${round.dotsPerPerson} dots`);
+    if (delta < 0 && onCard === 0) throw new CommandError(ErrorCode.BadRequest, { reason: 'no_dot_on_card' }, 'no dot of yours on that card');
     if (onCard + delta === 0) mine.delete(cardId);
     else mine.set(cardId, onCard + delta);
     this.#ballots.set(pid, mine);
@@ -71,7 +71,7 @@ export class DotVotes {
   }
 
   #openRound(): VoteRoundPublic {
-    if (!this.#round || this.#round.status !== 'open') throw new CommandError(ErrorCode.PreconditionFailed, 'no vote is open');
+    if (!this.#round || this.#round.status !== 'open') throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'no_open_vote' }, 'no vote is open');
     return this.#round;
   }
 }

@@ -20,7 +20,7 @@ export class HiddenDrafts {
 
   add(pid: string, card: CreateCardBody, now: number): Draft {
     const mine = this.#drafts.get(pid) ?? [];
-    if (mine.length >= MAX_DRAFTS_PER_PERSON) throw new CommandError(ErrorCode.BadRequest, `at most ${MAX_DRAFTS_PER_PERSON} hidden cards each`);
+    if (mine.length >= MAX_DRAFTS_PER_PERSON) throw new CommandError(ErrorCode.BadRequest, { reason: 'too_many_drafts', params: { max: MAX_DRAFTS_PER_PERSON } }, `at most ${MAX_DRAFTS_PER_PERSON} hidden cards each`);
     const draft: Draft = { id: randomId(12), card, createdAt: now };
     this.#drafts.set(pid, [...mine, draft]);
     return draft;
@@ -28,7 +28,7 @@ export class HiddenDrafts {
 
   delete(pid: string, id: string): void {
     const mine = this.#drafts.get(pid) ?? [];
-    if (!mine.some((d) => d.id === id)) throw new CommandError(ErrorCode.NotFound, 'no such hidden card of yours');
+    if (!mine.some((d) => d.id === id)) throw new CommandError(ErrorCode.NotFound, { reason: 'no_such_draft' }, 'no such hidden card of yours');
     this.#drafts.set(pid, mine.filter((d) => d.id !== id));
   }
 

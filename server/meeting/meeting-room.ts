@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { createCard, getCard, listCards, readCard, readMeta, setCurrentAgenda, type ColumnId } from '../../shared/board-schema.js';
 import { ErrorCode } from '../../shared/errors.js';
+import type { AnnouncementNotice } from '../../shared/messages.js';
 import {
   idleTimer,
   startGate,
@@ -32,7 +33,8 @@ export const MEETING_ORIGIN = localOrigin('meeting');
 /** How the room talks to its clients (implemented by the socket.io namespace). */
 export interface RoomOutput {
   state(state: MeetingState): void;
-  announce(message: string): void;
+  /** Tells everyone in the meeting: a code the clients word, with the same in English. */
+  announce(a: AnnouncementNotice & { message: string }): void;
   expired(agendaId: string | null): void;
   vote(participantId: string, vote: MyVote): void;
 }
@@ -179,7 +181,7 @@ export class MeetingRoom {
     const existing = this.entry(p.id);
     if (!existing && this.#s.roster.length >= this.deps.maxPeople) {
       const gone = this.#evictable();
-      if (!gone) throw new CommandError(ErrorCode.MeetingFull, 'this meeting is full: everyone on its roster is present');
+      if (!gone) throw new CommandError(ErrorCode.MeetingFull, { reason: 'meeting_full' }, 'this meeting is full: everyone on its roster is present');
       this.#s.roster = this.#s.roster.filter((r) => r !== gone);
       this.#people.delete(gone.id);
     }
@@ -225,7 +227,11 @@ export class MeetingRoom {
       if (!successor) return;
       this.#s.facilitatorId = successor.id;
       this.#s.coFacilitatorIds = this.#s.coFacilitatorIds.filter((id) => id !== successor.id);
-      this.deps.output.announce(`${gone.name} dropped out; ${successor.name} is now facilitating.`);
+      this.deps.output.announce({
+        code: 'facilitator_dropped',
+        params: { gone: gone.name, successor: successor.name },
+        message: `${gone.name} dropped out; ${successor.name} is now facilitating.`,
+      });
       this.#changed();
     }, this.deps.facilitatorGraceMs);
   }
@@ -236,7 +242,7 @@ export class MeetingRoom {
     if (phase === 'ended') return this.end();
     if (this.#s.phase === 'lobby' && phase !== 'lobby') {
       const missing = startGate(this.doc);
-      if (missing.length) throw new CommandError(ErrorCode.PreconditionFailed, `Before the meeting can start it needs ${missing.join(' and ')}.`);
+      if (missing.length) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'start_gate', params: { missing } }, `Before the meeting can start it needs ${missing.join(' and ')}.`);
       if (this.#s.startedAt === null) {
         this.#s.startedAt = this.deps.clock.now();
         this.deps.onStarted();
@@ -253,7 +259,7 @@ export class MeetingRoom {
 
   setItem(agendaId: string | null): MeetingState {
     if (agendaId !== null && readCard(getCard(this.doc, agendaId))?.column !== 'agenda') {
-      throw new CommandError(ErrorCode.NotFound, 'no such agenda item');
+      throw new CommandError(ErrorCode.NotFound, { reason: 'no_such_agenda_item' }, 'no such agenda item');
     }
     setCurrentAgenda(this.doc, agendaId, MEETING_ORIGIN); // the observer resets the timer
     this.#changed();
@@ -264,7 +270,7 @@ export class MeetingRoom {
     const items = listCards(this.doc, 'agenda');
     const i = items.findIndex((c) => c.id === readMeta(this.doc).currentAgendaId);
     const next = items.slice(i + 1).find((c) => !c.done) ?? items[i + 1];
-    if (!next) throw new CommandError(ErrorCode.PreconditionFailed, 'this is the last agenda item');
+    if (!next) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'last_agenda_item' }, 'this is the last agenda item');
     return this.setItem(next.id);
   }
 
@@ -282,17 +288,22 @@ export class MeetingRoom {
 
   handover(to: string, by: string): MeetingState {
     const target = this.entry(to);
-    if (!target || !target.online || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, 'hand over to someone present who can edit');
+    if (!target || !target.online || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, { reason: 'handover_target' }, 'hand over to someone present who can edit');
     this.#s.facilitatorId = to;
     this.#s.coFacilitatorIds = this.#s.coFacilitatorIds.filter((id) => id !== to);
-    this.deps.output.announce(`${this.entry(by)?.name ?? 'The facilitator'} handed the meeting to ${target.name}.`);
+    const from = this.entry(by)?.name ?? null;
+    this.deps.output.announce({
+      code: 'handed_over',
+      params: { from, to: target.name },
+      message: `${from ?? 'The facilitator'} handed the meeting to ${target.name}.`,
+    });
     this.#changed();
     return this.snapshot();
   }
 
   setCoFacilitator(pid: string, on: boolean): MeetingState {
     const target = this.entry(pid);
-    if (!target || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, 'a co-facilitator must be someone on the roster who can edit');
+    if (!target || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, { reason: 'co_facilitator_target' }, 'a co-facilitator must be someone on the roster who can edit');
     const ids = new Set(this.#s.coFacilitatorIds);
     if (on && pid !== this.#s.facilitatorId) ids.add(pid);
     else ids.delete(pid);
@@ -303,11 +314,12 @@ export class MeetingRoom {
 
   /** A holder of the facilitator link takes the lead back. */
   claim(pid: string, role: Role): MeetingState {
-    if (role !== 'facilitator') throw new CommandError(ErrorCode.Forbidden, 'only the facilitator link can take the lead');
+    if (role !== 'facilitator') throw new CommandError(ErrorCode.Forbidden, { reason: 'facilitator_link_only' }, 'only the facilitator link can take the lead');
     if (this.#s.facilitatorId !== pid) {
       this.#s.facilitatorId = pid;
       this.#s.coFacilitatorIds = this.#s.coFacilitatorIds.filter((id) => id !== pid);
-      this.deps.output.announce(`${this.entry(pid)?.name ?? 'The facilitator'} is facilitating.`);
+      const name = this.entry(pid)?.name ?? null;
+      this.deps.output.announce({ code: 'took_lead', params: { name }, message: `${name ?? 'The facilitator'} is facilitating.` });
     }
     this.#changed();
     return this.snapshot();
@@ -418,7 +430,7 @@ export class MeetingRoom {
     const cols = new Set(this.#s.hidden.columns);
     if (on) cols.add(column);
     else {
-      if (this.#drafts.has(column)) throw new CommandError(ErrorCode.PreconditionFailed, 'reveal the hidden cards of this column first');
+      if (this.#drafts.has(column)) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'reveal_hidden_first' }, 'reveal the hidden cards of this column first');
       cols.delete(column);
     }
     this.#s.hidden.columns = [...cols];
@@ -427,7 +439,7 @@ export class MeetingRoom {
 
   draftAdd(pid: string, card: CreateCardBody): Draft {
     if (!this.#s.hidden.columns.includes(card.column)) {
-      throw new CommandError(ErrorCode.PreconditionFailed, 'that column is not in hidden-writing mode; add the card to the board');
+      throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'column_not_hidden' }, 'that column is not in hidden-writing mode; add the card to the board');
     }
     const draft = this.#drafts.add(pid, card, this.deps.clock.now());
     this.#changed();

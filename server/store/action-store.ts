@@ -2,7 +2,7 @@
  * Persistence of action items, meeting attendees and summary webhooks, behind one small async interface
  * (SQLite implementation: sqlite-action-store.ts). Rows go when their board is deleted.
  */
-import type { ActionItem, ActionStatus, ExtractedAction } from '../../shared/decisions.js';
+import type { ActionItem, ActionStatus, ExtractedAction } from '../../shared/action-extraction.js';
 
 /**
  * An action item as stored: what the board says (`ExtractedAction`), whether its source is still on the

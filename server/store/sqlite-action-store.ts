@@ -1,4 +1,5 @@
-import type { ActionStatus, ActionKind, DueFlag } from '../../shared/decisions.js';
+import type { DueFlag } from '../../shared/decisions.js';
+import type { ActionStatus, ActionKind } from '../../shared/action-extraction.js';
 import type { ColumnId } from '../../shared/board-schema.js';
 import type { ActionRecord, ActionStore } from './action-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';

@@ -17,8 +17,7 @@ import type { StoredDocument } from '../store/store.js';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import type { Logger } from '../log.js';
-
-export const SYNC_PATH = '/yjs';
+import { SYNC_PATH } from '../../shared/urls.js';
 
 export interface SyncEndpointOptions {
   maxMessageBytes: number;
@@ -110,7 +109,7 @@ export class SyncEndpoint implements BoardExtension<BoardRoom> {
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
           if (result.ok) return this.#accept(ws, result.boardId, result.role);
           const code = result.status === 404 ? CloseCode.BoardNotFound : result.status === 401 ? CloseCode.Unauthorized : CloseCode.Forbidden;
-          ws.close(code, result.message);
+          ws.close(code, result.error.message);
         });
       },
       (err) => {

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard } from '../helpers/server.js';
+import { joinMeeting } from '../helpers/meeting-client.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
 
@@ -72,5 +73,24 @@ describe('a second language', () => {
     await page.getByLabel('Language').selectOption('auto');
     await page.getByRole('heading', { name: 'Board erstellen' }).waitFor();
     await expect(lang(page)).resolves.toBe('de');
+  });
+  test('a meeting announcement reaches a German reader in German, worded from its code', async () => {
+    const board = await createBoard(e2e.server().url, 'Plattform-Sync', 'Das Release freigeben');
+    const page = await germanPage();
+    await page.goto(`/b/${board.id}?token=${board.tokens.participant}`);
+    const dialog = page.getByRole('dialog', { name: 'Dem Board beitreten' });
+    await dialog.getByLabel('Ihr Name').fill('Jürgen');
+    await dialog.getByRole('button', { name: 'Beitreten' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const fay = joinMeeting(e2e.server().url, board, board.tokens.facilitator, { name: 'Fay' });
+    try {
+      const state = await fay.until((s) => s.roster.some((r) => r.name === 'Jürgen' && r.online) && s.facilitatorId !== null, 'both in the meeting');
+      const jurgen = state.roster.find((r) => r.name === 'Jürgen')!;
+      expect(await fay.send('meeting:handover', { participantId: jurgen.id })).toMatchObject({ ok: true });
+      await page.getByRole('status', { name: 'Durchsagen im Meeting' }).getByText('Fay hat das Meeting an Jürgen übergeben.').waitFor();
+    } finally {
+      fay.close();
+    }
   });
 });

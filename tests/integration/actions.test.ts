@@ -13,7 +13,7 @@ import {
   updateCard,
   updateDecision,
 } from '../../shared/board-schema.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { SqliteActionStore } from '../../server/store/sqlite-action-store.js';

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { addDecision, createCard, listCards } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { api, createBoard, tempDataDir } from '../helpers/server.js';
 import { freePort, startChildServer, type ChildServer } from '../helpers/child-server.js';

@@ -8,7 +8,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
 } from '../../shared/socket-events.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import { addDecision, createCard, setMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
 import { api, createBoard, startServer, type TestServer } from '../helpers/server.js';
@@ -165,8 +165,8 @@ describe('limits on the default namespace', () => {
     const acks = await Promise.all([watchActions(s, payload), watch(s, payload), watchActions(s, payload)]);
     expect(acks[0]).toEqual({ ok: true, data: [] });
     expect(acks.slice(1)).toEqual([
-      { ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/one watch at a time/) } },
-      { ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/one watch at a time/) } },
+      { ok: false, error: { code: 'rate_limited', reason: 'one_watch_at_a_time', message: expect.stringMatching(/one watch at a time/) } },
+      { ok: false, error: { code: 'rate_limited', reason: 'one_watch_at_a_time', message: expect.stringMatching(/one watch at a time/) } },
     ]);
     expect(await watch(s, payload)).toMatchObject({ ok: true });
     expect(await unwatch(s, board.id)).toEqual({ ok: true, data: null });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
 import { createCard } from '../../shared/board-schema.js';
 import type { ActionListResponse } from '../../shared/action-schemas.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { AuditPageResponse, BoardExport } from '../../shared/history-schemas.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';

@@ -88,7 +88,12 @@ describe('phases', () => {
     const refused = await fac.send('meeting:advance', { phase: 'check-in' });
     expect(refused).toEqual({
       ok: false,
-      error: { code: 'precondition_failed', message: 'Before the meeting can start it needs a stated purpose and an agenda item with a timebox.' },
+      error: {
+        code: 'precondition_failed',
+        reason: 'start_gate',
+        params: { missing: ['a stated purpose', 'an agenda item with a timebox'] },
+        message: 'Before the meeting can start it needs a stated purpose and an agenda item with a timebox.',
+      },
     });
     setMeta(y.doc, { purpose: 'Unblock each other' });
     createCard(y.doc, { column: 'agenda', title: 'No timebox' });

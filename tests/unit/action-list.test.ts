@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import { byDue, groupByOwner, isOverdue, ownersOf, UNASSIGNED } from '../../client/lib/action-list.svelte.js';
 import { todayIso } from '../../client/lib/dates.js';
 

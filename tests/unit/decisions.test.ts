@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { parseDecision, extractActions, splitOwners } from '../../shared/decisions.js';
+import { parseDecision, splitOwners } from '../../shared/decisions.js';
+import { extractActions } from '../../shared/action-extraction.js';
 import {
   addDecision,
   createCard,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import type { ActionListResponse, MeetingSummary } from '../../shared/action-schemas.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { AuditEntry } from '../../shared/history-schemas.js';
 import { actionsCsv, actionsIcs, actionsMarkdown, mdEscape, MENTION_BREAK, renderActions, summaryMarkdown } from '../../server/actions/exports.js';
 import { auditCsv } from '../../server/http/history-routes.js';

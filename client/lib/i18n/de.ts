@@ -1,11 +1,12 @@
 /**
  * German. A partial dictionary: the home page, the board's header, columns and cards, the meeting bar,
- * presence, the name dialog, display settings, shortcuts and announcements. Anything missing shows in
- * English (see `withFallback`).
+ * presence, the name dialog, display settings, shortcuts, announcements and the server's refusals and
+ * meeting announcements. Anything missing shows in English (see `withFallback`).
  */
 import type { Translation } from './types.js';
 
 const columnNoun = { agenda: 'einen Agendapunkt', needs: 'eine Anfrage', challenges: 'eine Herausforderung' } as const;
+const roleName = { facilitator: 'Moderation', participant: 'Team', viewer: 'Nur ansehen' } as const;
 
 export const de: Translation = {
   tagline: 'Ein Live-Meetingboard für Teams, die teamübergreifend arbeiten.',
@@ -300,6 +301,60 @@ export const de: Translation = {
     synced: 'Alles synchronisiert',
     unsynced: 'Nicht synchronisierte Änderungen',
     offlineHint: 'Sie können weiter bearbeiten; die Änderungen werden zusammengeführt, sobald Sie wieder online sind.',
+  },
+  errors: {
+    codes: {
+      bad_request: 'Der Server konnte diese Anfrage nicht annehmen.',
+      unauthorized: 'Dieses Board braucht seinen vollständigen Link.',
+      forbidden: 'Ihr Link erlaubt das nicht.',
+      not_found: 'Das gibt es nicht mehr.',
+      precondition_failed: 'Das geht noch nicht.',
+      meeting_ended: 'Das Meeting ist beendet.',
+      rate_limited: 'Zu viele Anfragen auf einmal. Warten Sie kurz und versuchen Sie es erneut.',
+      meeting_full: 'Dieses Meeting ist voll: Alle auf seiner Liste sind anwesend.',
+      quota_exceeded: 'Dieses Board hat sein Kontingent dafür aufgebraucht.',
+      unavailable: 'Der Server kann gerade nichts speichern. Nichts ging verloren; versuchen Sie es später erneut.',
+      payload_too_large: 'Das ist zu groß für den Server.',
+      internal: 'Auf dem Server ist etwas schiefgegangen.',
+    },
+    reasons: {
+      board_not_found: () => 'Dieses Board gibt es nicht.',
+      token_missing: () => 'Dieses Board braucht den vollständigen Link, den die Moderation geteilt hat.',
+      link_invalid: () => 'Dieser Link funktioniert nicht mehr; er wurde vielleicht ersetzt. Fragen Sie nach dem aktuellen.',
+      role_too_low: (p) => `Dafür braucht es den Link „${roleName[p.needed]}“; Ihrer ist „${roleName[p.role]}“.`,
+      invalid_payload: () => 'Der Server konnte diese Anfrage nicht lesen.',
+      slow_down: () => 'Zu viele Anfragen auf einmal. Warten Sie kurz und versuchen Sie es erneut.',
+      cut_off: () => 'Zu viele Anfragen: Der Server hat die Verbindung dieser Seite getrennt.',
+      one_watch_at_a_time: () => 'Die letzte Antwort steht noch aus; versuchen Sie es gleich noch einmal.',
+      too_many_watches: (p) => `Diese Seite verfolgt zu viele Boards (höchstens ${p.max}).`,
+      server_failed: () => 'Auf dem Server ist etwas schiefgegangen. Bitte erneut versuchen.',
+      meeting_ended: () => 'Das Meeting ist beendet.',
+      meeting_full: () => 'Dieses Meeting ist voll: Alle auf seiner Liste sind anwesend.',
+      viewers_cannot: () => 'Mit dem Link zum Ansehen können Sie mitlesen, aber das nicht tun.',
+      facilitator_only: () => 'Nur die Moderation kann das tun.',
+      facilitator_lowers_hands: () => 'Nur die Moderation kann die Hand anderer senken.',
+      facilitator_link_only: () => 'Nur mit dem Moderationslink lässt sich die Moderation übernehmen.',
+      start_gate: (p) => `Bevor das Meeting starten kann, braucht es ${p.missing.join(' und ')}.`,
+      no_such_agenda_item: () => 'Diesen Agendapunkt gibt es auf dem Board nicht mehr.',
+      last_agenda_item: () => 'Das ist der letzte Agendapunkt.',
+      handover_target: () => 'Übergeben Sie an jemanden, der anwesend ist und bearbeiten darf.',
+      co_facilitator_target: () => 'Die Co-Moderation muss jemand im Meeting sein, der bearbeiten darf.',
+      no_time_left: () => 'Keine Zeit mehr: Verlängern Sie den Timer oder geben Sie dem Punkt einen Zeitrahmen.',
+      nothing_to_vote_on: () => 'Es gibt keine offenen Herausforderungen zum Abstimmen.',
+      card_not_in_vote: () => 'Diese Karte gehört nicht zu dieser Abstimmung.',
+      all_dots_placed: (p) => `Sie haben alle ${p.dots} Punkte vergeben.`,
+      no_dot_on_card: () => 'Sie haben keinen Punkt auf dieser Karte.',
+      no_open_vote: () => 'Es läuft keine Abstimmung.',
+      reveal_hidden_first: () => 'Decken Sie zuerst die verdeckten Karten dieser Spalte auf.',
+      column_not_hidden: () => 'Diese Spalte wird nicht verdeckt beschrieben; fügen Sie die Karte auf dem Board hinzu.',
+      too_many_drafts: (p) => `Höchstens ${p.max} verdeckte Karten pro Person.`,
+      no_such_draft: () => 'Diese verdeckte Karte können Sie nicht mehr ändern.',
+    },
+  },
+  announcements: {
+    facilitator_dropped: (p) => `${p.gone} ist weg; ${p.successor} moderiert jetzt.`,
+    handed_over: (p) => `${p.from ?? 'Die Moderation'} hat das Meeting an ${p.to} übergeben.`,
+    took_lead: (p) => `${p.name ?? 'Die Moderation'} moderiert.`,
   },
   pageLoad: {
     title: 'Diese Seite konnte nicht geladen werden',

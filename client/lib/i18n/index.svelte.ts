@@ -1,9 +1,9 @@
 /**
- * The reactive dictionary. Components import `t` from here instead of `../strings.js`: reading any key
+ * The reactive dictionary. Components import `t` from here, never a language's file: reading any key
  * (`t.home.title`) reads the current language, so markup re-renders when the language changes. Keys a
  * translation lacks fall back to English, so new English keys show at once in every language.
  */
-import { t as en } from '../strings.js';
+import { en } from './en.js';
 import { de } from './de.js';
 import { locale, type Lang } from './locale.svelte.js';
 import type { Dictionary, Translation } from './types.js';

@@ -1,9 +1,9 @@
 /**
- * The shape of a dictionary. English (`../strings.ts`) is the reference; its `as const` literal types are
+ * The shape of a dictionary. English (`./en.ts`) is the reference; its `as const` literal types are
  * widened here so another language can give any text of the same shape (same keys, same function
  * parameters).
  */
-import type { Strings } from '../strings.js';
+import type { Strings } from './en.js';
 
 type Widen<T> = T extends string
   ? string

@@ -9,15 +9,11 @@ import { BoardWatchPayload, type Ack, type ClientToServerEvents, type ServerToCl
 import { ErrorCode } from '../../shared/errors.js';
 import type { Role } from '../../shared/roles.js';
 import type { AccessControl } from '../auth/access.js';
-
-export const boardRoom = (boardId: string): string => `board:${boardId}`;
+import { apiError, fail } from './acks.js';
+import { boardRoom } from './rooms.js';
 
 /** A socket may watch this many boards at once; enough for any UI, bounded for the server. */
 const MAX_WATCHED = 20;
-
-export function fail(code: ErrorCode, message: string): Ack<never> {
-  return { ok: false, error: { code, message } };
-}
 
 /**
  * Per board a socket watches, the roles of the links it joined with (in `socket.data`). A socket that
@@ -34,11 +30,13 @@ function watchedRoles(socket: Socket): Map<string, Set<Role>> {
  */
 export async function joinBoardRoom(socket: Socket, raw: unknown, access: AccessControl): Promise<{ boardId: string } | { error: Ack<never> }> {
   const parsed = BoardWatchPayload.safeParse(raw);
-  if (!parsed.success) return { error: fail(ErrorCode.BadRequest, 'expected { boardId, token }') };
-  if (socket.rooms.size > MAX_WATCHED) return { error: fail(ErrorCode.BadRequest, `watch at most ${MAX_WATCHED} boards`) };
+  if (!parsed.success) return { error: fail(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, 'expected { boardId, token }')) };
+  if (socket.rooms.size > MAX_WATCHED) {
+    return { error: fail(apiError(ErrorCode.BadRequest, { reason: 'too_many_watches', params: { max: MAX_WATCHED } }, `watch at most ${MAX_WATCHED} boards`)) };
+  }
   const { boardId, token } = parsed.data;
   const allowed = await access.check(boardId, token);
-  if (!allowed.ok) return { error: fail(allowed.status === 404 ? ErrorCode.NotFound : ErrorCode.Forbidden, allowed.message) };
+  if (!allowed.ok) return { error: fail(allowed.error) };
   const roles = watchedRoles(socket);
   if (!roles.has(boardId)) roles.set(boardId, new Set());
   roles.get(boardId)!.add(allowed.role);
@@ -48,7 +46,7 @@ export async function joinBoardRoom(socket: Socket, raw: unknown, access: Access
   const still = await access.check(boardId, token);
   if (!still.ok) {
     forgetRole(socket, boardId, allowed.role);
-    return { error: fail(ErrorCode.Forbidden, still.message) };
+    return { error: fail(still.error) };
   }
   return { boardId };
 }

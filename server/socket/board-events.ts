@@ -6,7 +6,9 @@
 import type { Server, Socket } from 'socket.io';
 import { readMeta } from '../../shared/board-schema.js';
 import { BoardUnwatchPayload, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket-events.js';
-import { boardRoom, fail, joinBoardRoom, leaveBoardRoom } from './board-watch.js';
+import { joinBoardRoom, leaveBoardRoom } from './board-watch.js';
+import { apiError, fail } from './acks.js';
+import { boardRoom } from './rooms.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { BoardExtension, BoardRegistry } from '../sync/board-registry.js';
 import type { BoardService } from '../boards/board-service.js';
@@ -64,17 +66,17 @@ export function attachBoardEvents(
         if ('error' in joined) return ack(joined.error);
         const { boardId } = joined;
         const meta = await registry.withBoard(boardId, (b) => readMeta(b.doc));
-        if (!meta) return ack(fail(ErrorCode.NotFound, 'board not found'));
+        if (!meta) return ack(fail(apiError(ErrorCode.NotFound, { reason: 'board_not_found' }, 'board not found')));
         ack({ ok: true, data: { boardId, title: meta.title, purpose: meta.purpose } });
       } catch (err) {
         log.error('board:watch failed', { err });
-        ack(fail(ErrorCode.Internal, 'could not watch the board'));
+        ack(fail(apiError(ErrorCode.Internal, { reason: 'server_failed' }, 'could not watch the board')));
       }
     });
     socket.on('board:unwatch', async (raw, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = BoardUnwatchPayload.safeParse(raw);
-      if (!parsed.success) return ack(fail(ErrorCode.BadRequest, 'expected { boardId }'));
+      if (!parsed.success) return ack(fail(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, 'expected { boardId }')));
       await leaveBoardRoom(socket, parsed.data.boardId);
       ack({ ok: true, data: null });
     });

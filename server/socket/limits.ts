@@ -8,7 +8,7 @@ import type { Server } from 'socket.io';
 import { ErrorCode } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { RateLimiter } from '../limits/rate-limit.js';
-import { fail } from './board-watch.js';
+import { apiError, fail } from './acks.js';
 
 /** Events that check access and read a board: one of them at a time per socket. */
 const WATCH_EVENTS: ReadonlySet<string> = new Set(['board:watch', 'actions:watch'] satisfies Array<keyof ClientToServerEvents>);
@@ -35,15 +35,15 @@ export function limitDefaultNamespace(io: Server<ClientToServerEvents, ServerToC
       const verdict = limiter.take();
       if (verdict === 'disconnect') {
         cut = true;
-        ack?.(fail(ErrorCode.RateLimited, 'too many requests; disconnected'));
+        ack?.(fail(apiError(ErrorCode.RateLimited, { reason: 'cut_off' }, 'too many requests; disconnected')));
         // After the current turn, so the acks of events already accepted still reach the client.
         setImmediate(() => socket.disconnect(true));
         return;
       }
-      if (verdict === 'refuse') return ack?.(fail(ErrorCode.RateLimited, 'too many requests; slow down'));
+      if (verdict === 'refuse') return ack?.(fail(apiError(ErrorCode.RateLimited, { reason: 'slow_down' }, 'too many requests; slow down')));
       // Without an ack the handlers ignore the event; nothing to bound.
       if (!ack || !WATCH_EVENTS.has(String(packet[0]))) return next();
-      if (watchInFlight) return ack(fail(ErrorCode.RateLimited, 'one watch at a time: wait for the answer to the last one'));
+      if (watchInFlight) return ack(fail(apiError(ErrorCode.RateLimited, { reason: 'one_watch_at_a_time' }, 'one watch at a time: wait for the answer to the last one')));
       watchInFlight = true;
       packet[packet.length - 1] = (res: Ack<unknown>) => {
         watchInFlight = false;

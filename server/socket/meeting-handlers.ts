@@ -21,11 +21,13 @@ import type { Ack } from '../../shared/socket-events.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import type { AccessControl } from '../auth/access.js';
 import type { Logger } from '../log.js';
-import { CommandError } from './command-error.js';
-import type { MeetingRoom, RoomOutput } from './meeting-room.js';
-import type { MeetingService } from './meeting-service.js';
+import { CommandError } from '../meeting/command-error.js';
+import type { MeetingRoom, RoomOutput } from '../meeting/meeting-room.js';
+import type { MeetingService } from '../meeting/meeting-service.js';
 import { RateLimiter } from '../limits/rate-limit.js';
-import type { SeatIssuer } from './seats.js';
+import type { SeatIssuer } from '../meeting/seats.js';
+import { apiError, fail, refusal } from './acks.js';
+import { boardRoom, personRoom } from './rooms.js';
 
 interface SocketData {
   boardId: string;
@@ -39,9 +41,6 @@ interface SocketData {
 type MeetingSocket = Socket<MeetingClientEvents, MeetingServerEvents, Record<string, never>, SocketData>;
 type MeetingNamespace = Namespace<MeetingClientEvents, MeetingServerEvents, Record<string, never>, SocketData>;
 
-const boardRoom = (boardId: string) => `board:${boardId}`;
-const personRoom = (boardId: string, pid: string) => `board:${boardId}:person:${pid}`;
-
 export interface MeetingNamespaceDeps {
   access: AccessControl;
   seats: SeatIssuer;
@@ -53,7 +52,7 @@ export interface MeetingNamespaceDeps {
 export function roomOutput(nsp: MeetingNamespace, boardId: string): RoomOutput {
   return {
     state: (state) => nsp.to(boardRoom(boardId)).emit('meeting:state', state),
-    announce: (message) => nsp.to(boardRoom(boardId)).emit('meeting:announce', { message, at: Date.now() }),
+    announce: (a) => nsp.to(boardRoom(boardId)).emit('meeting:announce', { ...a, at: Date.now() }),
     expired: (agendaId) => nsp.to(boardRoom(boardId)).emit('timer:expired', { agendaId }),
     vote: (pid, vote) => nsp.to(personRoom(boardId, pid)).emit('vote:mine', vote),
   };
@@ -68,26 +67,23 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
 
   nsp.use(async (socket, next) => {
     const parsed = MeetingAuth.safeParse(socket.handshake.auth);
-    if (!parsed.success) return next(refusal(ErrorCode.BadRequest, 'join with { boardId, token, seat?, name, color }'));
+    if (!parsed.success) return next(refusal(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, 'join with { boardId, token, seat?, name, color }')));
     const { boardId, token, name, color } = parsed.data;
     try {
       const result = await access.check(boardId, token);
-      if (!result.ok) {
-        const code = result.status === 404 ? ErrorCode.NotFound : result.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden;
-        return next(refusal(code, result.message));
-      }
+      if (!result.ok) return next(refusal(result.error));
       // Identity is issued, never claimed: a seat whose key does not check out is not yours; take a new one.
       const seat = parsed.data.seat && deps.seats.verify(boardId, parsed.data.seat) ? parsed.data.seat : deps.seats.issue(boardId);
       const room = await service.room(boardId);
       if (room && !room.canSeat(seat.id)) {
         void service.releaseIfEmpty(boardId);
-        return next(refusal(ErrorCode.MeetingFull, 'this meeting is full: everyone on its roster is present'));
+        return next(refusal(apiError(ErrorCode.MeetingFull, { reason: 'meeting_full' }, 'this meeting is full: everyone on its roster is present')));
       }
       socket.data = { boardId, role: result.role, seat, name, color };
       next();
     } catch (err) {
       log.error('meeting join failed', { err });
-      next(refusal(ErrorCode.Internal, 'could not join the meeting'));
+      next(refusal(apiError(ErrorCode.Internal, { reason: 'server_failed' }, 'could not join the meeting')));
     }
   });
 
@@ -110,23 +106,25 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
         const reply = ack as (res: Ack<unknown>) => void;
         const verdict = limiter.take();
         if (verdict === 'disconnect') {
-          reply(fail(ErrorCode.RateLimited, 'too many commands; disconnected'));
+          reply(fail(apiError(ErrorCode.RateLimited, { reason: 'cut_off' }, 'too many commands; disconnected')));
           // After the current turn, so the acks of commands already accepted still reach the client.
           setImmediate(() => socket.disconnect(true));
           return;
         }
-        if (verdict === 'refuse') return reply(fail(ErrorCode.RateLimited, 'too many commands; slow down'));
+        if (verdict === 'refuse') return reply(fail(apiError(ErrorCode.RateLimited, { reason: 'slow_down' }, 'too many commands; slow down')));
         const parsed = Commands[name].safeParse(args.length > 1 ? args[0] : undefined);
-        if (!parsed.success) return reply(fail(ErrorCode.BadRequest, `${name}: ${parsed.error.issues[0]?.message ?? 'invalid payload'}`));
+        if (!parsed.success) {
+          return reply(fail(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, `${name}: ${parsed.error.issues[0]?.message ?? 'invalid payload'}`)));
+        }
         const room = await ready;
-        if (!room) return reply(fail(ErrorCode.NotFound, 'board not found'));
+        if (!room) return reply(fail(apiError(ErrorCode.NotFound, { reason: 'board_not_found' }, 'board not found')));
         try {
           authorize(room, me, name);
           reply({ ok: true, data: run(room, me, name, parsed.data as never) });
         } catch (err) {
-          if (err instanceof CommandError) return reply(fail(err.code, err.message));
+          if (err instanceof CommandError) return reply(fail(err.error));
           log.error('meeting command failed', { command: name, board: me.boardId, err });
-          reply(fail(ErrorCode.Internal, 'the command failed on the server'));
+          reply(fail(apiError(ErrorCode.Internal, { reason: 'server_failed' }, 'the command failed on the server')));
         }
       });
     }
@@ -156,12 +154,12 @@ async function joinRoom(service: MeetingService, socket: MeetingSocket): Promise
 }
 
 function authorize(room: MeetingRoom, me: SocketData, name: CommandName): void {
-  if (room.ended && !AFTER_END_COMMANDS.has(name)) throw new CommandError(ErrorCode.MeetingEnded, 'the meeting has ended');
+  if (room.ended && !AFTER_END_COMMANDS.has(name)) throw new CommandError(ErrorCode.MeetingEnded, { reason: 'meeting_ended' }, 'the meeting has ended');
   const needed = COMMAND_ACCESS[name];
-  if (needed === 'editor' && !canEdit(me.role)) throw new CommandError(ErrorCode.Forbidden, 'viewers cannot do that');
+  if (needed === 'editor' && !canEdit(me.role)) throw new CommandError(ErrorCode.Forbidden, { reason: 'viewers_cannot' }, 'viewers cannot do that');
   // The seat and the token's role must both allow it: a lead handed to a seat never outlives its link's rights.
   if (needed === 'leader' && (!canEdit(me.role) || !room.isLeader(me.seat.id))) {
-    throw new CommandError(ErrorCode.Forbidden, 'only the facilitator can do that');
+    throw new CommandError(ErrorCode.Forbidden, { reason: 'facilitator_only' }, 'only the facilitator can do that');
   }
 }
 
@@ -184,7 +182,7 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
       case 'hand:raise': return room.raiseHand(pid), null;
       case 'hand:lower': {
         const target = p?.participantId ?? pid;
-        if (target !== pid && !(canEdit(me.role) && room.isLeader(pid))) throw new CommandError(ErrorCode.Forbidden, "only the facilitator can lower someone else's hand");
+        if (target !== pid && !(canEdit(me.role) && room.isLeader(pid))) throw new CommandError(ErrorCode.Forbidden, { reason: 'facilitator_lowers_hands' }, "only the facilitator can lower someone else's hand");
         return room.lowerHand(target), null;
       }
       case 'queue:next': return { speakerId: room.nextSpeaker() };
@@ -202,15 +200,6 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
     }
   })();
   return result as CommandResults[N];
-}
-
-function fail(code: (typeof ErrorCode)[keyof typeof ErrorCode], message: string): Ack<never> {
-  return { ok: false, error: { code, message } };
-}
-
-/** A middleware refusal: the client's `connect_error` carries `data: { code, message }`. */
-function refusal(code: string, message: string): Error & { data: { code: string; message: string } } {
-  return Object.assign(new Error(message), { data: { code, message } });
 }
 
 /** Disconnects the meeting sockets of a board that came in with `role` (their link was replaced). */

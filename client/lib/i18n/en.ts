@@ -1,8 +1,11 @@
 /**
- * Every user-visible string of the client, in English. Components read from `t` only, so a translation
- * can later swap this object (same keys) without touching markup. Functions take the variable parts.
+ * English: every user-visible string of the client, and the reference every other dictionary matches
+ * (./types.ts). Components read them through `t` (./index.svelte.ts). Functions take the variable parts.
  */
-export const t = {
+import type { AnnouncementCode, AnnouncementParams, Reason, ReasonParams } from '../../../shared/messages.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+
+export const en = {
   appName: 'Meshboard',
   tagline: 'A live meeting board for teams that work across teams.',
   skipToBoard: 'Skip to the board',
@@ -653,6 +656,64 @@ export const t = {
         : 'The QR code opens the board’s view-only link.',
     noQr: 'No shareable link is known on this device, so the printout has no QR code.',
   },
+  /** What the server refuses, worded from its codes (shared/messages.ts). */
+  errors: {
+    /** When a refusal gives no reason the client knows: by its code alone. */
+    codes: {
+      bad_request: 'The server could not accept that request.',
+      unauthorized: 'This board needs its full link.',
+      forbidden: 'Your link does not allow that.',
+      not_found: 'That is no longer there.',
+      precondition_failed: 'That is not possible yet.',
+      meeting_ended: 'The meeting has ended.',
+      rate_limited: 'Too many requests at once. Wait a moment and try again.',
+      meeting_full: 'This meeting is full: everyone on its roster is present.',
+      quota_exceeded: 'This board has used up its quota for that.',
+      unavailable: 'The server cannot store changes right now. Nothing was lost; try again later.',
+      payload_too_large: 'That is too large for the server.',
+      internal: 'Something went wrong on the server.',
+    } satisfies Record<ErrorCode, string>,
+    reasons: {
+      board_not_found: () => 'This board does not exist.',
+      token_missing: () => 'This board needs the full link the facilitator shared.',
+      link_invalid: () => 'This link no longer works; it may have been replaced. Ask for the current one.',
+      role_too_low: (p: ReasonParams['role_too_low']) => `That needs the ${p.needed} link; yours is the ${p.role} link.`,
+      invalid_payload: () => 'The server could not read that request.',
+      slow_down: () => 'Too many requests at once. Wait a moment and try again.',
+      cut_off: () => 'Too many requests: the server disconnected this page.',
+      one_watch_at_a_time: () => 'Still waiting for the last answer; try again in a moment.',
+      too_many_watches: (p: ReasonParams['too_many_watches']) => `This page watches too many boards (at most ${p.max}).`,
+      server_failed: () => 'Something went wrong on the server. Please try again.',
+      meeting_ended: () => 'The meeting has ended.',
+      meeting_full: () => 'This meeting is full: everyone on its roster is present.',
+      viewers_cannot: () => 'With the view-only link you can follow, but not do that.',
+      facilitator_only: () => 'Only the facilitator can do that.',
+      facilitator_lowers_hands: () => "Only the facilitator can lower someone else's hand.",
+      facilitator_link_only: () => 'Only the facilitator link can take the lead.',
+      /** `missing` already worded (`meeting.gateMissing`). */
+      start_gate: (p: ReasonParams['start_gate']) => `Before the meeting can start it needs ${p.missing.join(' and ')}.`,
+      no_such_agenda_item: () => 'That agenda item is no longer on the board.',
+      last_agenda_item: () => 'This is the last agenda item.',
+      handover_target: () => 'Hand over to someone present who can edit.',
+      co_facilitator_target: () => 'A co-facilitator must be someone in the meeting who can edit.',
+      no_time_left: () => 'No time left: extend the timer or set a timebox on the item.',
+      nothing_to_vote_on: () => 'There are no open challenges to vote on.',
+      card_not_in_vote: () => 'That card is not part of this vote.',
+      all_dots_placed: (p: ReasonParams['all_dots_placed']) => `You have placed all ${p.dots} dots.`,
+      no_dot_on_card: () => 'You have no dot on that card.',
+      no_open_vote: () => 'No vote is open.',
+      reveal_hidden_first: () => 'Reveal the hidden cards of this column first.',
+      column_not_hidden: () => 'That column is not in hidden-writing mode; add the card to the board.',
+      too_many_drafts: (p: ReasonParams['too_many_drafts']) => `At most ${p.max} hidden cards each.`,
+      no_such_draft: () => 'That hidden card is no longer yours to change.',
+    } satisfies { [R in Reason]: (p: ReasonParams[R]) => string },
+  },
+  /** What a meeting announces to everyone (shared/messages.ts). */
+  announcements: {
+    facilitator_dropped: (p: AnnouncementParams['facilitator_dropped']) => `${p.gone} dropped out; ${p.successor} is now facilitating.`,
+    handed_over: (p: AnnouncementParams['handed_over']) => `${p.from ?? 'The facilitator'} handed the meeting to ${p.to}.`,
+    took_lead: (p: AnnouncementParams['took_lead']) => `${p.name ?? 'The facilitator'} is facilitating.`,
+  } satisfies { [C in AnnouncementCode]: (p: AnnouncementParams[C]) => string },
 } as const;
 
-export type Strings = typeof t;
+export type Strings = typeof en;

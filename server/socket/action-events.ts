@@ -4,12 +4,14 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
-import { boardRoom, fail, joinBoardRoom } from '../events/board-watch.js';
+import { joinBoardRoom } from './board-watch.js';
+import { apiError, fail } from './acks.js';
+import { boardRoom } from './rooms.js';
 import { ErrorCode } from '../../shared/errors.js';
-import type { ActionItem } from '../../shared/decisions.js';
+import type { ActionItem } from '../../shared/action-extraction.js';
 import type { AccessControl } from '../auth/access.js';
 import type { Logger } from '../log.js';
-import type { ActionService } from './action-service.js';
+import type { ActionService } from '../actions/action-service.js';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -31,7 +33,7 @@ export function attachActionEvents(io: IO, deps: { actions: ActionService; acces
       ack({ ok: true, data: await actions.list(joined.boardId) });
     } catch (err) {
       log.error('actions:watch failed', { err });
-      ack(fail(ErrorCode.Internal, 'could not watch the action items'));
+      ack(fail(apiError(ErrorCode.Internal, { reason: 'server_failed' }, 'could not watch the action items')));
     }
   }
 }
