@@ -16,8 +16,23 @@ import { t } from './i18n/index.svelte.js';
 import { announcer } from './live-announcer.svelte.js';
 import type { MeetingStore } from './meeting.svelte.js';
 
-/** The shortcuts dialog's state; any button may open it. */
-export const shortcutsHelp = $state({ open: false });
+/** Whether the shortcuts dialog is open; any button may open it. */
+class ShortcutsHelp {
+  #open = $state(false);
+  get open() {
+    return this.#open;
+  }
+
+  show(): void {
+    this.#open = true;
+  }
+
+  hide(): void {
+    this.#open = false;
+  }
+}
+
+export const shortcutsHelp = new ShortcutsHelp();
 
 /** What the dialog lists, in order: keys (alternatives) and the dictionary key of the action. */
 export const SHORTCUT_LIST = [
@@ -88,7 +103,7 @@ export class BoardShortcuts {
     }
     switch (e.key) {
       case '?':
-        return this.#run(e, () => (shortcutsHelp.open = true));
+        return this.#run(e, () => shortcutsHelp.show());
       case 'n':
         return this.#run(e, () => this.add());
       case 'N':
