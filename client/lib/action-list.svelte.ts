@@ -1,10 +1,10 @@
 /**
  * What the action list page shows of a board's action items: the reader's filters (owner, status, show
  * cancelled), the layout (grouped by owner or sorted by due date) and the derived groups. Pure views over
- * `ActionFeed.items`; nothing here writes.
+ * `ActionFeedModel.items`; nothing here writes.
  */
 import type { ActionItem } from '../../shared/decisions.js';
-import type { ActionFeed } from './actions.svelte.js';
+import type { ActionFeedModel } from './actions.svelte.js';
 import { todayIso } from './dates.js';
 
 export type ListLayout = 'owner' | 'due';
@@ -45,8 +45,8 @@ export function groupByOwner(items: readonly ActionItem[]): ActionGroup[] {
   return groups;
 }
 
-export class ActionListState {
-  readonly #feed: ActionFeed;
+export class ActionListModel {
+  readonly #feed: ActionFeedModel;
   #layout = $state<ListLayout>('owner');
   get layout() {
     return this.#layout;
@@ -69,7 +69,7 @@ export class ActionListState {
     return this.#today;
   }
 
-  constructor(feed: ActionFeed) {
+  constructor(feed: ActionFeedModel) {
     this.#feed = feed;
   }
 

@@ -29,7 +29,7 @@ function merge(current: readonly ActionItem[], incoming: readonly ActionItem[]):
   return out;
 }
 
-export class ActionFeed {
+export class ActionFeedModel {
   readonly boardId: string;
   readonly #token: string;
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -121,6 +121,6 @@ export class ActionFeed {
 const KEY = Symbol('action-feed');
 
 /** Makes `feed` available to every component below the caller (the board's cards). */
-export const setActionFeed = (feed: ActionFeed): ActionFeed => setContext(KEY, feed);
+export const setActionFeed = (feed: ActionFeedModel): ActionFeedModel => setContext(KEY, feed);
 /** The board's feed, or undefined outside a board page (decision indicators then stay hidden). */
-export const getActionFeed = (): ActionFeed | undefined => getContext<ActionFeed | undefined>(KEY);
+export const getActionFeed = (): ActionFeedModel | undefined => getContext<ActionFeedModel | undefined>(KEY);

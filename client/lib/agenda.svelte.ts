@@ -29,7 +29,7 @@ export const totalMinutes = (items: readonly AgendaCard[]): number => items.redu
 /** `0:00`-style clock offset for `minutes` into the meeting. */
 export const clockOffset = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 
-export class AgendaStore {
+export class AgendaModel {
   readonly boardId: string;
   readonly token: string;
   #board = $state.raw<BoardView | null>(null);

@@ -17,7 +17,7 @@ export function dayBound(day: string, end: boolean): number | null {
   return Number.isNaN(t.getTime()) ? null : t.getTime();
 }
 
-export class AuditStore {
+export class AuditTrailModel {
   readonly boardId: string;
   readonly token: string;
   // Filters as the form holds them; `from`/`to` are `YYYY-MM-DD` ('' = open).

@@ -7,7 +7,7 @@ import { roleAtLeast, type Role } from '../../shared/roles.js';
 import { fetchBoard } from './api.js';
 import type { ClosedReason } from './board.svelte.js';
 
-export class BoardAccess {
+export class BoardAccessModel {
   readonly boardId: string;
   readonly token: string;
   #role = $state<Role | null>(null);

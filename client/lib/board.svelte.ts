@@ -1,6 +1,6 @@
 /**
  * The live state of one open board: the Y.Doc, its y-websocket provider, presence (awareness) and the
- * undo manager, exposed to components as reactive fields. Components never touch Yjs directly for writes:
+ * undo manager, which components read through getters. Components never touch Yjs directly for writes:
  * they call the methods here, which go through the accessors of shared/board-schema.ts with this tab's
  * origin, so the undo manager tracks exactly my own changes.
  */
@@ -64,7 +64,7 @@ export interface Peer {
 /** `ws(s)://host/yjs` for the page's own origin; the provider appends `/<boardId>`. */
 export const syncBase = (loc: Location = location): string => `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/yjs`;
 
-export class BoardStore {
+export class BoardModel {
   readonly boardId: string;
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;

@@ -9,7 +9,7 @@ const FLASH_MS = 2200;
 const isTyping = (el: EventTarget | null) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
-export class FollowMode {
+export class FollowModel {
   #following = $state(true);
   get following() {
     return this.#following;

@@ -30,7 +30,7 @@ export const formatWhen = (ms: number): string => new Intl.DateTimeFormat(locale
 export const failure = (res: Extract<ApiResult<unknown>, { ok: false }>): string =>
   res.status === 0 ? t.history.networkError : (res.error?.message ?? `HTTP ${res.status}`);
 
-export class HistoryStore {
+export class HistoryModel {
   readonly boardId: string;
   readonly token: string;
   #versions = $state.raw<VersionInfo[]>([]);

@@ -1,7 +1,8 @@
 /**
  * The meeting channel in the browser: one socket.io connection to `/meeting` per open board, the latest
  * meeting state (the server is the authority for all of it), a clock corrected to the server's, my own
- * dots and hidden drafts, and the announcements to show. Components read the fields and call `run`.
+ * dots and hidden drafts, and the announcements to show. Components read it through getters and change it
+ * only by commands (`run`) and the methods here.
  */
 import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
@@ -25,7 +26,7 @@ import {
 } from '../../shared/meeting.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import type { Ack } from '../../shared/socket-events.js';
-import type { BoardStore } from './board.svelte.js';
+import type { BoardModel } from './board.svelte.js';
 import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
@@ -65,7 +66,7 @@ export interface Toast {
 
 type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
 
-export class MeetingStore {
+export class MeetingModel {
   #participantId = $state('');
   /** My seat's id on the roster, as the server issued it ('' until it has). */
   get participantId() {
@@ -132,7 +133,7 @@ export class MeetingStore {
     return this.#sortByDots;
   }
 
-  readonly #board: BoardStore;
+  readonly #board: BoardModel;
   #socket: MeetingSocket | null = null;
   #tick: ReturnType<typeof setInterval> | null = null;
   #toastId = 0;
@@ -205,7 +206,7 @@ export class MeetingStore {
     return this.#ballot;
   }
 
-  constructor(board: BoardStore) {
+  constructor(board: BoardModel) {
     this.#board = board;
     this.#seat = loadSeat(board.boardId);
     this.#participantId = this.#seat?.id ?? '';
@@ -419,5 +420,5 @@ function loadSound(): boolean {
 
 const KEY = Symbol('meeting');
 /** Makes the meeting available to the board's components (cards and columns read it; it may be absent). */
-export const setMeeting = (m: MeetingStore): MeetingStore => setContext(KEY, m);
-export const getMeeting = (): MeetingStore | undefined => getContext<MeetingStore | undefined>(KEY);
+export const setMeeting = (m: MeetingModel): MeetingModel => setContext(KEY, m);
+export const getMeeting = (): MeetingModel | undefined => getContext<MeetingModel | undefined>(KEY);

@@ -9,7 +9,7 @@ import { searchBoard } from './history-api.js';
 export const SEARCH_MAX = 200;
 const DEBOUNCE_MS = 250;
 
-export class BoardSearch {
+export class BoardSearchModel {
   readonly boardId: string;
   readonly token: string;
   #query = $state('');

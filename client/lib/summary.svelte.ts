@@ -9,7 +9,7 @@ import type { Role } from '../../shared/roles.js';
 
 export type Notice = { kind: 'ok' | 'error'; text: string } | null;
 
-export class SummaryStore {
+export class SummaryModel {
   readonly boardId: string;
   readonly #token: string;
   #summary = $state.raw<MeetingSummary | null>(null);
