@@ -1,10 +1,10 @@
 /**
  * What the action list page shows of a board's action items: the reader's filters (owner, status, show
  * cancelled), the layout (grouped by owner or sorted by due date) and the derived groups. Pure views over
- * `ActionFeed.items`; nothing here writes.
+ * `ActionFeedModel.items`; nothing here writes.
  */
 import type { ActionItem } from '../../shared/action-extraction.js';
-import type { ActionFeed } from './actions.svelte.js';
+import type { ActionFeedModel } from './actions.svelte.js';
 import { todayIso } from './dates.js';
 
 export type ListLayout = 'owner' | 'due';
@@ -45,48 +45,95 @@ export function groupByOwner(items: readonly ActionItem[]): ActionGroup[] {
   return groups;
 }
 
-export class ActionListState {
-  readonly #feed: ActionFeed;
-  layout = $state<ListLayout>('owner');
-  owner = $state('');
-  status = $state<StatusFilter>('active');
-  showCancelled = $state(false);
+export class ActionListModel {
+  readonly #feed: ActionFeedModel;
+  #layout = $state<ListLayout>('owner');
+  get layout() {
+    return this.#layout;
+  }
+  #owner = $state('');
+  get owner() {
+    return this.#owner;
+  }
+  #status = $state<StatusFilter>('active');
+  get status() {
+    return this.#status;
+  }
+  #showCancelled = $state(false);
+  get showCancelled() {
+    return this.#showCancelled;
+  }
+  #today = $state(todayIso());
   /** The reader's day; refreshed by `tick` so a page left open overnight still highlights correctly. */
-  today = $state(todayIso());
+  get today() {
+    return this.#today;
+  }
 
-  constructor(feed: ActionFeed) {
+  constructor(feed: ActionFeedModel) {
     this.#feed = feed;
   }
 
   // `.by`: the feed is set in the constructor, after field initialisers; these run only when read.
-  owners = $derived.by(() => ownersOf(this.#feed.items));
-  visible = $derived.by(() =>
+  #owners = $derived.by(() => ownersOf(this.#feed.items));
+  get owners() {
+    return this.#owners;
+  }
+  #visible = $derived.by(() =>
     this.#feed.items.filter((i) => {
-      if (i.status === 'cancelled' ? !this.showCancelled : this.status !== 'active' && i.status !== this.status) return false;
-      if (this.owner === UNASSIGNED) return i.owners.length === 0;
-      return this.owner === '' || i.owners.some((o) => sameName(o, this.owner));
+      if (i.status === 'cancelled' ? !this.#showCancelled : this.#status !== 'active' && i.status !== this.#status) return false;
+      if (this.#owner === UNASSIGNED) return i.owners.length === 0;
+      return this.#owner === '' || i.owners.some((o) => sameName(o, this.#owner));
     }),
   );
-  groups = $derived<ActionGroup[]>(this.layout === 'owner' ? groupByOwner(this.visible) : [{ owner: null, items: [...this.visible].sort(byDue) }]);
-  counts = $derived.by(() => {
+  get visible() {
+    return this.#visible;
+  }
+  #groups = $derived<ActionGroup[]>(this.#layout === 'owner' ? groupByOwner(this.#visible) : [{ owner: null, items: [...this.#visible].sort(byDue) }]);
+  get groups() {
+    return this.#groups;
+  }
+  #counts = $derived.by(() => {
     const items = this.#feed.items;
     const count = (pred: (i: ActionItem) => boolean) => items.filter(pred).length;
     return {
       open: count((i) => i.status === 'open'),
       done: count((i) => i.status === 'done'),
       cancelled: count((i) => i.status === 'cancelled'),
-      overdue: count((i) => isOverdue(i, this.today)),
+      overdue: count((i) => isOverdue(i, this.#today)),
     };
   });
+  get counts() {
+    return this.#counts;
+  }
+  #filtered = $derived(this.#owner !== '' || this.#status !== 'active');
   /** Whether any filter hides something (to offer "clear filters"). */
-  filtered = $derived(this.owner !== '' || this.status !== 'active');
+  get filtered() {
+    return this.#filtered;
+  }
+
+  setLayout(layout: ListLayout): void {
+    this.#layout = layout;
+  }
+
+  /** '' = everyone, `UNASSIGNED` = items nobody owns, else a name. */
+  filterByOwner(owner: string): void {
+    this.#owner = owner;
+  }
+
+  filterByStatus(status: StatusFilter): void {
+    this.#status = status;
+  }
+
+  setShowCancelled(show: boolean): void {
+    this.#showCancelled = show;
+  }
 
   tick(): void {
-    this.today = todayIso();
+    this.#today = todayIso();
   }
 
   clearFilters(): void {
-    this.owner = '';
-    this.status = 'active';
+    this.#owner = '';
+    this.#status = 'active';
   }
 }

@@ -29,19 +29,34 @@ function merge(current: readonly ActionItem[], incoming: readonly ActionItem[]):
   return out;
 }
 
-export class ActionFeed {
+export class ActionFeedModel {
   readonly boardId: string;
   readonly #token: string;
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 
+  #items = $state.raw<ActionItem[]>([]);
   /** In the order the server first saw them. */
-  items = $state.raw<ActionItem[]>([]);
-  byId = $derived(new Map(this.items.map((i) => [i.id, i])));
+  get items() {
+    return this.#items;
+  }
+  #byId = $derived(new Map(this.#items.map((i) => [i.id, i])));
+  get byId() {
+    return this.#byId;
+  }
+  #loaded = $state(false);
   /** Whether the first list arrived. */
-  loaded = $state(false);
-  status = $state<FeedStatus>('connecting');
+  get loaded() {
+    return this.#loaded;
+  }
+  #status = $state<FeedStatus>('connecting');
+  get status() {
+    return this.#status;
+  }
+  #pending = $state.raw<ReadonlySet<string>>(new Set());
   /** Ids whose status change is on its way to the server. */
-  pending = $state.raw<ReadonlySet<string>>(new Set());
+  get pending() {
+    return this.#pending;
+  }
 
   constructor(boardId: string, token: string) {
     this.boardId = boardId;
@@ -51,15 +66,15 @@ export class ActionFeed {
     // may have changed meanwhile.
     this.#socket.on('connect', () => this.#watch());
     this.#socket.on('disconnect', () => {
-      if (this.status !== 'refused' && this.status !== 'revoked') this.status = 'offline';
+      if (this.#status !== 'refused' && this.#status !== 'revoked') this.#status = 'offline';
     });
     this.#socket.on('actions:changed', (e) => {
-      if (e?.boardId === this.boardId && Array.isArray(e.items)) this.items = merge(this.items, e.items);
+      if (e?.boardId === this.boardId && Array.isArray(e.items)) this.#items = merge(this.#items, e.items);
     });
     // The server let go of this watch; re-watching after a reconnect would only be refused.
     this.#socket.on('board:revoked', (e) => {
       if (e?.boardId !== this.boardId) return;
-      this.status = 'revoked';
+      this.#status = 'revoked';
       this.destroy();
     });
   }
@@ -67,13 +82,13 @@ export class ActionFeed {
   #watch(): void {
     this.#socket.emit('actions:watch', { boardId: this.boardId, token: this.#token }, (res) => {
       if (!res.ok) {
-        this.status = 'refused';
+        this.#status = 'refused';
         return;
       }
       // The server's order, with anything newer that arrived before the ack kept.
-      this.items = merge(res.data, this.items);
-      this.loaded = true;
-      this.status = 'live';
+      this.#items = merge(res.data, this.#items);
+      this.#loaded = true;
+      this.#status = 'live';
     });
   }
 
@@ -82,18 +97,18 @@ export class ActionFeed {
    * refuses; resolves to whether it was stored.
    */
   async setStatus(id: string, status: ActionStatus): Promise<boolean> {
-    const before = this.byId.get(id);
+    const before = this.#byId.get(id);
     if (!before || before.status === status) return true;
-    this.pending = new Set([...this.pending, id]);
-    this.items = this.items.map((i) => (i.id === id ? { ...i, status } : i));
+    this.#pending = new Set([...this.#pending, id]);
+    this.#items = this.#items.map((i) => (i.id === id ? { ...i, status } : i));
     const res = await setActionStatus(id, this.#token, status);
-    this.pending = new Set([...this.pending].filter((p) => p !== id));
+    this.#pending = new Set([...this.#pending].filter((p) => p !== id));
     if (res.ok) {
-      this.items = merge(this.items, [res.data.actionItem]);
+      this.#items = merge(this.#items, [res.data.actionItem]);
       return true;
     }
     // Only undo my optimistic change if nothing newer arrived in the meantime.
-    this.items = this.items.map((i) => (i.id === id && i.updatedAt === before.updatedAt ? before : i));
+    this.#items = this.#items.map((i) => (i.id === id && i.updatedAt === before.updatedAt ? before : i));
     return false;
   }
 
@@ -106,6 +121,6 @@ export class ActionFeed {
 const KEY = Symbol('action-feed');
 
 /** Makes `feed` available to every component below the caller (the board's cards). */
-export const setActionFeed = (feed: ActionFeed): ActionFeed => setContext(KEY, feed);
+export const setActionFeed = (feed: ActionFeedModel): ActionFeedModel => setContext(KEY, feed);
 /** The board's feed, or undefined outside a board page (decision indicators then stay hidden). */
-export const getActionFeed = (): ActionFeed | undefined => getContext<ActionFeed | undefined>(KEY);
+export const getActionFeed = (): ActionFeedModel | undefined => getContext<ActionFeedModel | undefined>(KEY);

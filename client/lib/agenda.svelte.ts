@@ -29,16 +29,37 @@ export const totalMinutes = (items: readonly AgendaCard[]): number => items.redu
 /** `0:00`-style clock offset for `minutes` into the meeting. */
 export const clockOffset = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 
-export class AgendaStore {
+export class AgendaModel {
   readonly boardId: string;
   readonly token: string;
-  board = $state.raw<BoardView | null>(null);
-  role = $state<Role | null>(null);
-  closed = $state<ClosedReason>(null);
-  loading = $state(false);
-  loadFailed = $state(false);
-  isFacilitator = $derived(this.role === 'facilitator');
-  canEdit = $derived(this.role !== null && roleAtLeast(this.role, 'participant'));
+  #board = $state.raw<BoardView | null>(null);
+  get board() {
+    return this.#board;
+  }
+  #role = $state<Role | null>(null);
+  get role() {
+    return this.#role;
+  }
+  #closed = $state<ClosedReason>(null);
+  get closed() {
+    return this.#closed;
+  }
+  #loading = $state(false);
+  get loading() {
+    return this.#loading;
+  }
+  #loadFailed = $state(false);
+  get loadFailed() {
+    return this.#loadFailed;
+  }
+  #isFacilitator = $derived(this.#role === 'facilitator');
+  get isFacilitator() {
+    return this.#isFacilitator;
+  }
+  #canEdit = $derived(this.#role !== null && roleAtLeast(this.#role, 'participant'));
+  get canEdit() {
+    return this.#canEdit;
+  }
 
   constructor(boardId: string, token: string) {
     this.boardId = boardId;
@@ -46,17 +67,17 @@ export class AgendaStore {
   }
 
   async load(): Promise<void> {
-    this.loading = true;
+    this.#loading = true;
     const res = await fetchBoard(this.boardId, this.token);
-    this.loading = false;
-    this.loadFailed = false;
+    this.#loading = false;
+    this.#loadFailed = false;
     if (res.ok) {
       const { role, meta, columns } = res.data;
-      this.role = role;
-      this.board = { meta, columns };
-    } else if (res.status === 404) this.closed = 'not-found';
-    else if (res.status === 401) this.closed = 'no-token';
-    else if (res.status === 403) this.closed = 'forbidden';
-    else this.loadFailed = true;
+      this.#role = role;
+      this.#board = { meta, columns };
+    } else if (res.status === 404) this.#closed = 'not-found';
+    else if (res.status === 401) this.#closed = 'no-token';
+    else if (res.status === 403) this.#closed = 'forbidden';
+    else this.#loadFailed = true;
   }
 }

@@ -17,26 +17,65 @@ export function dayBound(day: string, end: boolean): number | null {
   return Number.isNaN(t.getTime()) ? null : t.getTime();
 }
 
-export class AuditStore {
+export class AuditTrailModel {
   readonly boardId: string;
   readonly token: string;
-  /** Filters as the form holds them; `from`/`to` are `YYYY-MM-DD` ('' = open). */
-  actor = $state('');
-  action = $state<AuditFilter['action']>('');
-  from = $state('');
-  to = $state('');
-  q = $state('');
+  // Filters as the form holds them; `from`/`to` are `YYYY-MM-DD` ('' = open).
+  #actor = $state('');
+  #action = $state<AuditFilter['action']>('');
+  #from = $state('');
+  #to = $state('');
+  #q = $state('');
+  get actor() {
+    return this.#actor;
+  }
+  get action() {
+    return this.#action;
+  }
+  get from() {
+    return this.#from;
+  }
+  get to() {
+    return this.#to;
+  }
+  get q() {
+    return this.#q;
+  }
 
-  entries = $state.raw<AuditEntry[]>([]);
-  nextCursor = $state<string | null>(null);
-  loading = $state(false);
-  loaded = $state(false);
-  failed = $state(false);
+  #entries = $state.raw<AuditEntry[]>([]);
+  get entries() {
+    return this.#entries;
+  }
+  #nextCursor = $state<string | null>(null);
+  get nextCursor() {
+    return this.#nextCursor;
+  }
+  #loading = $state(false);
+  get loading() {
+    return this.#loading;
+  }
+  #loaded = $state(false);
+  get loaded() {
+    return this.#loaded;
+  }
+  #failed = $state(false);
+  get failed() {
+    return this.#failed;
+  }
+  #people = $state.raw<string[]>([]);
   /** Everyone seen in the trail so far (any page, any filter), for the person picker. */
-  people = $state.raw<string[]>([]);
+  get people() {
+    return this.#people;
+  }
 
-  filter = $derived<AuditFilter>({ actor: this.actor, action: this.action, from: dayBound(this.from, false), to: dayBound(this.to, true), q: this.q });
-  filtered = $derived(!!(this.actor.trim() || this.action || this.from || this.to || this.q.trim()));
+  #filter = $derived<AuditFilter>({ actor: this.#actor, action: this.#action, from: dayBound(this.#from, false), to: dayBound(this.#to, true), q: this.#q });
+  get filter() {
+    return this.#filter;
+  }
+  #filtered = $derived(!!(this.#actor.trim() || this.#action || this.#from || this.#to || this.#q.trim()));
+  get filtered() {
+    return this.#filtered;
+  }
 
   #seq = 0;
 
@@ -52,7 +91,7 @@ export class AuditStore {
 
   /** Appends the next older page. */
   async more(): Promise<void> {
-    if (this.nextCursor && !this.loading) await this.#fetch(this.nextCursor);
+    if (this.#nextCursor && !this.#loading) await this.#fetch(this.#nextCursor);
   }
 
   /** Fills the person picker from the most recent lines, before anyone filters. */
@@ -61,39 +100,63 @@ export class AuditStore {
     if (res.ok) this.#see(res.data.entries);
   }
 
+  // Each filter change shows a new trail: the page reloads from the newest line when `filter` changes.
+
+  filterByPerson(actor: string): void {
+    this.#actor = actor;
+  }
+
+  filterByAction(action: AuditFilter['action']): void {
+    this.#action = action;
+  }
+
+  /** `YYYY-MM-DD`, '' for no lower bound. */
+  filterFrom(day: string): void {
+    this.#from = day;
+  }
+
+  /** `YYYY-MM-DD`, '' for no upper bound. */
+  filterTo(day: string): void {
+    this.#to = day;
+  }
+
+  filterByText(q: string): void {
+    this.#q = q;
+  }
+
   clear(): void {
-    this.actor = '';
-    this.action = '';
-    this.from = '';
-    this.to = '';
-    this.q = '';
+    this.#actor = '';
+    this.#action = '';
+    this.#from = '';
+    this.#to = '';
+    this.#q = '';
   }
 
   exportUrl(format: 'csv' | 'json'): string {
-    return auditExportUrl(this.boardId, this.token, this.filter, format);
+    return auditExportUrl(this.boardId, this.token, this.#filter, format);
   }
 
   async #fetch(cursor: string | null): Promise<void> {
     // A newer request (filters changed meanwhile) wins; older answers are dropped.
     const seq = ++this.#seq;
-    this.loading = true;
-    const res = await fetchAudit(this.boardId, this.token, this.filter, cursor, AUDIT_PAGE);
+    this.#loading = true;
+    const res = await fetchAudit(this.boardId, this.token, this.#filter, cursor, AUDIT_PAGE);
     if (seq !== this.#seq) return;
-    this.loading = false;
+    this.#loading = false;
     if (!res.ok) {
-      this.failed = true;
+      this.#failed = true;
       return;
     }
-    this.failed = false;
-    this.loaded = true;
-    this.entries = cursor ? [...this.entries, ...res.data.entries] : res.data.entries;
-    this.nextCursor = res.data.nextCursor;
+    this.#failed = false;
+    this.#loaded = true;
+    this.#entries = cursor ? [...this.#entries, ...res.data.entries] : res.data.entries;
+    this.#nextCursor = res.data.nextCursor;
     this.#see(res.data.entries);
   }
 
   #see(entries: readonly AuditEntry[]): void {
-    const seen = new Set(this.people);
+    const seen = new Set(this.#people);
     for (const e of entries) seen.add(e.actor);
-    if (seen.size !== this.people.length) this.people = [...seen].sort((a, b) => a.localeCompare(b));
+    if (seen.size !== this.#people.length) this.#people = [...seen].sort((a, b) => a.localeCompare(b));
   }
 }

@@ -7,16 +7,34 @@ import { roleAtLeast, type Role } from '../../shared/roles.js';
 import { fetchBoard } from './api.js';
 import type { ClosedReason } from './board.svelte.js';
 
-export class BoardAccess {
+export class BoardAccessModel {
   readonly boardId: string;
   readonly token: string;
-  role = $state<Role | null>(null);
-  title = $state('');
-  closed = $state<ClosedReason>(null);
+  #role = $state<Role | null>(null);
+  get role() {
+    return this.#role;
+  }
+  #title = $state('');
+  get title() {
+    return this.#title;
+  }
+  #closed = $state<ClosedReason>(null);
+  get closed() {
+    return this.#closed;
+  }
+  #offline = $state(false);
   /** Set when the server could not be reached; the page can offer to retry. */
-  offline = $state(false);
-  canEdit = $derived(this.role !== null && roleAtLeast(this.role, 'participant'));
-  isFacilitator = $derived(this.role === 'facilitator');
+  get offline() {
+    return this.#offline;
+  }
+  #canEdit = $derived(this.#role !== null && roleAtLeast(this.#role, 'participant'));
+  get canEdit() {
+    return this.#canEdit;
+  }
+  #isFacilitator = $derived(this.#role === 'facilitator');
+  get isFacilitator() {
+    return this.#isFacilitator;
+  }
 
   constructor(boardId: string, token: string) {
     this.boardId = boardId;
@@ -25,13 +43,13 @@ export class BoardAccess {
 
   async load(): Promise<void> {
     const res = await fetchBoard(this.boardId, this.token);
-    this.offline = false;
+    this.#offline = false;
     if (res.ok) {
-      this.role = res.data.role;
-      this.title = res.data.meta.title;
-    } else if (res.status === 404) this.closed = 'not-found';
-    else if (res.status === 401) this.closed = 'no-token';
-    else if (res.status === 403) this.closed = 'forbidden';
-    else this.offline = true;
+      this.#role = res.data.role;
+      this.#title = res.data.meta.title;
+    } else if (res.status === 404) this.#closed = 'not-found';
+    else if (res.status === 401) this.#closed = 'no-token';
+    else if (res.status === 403) this.#closed = 'forbidden';
+    else this.#offline = true;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The live state of one open board: the Y.Doc, its y-websocket provider, presence (awareness) and the
- * undo manager, exposed to components as reactive fields. Components never touch Yjs directly for writes:
+ * undo manager, which components read through getters. Components never touch Yjs directly for writes:
  * they call the methods here, which go through the accessors of shared/board-schema.ts with this tab's
  * origin, so the undo manager tracks exactly my own changes.
  */
@@ -64,7 +64,7 @@ export interface Peer {
 /** `ws(s)://host/yjs` for the page's own origin; the provider appends `/<boardId>`. */
 export const syncBase = (loc: Location = location): string => `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/yjs`;
 
-export class BoardStore {
+export class BoardModel {
   readonly boardId: string;
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
@@ -72,42 +72,96 @@ export class BoardStore {
   /** Origin of every write made in this tab; the undo manager tracks only this. */
   readonly origin = Symbol('local');
 
-  view = $state.raw<BoardView>(readBoard(this.doc));
-  peers = $state.raw<Peer[]>([]);
-  status = $state<ConnectionStatus>('connecting');
+  #view = $state.raw<BoardView>(readBoard(this.doc));
+  get view() {
+    return this.#view;
+  }
+  #peers = $state.raw<Peer[]>([]);
+  get peers() {
+    return this.#peers;
+  }
+  #status = $state<ConnectionStatus>('connecting');
+  get status() {
+    return this.#status;
+  }
+  #synced = $state(false);
   /** Whether the first sync with the server completed on the current connection. */
-  synced = $state(false);
+  get synced() {
+    return this.#synced;
+  }
+  #loaded = $state(false);
   /** Whether a first sync ever completed: the board's content is here and the loading screen can go. */
-  loaded = $state(false);
+  get loaded() {
+    return this.#loaded;
+  }
+  #unsynced = $state(false);
   /** Local edits made while not connected and synced; cleared when a sync round completes. */
-  unsynced = $state(false);
+  get unsynced() {
+    return this.#unsynced;
+  }
+  #pending = $state(0);
   /**
    * How many of my changes (undo steps: a burst of typing is one) the server has not confirmed; they are
    * in the local copy, and the count survives a reload. 0 with `unsynced` = some, count unknown.
    */
-  pending = $state(0);
-  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  get pending() {
+    return this.#pending;
+  }
+  #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  get online() {
+    return this.#online;
+  }
+  #everConnected = $state(false);
   /** Whether we have ever been connected (to tell "connecting" from "reconnecting"). */
-  everConnected = $state(false);
-  closed = $state<ClosedReason>(null);
+  get everConnected() {
+    return this.#everConnected;
+  }
+  #closed = $state<ClosedReason>(null);
+  get closed() {
+    return this.#closed;
+  }
+  #refusedReason = $state('');
   /** The server's reason when it refused a change of this device (`closed === 'refused'`). */
-  refusedReason = $state('');
+  get refusedReason() {
+    return this.#refusedReason;
+  }
+  #role = $state<Role | null>(null);
   /** What my link lets me do; null until the server said. Viewers' updates are dropped by the server. */
-  role = $state<Role | null>(null);
+  get role() {
+    return this.#role;
+  }
+  #roleKnown = $state(false);
   /** Whether the server answered the role question: until then, do not hand out links. */
-  roleKnown = $state(false);
+  get roleKnown() {
+    return this.#roleKnown;
+  }
+  #canEdit = $derived(this.#role === null || roleCanEdit(this.#role));
   /** Until the role is known, assume editing is allowed: a participant link is the common case. */
-  canEdit = $derived(this.role === null || roleCanEdit(this.role));
-  canUndo = $state(false);
-  canRedo = $state(false);
-  /** Meeting day and known names for `parseDecision`, as the server reads them from the same document. */
-  parseContext = $derived.by<ParseContext>(() => {
-    void this.view; // recomputed whenever the document changes
+  get canEdit() {
+    return this.#canEdit;
+  }
+  #canUndo = $state(false);
+  get canUndo() {
+    return this.#canUndo;
+  }
+  #canRedo = $state(false);
+  get canRedo() {
+    return this.#canRedo;
+  }
+  #parseContext = $derived.by<ParseContext>(() => {
+    void this.#view; // recomputed whenever the document changes
     return boardParseContext(this.doc);
   });
+  /** Meeting day and known names for `parseDecision`, as the server reads them from the same document. */
+  get parseContext() {
+    return this.#parseContext;
+  }
 
+  #identity = $state.raw<Identity | null>(null);
   /** My name and colour; null until the name dialog is answered (I am then invisible to others). */
-  identity = $state.raw<Identity | null>(null);
+  get identity() {
+    return this.#identity;
+  }
   /** The board's copy on this device (IndexedDB); null where there is none. */
   readonly local: ReturnType<typeof openLocalCopy>;
   #roleFromServer = false;
@@ -122,7 +176,7 @@ export class BoardStore {
   constructor(boardId: string, token: string, identity: Identity | null, opts: { url?: string } = {}) {
     this.boardId = boardId;
     this.token = token;
-    this.identity = identity;
+    this.#identity = identity;
     this.undoManager = new Y.UndoManager([cardsMap(this.doc), metaMap(this.doc)], {
       trackedOrigins: new Set([this.origin]),
       // Keystrokes within half a second undo together, like a word in a text editor.
@@ -136,8 +190,8 @@ export class BoardStore {
     this.provider.awareness.setLocalState(identity ? ({ user: identity, editing: null } satisfies PresenceState) : null);
     // The local copy: the board shows from it before (or without) the server; offline edits wait in it.
     this.local = openLocalCopy(boardId, this.doc);
-    this.pending = loadPending(boardId);
-    this.unsynced = this.pending > 0;
+    this.#pending = loadPending(boardId);
+    this.#unsynced = this.#pending > 0;
     this.#wire();
     void this.#loadRole();
   }
@@ -150,8 +204,8 @@ export class BoardStore {
     this.#loadingRole = false;
     if (this.#destroyed) return;
     if (res.ok) {
-      this.role = res.data.role;
-      this.roleKnown = this.#roleFromServer = true;
+      this.#role = res.data.role;
+      this.#roleKnown = this.#roleFromServer = true;
       rememberRole(this.boardId, this.token, res.data.role);
     } else if (res.status === 404) this.#close('not-found');
     else if (res.status === 401) this.#close('no-token');
@@ -160,58 +214,58 @@ export class BoardStore {
       // Offline or 5xx: not a verdict on the link. Use what it granted last time on this device, and ask
       // again after the next sync (see onSync).
       const remembered = rememberedRole(this.boardId, this.token);
-      if (remembered && this.role === null) {
-        this.role = remembered;
-        this.roleKnown = true;
+      if (remembered && this.#role === null) {
+        this.#role = remembered;
+        this.#roleKnown = true;
       }
     }
   }
 
   /** Whether the server has everything I changed: connected, synced, and the browser says online. */
   get #live(): boolean {
-    return this.online && this.status === 'connected' && this.synced;
+    return this.#online && this.#status === 'connected' && this.#synced;
   }
 
   #setPending(n: number): void {
-    this.pending = n;
+    this.#pending = n;
     savePending(this.boardId, n);
   }
 
   #wire(): void {
     const { doc, provider, undoManager } = this;
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      this.view = readBoard(doc);
+      this.#view = readBoard(doc);
       // The socket can look connected for a while after the network went away; the browser knows sooner.
       // What the local copy loads is not a new change: it counted when it was made.
-      if (origin !== provider && origin !== this.local && !this.#live) this.unsynced = true;
+      if (origin !== provider && origin !== this.local && !this.#live) this.#unsynced = true;
     };
     doc.on('update', onUpdate);
     this.#cleanup.push(() => doc.off('update', onUpdate));
 
     const onStatus = ({ status }: { status: ConnectionStatus }) => {
-      this.status = status;
-      if (status === 'connected') this.everConnected = true;
-      else this.synced = false;
+      this.#status = status;
+      if (status === 'connected') this.#everConnected = true;
+      else this.#synced = false;
     };
     const onSync = (isSynced: boolean) => {
-      this.synced = isSynced;
+      this.#synced = isSynced;
       if (isSynced) {
-        this.loaded = true;
+        this.#loaded = true;
         if (!this.#roleFromServer) void this.#loadRole();
         // On (re)connect the provider sends our whole state in reply to the server's sync step 1.
-        this.unsynced = false;
-        if (this.pending) this.#setPending(0);
+        this.#unsynced = false;
+        if (this.#pending) this.#setPending(0);
       }
     };
     // The local copy is read: a board seen on this device before can show now, server or not.
     const onLocalLoaded = () => {
-      if (metaMap(doc).has('createdAt')) this.loaded = true;
+      if (metaMap(doc).has('createdAt')) this.#loaded = true;
     };
     this.local?.on('synced', onLocalLoaded);
     this.#cleanup.push(() => this.local?.off('synced', onLocalLoaded));
     const onClose = (event: CloseEvent | null) => {
       const reason = event ? CLOSE_REASONS[event.code] : undefined;
-      if (reason === 'refused') this.refusedReason = event?.reason ?? '';
+      if (reason === 'refused') this.#refusedReason = event?.reason ?? '';
       if (reason) this.#close(reason);
     };
     provider.on('status', onStatus);
@@ -229,12 +283,12 @@ export class BoardStore {
     this.#readPeers();
 
     const onStack = () => {
-      this.canUndo = undoManager.canUndo();
-      this.canRedo = undoManager.canRedo();
+      this.#canUndo = undoManager.canUndo();
+      this.#canRedo = undoManager.canRedo();
     };
     // A new undo step (an edit, an undo or a redo; typing within the capture timeout merges) is one change.
     const onChange = () => {
-      if (!this.#live) this.#setPending(this.pending + 1);
+      if (!this.#live) this.#setPending(this.#pending + 1);
     };
     undoManager.on('stack-item-added', onChange);
     this.#cleanup.push(() => undoManager.off('stack-item-added', onChange));
@@ -244,10 +298,10 @@ export class BoardStore {
     });
 
     const onOnline = () => {
-      this.online = navigator.onLine;
+      this.#online = navigator.onLine;
       // Edits made offline may have gone into a socket that was already dead; a fresh sync round
       // (the provider resends what the server lacks) makes sure they arrive.
-      if (this.online && this.unsynced && this.status === 'connected') {
+      if (this.#online && this.#unsynced && this.#status === 'connected') {
         provider.disconnect();
         provider.connect();
       }
@@ -272,12 +326,12 @@ export class BoardStore {
     }
     // Me first, then by name, so the header does not reshuffle as people come and go.
     peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || compareNames(a.name, b.name) || a.clientId - b.clientId);
-    this.peers = peers;
+    this.#peers = peers;
   }
 
   #close(reason: Exclude<ClosedReason, null>): void {
     if (this.#destroyed) return;
-    this.closed = reason;
+    this.#closed = reason;
     this.provider.disconnect();
     // Nothing left to sync to: drop this device's copy too.
     if (reason === 'deleted' || reason === 'not-found') void forgetLocalCopy(this.boardId, this.local);
@@ -286,7 +340,7 @@ export class BoardStore {
   // ---- presence -----------------------------------------------------------------------------------------
 
   setIdentity(identity: Identity): void {
-    this.identity = identity;
+    this.#identity = identity;
     const editing = this.provider.awareness.getLocalState()?.editing ?? null;
     this.provider.awareness.setLocalState({ user: identity, editing } satisfies PresenceState);
   }
@@ -300,7 +354,7 @@ export class BoardStore {
 
   /** Other people currently editing `cardId`. */
   editorsOf(cardId: string): Peer[] {
-    return this.peers.filter((p) => !p.isSelf && p.editing === cardId);
+    return this.#peers.filter((p) => !p.isSelf && p.editing === cardId);
   }
 
   /**
@@ -341,7 +395,7 @@ export class BoardStore {
   addCard(card: NewCard): string {
     // A new card is its own step (for undo, and in the count of changes not yet synced).
     this.undoManager.stopCapturing();
-    return createCard(this.doc, card, { createdBy: this.identity?.name ?? '', origin: this.origin });
+    return createCard(this.doc, card, { createdBy: this.#identity?.name ?? '', origin: this.origin });
   }
 
   update(cardId: string, patch: CardPatch): void {
@@ -365,7 +419,7 @@ export class BoardStore {
   }
 
   addProposal(cardId: string, text: string): string | null {
-    return addProposal(this.doc, cardId, text, this.identity?.name ?? '', this.origin);
+    return addProposal(this.doc, cardId, text, this.#identity?.name ?? '', this.origin);
   }
 
   deleteProposal(cardId: string, proposalId: string): void {
@@ -374,7 +428,7 @@ export class BoardStore {
 
   /** Records a decision as me; the server turns it into an action item. */
   addDecision(cardId: string, text: string): string | null {
-    return addDecision(this.doc, cardId, { text, decidedBy: this.identity?.name ?? '' }, this.origin);
+    return addDecision(this.doc, cardId, { text, decidedBy: this.#identity?.name ?? '' }, this.origin);
   }
 
   /** Sets a decision's explicit owners (comma-separated) or due date (`YYYY-MM-DD`); '' = read from the text. */

@@ -9,14 +9,17 @@ const FLASH_MS = 2200;
 const isTyping = (el: EventTarget | null) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
-export class FollowMode {
-  following = $state(true);
+export class FollowModel {
+  #following = $state(true);
+  get following() {
+    return this.#following;
+  }
   /** The item the meeting is on; editing it does not count as "elsewhere". */
   #currentId: string | null = null;
 
   /** Starts listening for the user's own scrolling and editing; returns the cleanup. */
   listen(): () => void {
-    const detach = () => (this.following = false);
+    const detach = () => this.detach();
     const onKey = (e: KeyboardEvent) => {
       if (SCROLL_KEYS.has(e.key) && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement && e.key === ' ')) detach();
     };
@@ -40,7 +43,7 @@ export class FollowMode {
   /** The current item changed (or the user re-attached): show it if following. */
   show(id: string | null): void {
     this.#currentId = id;
-    if (!this.following || !id) return;
+    if (!this.#following || !id) return;
     const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
     if (!el) return;
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -52,8 +55,13 @@ export class FollowMode {
     setTimeout(() => el.classList.remove('follow-flash'), FLASH_MS);
   }
 
-  reattach(id: string | null): void {
-    this.following = true;
-    this.show(id);
+  /** Stops following until `reattach` (the user chose to look elsewhere). */
+  detach(): void {
+    this.#following = false;
+  }
+
+  /** Follows again; the caller then shows the current item (after switching a phone to its column). */
+  attach(): void {
+    this.#following = true;
   }
 }

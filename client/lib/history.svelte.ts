@@ -30,17 +30,35 @@ export const formatWhen = (ms: number): string => new Intl.DateTimeFormat(locale
 export const failure = (res: Extract<ApiResult<unknown>, { ok: false }>): string =>
   res.status === 0 ? t.history.networkError : (res.error?.message ?? `HTTP ${res.status}`);
 
-export class HistoryStore {
+export class HistoryModel {
   readonly boardId: string;
   readonly token: string;
-  versions = $state.raw<VersionInfo[]>([]);
-  loaded = $state(false);
-  loadFailed = $state(false);
+  #versions = $state.raw<VersionInfo[]>([]);
+  get versions() {
+    return this.#versions;
+  }
+  #loaded = $state(false);
+  get loaded() {
+    return this.#loaded;
+  }
+  #loadFailed = $state(false);
+  get loadFailed() {
+    return this.#loadFailed;
+  }
+  #viewing = $state.raw<VersionViewResponse | null>(null);
   /** The version open in the read-only view, and its board. */
-  viewing = $state.raw<VersionViewResponse | null>(null);
-  viewFailed = $state(false);
+  get viewing() {
+    return this.#viewing;
+  }
+  #viewFailed = $state(false);
+  get viewFailed() {
+    return this.#viewFailed;
+  }
+  #announcement = $state('');
   /** Last outcome worth announcing ("Version saved", "Restored …"); read by a live region. */
-  announcement = $state('');
+  get announcement() {
+    return this.#announcement;
+  }
 
   constructor(boardId: string, token: string) {
     this.boardId = boardId;
@@ -50,38 +68,38 @@ export class HistoryStore {
   async load(): Promise<void> {
     const res = await listVersions(this.boardId, this.token);
     if (res.ok) {
-      this.versions = res.data.versions;
-      this.loaded = true;
-      this.loadFailed = false;
-    } else this.loadFailed = true;
+      this.#versions = res.data.versions;
+      this.#loaded = true;
+      this.#loadFailed = false;
+    } else this.#loadFailed = true;
   }
 
   /** Saves the board as it is now under `name`; returns an error message, or null when saved. */
   async save(name: string): Promise<string | null> {
     const res = await saveVersion(this.boardId, this.token, name, by());
     if (!res.ok) return t.history.saveFailed(failure(res));
-    this.versions = [res.data, ...this.versions.filter((v) => v.id !== res.data.id)];
-    this.announcement = t.history.saved(res.data.name);
+    this.#versions = [res.data, ...this.#versions.filter((v) => v.id !== res.data.id)];
+    this.#announcement = t.history.saved(res.data.name);
     return null;
   }
 
   async open(versionId: string): Promise<void> {
-    this.viewFailed = false;
+    this.#viewFailed = false;
     const res = await fetchVersion(this.boardId, this.token, versionId);
-    if (res.ok) this.viewing = res.data;
-    else this.viewFailed = true;
+    if (res.ok) this.#viewing = res.data;
+    else this.#viewFailed = true;
   }
 
   close(): void {
-    this.viewing = null;
-    this.viewFailed = false;
+    this.#viewing = null;
+    this.#viewFailed = false;
   }
 
   /** Facilitators: restores a version on top of the live board; returns an error message, or null. */
   async restore(version: VersionInfo): Promise<string | null> {
     const res = await restoreVersion(this.boardId, this.token, version.id, by());
     if (!res.ok) return t.history.restoreFailed(failure(res));
-    this.announcement = res.data.changed ? t.history.restored(version.name) : t.history.restoredUnchanged(version.name);
+    this.#announcement = res.data.changed ? t.history.restored(version.name) : t.history.restoredUnchanged(version.name);
     await this.load();
     return null;
   }
@@ -95,7 +113,7 @@ export class HistoryStore {
     if (token) saveToken(id, token);
     saveLinks(id, links);
     rememberBoard(id, res.data.title);
-    this.announcement = t.history.copied(res.data.title);
+    this.#announcement = t.history.copied(res.data.title);
     return { ok: true, board: res.data };
   }
 }

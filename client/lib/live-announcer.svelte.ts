@@ -3,17 +3,23 @@
  * card. `LiveRegion.svelte` renders `message`; saying the same words twice still announces them twice.
  */
 class LiveAnnouncer {
-  message = $state('');
+  #message = $state('');
+  get message() {
+    return this.#message;
+  }
+  #count = $state(0);
   /** Increments with every message, so the region re-renders (and is re-read) even for repeated words. */
-  count = $state(0);
+  get count() {
+    return this.#count;
+  }
 
   say(text: string): void {
-    this.message = text;
-    this.count++;
+    this.#message = text;
+    this.#count++;
   }
 
   clear(): void {
-    this.message = '';
+    this.#message = '';
   }
 }
 

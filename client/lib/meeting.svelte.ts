@@ -1,7 +1,8 @@
 /**
  * The meeting channel in the browser: one socket.io connection to `/meeting` per open board, the latest
  * meeting state (the server is the authority for all of it), a clock corrected to the server's, my own
- * dots and hidden drafts, and the announcements to show. Components read the fields and call `run`.
+ * dots and hidden drafts, and the announcements to show. Components read it through getters and change it
+ * only by commands (`run`) and the methods here.
  */
 import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
@@ -25,7 +26,7 @@ import {
 } from '../../shared/meeting.js';
 import { canEdit, type Role } from '../../shared/roles.js';
 import type { Ack } from '../../shared/socket-events.js';
-import type { BoardStore } from './board.svelte.js';
+import type { BoardModel } from './board.svelte.js';
 import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
@@ -70,75 +71,150 @@ type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
 /** A refused command in the reader's language: the server's always give a reason; `send`'s own are worded already. */
 export const errorText = (error: ApiError): string => (error.reason ? describeError(error) : error.message);
 
-export class MeetingStore {
+export class MeetingModel {
+  #participantId = $state('');
   /** My seat's id on the roster, as the server issued it ('' until it has). */
-  participantId = $state('');
+  get participantId() {
+    return this.#participantId;
+  }
   #seat: Seat | null = null;
   #identity: Identity | null = null;
+  #state = $state.raw<MeetingState | null>(null);
   /** Null until the first state arrived (right after joining). */
-  state = $state.raw<MeetingState | null>(null);
-  connected = $state(false);
+  get state() {
+    return this.#state;
+  }
+  #connected = $state(false);
+  get connected() {
+    return this.#connected;
+  }
+  #refused = $state<string | null>(null);
   /** Why the server refused the connection (bad link etc.); the board shows its own message for those. */
-  refused = $state<string | null>(null);
+  get refused() {
+    return this.#refused;
+  }
+  #offset = $state(0);
   /** Server clock minus local clock, ms. */
-  offset = $state(0);
+  get offset() {
+    return this.#offset;
+  }
+  #now = $state(Date.now());
   /** Local clock, advanced every TICK_MS while a timer runs (the countdown's only reason to redraw). */
-  now = $state(Date.now());
+  get now() {
+    return this.#now;
+  }
+  #myVote = $state.raw<MyVote | null>(null);
   /** My dots in the open round, as the server last told me. */
-  myVote = $state.raw<MyVote | null>(null);
+  get myVote() {
+    return this.#myVote;
+  }
+  #drafts = $state.raw<Draft[]>([]);
   /** My hidden cards, not yet revealed. */
-  drafts = $state.raw<Draft[]>([]);
-  toasts = $state.raw<Toast[]>([]);
+  get drafts() {
+    return this.#drafts;
+  }
+  #toasts = $state.raw<Toast[]>([]);
+  get toasts() {
+    return this.#toasts;
+  }
+  #error = $state<string | null>(null);
   /** The last refused command's message, shown next to the controls. */
-  error = $state<string | null>(null);
+  get error() {
+    return this.#error;
+  }
+  #timeUpCount = $state(0);
   /** Bumped when time is up, so the countdown can pulse once per expiry. */
-  timeUpCount = $state(0);
+  get timeUpCount() {
+    return this.#timeUpCount;
+  }
+  #sound = $state(loadSound());
   /** Soft sound when time is up; off unless the user turned it on. */
-  sound = $state(loadSound());
+  get sound() {
+    return this.#sound;
+  }
+  #sortByDots = $state(false);
   /** Whether to list the challenges by dots after a reveal. */
-  sortByDots = $state(false);
+  get sortByDots() {
+    return this.#sortByDots;
+  }
 
-  readonly #board: BoardStore;
+  readonly #board: BoardModel;
   #socket: MeetingSocket | null = null;
   #tick: ReturnType<typeof setInterval> | null = null;
   #toastId = 0;
   /** Best round trip of the clock samples so far; a sample only replaces the offset when it is tighter. */
   #bestRtt = Infinity;
 
-  phase = $derived<Phase>(this.state?.phase ?? 'lobby');
+  #phase = $derived<Phase>(this.#state?.phase ?? 'lobby');
+  get phase() {
+    return this.#phase;
+  }
+  #running = $derived(this.#phase !== 'lobby' && this.#phase !== 'ended');
   /** Between start and end: what the bar, the follow mode and "make current" care about. */
-  running = $derived(this.phase !== 'lobby' && this.phase !== 'ended');
-  ended = $derived(this.phase === 'ended');
-  me = $derived<RosterEntry | undefined>(this.state?.roster.find((r) => r.id === this.participantId));
+  get running() {
+    return this.#running;
+  }
+  #ended = $derived(this.#phase === 'ended');
+  get ended() {
+    return this.#ended;
+  }
+  #me = $derived<RosterEntry | undefined>(this.#state?.roster.find((r) => r.id === this.#participantId));
+  get me() {
+    return this.#me;
+  }
   /** My role: as the roster says, else as the board's link said (before the first state). */
   get role(): Role | null {
-    return this.me?.role ?? this.#board.role;
+    return this.#me?.role ?? this.#board.role;
   }
-  canEdit = $derived(this.role !== null && canEdit(this.role) && !this.ended);
-  isLeader = $derived(
-    !!this.state && !this.ended && (this.state.facilitatorId === this.participantId || this.state.coFacilitatorIds.includes(this.participantId)),
+  #canEdit = $derived(this.role !== null && canEdit(this.role) && !this.#ended);
+  get canEdit() {
+    return this.#canEdit;
+  }
+  #isLeader = $derived(
+    !!this.#state && !this.#ended && (this.#state.facilitatorId === this.#participantId || this.#state.coFacilitatorIds.includes(this.#participantId)),
   );
+  get isLeader() {
+    return this.#isLeader;
+  }
+  #canClaim = $derived(!!this.#state && !this.#ended && this.role === 'facilitator' && this.#state.facilitatorId !== this.#participantId);
   /** A facilitator-link holder who is not leading may take the lead back. */
-  canClaim = $derived(!!this.state && !this.ended && this.role === 'facilitator' && this.state.facilitatorId !== this.participantId);
-  facilitator = $derived(this.state?.roster.find((r) => r.id === this.state?.facilitatorId));
-  remainingMs = $derived(this.state ? timerRemaining(this.state.timer, this.now + this.offset) : 0);
-  /** Raised hands, first raised first. */
-  queue = $derived(
-    (this.state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)),
+  get canClaim() {
+    return this.#canClaim;
+  }
+  #facilitator = $derived(this.#state?.roster.find((r) => r.id === this.#state?.facilitatorId));
+  get facilitator() {
+    return this.#facilitator;
+  }
+  #remainingMs = $derived(this.#state ? timerRemaining(this.#state.timer, this.#now + this.#offset) : 0);
+  get remainingMs() {
+    return this.#remainingMs;
+  }
+  #queue = $derived(
+    (this.#state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)),
   );
-  speaker = $derived(this.state?.roster.find((r) => r.id === this.state?.speakerId));
-  /** My dots in the current round (none yet = an empty ballot with every dot left). */
-  ballot = $derived.by<MyVote | null>(() => {
-    const round = this.state?.vote;
+  /** Raised hands, first raised first. */
+  get queue() {
+    return this.#queue;
+  }
+  #speaker = $derived(this.#state?.roster.find((r) => r.id === this.#state?.speakerId));
+  get speaker() {
+    return this.#speaker;
+  }
+  #ballot = $derived.by<MyVote | null>(() => {
+    const round = this.#state?.vote;
     if (!round) return null;
-    if (this.myVote?.roundId === round.id) return this.myVote;
+    if (this.#myVote?.roundId === round.id) return this.#myVote;
     return { roundId: round.id, dots: {}, remaining: round.status === 'open' ? round.dotsPerPerson : 0 };
   });
+  /** My dots in the current round (none yet = an empty ballot with every dot left). */
+  get ballot() {
+    return this.#ballot;
+  }
 
-  constructor(board: BoardStore) {
+  constructor(board: BoardModel) {
     this.#board = board;
     this.#seat = loadSeat(board.boardId);
-    this.participantId = this.#seat?.id ?? '';
+    this.#participantId = this.#seat?.id ?? '';
   }
 
   /** Joins the meeting as `identity`; called again after a name change (the roster shows the new one). */
@@ -157,23 +233,23 @@ export class MeetingStore {
     this.#socket = socket;
     socket.on('meeting:seat', (seat) => {
       this.#seat = seat;
-      this.participantId = seat.id;
+      this.#participantId = seat.id;
       saveSeat(this.#board.boardId, seat);
     });
     socket.on('connect', () => {
-      this.connected = true;
-      this.refused = null;
+      this.#connected = true;
+      this.#refused = null;
       this.#bestRtt = Infinity;
       void this.#syncClock();
-      if (this.canEdit) void this.#loadDrafts();
+      if (this.#canEdit) void this.#loadDrafts();
     });
-    socket.on('disconnect', () => (this.connected = false));
+    socket.on('disconnect', () => (this.#connected = false));
     socket.on('connect_error', (err: Error & { data?: ApiError }) => {
       // A refusal by the server's middleware is final (socket.io does not retry it); a network error retries.
-      if (!socket.active) this.refused = err.data ? describeError(err.data) : err.message;
+      if (!socket.active) this.#refused = err.data ? describeError(err.data) : err.message;
     });
     socket.on('meeting:state', (s) => this.#onState(s));
-    socket.on('vote:mine', (v) => (this.myVote = v));
+    socket.on('vote:mine', (v) => (this.#myVote = v));
     socket.on('meeting:announce', (a) => this.#toast(describeAnnouncement(a), 'info'));
     socket.on('timer:expired', (e) => this.#timeUp(e.agendaId));
   }
@@ -194,10 +270,10 @@ export class MeetingStore {
   async run<N extends CommandName>(name: N, payload?: CommandPayload<N>): Promise<CommandResults[N] | null> {
     const res = await this.send(name, payload);
     if (res.ok) {
-      this.error = null;
+      this.#error = null;
       return res.data;
     }
-    this.error = errorText(res.error);
+    this.#error = errorText(res.error);
     return null;
   }
 
@@ -206,43 +282,51 @@ export class MeetingStore {
   async addDraft(card: CreateCardBody): Promise<string | null> {
     const res = await this.send('draft:add', { card });
     if (!res.ok) return errorText(res.error);
-    this.drafts = [...this.drafts.filter((d) => d.id !== res.data.id), res.data];
+    this.#drafts = [...this.#drafts.filter((d) => d.id !== res.data.id), res.data];
     return null;
   }
 
   async deleteDraft(id: string): Promise<void> {
     const res = await this.send('draft:delete', { id });
-    if (res.ok) this.drafts = this.drafts.filter((d) => d.id !== id);
-    else this.error = errorText(res.error);
+    if (res.ok) this.#drafts = this.#drafts.filter((d) => d.id !== id);
+    else this.#error = errorText(res.error);
+  }
+
+  /** Sets my check-in line; resolves to whether the server took it (a refusal shows as `error`). */
+  async checkIn(text: string): Promise<boolean> {
+    // The ack carries no data (null), so look at `ok` rather than at what `run` returns.
+    const res = await this.send('checkin:set', { text });
+    this.#error = res.ok ? null : errorText(res.error);
+    return res.ok;
   }
 
   async vote(cardId: string, delta: 1 | -1): Promise<void> {
     const mine = await this.run('vote:cast', { cardId, delta });
-    if (mine) this.myVote = mine;
+    if (mine) this.#myVote = mine;
   }
 
   /** The agenda item the meeting is on: through the meeting while it runs (the timer follows), else the document. */
   makeCurrent(agendaId: string | null): void {
-    if (this.running && this.isLeader) void this.run('meeting:set-item', { agendaId });
+    if (this.#running && this.#isLeader) void this.run('meeting:set-item', { agendaId });
     else this.#board.setCurrent(agendaId);
   }
 
   /** Whether an item may be made current from its card: not by others while someone leads a running meeting. */
   get mayMakeCurrent(): boolean {
-    return this.#board.canEdit && (!this.running || this.isLeader);
+    return this.#board.canEdit && (!this.#running || this.#isLeader);
   }
 
   isHidden(column: ColumnId): boolean {
-    return this.state?.hidden.columns.includes(column) ?? false;
+    return this.#state?.hidden.columns.includes(column) ?? false;
   }
 
   nextPhase(): Phase | null {
-    const i = PHASES.indexOf(this.phase);
+    const i = PHASES.indexOf(this.#phase);
     return i >= 0 && i < PHASES.length - 1 ? PHASES[i + 1] : null;
   }
 
   setSound(on: boolean): void {
-    this.sound = on;
+    this.#sound = on;
     try {
       localStorage.setItem(SOUND_KEY, on ? '1' : '0');
     } catch {
@@ -250,8 +334,18 @@ export class MeetingStore {
     }
   }
 
+  /** Hides the last refused command's message. */
+  dismissError(): void {
+    this.#error = null;
+  }
+
+  /** After a reveal: list the challenges by dots, or back in board order. */
+  toggleSortByDots(): void {
+    this.#sortByDots = !this.#sortByDots;
+  }
+
   dismiss(id: number): void {
-    this.toasts = this.toasts.filter((x) => x.id !== id);
+    this.#toasts = this.#toasts.filter((x) => x.id !== id);
   }
 
   // ---- incoming ----------------------------------------------------------------------------------------
@@ -260,20 +354,20 @@ export class MeetingStore {
     // The server sent this no later than we got it, so its clock is at least `serverNow` now: a state is a
     // free lower bound on the offset (and the first estimate before the explicit samples come back).
     const floor = s.serverNow - Date.now();
-    if (this.#bestRtt === Infinity || floor > this.offset) this.offset = floor;
-    this.state = s;
-    this.now = Date.now();
-    if (this.myVote && s.vote?.id !== this.myVote.roundId) this.myVote = null;
-    if (!s.vote || s.vote.status !== 'revealed') this.sortByDots = false;
-    const mine = s.hidden.drafts.filter((d) => d.authorId === this.participantId).reduce((n, d) => n + d.count, 0);
+    if (this.#bestRtt === Infinity || floor > this.#offset) this.#offset = floor;
+    this.#state = s;
+    this.#now = Date.now();
+    if (this.#myVote && s.vote?.id !== this.#myVote.roundId) this.#myVote = null;
+    if (!s.vote || s.vote.status !== 'revealed') this.#sortByDots = false;
+    const mine = s.hidden.drafts.filter((d) => d.authorId === this.#participantId).reduce((n, d) => n + d.count, 0);
     // Revealed (or added from another tab): ask the server rather than guess.
-    if (mine !== this.drafts.length && this.canEdit) void this.#loadDrafts();
+    if (mine !== this.#drafts.length && this.#canEdit) void this.#loadDrafts();
     this.#updateTicker();
   }
 
   #updateTicker(): void {
-    const running = this.state?.timer.status === 'running';
-    if (running && !this.#tick) this.#tick = setInterval(() => (this.now = Date.now()), TICK_MS);
+    const running = this.#state?.timer.status === 'running';
+    if (running && !this.#tick) this.#tick = setInterval(() => (this.#now = Date.now()), TICK_MS);
     else if (!running && this.#tick) {
       clearInterval(this.#tick);
       this.#tick = null;
@@ -289,27 +383,27 @@ export class MeetingStore {
       if (!res.ok) return;
       if (t1 - t0 < this.#bestRtt) {
         this.#bestRtt = t1 - t0;
-        this.offset = res.data.serverNow - (t0 + t1) / 2;
+        this.#offset = res.data.serverNow - (t0 + t1) / 2;
       }
     }
   }
 
   async #loadDrafts(): Promise<void> {
     const res = await this.send('draft:list');
-    if (res.ok) this.drafts = res.data;
+    if (res.ok) this.#drafts = res.data;
   }
 
   #timeUp(agendaId: string | null): void {
-    this.timeUpCount++;
+    this.#timeUpCount++;
     const item = agendaId ? this.#board.view.columns.agenda.find((c) => c.id === agendaId) : undefined;
     this.#toast(t.meeting.timeUp(item?.title || t.agenda.title), 'time-up');
-    if (this.sound) playChime();
+    if (this.#sound) playChime();
   }
 
   #toast(message: string, kind: Toast['kind']): void {
     const toast = { id: ++this.#toastId, message, kind };
     // Three at most: older news is stale once the next arrives.
-    this.toasts = [...this.toasts, toast].slice(-3);
+    this.#toasts = [...this.#toasts, toast].slice(-3);
     setTimeout(() => this.dismiss(toast.id), TOAST_MS);
   }
 
@@ -331,5 +425,5 @@ function loadSound(): boolean {
 
 const KEY = Symbol('meeting');
 /** Makes the meeting available to the board's components (cards and columns read it; it may be absent). */
-export const setMeeting = (m: MeetingStore): MeetingStore => setContext(KEY, m);
-export const getMeeting = (): MeetingStore | undefined => getContext<MeetingStore | undefined>(KEY);
+export const setMeeting = (m: MeetingModel): MeetingModel => setContext(KEY, m);
+export const getMeeting = (): MeetingModel | undefined => getContext<MeetingModel | undefined>(KEY);

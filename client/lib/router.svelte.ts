@@ -35,17 +35,20 @@ export const auditPath = (id: string): string => `${boardPath(id)}/audit`;
 export const agendaPath = (id: string): string => `${boardPath(id)}/agenda`;
 
 export class Router {
-  route = $state<Route>(parseRoute(location.pathname, location.search));
+  #route = $state<Route>(parseRoute(location.pathname, location.search));
+  get route() {
+    return this.#route;
+  }
 
   constructor() {
-    window.addEventListener('popstate', () => (this.route = parseRoute(location.pathname, location.search)));
+    window.addEventListener('popstate', () => (this.#route = parseRoute(location.pathname, location.search)));
   }
 
   /** `path` may carry a query (`/b/<id>?token=…`). */
   navigate(path: string): void {
     const url = new URL(path, location.origin);
     if (url.pathname + url.search !== location.pathname + location.search) history.pushState(null, '', url.pathname + url.search);
-    this.route = parseRoute(url.pathname, url.search);
+    this.#route = parseRoute(url.pathname, url.search);
     window.scrollTo(0, 0);
   }
 

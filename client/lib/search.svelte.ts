@@ -9,16 +9,34 @@ import { searchBoard } from './history-api.js';
 export const SEARCH_MAX = 200;
 const DEBOUNCE_MS = 250;
 
-export class BoardSearch {
+export class BoardSearchModel {
   readonly boardId: string;
   readonly token: string;
-  query = $state('');
-  results = $state.raw<SearchResult[]>([]);
-  truncated = $state(false);
+  #query = $state('');
+  get query() {
+    return this.#query;
+  }
+  #results = $state.raw<SearchResult[]>([]);
+  get results() {
+    return this.#results;
+  }
+  #truncated = $state(false);
+  get truncated() {
+    return this.#truncated;
+  }
+  #answered = $state('');
   /** The query the shown results answer ('' = none yet). */
-  answered = $state('');
-  busy = $state(false);
-  failed = $state(false);
+  get answered() {
+    return this.#answered;
+  }
+  #busy = $state(false);
+  get busy() {
+    return this.#busy;
+  }
+  #failed = $state(false);
+  get failed() {
+    return this.#failed;
+  }
 
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -30,18 +48,18 @@ export class BoardSearch {
 
   /** Sets the query and searches after a pause in typing; a blank query clears the results at once. */
   set(query: string): void {
-    this.query = query.slice(0, SEARCH_MAX);
+    this.#query = query.slice(0, SEARCH_MAX);
     clearTimeout(this.#timer);
-    const q = this.query.trim();
+    const q = this.#query.trim();
     if (!q) {
       this.#seq++;
-      this.results = [];
-      this.answered = '';
-      this.busy = false;
-      this.failed = false;
+      this.#results = [];
+      this.#answered = '';
+      this.#busy = false;
+      this.#failed = false;
       return;
     }
-    this.busy = true;
+    this.#busy = true;
     this.#timer = setTimeout(() => void this.#run(q), DEBOUNCE_MS);
   }
 
@@ -49,12 +67,12 @@ export class BoardSearch {
     const seq = ++this.#seq;
     const res = await searchBoard(this.boardId, this.token, q);
     if (seq !== this.#seq) return;
-    this.busy = false;
-    this.failed = !res.ok;
+    this.#busy = false;
+    this.#failed = !res.ok;
     if (!res.ok) return;
-    this.results = res.data.results;
-    this.truncated = res.data.truncated;
-    this.answered = q;
+    this.#results = res.data.results;
+    this.#truncated = res.data.truncated;
+    this.#answered = q;
   }
 
   destroy(): void {

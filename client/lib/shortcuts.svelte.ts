@@ -11,13 +11,28 @@
  */
 import { tick } from 'svelte';
 import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
-import type { BoardStore } from './board.svelte.js';
+import type { BoardModel } from './board.svelte.js';
 import { t } from './i18n/index.svelte.js';
 import { announcer } from './live-announcer.svelte.js';
-import type { MeetingStore } from './meeting.svelte.js';
+import type { MeetingModel } from './meeting.svelte.js';
 
-/** The shortcuts dialog's state; any button may open it. */
-export const shortcutsHelp = $state({ open: false });
+/** Whether the shortcuts dialog is open; any button may open it. */
+class ShortcutsHelp {
+  #open = $state(false);
+  get open() {
+    return this.#open;
+  }
+
+  show(): void {
+    this.#open = true;
+  }
+
+  hide(): void {
+    this.#open = false;
+  }
+}
+
+export const shortcutsHelp = new ShortcutsHelp();
 
 /** What the dialog lists, in order: keys (alternatives) and the dictionary key of the action. */
 export const SHORTCUT_LIST = [
@@ -48,14 +63,14 @@ const cardOf = (el: Element | null): HTMLElement | null => (el?.closest(CARD) as
 const cardsIn = (column: ColumnId): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(`#col-${column} ${CARD}`)];
 
 export class BoardShortcuts {
-  readonly #store: BoardStore;
-  readonly #meeting: MeetingStore;
+  readonly #board: BoardModel;
+  readonly #meeting: MeetingModel;
   readonly #tab: () => ColumnId;
   readonly #showColumn: (c: ColumnId) => void;
 
   /** `tab`: the column shown on a phone; `showColumn` switches to one (a phone shows one column at a time). */
-  constructor(store: BoardStore, meeting: MeetingStore, tab: () => ColumnId, showColumn: (c: ColumnId) => void) {
-    this.#store = store;
+  constructor(board: BoardModel, meeting: MeetingModel, tab: () => ColumnId, showColumn: (c: ColumnId) => void) {
+    this.#board = board;
     this.#meeting = meeting;
     this.#tab = tab;
     this.#showColumn = showColumn;
@@ -88,7 +103,7 @@ export class BoardShortcuts {
     }
     switch (e.key) {
       case '?':
-        return this.#run(e, () => (shortcutsHelp.open = true));
+        return this.#run(e, () => shortcutsHelp.show());
       case 'n':
         return this.#run(e, () => this.add());
       case 'N':
@@ -122,7 +137,7 @@ export class BoardShortcuts {
 
   /** Opens the current column's new-card form (or goes back into it). */
   add(): void {
-    if (!this.#store.canEdit) return;
+    if (!this.#board.canEdit) return;
     const column = this.#column();
     this.#showColumn(column);
     const button = document.querySelector<HTMLButtonElement>(`#col-${column} .add-btn`);
@@ -160,14 +175,14 @@ export class BoardShortcuts {
   async moveFocused(delta: 1 | -1): Promise<void> {
     const card = cardOf(document.activeElement);
     const id = card?.dataset.cardId;
-    if (!card || !id || !this.#store.canEdit) return;
+    if (!card || !id || !this.#board.canEdit) return;
     const column = card.closest<HTMLElement>('[data-column]')?.dataset.column as ColumnId | undefined;
     if (!column) return;
-    const ids = this.#store.view.columns[column].map((c) => c.id);
+    const ids = this.#board.view.columns[column].map((c) => c.id);
     const from = ids.indexOf(id);
     const to = from + delta;
     if (from < 0 || to < 0 || to >= ids.length) return;
-    await moveCardAndSay(this.#store, id, to, ids.length, card.getAttribute('aria-label') ?? '');
+    await moveCardAndSay(this.#board, id, to, ids.length, card.getAttribute('aria-label') ?? '');
     this.#focus(document.querySelector<HTMLElement>(`${CARD}[data-card-id="${CSS.escape(id)}"]`));
   }
 
@@ -190,8 +205,8 @@ export class BoardShortcuts {
 }
 
 /** Moves a card to `to` (0-based, of `count`) and announces "Moved … to position n of m". Resolves once the DOM is updated. */
-export async function moveCardAndSay(store: BoardStore, id: string, to: number, count: number, label: string): Promise<void> {
-  store.move(id, to);
+export async function moveCardAndSay(board: BoardModel, id: string, to: number, count: number, label: string): Promise<void> {
+  board.move(id, to);
   announcer.say(t.shortcuts.moved(label, to + 1, count));
   await tick();
 }

@@ -9,14 +9,26 @@ import type { Role } from '../../shared/roles.js';
 
 export type Notice = { kind: 'ok' | 'error'; text: string } | null;
 
-export class SummaryStore {
+export class SummaryModel {
   readonly boardId: string;
   readonly #token: string;
-  summary = $state.raw<MeetingSummary | null>(null);
-  loading = $state(false);
-  loadFailed = $state(false);
+  #summary = $state.raw<MeetingSummary | null>(null);
+  get summary() {
+    return this.#summary;
+  }
+  #loading = $state(false);
+  get loading() {
+    return this.#loading;
+  }
+  #loadFailed = $state(false);
+  get loadFailed() {
+    return this.#loadFailed;
+  }
+  #webhook = $state<string | null>(null);
   /** The saved webhook URL ('' when none); null until asked (facilitators only). */
-  webhook = $state<string | null>(null);
+  get webhook() {
+    return this.#webhook;
+  }
 
   constructor(boardId: string, token: string) {
     this.boardId = boardId;
@@ -24,23 +36,23 @@ export class SummaryStore {
   }
 
   async load(): Promise<void> {
-    this.loading = true;
+    this.#loading = true;
     const res = await fetchSummary(this.boardId, this.#token);
-    this.loading = false;
-    this.loadFailed = !res.ok;
-    if (res.ok) this.summary = res.data;
+    this.#loading = false;
+    this.#loadFailed = !res.ok;
+    if (res.ok) this.#summary = res.data;
   }
 
   async loadWebhook(): Promise<void> {
     const res = await fetchWebhook(this.boardId, this.#token);
-    if (res.ok) this.webhook = res.data.url ?? '';
+    if (res.ok) this.#webhook = res.data.url ?? '';
   }
 
   /** Saves (or with '' removes) the webhook; resolves to the server's message on failure, null on success. */
   async setWebhook(url: string): Promise<string | null> {
     const res = await saveWebhook(this.boardId, this.#token, url.trim() === '' ? null : url.trim());
     if (res.ok) {
-      this.webhook = res.data.url ?? '';
+      this.#webhook = res.data.url ?? '';
       return null;
     }
     return res.error?.message ?? `HTTP ${res.status}`;
@@ -53,7 +65,7 @@ export class SummaryStore {
   async send(): Promise<'ok' | 'no-webhook' | { refused: string } | 'failed'> {
     const res = await sendSummary(this.boardId, this.#token);
     if (res.ok) return 'ok';
-    if (res.status === 409 && !this.webhook) return 'no-webhook';
+    if (res.status === 409 && !this.#webhook) return 'no-webhook';
     return (res.status === 409 || res.status === 429) && res.error ? { refused: res.error.message } : 'failed';
   }
 }

@@ -21,13 +21,19 @@ function load(): ThemePreference {
 const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
 
 class ThemeState {
-  preference = $state<ThemePreference>(load());
-  /** The system's own choice, kept current as it changes. */
-  systemDark = $state(darkQuery?.matches ?? false);
-  resolved = $derived<'light' | 'dark'>(this.preference === 'system' ? (this.systemDark ? 'dark' : 'light') : this.preference);
+  #preference = $state<ThemePreference>(load());
+  get preference() {
+    return this.#preference;
+  }
+  /** The system's own choice, kept current as it changes (see `startTheme`). */
+  #systemDark = $state(darkQuery?.matches ?? false);
+  #resolved = $derived<'light' | 'dark'>(this.#preference === 'system' ? (this.#systemDark ? 'dark' : 'light') : this.#preference);
+  get resolved() {
+    return this.#resolved;
+  }
 
   set(preference: ThemePreference): void {
-    this.preference = preference;
+    this.#preference = preference;
     try {
       if (preference === 'system') localStorage.removeItem(KEY);
       else localStorage.setItem(KEY, preference);
@@ -37,11 +43,17 @@ class ThemeState {
     this.apply();
   }
 
+  /** The system switched between light and dark. */
+  systemChanged(dark: boolean): void {
+    this.#systemDark = dark;
+    this.apply();
+  }
+
   /** Writes the resolved theme to the document (and the browser chrome's colour). */
   apply(): void {
     const root = document.documentElement;
-    root.dataset.theme = this.resolved;
-    document.querySelector('meta[name="theme-color"]')?.setAttribute('content', this.resolved === 'dark' ? '#0f1420' : '#1f2a44');
+    root.dataset.theme = this.#resolved;
+    document.querySelector('meta[name="theme-color"]')?.setAttribute('content', this.#resolved === 'dark' ? '#0f1420' : '#1f2a44');
   }
 }
 
@@ -50,8 +62,5 @@ export const theme = new ThemeState();
 /** Applies the theme now and whenever the system setting changes. Call once, before mounting. */
 export function startTheme(): void {
   theme.apply();
-  darkQuery?.addEventListener('change', (e) => {
-    theme.systemDark = e.matches;
-    theme.apply();
-  });
+  darkQuery?.addEventListener('change', (e) => theme.systemChanged(e.matches));
 }
