@@ -5,6 +5,7 @@
  * origin, so the undo manager tracks exactly my own changes.
  */
 import * as Y from 'yjs';
+import { SYNC_PATH } from '../../shared/urls.js';
 import { WebsocketProvider } from 'y-websocket';
 import {
   addDecision,
@@ -61,8 +62,8 @@ export interface Peer {
   isSelf: boolean;
 }
 
-/** `ws(s)://host/yjs` for the page's own origin; the provider appends `/<boardId>`. */
-export const syncBase = (loc: Location = location): string => `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/yjs`;
+/** `ws(s)://host/yjs` (SYNC_PATH) for the page's own origin; the provider appends `/<boardId>`. */
+export const syncBase = (loc: Location = location): string => `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${SYNC_PATH}`;
 
 export class BoardModel {
   readonly boardId: string;

@@ -11,6 +11,7 @@ import { copyVersion, fetchVersion, listVersions, restoreVersion, saveVersion } 
 import { loadIdentity } from './identity.js';
 import { rememberBoard } from './recent-boards.js';
 import { locale, t } from './i18n/index.svelte.js';
+import { refusalText } from './i18n/messages.js';
 
 export type VersionKind = keyof typeof t.history.kinds;
 
@@ -28,7 +29,7 @@ export const formatWhen = (ms: number): string => new Intl.DateTimeFormat(locale
 
 /** The message of a failed call, for "Could not …: <message>". */
 export const failure = (res: Extract<ApiResult<unknown>, { ok: false }>): string =>
-  res.status === 0 ? t.history.networkError : (res.error?.message ?? `HTTP ${res.status}`);
+  res.status === 0 ? t.history.networkError : (res.error ? refusalText(res.error) : `HTTP ${res.status}`);
 
 export class HistoryModel {
   readonly boardId: string;

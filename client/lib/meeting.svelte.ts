@@ -30,7 +30,7 @@ import type { BoardModel } from './board.svelte.js';
 import type { Identity } from './identity.js';
 import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
-import { describeAnnouncement, describeError } from './i18n/messages.js';
+import { describeAnnouncement, describeError, refusalText } from './i18n/messages.js';
 import type { ApiError } from '../../shared/errors.js';
 
 const SOUND_KEY = 'meshboard:time-up-sound';
@@ -69,7 +69,7 @@ export interface Toast {
 type MeetingSocket = Socket<MeetingServerEvents, MeetingClientEvents>;
 
 /** A refused command in the reader's language: the server's always give a reason; `send`'s own are worded already. */
-export const errorText = (error: ApiError): string => (error.reason ? describeError(error) : error.message);
+export const errorText = refusalText;
 
 export class MeetingModel {
   #participantId = $state('');

@@ -5,6 +5,7 @@
 import type { MeetingSummary } from '../../shared/action-schemas.js';
 import { fetchSummary, fetchWebhook, saveWebhook, sendSummary } from './api.js';
 import { loadKey, tokenOf } from './board-keys.js';
+import { refusalText } from './i18n/messages.js';
 import type { Role } from '../../shared/roles.js';
 
 export type Notice = { kind: 'ok' | 'error'; text: string } | null;
@@ -55,7 +56,7 @@ export class SummaryModel {
       this.#webhook = res.data.url ?? '';
       return null;
     }
-    return res.error?.message ?? `HTTP ${res.status}`;
+    return res.error ? refusalText(res.error) : `HTTP ${res.status}`;
   }
 
   /**
@@ -66,7 +67,7 @@ export class SummaryModel {
     const res = await sendSummary(this.boardId, this.#token);
     if (res.ok) return 'ok';
     if (res.status === 409 && !this.#webhook) return 'no-webhook';
-    return (res.status === 409 || res.status === 429) && res.error ? { refused: res.error.message } : 'failed';
+    return (res.status === 409 || res.status === 429) && res.error ? { refused: refusalText(res.error) } : 'failed';
   }
 }
 

@@ -19,6 +19,12 @@ export function describeError(error: ApiError): string {
   return (t.errors.codes as Record<string, string>)[error.code] ?? t.errors.codes.internal;
 }
 
+/**
+ * A refusal for display: worded in the reader's language when it gives a reason; otherwise the server's own
+ * detail (a validation message naming the field, a webhook host that is not allowed) beats a vague wording.
+ */
+export const refusalText = (error: ApiError): string => (error.reason ? describeError(error) : error.message);
+
 export function describeAnnouncement(a: Announcement): string {
   const wordings = t.announcements as Record<string, Wording>;
   return a.code in wordings ? wordings[a.code](a.params) : a.message;
