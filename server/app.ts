@@ -22,6 +22,7 @@ import { limitDefaultNamespace } from './events/event-limits.js';
 import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
+import { requestLogger } from './http/request-log.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
 import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js';
@@ -114,6 +115,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.disable('x-powered-by');
   // Limits per client address need the real client behind a reverse proxy (TRUST_PROXY).
   web.set('trust proxy', config.trustProxy);
+  web.use(requestLogger(log));
   web.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // Board URLs are the key to a board: never leak them to other sites.
