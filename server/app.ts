@@ -23,6 +23,7 @@ import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
 import { requestLogger } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
 import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js';
@@ -116,16 +117,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   // Limits per client address need the real client behind a reverse proxy (TRUST_PROXY).
   web.set('trust proxy', config.trustProxy);
   web.use(requestLogger(log));
-  web.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // Board URLs are the key to a board: never leak them to other sites.
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
-    next();
-  });
+  web.use(securityHeaders());
   const onLinkRotated = (boardId: string, role: Role) => {
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
