@@ -24,6 +24,7 @@ import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
 import { requestLogger } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { openApiHandler } from './http/openapi.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
 import { SqliteMeetingStore, type MeetingStore } from './store/meeting-store.js';
@@ -67,6 +68,8 @@ export interface MeshboardApp {
   readonly log: Logger;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
+  /** The express app of the page and the REST API (tests walk its routes). */
+  readonly web: express.Express;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
   /** Stops accepting, closes connections, stores and compacts every board, closes the store. */
@@ -123,6 +126,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     void disconnectRole(nsp, boardId, role);
     revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
   };
+  web.get('/api/openapi.json', openApiHandler(VERSION));
   // First: its import route takes bodies larger than the other routers' limit.
   web.use(
     '/api',
@@ -221,6 +225,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     audit,
     log,
     limits,
+    web,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
