@@ -25,7 +25,7 @@ import {
 } from '../../shared/history-schemas.js';
 import type { RoleLinks } from '../../shared/roles.js';
 import { LIMITS } from '../../shared/board-schema.js';
-import { requestToken, requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
+import { requireRole, type AccessControl, type AccessResult } from '../auth/access.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';
