@@ -35,6 +35,10 @@ describe('security headers', () => {
       expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
       expect(res.headers.get('x-frame-options'), p).toBe('DENY');
       expect(res.headers.get('x-powered-by'), p).toBeNull();
+      // helmet's defaults that the page lives with (the e2e tests load it under them).
+      expect(res.headers.get('cross-origin-opener-policy'), p).toBe('same-origin');
+      expect(res.headers.get('cross-origin-resource-policy'), p).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy'), p).toBeNull();
     }
   });
 });
