@@ -31,7 +31,9 @@ export const HealthResponseSchema = z.object({
   boardsLoaded: z.number().int(),
 });
 
-const RoleLinksSchema = z.object({ facilitator: z.url(), participant: z.url(), viewer: z.url() }).describe('one link per role; its token query parameter is the role secret');
+const RoleLinksSchema = z
+  .object({ facilitator: z.url(), participant: z.url(), viewer: z.url() })
+  .describe('one link per role; its token query parameter is the role secret');
 
 export const CreateBoardResponseSchema = z.object({
   id: z.string(),

@@ -74,7 +74,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     limited: true,
     ok: { status: 201, description: 'created; `Location: /api/boards/<id>`', schema: CreateBoardResponseSchema },
   },
-  { method: 'get', path: '/boards/:id', summary: 'Read the live board', access: 'viewer', ok: { status: 200, description: 'the board', schema: BoardResponseSchema } },
+  {
+    method: 'get',
+    path: '/boards/:id',
+    summary: 'Read the live board',
+    access: 'viewer',
+    ok: { status: 200, description: 'the board', schema: BoardResponseSchema },
+  },
   {
     method: 'patch',
     path: '/boards/:id',
@@ -101,7 +107,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ok: { status: 200, description: 'the new link', schema: RotateLinkResponseSchema },
   },
   // ---- action items
-  { method: 'get', path: '/boards/:id/actions', summary: 'The action list (`?format=` for a download)', access: 'viewer', query: z.object({ format: z.enum(EXPORT_FORMATS).optional() }), ok: { status: 200, description: 'the action list', schema: ActionListResponseSchema } },
+  {
+    method: 'get',
+    path: '/boards/:id/actions',
+    summary: 'The action list (`?format=` for a download)',
+    access: 'viewer',
+    query: z.object({ format: z.enum(EXPORT_FORMATS).optional() }),
+    ok: { status: 200, description: 'the action list', schema: ActionListResponseSchema },
+  },
   {
     method: 'get',
     path: '/boards/:id/actions.:format',
@@ -127,9 +140,28 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: CreateDecisionBody,
     ok: { status: 201, description: 'the decision and the action item it became', schema: CreateDecisionResponseSchema },
   },
-  { method: 'get', path: '/boards/:id/summary', summary: "The meeting's summary (MeetingSummary in shared/action-schemas.ts)", access: 'viewer', ok: { status: 200, description: 'the summary' } },
-  { method: 'get', path: '/boards/:id/webhook', summary: "The board's webhook URL", access: 'facilitator', ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema } },
-  { method: 'put', path: '/boards/:id/webhook', summary: 'Set or remove (null) the webhook', access: 'facilitator', body: WebhookBody, ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema } },
+  {
+    method: 'get',
+    path: '/boards/:id/summary',
+    summary: "The meeting's summary (MeetingSummary in shared/action-schemas.ts)",
+    access: 'viewer',
+    ok: { status: 200, description: 'the summary' },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/webhook',
+    summary: "The board's webhook URL",
+    access: 'facilitator',
+    ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema },
+  },
+  {
+    method: 'put',
+    path: '/boards/:id/webhook',
+    summary: 'Set or remove (null) the webhook',
+    access: 'facilitator',
+    body: WebhookBody,
+    ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema },
+  },
   {
     method: 'post',
     path: '/boards/:id/summary/send',
@@ -140,7 +172,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ok: { status: 202, description: 'queued', schema: SummarySendResponseSchema },
   },
   // ---- history, audit, search, export/import
-  { method: 'get', path: '/boards/:id/versions', summary: 'Named versions, newest first', access: 'viewer', ok: { status: 200, description: 'the versions', schema: VersionListResponseSchema } },
+  {
+    method: 'get',
+    path: '/boards/:id/versions',
+    summary: 'Named versions, newest first',
+    access: 'viewer',
+    ok: { status: 200, description: 'the versions', schema: VersionListResponseSchema },
+  },
   {
     method: 'post',
     path: '/boards/:id/versions',
@@ -151,7 +189,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     limited: true,
     ok: { status: 201, description: 'the version', schema: VersionInfoSchema },
   },
-  { method: 'get', path: '/boards/:id/versions/:versionId', summary: 'The board as it was at a version', access: 'viewer', ok: { status: 200, description: 'the board at that version', schema: VersionViewResponseSchema } },
+  {
+    method: 'get',
+    path: '/boards/:id/versions/:versionId',
+    summary: 'The board as it was at a version',
+    access: 'viewer',
+    ok: { status: 200, description: 'the board at that version', schema: VersionViewResponseSchema },
+  },
   {
     method: 'post',
     path: '/boards/:id/versions/:versionId/restore',
@@ -172,7 +216,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     limited: true,
     ok: { status: 201, description: 'the new board', schema: CreateBoardResponseSchema },
   },
-  { method: 'get', path: '/boards/:id/audit', summary: 'The audit trail, a page at a time (AuditPageResponse in shared/history-schemas.ts)', access: 'viewer', query: AuditQuery, ok: { status: 200, description: 'a page, newest first' } },
+  {
+    method: 'get',
+    path: '/boards/:id/audit',
+    summary: 'The audit trail, a page at a time (AuditPageResponse in shared/history-schemas.ts)',
+    access: 'viewer',
+    query: AuditQuery,
+    ok: { status: 200, description: 'a page, newest first' },
+  },
   {
     method: 'get',
     path: '/boards/:id/audit.:format',
@@ -182,8 +233,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
     pathEnums: { format: AUDIT_FORMATS },
     ok: { status: 200, description: 'an attachment', types: AUDIT_FORMATS.map((f) => DOWNLOAD_TYPES[f]) },
   },
-  { method: 'get', path: '/boards/:id/search', summary: 'Search cards, decisions, action items, versions and the audit trail (SearchResponse in shared/history-schemas.ts)', access: 'viewer', query: SearchQuery, ok: { status: 200, description: 'the results' } },
-  { method: 'get', path: '/boards/:id/export', summary: 'The whole board as one JSON file', access: 'facilitator', ok: { status: 200, description: 'an attachment', schema: BoardExport } },
+  {
+    method: 'get',
+    path: '/boards/:id/search',
+    summary: 'Search cards, decisions, action items, versions and the audit trail (SearchResponse in shared/history-schemas.ts)',
+    access: 'viewer',
+    query: SearchQuery,
+    ok: { status: 200, description: 'the results' },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/export',
+    summary: 'The whole board as one JSON file',
+    access: 'facilitator',
+    ok: { status: 200, description: 'an attachment', schema: BoardExport },
+  },
   {
     method: 'post',
     path: '/boards/import',
@@ -194,8 +258,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ok: { status: 201, description: 'the new board', schema: CreateBoardResponseSchema },
   },
   // ---- templates
-  { method: 'get', path: '/templates', summary: 'Shipped templates, and saved ones whose ids the caller holds', access: 'anyone', query: TemplateListQuery, ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema } },
-  { method: 'get', path: '/boards/:id/templates', summary: 'Templates saved from this board', access: 'viewer', ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema } },
+  {
+    method: 'get',
+    path: '/templates',
+    summary: 'Shipped templates, and saved ones whose ids the caller holds',
+    access: 'anyone',
+    query: TemplateListQuery,
+    ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/templates',
+    summary: 'Templates saved from this board',
+    access: 'viewer',
+    ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema },
+  },
   {
     method: 'post',
     path: '/boards/:id/template',
@@ -262,15 +339,14 @@ function operation(route: ApiRoute) {
         ? undefined
         : { 'application/json': {} };
   const responses: Record<string, unknown> = { [ok.status]: { description: ok.description, ...(okContent ? { content: okContent } : {}) } };
-  for (const status of errorStatuses(route)) responses[status] = { description: ERROR_TEXT[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+  for (const status of errorStatuses(route))
+    responses[status] = { description: ERROR_TEXT[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
   return {
     summary: route.summary,
     'x-meshboard-access': route.access,
     ...(route.access === 'anyone' ? { security: [] } : route.access === 'create' ? { security: [{}, { bearerToken: [] }] } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body
-      ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
-      : {}),
+    ...(route.body ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses,
   };
 }

@@ -99,20 +99,38 @@ describe('OpenAPI document', () => {
     expectDocumented(card, 'post', '/boards/:id/cards');
     await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'needs', asker: 'Priya', addressee: 'Sam', what: 'numbers' }, participant);
     await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'challenges', problem: 'Slow CI', proposals: ['cache'] }, participant);
-    const decision = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text: 'Sam ships it by 2030-01-04' }, participant);
+    const decision = await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`,
+      { text: 'Sam ships it by 2030-01-04' },
+      participant,
+    );
     expectDocumented(decision, 'post', '/boards/:id/cards/:cardId/decisions');
 
     expectDocumented(await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, participant), 'get', '/boards/:id');
     expectDocumented(await api(server.url, 'PATCH', `/api/boards/${board.id}`, { title: 'Renamed' }, participant), 'patch', '/boards/:id');
-    expectDocumented(await api(server.url, 'POST', `/api/boards/${board.id}/links/rotate`, { role: 'viewer' }, facilitator), 'post', '/boards/:id/links/rotate');
+    expectDocumented(
+      await api(server.url, 'POST', `/api/boards/${board.id}/links/rotate`, { role: 'viewer' }, facilitator),
+      'post',
+      '/boards/:id/links/rotate',
+    );
     const list = await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, participant);
     expectDocumented(list, 'get', '/boards/:id/actions');
     expect(list.body.actionItems).toHaveLength(1);
-    expectDocumented(await api(server.url, 'PATCH', `/api/actions/${list.body.actionItems[0].id}`, { status: 'done' }, participant), 'patch', '/actions/:actionId');
+    expectDocumented(
+      await api(server.url, 'PATCH', `/api/actions/${list.body.actionItems[0].id}`, { status: 'done' }, participant),
+      'patch',
+      '/actions/:actionId',
+    );
     const version = await api(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'Checkpoint' }, participant);
     expectDocumented(version, 'post', '/boards/:id/versions');
     expectDocumented(await api(server.url, 'GET', `/api/boards/${board.id}/versions`, undefined, participant), 'get', '/boards/:id/versions');
-    expectDocumented(await api(server.url, 'GET', `/api/boards/${board.id}/versions/${version.body.id}`, undefined, participant), 'get', '/boards/:id/versions/:versionId');
+    expectDocumented(
+      await api(server.url, 'GET', `/api/boards/${board.id}/versions/${version.body.id}`, undefined, participant),
+      'get',
+      '/boards/:id/versions/:versionId',
+    );
     expectDocumented(await api(server.url, 'GET', '/api/templates'), 'get', '/templates');
     expectDocumented(await api(server.url, 'GET', `/api/boards/${board.id}/export`, undefined, facilitator), 'get', '/boards/:id/export');
   });

@@ -94,7 +94,11 @@ describe('request logs', () => {
   });
 
   test('LOG_LEVEL=error keeps requests and info lines out, and silent writes nothing', async () => {
-    for (const [level, expectInfo] of [['error', false], ['silent', false], ['info', true]] as const) {
+    for (const [level, expectInfo] of [
+      ['error', false],
+      ['silent', false],
+      ['info', true],
+    ] as const) {
       let out = '';
       const sink = new Writable({
         write(chunk, _enc, done) {
@@ -106,8 +110,14 @@ describe('request logs', () => {
       log.info('an info line', { board: 'b1' });
       log.error('an error line', { err: new Error('bad') });
       const lines = jsonLines(out);
-      expect(lines.some((l) => l.msg === 'an info line' && l.board === 'b1'), level).toBe(expectInfo);
-      expect(lines.some((l) => l.msg === 'an error line' && l.err.message === 'bad'), level).toBe(level !== 'silent');
+      expect(
+        lines.some((l) => l.msg === 'an info line' && l.board === 'b1'),
+        level,
+      ).toBe(expectInfo);
+      expect(
+        lines.some((l) => l.msg === 'an error line' && l.err.message === 'bad'),
+        level,
+      ).toBe(level !== 'silent');
     }
   });
 });
