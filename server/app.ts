@@ -21,6 +21,9 @@ import { limitDefaultNamespace } from './socket/limits.js';
 import { apiRouter } from './http/api-routes.js';
 import { errorHandler } from './http/errors.js';
 import { staticClient } from './http/static-client.js';
+import { requestLogger } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import { openApiHandler } from './http/openapi.js';
 import { CloseCode } from '../shared/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events.js';
 import type { MeetingStore } from './store/meeting-store.js';
@@ -59,6 +62,8 @@ export interface MeshboardApp {
   readonly log: Logger;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
+  /** The express app of the page and the REST API (tests walk its routes). */
+  readonly web: express.Express;
   /** Starts listening; resolves with the bound port and a URL to open. */
   listen(): Promise<{ port: number; url: string }>;
   /** Stops accepting, closes connections, stores and compacts every board, closes the store. */
@@ -109,21 +114,14 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.disable('x-powered-by');
   // Limits per client address need the real client behind a reverse proxy (TRUST_PROXY).
   web.set('trust proxy', config.trustProxy);
-  web.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // Board URLs are the key to a board: never leak them to other sites.
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
-    next();
-  });
+  web.use(requestLogger(log));
+  web.use(securityHeaders());
   const onLinkRotated = (boardId: string, role: Role) => {
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
     revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
   };
+  web.get('/api/openapi.json', openApiHandler(VERSION));
   // First: its import route takes bodies larger than the other routers' limit.
   web.use(
     '/api',
@@ -231,6 +229,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     audit,
     log,
     limits,
+    web,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

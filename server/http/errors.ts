@@ -41,7 +41,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendError(res, status, { code: ErrorCode.BadRequest, message: 'bad request' });
     }
-    log.error('request failed', { method: req.method, path: req.path, err: err instanceof Error ? err.stack : String(err) });
+    // req.log (pino-http) carries the request id, so this line and the request's own line can be matched.
+    (req.log ?? log.pino).error({ method: req.method, path: req.path, err }, 'request failed');
     sendError(res, 500, { code: ErrorCode.Internal, message: 'something went wrong on the server; nothing you sent was lost' });
   };
 }

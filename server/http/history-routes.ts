@@ -64,8 +64,8 @@ export interface HistoryRouteDeps {
 const accessOf = (res: Response) => res.locals.access as Extract<AccessResult, { ok: true }>;
 
 /** Optional body of restore: who is asking (display name), for the version list and the audit trail. */
-const ByBody = z.strictObject({ by: z.string().trim().min(1).max(LIMITS.name).optional() });
-const SaveBody = SaveVersionBody.extend({ by: z.string().trim().min(1).max(LIMITS.name).optional() });
+export const ByBody = z.strictObject({ by: z.string().trim().min(1).max(LIMITS.name).optional() });
+export const SaveBody = SaveVersionBody.extend({ by: z.string().trim().min(1).max(LIMITS.name).optional() });
 
 /** Rows one CSV/JSON audit download carries at most. */
 const AUDIT_EXPORT_MAX = 100_000;

@@ -30,7 +30,7 @@ export function loadShippedTemplates(dir: string = SHIPPED_TEMPLATES_DIR): Board
     try {
       json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     } catch (err) {
-      throw new Error(`template ${file} is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`template ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
     const parsed = BoardTemplate.safeParse(json);
     if (!parsed.success) {

@@ -56,7 +56,7 @@ export async function roomLoad(server: RunningServer, o: LoadOptions): Promise<L
     const durable = server.kind === 'meshboard' ? await durableSampler(server.dataDir) : null;
 
     let sent = 0;
-    let start = performance.now();
+    const start = performance.now();
     const writer = setInterval(() => {
       const due = Math.floor((o.rate * (performance.now() - start)) / 1000) - sent;
       for (let k = 0; k < due; k++) {

@@ -516,7 +516,10 @@ async function inspector(url: string) {
   const waiting = new Map<number, (result: unknown) => void>();
   ws.on('message', (data: Buffer) => {
     const msg = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result), waiting.delete(msg.id);
+    if (msg.id !== undefined) {
+      waiting.get(msg.id)?.(msg.result);
+      waiting.delete(msg.id);
+    }
   });
   return {
     call(method: string, params: object = {}): Promise<unknown> {

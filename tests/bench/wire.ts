@@ -139,7 +139,7 @@ export class BenchClient {
 
   /** Splits the stream into websocket frames (server frames are never masked nor, from these servers, fragmented). */
   #onData(chunk: Buffer): void {
-    let buf = this.#rest ? Buffer.concat([this.#rest, chunk]) : chunk;
+    const buf = this.#rest ? Buffer.concat([this.#rest, chunk]) : chunk;
     this.#rest = null;
     let at = 0;
     while (buf.length - at >= 2) {

@@ -38,7 +38,6 @@ export async function axeContext(
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const axe = (window as any).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations as AxeViolation[];

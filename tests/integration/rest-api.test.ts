@@ -11,7 +11,7 @@ describe('REST API', () => {
   it('creates a board and answers with its id and share links', async () => {
     const res = await api(server.url, 'POST', '/api/boards', { title: 'Weekly cross-team sync', purpose: 'Unblock each other' });
     expect(res.status).toBe(201);
-    const link = (role: string) => expect.stringMatching(new RegExp(`^${server.url}/b/${res.body.id}\\?token=[A-Za-z0-9_-]{43}$`));
+    const link = (_role: string) => expect.stringMatching(new RegExp(`^${server.url}/b/${res.body.id}\\?token=[A-Za-z0-9_-]{43}$`));
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9]{16}$/),
       title: 'Weekly cross-team sync',

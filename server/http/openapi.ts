@@ -1,0 +1,385 @@
+/**
+ * Every REST route in one list, and the OpenAPI 3.1 document made from it and the zod schemas in `shared/`
+ * (zod 4 emits JSON Schema), served at `GET /api/openapi.json`. A test checks that the routes express
+ * registers and this list are the same, and that real answers fit the documented schemas.
+ */
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { CreateBoardBody, CreateCardBody, RotateLinkBody, UpdateBoardBody } from '../../shared/api-schemas.js';
+import { CreateDecisionBody, EXPORT_FORMATS, UpdateActionBody, WebhookBody } from '../../shared/action-schemas.js';
+import { AuditQuery, BoardExport, CopyVersionBody, SearchQuery } from '../../shared/history-schemas.js';
+import { SaveTemplateBody, TemplateListQuery } from '../../shared/templates.js';
+import {
+  ActionListResponseSchema,
+  ApiErrorBody,
+  BoardResponseSchema,
+  CreateBoardResponseSchema,
+  CreateCardResponseSchema,
+  CreateDecisionResponseSchema,
+  HealthResponseSchema,
+  RestoreVersionResponseSchema,
+  RotateLinkResponseSchema,
+  SaveTemplateResponseSchema,
+  SummarySendResponseSchema,
+  TemplateListResponseSchema,
+  UpdateActionResponseSchema,
+  UpdateBoardResponseSchema,
+  VersionInfoSchema,
+  VersionListResponseSchema,
+  VersionViewResponseSchema,
+  WebhookResponseSchema,
+} from '../../shared/api-responses.js';
+import type { Role } from '../../shared/roles.js';
+import { ByBody, SaveBody } from './history-routes.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route: anyone; whoever may create boards (`BOARD_CREATE_TOKEN` when set); a board's link of
+ * at least this role; or, for an action item, a participant link of a board holding it.
+ */
+export type RouteAccess = 'anyone' | 'create' | Role;
+
+export interface ApiRoute {
+  method: Method;
+  /** Under `/api`, in express syntax (`/boards/:id`). */
+  path: string;
+  summary: string;
+  access: RouteAccess;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body may be left out (an empty body is `{}`). */
+  bodyOptional?: boolean;
+  /** Values of path parameters that are a closed set (`.:format`). */
+  pathEnums?: Record<string, readonly string[]>;
+  ok: { status: number; description: string; schema?: z.ZodType; types?: string[] };
+  /** Error statuses besides those implied by `access` and `body`. */
+  errors?: number[];
+  /** Answers `429` past a per-address or per-board rate. */
+  limited?: boolean;
+}
+
+const AUDIT_FORMATS = ['csv', 'json'] as const;
+const DOWNLOAD_TYPES: Record<string, string> = { json: 'application/json', md: 'text/markdown', csv: 'text/csv', ics: 'text/calendar' };
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'get', path: '/health', summary: 'Liveness and version', access: 'anyone', ok: { status: 200, description: 'up', schema: HealthResponseSchema } },
+  { method: 'get', path: '/openapi.json', summary: 'This document', access: 'anyone', ok: { status: 200, description: 'the OpenAPI 3.1 document' } },
+  {
+    method: 'post',
+    path: '/boards',
+    summary: 'Create a board (optionally from a template); returns one link per role, shown once',
+    access: 'create',
+    body: CreateBoardBody,
+    limited: true,
+    ok: { status: 201, description: 'created; `Location: /api/boards/<id>`', schema: CreateBoardResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id',
+    summary: 'Read the live board',
+    access: 'viewer',
+    ok: { status: 200, description: 'the board', schema: BoardResponseSchema },
+  },
+  {
+    method: 'patch',
+    path: '/boards/:id',
+    summary: 'Rename the board or change its purpose',
+    access: 'participant',
+    body: UpdateBoardBody,
+    ok: { status: 200, description: 'the new meta', schema: UpdateBoardResponseSchema },
+  },
+  { method: 'delete', path: '/boards/:id', summary: 'Delete the board with its history', access: 'facilitator', ok: { status: 204, description: 'deleted' } },
+  {
+    method: 'post',
+    path: '/boards/:id/cards',
+    summary: 'Add a card at the end of its column',
+    access: 'participant',
+    body: CreateCardBody,
+    ok: { status: 201, description: 'stored', schema: CreateCardResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/links/rotate',
+    summary: "Replace a role's link; holders of the old one are disconnected",
+    access: 'facilitator',
+    body: RotateLinkBody,
+    ok: { status: 200, description: 'the new link', schema: RotateLinkResponseSchema },
+  },
+  // ---- action items
+  {
+    method: 'get',
+    path: '/boards/:id/actions',
+    summary: 'The action list (`?format=` for a download)',
+    access: 'viewer',
+    query: z.object({ format: z.enum(EXPORT_FORMATS).optional() }),
+    ok: { status: 200, description: 'the action list', schema: ActionListResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/actions.:format',
+    summary: 'The action list as a download',
+    access: 'viewer',
+    pathEnums: { format: EXPORT_FORMATS },
+    ok: { status: 200, description: 'an attachment', types: EXPORT_FORMATS.map((f) => DOWNLOAD_TYPES[f]) },
+  },
+  {
+    method: 'patch',
+    path: '/actions/:actionId',
+    summary: "Set an action item's status (a participant link of its board)",
+    access: 'participant',
+    body: UpdateActionBody,
+    errors: [409],
+    ok: { status: 200, description: 'the item', schema: UpdateActionResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/cards/:cardId/decisions',
+    summary: 'Record a decision on a card',
+    access: 'participant',
+    body: CreateDecisionBody,
+    ok: { status: 201, description: 'the decision and the action item it became', schema: CreateDecisionResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/summary',
+    summary: "The meeting's summary (MeetingSummary in shared/action-schemas.ts)",
+    access: 'viewer',
+    ok: { status: 200, description: 'the summary' },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/webhook',
+    summary: "The board's webhook URL",
+    access: 'facilitator',
+    ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema },
+  },
+  {
+    method: 'put',
+    path: '/boards/:id/webhook',
+    summary: 'Set or remove (null) the webhook',
+    access: 'facilitator',
+    body: WebhookBody,
+    ok: { status: 200, description: 'the URL or null', schema: WebhookResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/summary/send',
+    summary: "Send the summary to the board's webhook (delivered in the background)",
+    access: 'facilitator',
+    errors: [409],
+    limited: true,
+    ok: { status: 202, description: 'queued', schema: SummarySendResponseSchema },
+  },
+  // ---- history, audit, search, export/import
+  {
+    method: 'get',
+    path: '/boards/:id/versions',
+    summary: 'Named versions, newest first',
+    access: 'viewer',
+    ok: { status: 200, description: 'the versions', schema: VersionListResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/versions',
+    summary: 'Save a version by hand',
+    access: 'participant',
+    body: SaveBody,
+    errors: [409],
+    limited: true,
+    ok: { status: 201, description: 'the version', schema: VersionInfoSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/versions/:versionId',
+    summary: 'The board as it was at a version',
+    access: 'viewer',
+    ok: { status: 200, description: 'the board at that version', schema: VersionViewResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/versions/:versionId/restore',
+    summary: 'Restore a version (saving the current board as "Before restore" first)',
+    access: 'facilitator',
+    body: ByBody,
+    bodyOptional: true,
+    errors: [422],
+    ok: { status: 200, description: 'what was restored', schema: RestoreVersionResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/versions/:versionId/copy',
+    summary: 'Copy a version into a new board with its own links',
+    access: 'facilitator',
+    body: CopyVersionBody,
+    bodyOptional: true,
+    limited: true,
+    ok: { status: 201, description: 'the new board', schema: CreateBoardResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/audit',
+    summary: 'The audit trail, a page at a time (AuditPageResponse in shared/history-schemas.ts)',
+    access: 'viewer',
+    query: AuditQuery,
+    ok: { status: 200, description: 'a page, newest first' },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/audit.:format',
+    summary: 'The filtered audit trail as a download',
+    access: 'viewer',
+    query: AuditQuery,
+    pathEnums: { format: AUDIT_FORMATS },
+    ok: { status: 200, description: 'an attachment', types: AUDIT_FORMATS.map((f) => DOWNLOAD_TYPES[f]) },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/search',
+    summary: 'Search cards, decisions, action items, versions and the audit trail (SearchResponse in shared/history-schemas.ts)',
+    access: 'viewer',
+    query: SearchQuery,
+    ok: { status: 200, description: 'the results' },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/export',
+    summary: 'The whole board as one JSON file',
+    access: 'facilitator',
+    ok: { status: 200, description: 'an attachment', schema: BoardExport },
+  },
+  {
+    method: 'post',
+    path: '/boards/import',
+    summary: 'Import a board export as a new board with fresh links',
+    access: 'create',
+    body: BoardExport,
+    limited: true,
+    ok: { status: 201, description: 'the new board', schema: CreateBoardResponseSchema },
+  },
+  // ---- templates
+  {
+    method: 'get',
+    path: '/templates',
+    summary: 'Shipped templates, and saved ones whose ids the caller holds',
+    access: 'anyone',
+    query: TemplateListQuery,
+    ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/boards/:id/templates',
+    summary: 'Templates saved from this board',
+    access: 'viewer',
+    ok: { status: 200, description: 'the templates', schema: TemplateListResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/boards/:id/template',
+    summary: "Save the board's structure as a template",
+    access: 'facilitator',
+    body: SaveTemplateBody,
+    errors: [409, 413],
+    limited: true,
+    ok: { status: 201, description: 'the template; keep its id', schema: SaveTemplateResponseSchema },
+  },
+];
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'bad request: `field` names what is wrong',
+  401: 'no token (`WWW-Authenticate: Bearer`)',
+  403: 'a wrong token, or one whose role is too low',
+  404: 'no such board or item',
+  409: 'a quota is used up, or the request needs something first',
+  413: 'too large',
+  422: 'the version cannot be restored',
+  429: 'rate limited; `Retry-After` says when to try again',
+  500: 'a server fault; details go to the server log only',
+  503: 'the server cannot store changes right now; `Retry-After`',
+};
+
+/** `/boards/:id/actions.:format` → `/boards/{id}/actions.{format}` */
+export const openApiPath = (expressPath: string): string => expressPath.replace(/:(\w+)/g, '{$1}');
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  // Transforms and refinements cannot be said in JSON Schema; the type before or after them can.
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+  return rest;
+}
+
+function errorStatuses(route: ApiRoute): number[] {
+  const s = new Set<number>(route.errors);
+  if (route.body || route.query || route.pathEnums) s.add(400);
+  if (route.body) s.add(413);
+  if (route.access === 'create') s.add(401);
+  if (route.access !== 'anyone' && route.access !== 'create') [401, 403, 404].forEach((c) => s.add(c));
+  if (route.limited) s.add(429);
+  if (route.method !== 'get') s.add(503);
+  s.add(500);
+  return [...s].sort();
+}
+
+function operation(route: ApiRoute) {
+  const params: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: route.pathEnums?.[name] ? { type: 'string', enum: route.pathEnums[name] } : { type: 'string' },
+  }));
+  for (const [name, schema] of Object.entries(route.query?.shape ?? {})) {
+    if (name === 'token') continue; // said once, as a security scheme
+    params.push({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType, 'input') });
+  }
+  const ok = route.ok;
+  const okContent = ok.schema
+    ? { 'application/json': { schema: jsonSchema(ok.schema, 'output') } }
+    : ok.types
+      ? Object.fromEntries(ok.types.map((t) => [t, {}]))
+      : ok.status === 204
+        ? undefined
+        : { 'application/json': {} };
+  const responses: Record<string, unknown> = { [ok.status]: { description: ok.description, ...(okContent ? { content: okContent } : {}) } };
+  for (const status of errorStatuses(route))
+    responses[status] = { description: ERROR_TEXT[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+  return {
+    summary: route.summary,
+    'x-meshboard-access': route.access,
+    ...(route.access === 'anyone' ? { security: [] } : route.access === 'create' ? { security: [{}, { bearerToken: [] }] } : {}),
+    ...(params.length ? { parameters: params } : {}),
+    ...(route.body ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of every route in `API_ROUTES`. */
+export function openApiDocument(version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) (paths[`/api${openApiPath(route.path)}`] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Meshboard REST API',
+      version,
+      description:
+        'A board is reached with one of its role links: the token goes in `Authorization: Bearer <token>` or in the `token` query parameter. ' +
+        'Creating boards needs the server’s board-creation token only when the server has one (BOARD_CREATE_TOKEN). Errors are always `{ error: { code, message, field? } }`.',
+    },
+    security: [{ bearerToken: [] }, { tokenQuery: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerToken: { type: 'http', scheme: 'bearer', description: "a board link's token (or, to create boards, the board-creation token)" },
+        tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: "a board link's token" },
+      },
+      schemas: { ApiError: jsonSchema(ApiErrorBody, 'output') },
+    },
+  };
+}
+
+/** `GET /api/openapi.json`; the document is made once. */
+export function openApiHandler(version: string): RequestHandler {
+  const body = JSON.stringify(openApiDocument(version));
+  return (_req, res) => {
+    res.type('application/json').send(body);
+  };
+}
