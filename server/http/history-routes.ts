@@ -26,7 +26,7 @@ import {
 import type { Role, RoleLinks } from '../../shared/roles.js';
 import { LIMITS } from '../../shared/board-schema.js';
 import { type AccessControl, type AccessResult } from '../auth/access.js';
-import { requestToken, requireRole } from './access-guard.js';
+import { requireRole } from './access-guard.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';

@@ -49,6 +49,8 @@ export class SqliteDatabase {
    * A prepared statement. Reads may run anywhere; a statement that writes must run inside `transaction` or
    * `write`, or its change waits for someone else's group commit to reach the disk.
    */
+  // `{}` as better-sqlite3 itself types named parameters.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
     return this.#db.prepare<P, R>(sql);
   }
