@@ -83,7 +83,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const log = createLogger(config.logLevel);
   const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
   const store = stores.boards;
-  const registry = new BoardRegistry(store, { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs }, log);
+  const registry = new BoardRegistry(
+    store,
+    { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs },
+    log,
+  );
   const tokens = stores.tokens;
   const access = new AccessControl(store, tokens, config.boardCreateToken);
   const sync = new SyncEndpoint(
@@ -152,7 +156,17 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes, limits }));
   web.use(
     '/api',
-    apiRouter({ boards, registry, access, version: VERSION, publicUrl: config.publicUrl, maxBodyBytes: config.maxMessageBytes, onLinkRotated, templates, limits }),
+    apiRouter({
+      boards,
+      registry,
+      access,
+      version: VERSION,
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxMessageBytes,
+      onLinkRotated,
+      templates,
+      limits,
+    }),
   );
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));

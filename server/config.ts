@@ -10,7 +10,11 @@ export const ConfigSchema = z.object({
   /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
   publicUrl: z.url().optional(),
   /** Largest websocket frame or HTTP body accepted, in bytes. */
-  maxMessageBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  maxMessageBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** How long a board stays in memory after its last client leaves, in ms. */
   unloadGraceMs: z.coerce.number().int().min(0).default(30_000),
   /** Compact a board's update log into a snapshot once it holds this many entries. */
@@ -44,17 +48,29 @@ export const ConfigSchema = z.object({
   /** Boards one client address may create per hour (new, imported or copied). */
   boardsPerHour: z.coerce.number().int().min(1).default(60),
   /** Largest board import accepted, bytes. */
-  maxImportBytes: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  maxImportBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   /** Imports parsed at the same time; more are refused with 429 until one finishes (each takes a few times its size in memory). */
   importsAtOnce: z.coerce.number().int().min(1).default(2),
   /** Largest board document, bytes as stored (snapshot plus log). An update that would pass it is refused. */
-  maxBoardBytes: z.coerce.number().int().min(64 * 1024).default(32 * 1024 * 1024),
+  maxBoardBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(32 * 1024 * 1024),
   /** Most Yjs items (structs) in one board document; each costs memory on every load, so tiny items are bounded too. */
   maxBoardItems: z.coerce.number().int().min(1000).default(300_000),
   /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
   versionsPerBoard: z.coerce.number().int().min(10).default(500),
   /** Total size of a board's versions, bytes; past it likewise. */
-  versionBytesPerBoard: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+  versionBytesPerBoard: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(256 * 1024 * 1024),
   /** Versions saved by hand per board per hour. */
   versionSavesPerHour: z.coerce.number().int().min(1).default(60),
   /** Summaries sent to a board's webhook per hour (by hand or at the end of a meeting). */

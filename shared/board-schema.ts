@@ -56,7 +56,9 @@ export const MAX_TIME = 253_402_300_799_999;
  */
 export const DOC_BOUNDS = {
   /** Collaborative text (Y.Text) by its key, in UTF-16 code units; any other Y.Text gets `otherText`. */
-  text: { title: LIMITS.shortText, notes: LIMITS.longText, what: LIMITS.longText, problem: LIMITS.longText, text: LIMITS.longText } as Readonly<Record<string, number>>,
+  text: { title: LIMITS.shortText, notes: LIMITS.longText, what: LIMITS.longText, problem: LIMITS.longText, text: LIMITS.longText } as Readonly<
+    Record<string, number>
+  >,
   otherText: LIMITS.longText,
   /** Plain string values by their key; any other string gets `otherString`. */
   string: {
@@ -457,11 +459,7 @@ const newText = (s: string | undefined): Y.Text => new Y.Text(s ?? '');
  * Adds a card at the end of its column (or at `index`) and returns its id.
  * `createdBy` is the display name of whoever adds it.
  */
-export function createCard(
-  doc: Y.Doc,
-  input: NewCard,
-  opts: { createdBy?: string; index?: number; id?: string; origin?: unknown; now?: number } = {},
-): string {
+export function createCard(doc: Y.Doc, input: NewCard, opts: { createdBy?: string; index?: number; id?: string; origin?: unknown; now?: number } = {}): string {
   const id = opts.id ?? randomId(12);
   doc.transact(() => insertCard(doc, id, input, orderAt(doc, input.column, opts.index ?? Number.MAX_SAFE_INTEGER), opts), opts.origin);
   return id;
@@ -587,7 +585,9 @@ function proposalsArray(doc: Y.Doc, cardId: string): Y.Array<Y.Map<unknown>> | u
 }
 
 function proposalMap(doc: Y.Doc, cardId: string, proposalId: string): Y.Map<unknown> | undefined {
-  return proposalsArray(doc, cardId)?.toArray().find((p) => p instanceof Y.Map && p.get('id') === proposalId);
+  return proposalsArray(doc, cardId)
+    ?.toArray()
+    .find((p) => p instanceof Y.Map && p.get('id') === proposalId);
 }
 
 /** Adds a proposal under a challenge; returns its id, or null when the card is not a challenge. */
@@ -646,7 +646,9 @@ function decisionsArray(doc: Y.Doc, cardId: string): Y.Array<Y.Map<unknown>> | u
 }
 
 function decisionMap(doc: Y.Doc, cardId: string, decisionId: string): Y.Map<unknown> | undefined {
-  return decisionsArray(doc, cardId)?.toArray().find((d) => d instanceof Y.Map && d.get('id') === decisionId);
+  return decisionsArray(doc, cardId)
+    ?.toArray()
+    .find((d) => d instanceof Y.Map && d.get('id') === decisionId);
 }
 
 /**
@@ -654,13 +656,7 @@ function decisionMap(doc: Y.Doc, cardId: string, decisionId: string): Y.Map<unkn
  * Cards made before decisions existed get their `decisions` array here; every card made by `createCard`
  * has one from the start, so two clients never race to create it.
  */
-export function addDecision(
-  doc: Y.Doc,
-  cardId: string,
-  input: NewDecision,
-  origin?: unknown,
-  opts: { id?: string; now?: number } = {},
-): string | null {
+export function addDecision(doc: Y.Doc, cardId: string, input: NewDecision, origin?: unknown, opts: { id?: string; now?: number } = {}): string | null {
   const card = getCard(doc, cardId);
   if (!card || !readCard(card)) return null;
   const id = opts.id ?? randomId(12);
@@ -686,13 +682,7 @@ export function addDecision(
  * Changes a decision's explicit owners or due date (and its text, replaced with the smallest splice).
  * Returns false when there is no such decision.
  */
-export function updateDecision(
-  doc: Y.Doc,
-  cardId: string,
-  decisionId: string,
-  patch: DecisionPatch & { text?: string },
-  origin?: unknown,
-): boolean {
+export function updateDecision(doc: Y.Doc, cardId: string, decisionId: string, patch: DecisionPatch & { text?: string }, origin?: unknown): boolean {
   const d = decisionMap(doc, cardId, decisionId);
   if (!d) return false;
   doc.transact(() => {

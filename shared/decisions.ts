@@ -61,7 +61,8 @@ const DUE_CUE = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no late
 /** A cue word ending right where a date starts (the text before the date ends with it). */
 const CUE_AT_END = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+(?:the\s+)?$/i;
 /** Things one does "by" that are not dates ("send it by email"). */
-const NOT_A_DATE_AFTER_BY = /^(?:e-?mail|mail|post|phone|hand|vote|consensus|default|design|accident|slack|chat|courier|the way|then|now|far|all means|itself|themselves|himself|herself|myself|yourself|ourselves)\b/i;
+const NOT_A_DATE_AFTER_BY =
+  /^(?:e-?mail|mail|post|phone|hand|vote|consensus|default|design|accident|slack|chat|courier|the way|then|now|far|all means|itself|themselves|himself|herself|myself|yourself|ourselves)\b/i;
 /** What joins the names of a leading list ("Priya, Sam and Lee"), once trimmed. */
 const LIST_JOINER = /^(?:,|&|\+|\/|and|und|et|y)?$/i;
 
@@ -206,7 +207,13 @@ function dueFromText(full: string, ctx: ParseContext): DateResult {
     const after = text.slice(start + m[0].length, start + m[0].length + PHRASE_MAX);
     const phrase = after.split(/[.;!?\n]|,\s|\s[-–—]\s/)[0].trim();
     if (!phrase || NOT_A_DATE_AFTER_BY.test(phrase) || phrase.startsWith('@')) continue;
-    return { due: null, dueText: text.slice(start, start + m[0].length + phrase.length).trim(), from: 'text', flag: 'unparseable', span: [start, start + m[0].length + phrase.length] };
+    return {
+      due: null,
+      dueText: text.slice(start, start + m[0].length + phrase.length).trim(),
+      from: 'text',
+      flag: 'unparseable',
+      span: [start, start + m[0].length + phrase.length],
+    };
   }
   return { due: null, dueText: '', from: 'none', flag: null };
 }
@@ -283,9 +290,7 @@ function fold(s: string): string {
 const markKey = (ch: string, before: boolean, after: boolean): string => `${fold(ch)}\u0000${before ? 1 : 0}${after ? 1 : 0}`;
 /** ASCII: whether a code unit is a word character, and the four keys of each other character (no allocation per token). */
 const ASCII_WORD: boolean[] = Array.from({ length: 128 }, (_, c) => /\w/.test(String.fromCharCode(c)));
-const ASCII_MARK_KEYS: string[][] = Array.from({ length: 128 }, (_, c) =>
-  [0, 1, 2, 3].map((f) => markKey(String.fromCharCode(c), f >= 2, f % 2 === 1)),
-);
+const ASCII_MARK_KEYS: string[][] = Array.from({ length: 128 }, (_, c) => [0, 1, 2, 3].map((f) => markKey(String.fromCharCode(c), f >= 2, f % 2 === 1)));
 
 /** Calls `each` with the key and start of every token of `text`, in order (each ends where the next starts). */
 function forEachToken(text: string, each: (key: string, start: number) => void): void {
@@ -294,7 +299,7 @@ function forEachToken(text: string, each: (key: string, start: number) => void):
   let markWidth = 0;
   let markBefore = false;
   let prevWord = false;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     let end = i;
     if (c >= 128 || ASCII_WORD[c]) {
@@ -450,7 +455,7 @@ function scanNames(text: string, index: NameIndex): NameScan {
   }
   return {
     each(fn) {
-      for (let i = 0; i < count; ) {
+      for (let i = 0; i < count;) {
         if (bestName[i] < 0) {
           i++;
           continue;

@@ -117,7 +117,11 @@ export const AuditQuery = z.strictObject({
   q: trimmed(200).min(1, 'must not be empty').optional(),
   limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1).max(AUDIT_PAGE_MAX).default(100),
   /** Opaque: the `nextCursor` of the previous page. */
-  cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor from a previous page').transform(Number).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'not a cursor from a previous page')
+    .transform(Number)
+    .optional(),
   /** Also accepted: the access token (for download links). */
   token: z.string().optional(),
 });

@@ -96,7 +96,14 @@ export interface TemplateListResponse {
 export const TemplateListQuery = z.strictObject({
   saved: z
     .string({ error: 'saved must be one comma-separated list of template ids' })
-    .transform((s) => [...new Set(s.split(',').map((id) => id.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(
       z
         .array(z.string().regex(TEMPLATE_ID_PATTERN, 'must hold template ids (letters, digits, - and _)'))

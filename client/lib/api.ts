@@ -41,8 +41,7 @@ export const saveTemplate = (boardId: string, token: string, body: SaveTemplateB
   call<SaveTemplateResponse>('POST', `/api/boards/${encodeURIComponent(boardId)}/template`, { body, token });
 
 /** The board as the token's role sees it; answers 401/403/404 for a bad link. */
-export const fetchBoard = (boardId: string, token: string | undefined) =>
-  call<BoardResponse>('GET', `/api/boards/${encodeURIComponent(boardId)}`, { token });
+export const fetchBoard = (boardId: string, token: string | undefined) => call<BoardResponse>('GET', `/api/boards/${encodeURIComponent(boardId)}`, { token });
 
 /** Facilitators only: replaces a role's link (the old one stops working) and returns the new one. */
 export const rotateLink = (boardId: string, token: string, role: RotatableRole) =>
@@ -54,8 +53,7 @@ export const rotateLink = (boardId: string, token: string, role: RotatableRole) 
 export const setActionStatus = (actionId: string, token: string, status: ActionStatus) =>
   call<{ actionItem: ActionItem }>('PATCH', `/api/actions/${encodeURIComponent(actionId)}`, { body: { status } satisfies UpdateActionBody, token });
 
-export const fetchSummary = (boardId: string, token: string) =>
-  call<MeetingSummary>('GET', `/api/boards/${encodeURIComponent(boardId)}/summary`, { token });
+export const fetchSummary = (boardId: string, token: string) => call<MeetingSummary>('GET', `/api/boards/${encodeURIComponent(boardId)}/summary`, { token });
 
 /** Facilitators only. */
 export const fetchWebhook = (boardId: string, token: string) =>

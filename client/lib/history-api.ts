@@ -1,6 +1,14 @@
 /** REST calls of the history, audit and search pages (docs/api.md "History", "Audit trail", "Search"). */
 import type { CreateBoardResponse } from '../../shared/api-schemas.js';
-import type { AuditAction, AuditPageResponse, RestoreVersionResponse, SearchResponse, VersionInfo, VersionListResponse, VersionViewResponse } from '../../shared/history-schemas.js';
+import type {
+  AuditAction,
+  AuditPageResponse,
+  RestoreVersionResponse,
+  SearchResponse,
+  VersionInfo,
+  VersionListResponse,
+  VersionViewResponse,
+} from '../../shared/history-schemas.js';
 import { call } from './api.js';
 
 const board = (id: string) => `/api/boards/${encodeURIComponent(id)}`;

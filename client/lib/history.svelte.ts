@@ -29,7 +29,7 @@ export const formatWhen = (ms: number): string => new Intl.DateTimeFormat(locale
 
 /** The message of a failed call, for "Could not …: <message>". */
 export const failure = (res: Extract<ApiResult<unknown>, { ok: false }>): string =>
-  res.status === 0 ? t.history.networkError : (res.error ? refusalText(res.error) : `HTTP ${res.status}`);
+  res.status === 0 ? t.history.networkError : res.error ? refusalText(res.error) : `HTTP ${res.status}`;
 
 export class HistoryModel {
   readonly boardId: string;

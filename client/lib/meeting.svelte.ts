@@ -189,9 +189,7 @@ export class MeetingModel {
   get remainingMs() {
     return this.#remainingMs;
   }
-  #queue = $derived(
-    (this.#state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)),
-  );
+  #queue = $derived((this.#state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)));
   /** Raised hands, first raised first. */
   get queue() {
     return this.#queue;
@@ -259,7 +257,11 @@ export class MeetingModel {
     const socket = this.#socket;
     if (!socket?.connected) return Promise.resolve({ ok: false, error: { code: 'internal', message: t.meeting.notConnected } });
     return new Promise((resolve) => {
-      const emit = socket.timeout(ACK_TIMEOUT_MS).emit as unknown as (n: string, p: unknown, cb: (err: Error | null, res: Ack<CommandResults[N]>) => void) => void;
+      const emit = socket.timeout(ACK_TIMEOUT_MS).emit as unknown as (
+        n: string,
+        p: unknown,
+        cb: (err: Error | null, res: Ack<CommandResults[N]>) => void,
+      ) => void;
       emit.call(socket.timeout(ACK_TIMEOUT_MS), name, payload ?? {}, (err, res) =>
         resolve(err ? { ok: false, error: { code: 'internal', message: t.meeting.noAnswer } } : res),
       );

@@ -11,9 +11,7 @@ export { boardPath, withToken } from '../../shared/urls.js';
 
 /** `token`: the role secret from the link's `?token=`, when the address carries one. */
 export type Route =
-  | { name: 'home' }
-  | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null }
-  | { name: 'not-found' };
+  { name: 'home' } | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null } | { name: 'not-found' };
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };

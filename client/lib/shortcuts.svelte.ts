@@ -45,7 +45,13 @@ export const SHORTCUT_LIST = [
   { keys: [['Alt', '↓']], action: 'moveDown' },
   { keys: [['d']], action: 'decision' },
   { keys: [['.'], ['Shift', 'N']], action: 'nextItem' },
-  { keys: [['Ctrl', 'Z'], ['Ctrl', 'Shift', 'Z']], action: 'undo' },
+  {
+    keys: [
+      ['Ctrl', 'Z'],
+      ['Ctrl', 'Shift', 'Z'],
+    ],
+    action: 'undo',
+  },
   { keys: [['Esc']], action: 'escape' },
 ] as const;
 
@@ -141,7 +147,8 @@ export class BoardShortcuts {
     const column = this.#column();
     this.#showColumn(column);
     const button = document.querySelector<HTMLButtonElement>(`#col-${column} .add-btn`);
-    if (button?.getAttribute('aria-expanded') === 'true') document.querySelector<HTMLElement>(`#col-${column} form input, #col-${column} form textarea`)?.focus();
+    if (button?.getAttribute('aria-expanded') === 'true')
+      document.querySelector<HTMLElement>(`#col-${column} form input, #col-${column} form textarea`)?.focus();
     else button?.click();
   }
 

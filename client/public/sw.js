@@ -46,7 +46,11 @@ async function cachedFetch(cache, path) {
 }
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(cacheShell().catch(() => undefined).then(() => self.skipWaiting()));
+  event.waitUntil(
+    cacheShell()
+      .catch(() => undefined)
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {

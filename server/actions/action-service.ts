@@ -116,7 +116,10 @@ export class ActionService implements BoardExtension<Tracked> {
     if (!t) return run();
     // Join the board's chain so a status change never interleaves with a reconcile of the same items.
     const result = t.chain.then(run);
-    t.chain = result.then(() => undefined, () => undefined);
+    t.chain = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -254,7 +257,11 @@ export class ActionService implements BoardExtension<Tracked> {
     const extracted = extractActions(doc, cardIds ?? undefined, ctx);
     for (const e of extracted) if (e.kind === 'decision') this.#parsed++;
     const stored = cardIds
-      ? await this.store.listScope(t.board.id, cardIds, extracted.map((e) => e.id))
+      ? await this.store.listScope(
+          t.board.id,
+          cardIds,
+          extracted.map((e) => e.id),
+        )
       : await this.store.list(t.board.id);
     const changed = this.#diff(t.board.id, extracted, stored, cardIds);
     if (changed.length === 0) return;
@@ -343,7 +350,21 @@ function cardsMentioning(cards: ReturnType<typeof cardsMap>, names: readonly str
   return out;
 }
 
-const FIELDS = ['kind', 'cardId', 'column', 'cardTitle', 'decisionId', 'text', 'due', 'dueText', 'dueFlag', 'decidedBy', 'boardStatus', 'present', 'status'] as const;
+const FIELDS = [
+  'kind',
+  'cardId',
+  'column',
+  'cardTitle',
+  'decisionId',
+  'text',
+  'due',
+  'dueText',
+  'dueFlag',
+  'decidedBy',
+  'boardStatus',
+  'present',
+  'status',
+] as const;
 
 function sameContent(a: ActionRecord, b: ActionRecord): boolean {
   return FIELDS.every((f) => a[f] === b[f]) && a.owners.length === b.owners.length && a.owners.every((o, i) => o === b.owners[i]);

@@ -152,7 +152,8 @@ export function summaryMarkdown(s: MeetingSummary): string {
   if (live.length) out.push('## Action items', '', ...live.map(actionLine), '');
   if (s.openNeeds.length) {
     out.push('## Open requests', '');
-    for (const n of s.openNeeds) out.push(`- ${mdEscape(n.asker)} → ${mdEscape(n.addressee)}: ${mdEscape(n.what)}${n.byWhen ? ` (by ${mdEscape(n.byWhen)})` : ''}`);
+    for (const n of s.openNeeds)
+      out.push(`- ${mdEscape(n.asker)} → ${mdEscape(n.addressee)}: ${mdEscape(n.what)}${n.byWhen ? ` (by ${mdEscape(n.byWhen)})` : ''}`);
     out.push('');
   }
   if (s.unresolvedChallenges.length) {
@@ -265,7 +266,11 @@ export function actionsIcs(list: ActionListResponse, now: number = Date.now()): 
     text(todo, 'summary', i.text);
     const description = [
       `Owners: ${i.owners.length ? i.owners.join(', ') : 'unassigned'}`,
-      i.dueFlag === 'unparseable' ? `Due as typed (not understood): ${i.dueText}` : i.dueFlag === 'past' ? `Due ${i.due}, before the meeting (${list.meetingDate})` : '',
+      i.dueFlag === 'unparseable'
+        ? `Due as typed (not understood): ${i.dueText}`
+        : i.dueFlag === 'past'
+          ? `Due ${i.due}, before the meeting (${list.meetingDate})`
+          : '',
       `From: ${i.cardTitle || i.column}`,
       i.decidedBy ? `Decided by: ${i.decidedBy}` : '',
     ].filter(Boolean);

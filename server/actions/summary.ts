@@ -10,7 +10,17 @@ import type { MeetingSummary, SummaryDecision } from '../../shared/action-schema
 
 function summaryDecision(card: Card, d: Decision, ctx: ParseContext): SummaryDecision {
   const p = parseDecision(d, ctx);
-  return { id: d.id, cardId: card.id, cardTitle: cardHeadline(card), text: p.text, owners: p.owners, due: p.due, dueText: p.dueText, dueFlag: p.dueFlag, decidedBy: d.decidedBy };
+  return {
+    id: d.id,
+    cardId: card.id,
+    cardTitle: cardHeadline(card),
+    text: p.text,
+    owners: p.owners,
+    due: p.due,
+    dueText: p.dueText,
+    dueFlag: p.dueFlag,
+    decidedBy: d.decidedBy,
+  };
 }
 
 /** Builds the summary; `seen` = the names of those who took a seat in the meeting (stored as attendees). */
@@ -38,7 +48,9 @@ export function buildSummary(boardId: string, doc: Y.Doc, actionItems: ActionIte
     })),
     decisions: all.flatMap((c) => c.decisions.map((d) => summaryDecision(c, d, ctx))),
     actionItems,
-    openNeeds: view.columns.needs.filter((n) => n.status === 'open').map((n) => ({ id: n.id, asker: n.asker, addressee: n.addressee, what: n.what, byWhen: n.byWhen })),
+    openNeeds: view.columns.needs
+      .filter((n) => n.status === 'open')
+      .map((n) => ({ id: n.id, asker: n.asker, addressee: n.addressee, what: n.what, byWhen: n.byWhen })),
     unresolvedChallenges: view.columns.challenges
       .filter((c) => c.status !== 'resolved')
       .map((c) => ({ id: c.id, problem: c.problem, status: c.status, proposals: c.proposals.map((p) => p.text) })),

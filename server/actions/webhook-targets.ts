@@ -129,7 +129,11 @@ export class WebhookTargets {
 
 /** Lowercase, without IPv6 brackets or a trailing dot. */
 function bare(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }
 
 /** One spelling per address: IPv4-mapped IPv6 as IPv4, IPv6 in its short form. */

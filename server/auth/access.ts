@@ -43,7 +43,12 @@ export class AccessControl {
     const role = await this.tokens.resolve(boardId, token);
     if (!role) return INVALID_LINK;
     if (!roleAtLeast(role, needed)) {
-      const error: ApiError = { code: ErrorCode.Forbidden, reason: 'role_too_low', params: { needed, role }, message: `this needs the ${needed} link; yours is ${role}` };
+      const error: ApiError = {
+        code: ErrorCode.Forbidden,
+        reason: 'role_too_low',
+        params: { needed, role },
+        message: `this needs the ${needed} link; yours is ${role}`,
+      };
       return { ok: false, status: 403, error };
     }
     return { ok: true, boardId, role };

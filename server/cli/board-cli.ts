@@ -133,7 +133,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const write = (stream: NodeJS.WritableStream, text: string) => new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+const write = (stream: NodeJS.WritableStream, text: string) =>
+  new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -88,13 +88,19 @@ function listChanges(prev: readonly Item[], next: readonly Item[], kind: 'decisi
   for (const [iid, i] of after) {
     const was = before.get(iid);
     if (!was) {
-      out.push({ action: `${kind}.added`, cardId, field: `${kind}:${iid}`, summary: `${kind === 'decision' ? 'recorded decision' : 'proposed'} on ${where}: ${quote(i.text, 500)}` });
+      out.push({
+        action: `${kind}.added`,
+        cardId,
+        field: `${kind}:${iid}`,
+        summary: `${kind === 'decision' ? 'recorded decision' : 'proposed'} on ${where}: ${quote(i.text, 500)}`,
+      });
     } else if (was.text !== i.text || was.owners !== i.owners || was.due !== i.due) {
       out.push({ action: `${kind}.edited`, cardId, field: `${kind}:${iid}`, summary: `edited ${kind} on ${where}`, coalesce: `${kind}|${iid}` });
     }
   }
   for (const [iid, i] of before) {
-    if (!after.has(iid)) out.push({ action: `${kind}.removed`, cardId, field: `${kind}:${iid}`, summary: `removed ${kind} from ${where}: ${quote(i.text, 500)}` });
+    if (!after.has(iid))
+      out.push({ action: `${kind}.removed`, cardId, field: `${kind}:${iid}`, summary: `removed ${kind} from ${where}: ${quote(i.text, 500)}` });
   }
   return out;
 }
@@ -102,9 +108,12 @@ function listChanges(prev: readonly Item[], next: readonly Item[], kind: 'decisi
 /** Audit lines for changed meta keys. `cardTitle` names an agenda item by id (for the current item). */
 export function metaChanges(prev: BoardMeta, next: BoardMeta, cardTitle: (id: string) => string | null): AuditChange[] {
   const out: AuditChange[] = [];
-  if (prev.title !== next.title) out.push({ action: 'board.edited', cardId: null, field: 'title', summary: `renamed the board to ${quote(next.title)}`, coalesce: 'meta|title' });
-  if (prev.purpose !== next.purpose) out.push({ action: 'board.edited', cardId: null, field: 'purpose', summary: 'edited the purpose', coalesce: 'meta|purpose' });
-  if (prev.meetingDate !== next.meetingDate) out.push({ action: 'board.edited', cardId: null, field: 'meetingDate', summary: `set the meeting date to ${next.meetingDate}` });
+  if (prev.title !== next.title)
+    out.push({ action: 'board.edited', cardId: null, field: 'title', summary: `renamed the board to ${quote(next.title)}`, coalesce: 'meta|title' });
+  if (prev.purpose !== next.purpose)
+    out.push({ action: 'board.edited', cardId: null, field: 'purpose', summary: 'edited the purpose', coalesce: 'meta|purpose' });
+  if (prev.meetingDate !== next.meetingDate)
+    out.push({ action: 'board.edited', cardId: null, field: 'meetingDate', summary: `set the meeting date to ${next.meetingDate}` });
   if (prev.currentAgendaId !== next.currentAgendaId) {
     const title = next.currentAgendaId ? cardTitle(next.currentAgendaId) : null;
     out.push({

@@ -52,7 +52,15 @@ export class AuditService implements BoardExtension<Tracked> {
    * applied to the board so far is stored.
    */
   record(boardId: string, actor: Actor, change: { action: AuditAction; summary: string; cardId?: string | null; field?: string | null }): void {
-    const entry: NewAuditEntry = { at: this.now(), actor: actor.name, role: actor.role, action: change.action, cardId: change.cardId ?? null, field: change.field ?? null, summary: change.summary };
+    const entry: NewAuditEntry = {
+      at: this.now(),
+      actor: actor.name,
+      role: actor.role,
+      action: change.action,
+      cardId: change.cardId ?? null,
+      field: change.field ?? null,
+      summary: change.summary,
+    };
     const board = this.registry.loaded(boardId);
     const t = board?.attachment(this);
     if (board && t && board.pending > 0) t.waiting.push({ mark: board.applied, entry });

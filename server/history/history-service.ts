@@ -53,8 +53,7 @@ interface Captured {
 }
 
 export type RestoreResult =
-  | { ok: true; restored: VersionInfo; before: VersionInfo; changed: boolean }
-  | { ok: false; reason: 'board_not_found' | 'version_not_found' };
+  { ok: true; restored: VersionInfo; before: VersionInfo; changed: boolean } | { ok: false; reason: 'board_not_found' | 'version_not_found' };
 
 export class HistoryService implements BoardExtension<Tracked> {
   readonly name = 'history';
@@ -131,7 +130,10 @@ export class HistoryService implements BoardExtension<Tracked> {
       const before = await this.#write(board, beforeState, VersionName.BeforeRestore, by);
       await this.registry.persisted(board);
       const { data: _data, ...restored } = v;
-      this.audit?.record(boardId, by, { action: 'version.restored', summary: `restored version "${v.name}" (the board before it is saved as "${before.name}")` });
+      this.audit?.record(boardId, by, {
+        action: 'version.restored',
+        summary: `restored version "${v.name}" (the board before it is saved as "${before.name}")`,
+      });
       return { ok: true, restored, before, changed };
     });
     return out ?? { ok: false, reason: 'board_not_found' };

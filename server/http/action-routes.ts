@@ -69,7 +69,10 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
       const result = await actions.setStatus(boardId, id.data, (res.locals.body as UpdateActionBody).status);
       if (result.ok) return res.json({ actionItem: result.item });
       if (result.reason === 'source_gone') {
-        return sendError(res, 409, { code: ErrorCode.PreconditionFailed, message: 'its decision or request is no longer on the board; restore it there first' });
+        return sendError(res, 409, {
+          code: ErrorCode.PreconditionFailed,
+          message: 'its decision or request is no longer on the board; restore it there first',
+        });
       }
     }
     if (denied && denied.status !== 404) return sendRefusal(res, denied);

@@ -1,12 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { CreateBoardBody, CreateCardBody, RotateLinkBody, UpdateBoardBody } from '../../shared/api-schemas.js';
-import type {
-  BoardResponse,
-  CreateBoardResponse,
-  CreateCardResponse,
-  HealthResponse,
-  RotateLinkResponse,
-} from '../../shared/api-schemas.js';
+import type { BoardResponse, CreateBoardResponse, CreateCardResponse, HealthResponse, RotateLinkResponse } from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { Role } from '../../shared/roles.js';
 import { boardUrl, roleLinks, syncUrl } from '../../shared/urls.js';
@@ -72,7 +66,11 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const { template: templateId, ...input } = res.locals.body as CreateBoardBody;
     const template = templateId === undefined ? undefined : await deps.templates.get(templateId);
     if (template === null) {
-      return sendError(res, 400, { code: ErrorCode.BadRequest, message: `template: there is no template ${templateId} (see GET /api/templates)`, field: 'template' });
+      return sendError(res, 400, {
+        code: ErrorCode.BadRequest,
+        message: `template: there is no template ${templateId} (see GET /api/templates)`,
+        field: 'template',
+      });
     }
     const { tokens, ...created } = await boards.create(input, template);
     const base = requestOrigin(req, deps.publicUrl);

@@ -248,7 +248,8 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
       const response: CreateBoardResponse = { ...created, ...links(req, created.id, tokens) };
       res.status(201).location(`/api/boards/${created.id}`).json(response);
     } catch (err) {
-      if (err instanceof ImportError) return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      if (err instanceof ImportError)
+        return sendError(res, 400, { code: ErrorCode.BadRequest, message: err.message, ...(err.field ? { field: err.field } : {}) });
       throw err;
     }
   });

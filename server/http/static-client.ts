@@ -10,10 +10,7 @@ export function staticClient(clientDir: string): express.Router {
   const r = express.Router();
   const dir = path.resolve(clientDir);
   const index = path.join(dir, 'index.html');
-  r.use(
-    '/assets',
-    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }),
-  );
+  r.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   r.use(express.static(dir, { index: false, maxAge: '1h' }));
   r.get(['/', '/b/{*rest}'], (_req, res) => {
     if (!fs.existsSync(index)) {

@@ -36,7 +36,8 @@ export class AgendaTimer {
   start(): TimerState {
     const t = this.#t;
     if (t.status === 'running') return t;
-    if (t.remainingMs <= 0) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'no_time_left' }, 'no time left: extend the timer or set a timebox on the item');
+    if (t.remainingMs <= 0)
+      throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'no_time_left' }, 'no time left: extend the timer or set a timebox on the item');
     this.#t = { ...t, status: 'running', endsAt: this.clock.now() + t.remainingMs };
     this.#schedule();
     return this.#t;
@@ -65,14 +66,17 @@ export class AgendaTimer {
     this.#clear();
     const t = this.#t;
     if (t.status !== 'running' || t.endsAt === null) return;
-    this.#handle = this.clock.setTimeout(() => {
-      this.#handle = null;
-      const cur = this.#t;
-      if (cur.status !== 'running' || cur.endsAt === null) return;
-      if (cur.endsAt > this.clock.now()) return this.#schedule();
-      this.#t = expiredOf(cur);
-      this.onExpired(cur.agendaId);
-    }, Math.max(0, t.endsAt - this.clock.now()));
+    this.#handle = this.clock.setTimeout(
+      () => {
+        this.#handle = null;
+        const cur = this.#t;
+        if (cur.status !== 'running' || cur.endsAt === null) return;
+        if (cur.endsAt > this.clock.now()) return this.#schedule();
+        this.#t = expiredOf(cur);
+        this.onExpired(cur.agendaId);
+      },
+      Math.max(0, t.endsAt - this.clock.now()),
+    );
   }
 
   #clear(): void {

@@ -32,7 +32,12 @@ export class DotVotes {
     if (!round.cardIds.includes(cardId)) throw new CommandError(ErrorCode.BadRequest, { reason: 'card_not_in_vote' }, 'that card is not part of this vote');
     const mine = this.#ballots.get(pid) ?? new Map<string, number>();
     const onCard = mine.get(cardId) ?? 0;
-    if (delta > 0 && used(mine) >= round.dotsPerPerson) throw new CommandError(ErrorCode.BadRequest, { reason: 'all_dots_placed', params: { dots: round.dotsPerPerson } }, `you have placed all ${round.dotsPerPerson} dots`);
+    if (delta > 0 && used(mine) >= round.dotsPerPerson)
+      throw new CommandError(
+        ErrorCode.BadRequest,
+        { reason: 'all_dots_placed', params: { dots: round.dotsPerPerson } },
+        `you have placed all ${round.dotsPerPerson} dots`,
+      );
     if (delta < 0 && onCard === 0) throw new CommandError(ErrorCode.BadRequest, { reason: 'no_dot_on_card' }, 'no dot of yours on that card');
     if (onCard + delta === 0) mine.delete(cardId);
     else mine.set(cardId, onCard + delta);

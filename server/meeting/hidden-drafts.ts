@@ -20,7 +20,12 @@ export class HiddenDrafts {
 
   add(pid: string, card: CreateCardBody, now: number): Draft {
     const mine = this.#drafts.get(pid) ?? [];
-    if (mine.length >= MAX_DRAFTS_PER_PERSON) throw new CommandError(ErrorCode.BadRequest, { reason: 'too_many_drafts', params: { max: MAX_DRAFTS_PER_PERSON } }, `at most ${MAX_DRAFTS_PER_PERSON} hidden cards each`);
+    if (mine.length >= MAX_DRAFTS_PER_PERSON)
+      throw new CommandError(
+        ErrorCode.BadRequest,
+        { reason: 'too_many_drafts', params: { max: MAX_DRAFTS_PER_PERSON } },
+        `at most ${MAX_DRAFTS_PER_PERSON} hidden cards each`,
+      );
     const draft: Draft = { id: randomId(12), card, createdAt: now };
     this.#drafts.set(pid, [...mine, draft]);
     return draft;
@@ -29,7 +34,10 @@ export class HiddenDrafts {
   delete(pid: string, id: string): void {
     const mine = this.#drafts.get(pid) ?? [];
     if (!mine.some((d) => d.id === id)) throw new CommandError(ErrorCode.NotFound, { reason: 'no_such_draft' }, 'no such hidden card of yours');
-    this.#drafts.set(pid, mine.filter((d) => d.id !== id));
+    this.#drafts.set(
+      pid,
+      mine.filter((d) => d.id !== id),
+    );
   }
 
   of(pid: string): Draft[] {
@@ -45,7 +53,10 @@ export class HiddenDrafts {
     const out: Array<{ authorId: string; draft: Draft }> = [];
     for (const [pid, drafts] of this.#drafts) {
       for (const draft of drafts) if (draft.card.column === column) out.push({ authorId: pid, draft });
-      this.#drafts.set(pid, drafts.filter((d) => d.card.column !== column));
+      this.#drafts.set(
+        pid,
+        drafts.filter((d) => d.card.column !== column),
+      );
     }
     return out;
   }

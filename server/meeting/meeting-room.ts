@@ -221,9 +221,7 @@ export class MeetingRoom {
       const gone = this.entry(this.#s.facilitatorId ?? '');
       if (!gone || gone.online) return;
       const candidates = this.#s.roster.filter((r) => r.online && canEdit(r.role));
-      const successor =
-        candidates.find((r) => this.#s.coFacilitatorIds.includes(r.id)) ??
-        [...candidates].sort((a, b) => a.joinedAt - b.joinedAt)[0];
+      const successor = candidates.find((r) => this.#s.coFacilitatorIds.includes(r.id)) ?? [...candidates].sort((a, b) => a.joinedAt - b.joinedAt)[0];
       if (!successor) return;
       this.#s.facilitatorId = successor.id;
       this.#s.coFacilitatorIds = this.#s.coFacilitatorIds.filter((id) => id !== successor.id);
@@ -242,7 +240,12 @@ export class MeetingRoom {
     if (phase === 'ended') return this.end();
     if (this.#s.phase === 'lobby' && phase !== 'lobby') {
       const missing = startGate(this.doc);
-      if (missing.length) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'start_gate', params: { missing } }, `Before the meeting can start it needs ${missing.join(' and ')}.`);
+      if (missing.length)
+        throw new CommandError(
+          ErrorCode.PreconditionFailed,
+          { reason: 'start_gate', params: { missing } },
+          `Before the meeting can start it needs ${missing.join(' and ')}.`,
+        );
       if (this.#s.startedAt === null) {
         this.#s.startedAt = this.deps.clock.now();
         this.deps.onStarted();
@@ -288,7 +291,8 @@ export class MeetingRoom {
 
   handover(to: string, by: string): MeetingState {
     const target = this.entry(to);
-    if (!target || !target.online || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, { reason: 'handover_target' }, 'hand over to someone present who can edit');
+    if (!target || !target.online || !canEdit(target.role))
+      throw new CommandError(ErrorCode.BadRequest, { reason: 'handover_target' }, 'hand over to someone present who can edit');
     this.#s.facilitatorId = to;
     this.#s.coFacilitatorIds = this.#s.coFacilitatorIds.filter((id) => id !== to);
     const from = this.entry(by)?.name ?? null;
@@ -303,7 +307,8 @@ export class MeetingRoom {
 
   setCoFacilitator(pid: string, on: boolean): MeetingState {
     const target = this.entry(pid);
-    if (!target || !canEdit(target.role)) throw new CommandError(ErrorCode.BadRequest, { reason: 'co_facilitator_target' }, 'a co-facilitator must be someone on the roster who can edit');
+    if (!target || !canEdit(target.role))
+      throw new CommandError(ErrorCode.BadRequest, { reason: 'co_facilitator_target' }, 'a co-facilitator must be someone on the roster who can edit');
     const ids = new Set(this.#s.coFacilitatorIds);
     if (on && pid !== this.#s.facilitatorId) ids.add(pid);
     else ids.delete(pid);
@@ -395,7 +400,9 @@ export class MeetingRoom {
   // ---- votes -------------------------------------------------------------------------------------------
 
   voteOpen(dots: number): VoteRoundPublic {
-    const cardIds = listCards(this.doc, 'challenges').filter((c) => c.status !== 'resolved').map((c) => c.id);
+    const cardIds = listCards(this.doc, 'challenges')
+      .filter((c) => c.status !== 'resolved')
+      .map((c) => c.id);
     const round = this.#votes.open(cardIds, dots, this.deps.clock.now());
     this.#changed();
     return round;
@@ -430,7 +437,8 @@ export class MeetingRoom {
     const cols = new Set(this.#s.hidden.columns);
     if (on) cols.add(column);
     else {
-      if (this.#drafts.has(column)) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'reveal_hidden_first' }, 'reveal the hidden cards of this column first');
+      if (this.#drafts.has(column))
+        throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'reveal_hidden_first' }, 'reveal the hidden cards of this column first');
       cols.delete(column);
     }
     this.#s.hidden.columns = [...cols];
@@ -439,7 +447,11 @@ export class MeetingRoom {
 
   draftAdd(pid: string, card: CreateCardBody): Draft {
     if (!this.#s.hidden.columns.includes(card.column)) {
-      throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'column_not_hidden' }, 'that column is not in hidden-writing mode; add the card to the board');
+      throw new CommandError(
+        ErrorCode.PreconditionFailed,
+        { reason: 'column_not_hidden' },
+        'that column is not in hidden-writing mode; add the card to the board',
+      );
     }
     const draft = this.#drafts.add(pid, card, this.deps.clock.now());
     this.#changed();
@@ -488,7 +500,11 @@ export class MeetingRoom {
   }
 
   persisted(): PersistedMeeting {
-    return { state: { ...this.#s, hidden: this.#hidden(), vote: this.#votes.round, timer: this.#timer.state }, ballots: this.#votes.ballots(), drafts: this.#drafts.toJSON() };
+    return {
+      state: { ...this.#s, hidden: this.#hidden(), vote: this.#votes.round, timer: this.#timer.state },
+      ballots: this.#votes.ballots(),
+      drafts: this.#drafts.toJSON(),
+    };
   }
 
   dispose(): void {

@@ -55,7 +55,10 @@ export class MeetingService {
     if (!room) {
       room = this.#load(boardId);
       this.#rooms.set(boardId, room);
-      room.then((r) => r ?? this.#rooms.delete(boardId), () => this.#rooms.delete(boardId));
+      room.then(
+        (r) => r ?? this.#rooms.delete(boardId),
+        () => this.#rooms.delete(boardId),
+      );
     }
     return room;
   }

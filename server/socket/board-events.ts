@@ -19,7 +19,6 @@ import type { AccessControl } from '../auth/access.js';
 type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-
 /**
  * Wires the board events and returns the registry extension that announces renames; the composition root
  * registers it. Title and purpose may change through any path (a browser edits the Y.Doc, REST, a bot), so the

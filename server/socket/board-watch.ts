@@ -72,12 +72,7 @@ function forgetRole(socket: Socket, boardId: string, role: Role): boolean {
  * leaves its room at once and hears `board:revoked`; sockets that joined with another link stay. Runs
  * synchronously (the local adapter), so once the rotation has answered, no board event reaches them.
  */
-export function revokeWatchers(
-  io: Server<ClientToServerEvents, ServerToClientEvents>,
-  boardId: string,
-  role: Role,
-  reason: string,
-): void {
+export function revokeWatchers(io: Server<ClientToServerEvents, ServerToClientEvents>, boardId: string, role: Role, reason: string): void {
   const members = io.sockets.adapter.rooms.get(boardRoom(boardId));
   for (const id of [...(members ?? [])]) {
     const socket = io.sockets.sockets.get(id);

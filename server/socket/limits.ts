@@ -43,7 +43,8 @@ export function limitDefaultNamespace(io: Server<ClientToServerEvents, ServerToC
       if (verdict === 'refuse') return ack?.(fail(apiError(ErrorCode.RateLimited, { reason: 'slow_down' }, 'too many requests; slow down')));
       // Without an ack the handlers ignore the event; nothing to bound.
       if (!ack || !WATCH_EVENTS.has(String(packet[0]))) return next();
-      if (watchInFlight) return ack(fail(apiError(ErrorCode.RateLimited, { reason: 'one_watch_at_a_time' }, 'one watch at a time: wait for the answer to the last one')));
+      if (watchInFlight)
+        return ack(fail(apiError(ErrorCode.RateLimited, { reason: 'one_watch_at_a_time' }, 'one watch at a time: wait for the answer to the last one')));
       watchInFlight = true;
       packet[packet.length - 1] = (res: Ack<unknown>) => {
         watchInFlight = false;

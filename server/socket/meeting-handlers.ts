@@ -67,7 +67,8 @@ export function attachMeetingHandlers(nsp: MeetingNamespace, service: MeetingSer
 
   nsp.use(async (socket, next) => {
     const parsed = MeetingAuth.safeParse(socket.handshake.auth);
-    if (!parsed.success) return next(refusal(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, 'join with { boardId, token, seat?, name, color }')));
+    if (!parsed.success)
+      return next(refusal(apiError(ErrorCode.BadRequest, { reason: 'invalid_payload' }, 'join with { boardId, token, seat?, name, color }')));
     const { boardId, token, name, color } = parsed.data;
     try {
       const result = await access.check(boardId, token);
@@ -168,35 +169,60 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
   const pid = me.seat.id;
   const result = ((): unknown => {
     switch (name) {
-      case 'meeting:advance': return room.advance(p.phase);
-      case 'meeting:set-item': return room.setItem(p.agendaId);
-      case 'meeting:next-item': return room.nextItem();
-      case 'meeting:end': return room.end();
-      case 'meeting:handover': return room.handover(p.participantId, pid);
-      case 'meeting:co-facilitator': return room.setCoFacilitator(p.participantId, p.on);
-      case 'meeting:claim': return room.claim(pid, me.role);
-      case 'timer:start': return room.timerStart();
-      case 'timer:pause': return room.timerPause();
-      case 'timer:extend': return room.timerExtend(p.minutes);
-      case 'timer:reset': return room.timerReset();
-      case 'hand:raise': return room.raiseHand(pid), null;
+      case 'meeting:advance':
+        return room.advance(p.phase);
+      case 'meeting:set-item':
+        return room.setItem(p.agendaId);
+      case 'meeting:next-item':
+        return room.nextItem();
+      case 'meeting:end':
+        return room.end();
+      case 'meeting:handover':
+        return room.handover(p.participantId, pid);
+      case 'meeting:co-facilitator':
+        return room.setCoFacilitator(p.participantId, p.on);
+      case 'meeting:claim':
+        return room.claim(pid, me.role);
+      case 'timer:start':
+        return room.timerStart();
+      case 'timer:pause':
+        return room.timerPause();
+      case 'timer:extend':
+        return room.timerExtend(p.minutes);
+      case 'timer:reset':
+        return room.timerReset();
+      case 'hand:raise':
+        return (room.raiseHand(pid), null);
       case 'hand:lower': {
         const target = p?.participantId ?? pid;
-        if (target !== pid && !(canEdit(me.role) && room.isLeader(pid))) throw new CommandError(ErrorCode.Forbidden, { reason: 'facilitator_lowers_hands' }, "only the facilitator can lower someone else's hand");
-        return room.lowerHand(target), null;
+        if (target !== pid && !(canEdit(me.role) && room.isLeader(pid)))
+          throw new CommandError(ErrorCode.Forbidden, { reason: 'facilitator_lowers_hands' }, "only the facilitator can lower someone else's hand");
+        return (room.lowerHand(target), null);
       }
-      case 'queue:next': return { speakerId: room.nextSpeaker() };
-      case 'checkin:set': return room.checkIn(pid, p.text), null;
-      case 'vote:open': return room.voteOpen(p.dots);
-      case 'vote:cast': return room.voteCast(pid, p.cardId, p.delta);
-      case 'vote:reveal': return room.voteReveal();
-      case 'vote:close': return room.voteClose(), null;
-      case 'hidden:set': return room.setHidden(p.column, p.on), null;
-      case 'hidden:reveal': return { revealed: room.reveal(p.column) };
-      case 'draft:add': return room.draftAdd(pid, p.card);
-      case 'draft:delete': return room.draftDelete(pid, p.id), null;
-      case 'draft:list': return room.drafts(pid);
-      case 'time:sync': return { serverNow: room.now() };
+      case 'queue:next':
+        return { speakerId: room.nextSpeaker() };
+      case 'checkin:set':
+        return (room.checkIn(pid, p.text), null);
+      case 'vote:open':
+        return room.voteOpen(p.dots);
+      case 'vote:cast':
+        return room.voteCast(pid, p.cardId, p.delta);
+      case 'vote:reveal':
+        return room.voteReveal();
+      case 'vote:close':
+        return (room.voteClose(), null);
+      case 'hidden:set':
+        return (room.setHidden(p.column, p.on), null);
+      case 'hidden:reveal':
+        return { revealed: room.reveal(p.column) };
+      case 'draft:add':
+        return room.draftAdd(pid, p.card);
+      case 'draft:delete':
+        return (room.draftDelete(pid, p.id), null);
+      case 'draft:list':
+        return room.drafts(pid);
+      case 'time:sync':
+        return { serverNow: room.now() };
     }
   })();
   return result as CommandResults[N];

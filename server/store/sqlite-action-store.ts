@@ -73,7 +73,9 @@ export class SqliteActionStore implements ActionStore {
       get: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
       byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE id = ?`),
       upsert: db.prepare(
-        `INSERT INTO action_items (${COLUMNS}) VALUES (${COLUMNS.split(', ').map(() => '?').join(', ')})
+        `INSERT INTO action_items (${COLUMNS}) VALUES (${COLUMNS.split(', ')
+          .map(() => '?')
+          .join(', ')})
          ON CONFLICT(board_id, id) DO UPDATE SET kind = excluded.kind, card_id = excluded.card_id, column_id = excluded.column_id,
            card_title = excluded.card_title, decision_id = excluded.decision_id, text = excluded.text, owners = excluded.owners,
            due = excluded.due, due_text = excluded.due_text, due_flag = excluded.due_flag, board_status = excluded.board_status,
@@ -98,8 +100,25 @@ export class SqliteActionStore implements ActionStore {
     this.#upsertAll = db.transaction((records: readonly ActionRecord[]) => {
       for (const r of records) {
         this.#stmt.upsert.run(
-          r.boardId, r.id, r.kind, r.cardId, r.column, r.cardTitle, r.decisionId, r.text, JSON.stringify(r.owners), r.due, r.dueText,
-          r.dueFlag, r.boardStatus, r.personStatus, r.present ? 1 : 0, r.status, r.decidedBy, r.createdAt, r.updatedAt,
+          r.boardId,
+          r.id,
+          r.kind,
+          r.cardId,
+          r.column,
+          r.cardTitle,
+          r.decisionId,
+          r.text,
+          JSON.stringify(r.owners),
+          r.due,
+          r.dueText,
+          r.dueFlag,
+          r.boardStatus,
+          r.personStatus,
+          r.present ? 1 : 0,
+          r.status,
+          r.decidedBy,
+          r.createdAt,
+          r.updatedAt,
         );
       }
     });

@@ -61,7 +61,9 @@ export class SqliteAuditStore implements AuditStore {
     }
     // Only fixed SQL fragments are joined; every value is a bound parameter.
     const rows = this.#db
-      .prepare<unknown[], Row>(`SELECT id, at, actor, role, action, card_id, field, summary FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+      .prepare<unknown[], Row>(
+        `SELECT id, at, actor, role, action, card_id, field, summary FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+      )
       .all(...args, f.limit + 1);
     const more = rows.length > f.limit;
     return { entries: rows.slice(0, f.limit).map(fromRow), more };

@@ -14,12 +14,11 @@ export class SqliteMeetingStore implements MeetingStore {
         `INSERT INTO meetings (board_id, state, updated_at) VALUES (?, ?, ?)
          ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
-      vote: db.prepare(
-        'INSERT INTO vote_rounds (id, board_id, dots_per_person, opened_at, revealed_at, voters, results) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      votes: db.prepare<[string], { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }>(
-        'SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at',
-      ),
+      vote: db.prepare('INSERT INTO vote_rounds (id, board_id, dots_per_person, opened_at, revealed_at, voters, results) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      votes: db.prepare<
+        [string],
+        { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }
+      >('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at'),
     };
   }
 

@@ -26,9 +26,7 @@ export class SqliteStore implements Store {
       rename: db.prepare('UPDATE boards SET title = ?, updated_at = ? WHERE id = ?'),
       deleteBoard: db.prepare('DELETE FROM boards WHERE id = ?'),
       getSnapshot: db.prepare<[string], { data: Buffer; seq: number }>('SELECT data, seq FROM snapshots WHERE board_id = ?'),
-      getUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
-        'SELECT seq, data FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
-      ),
+      getUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq'),
       insertUpdate: db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)'),
       upsertSnapshot: db.prepare(
         `INSERT INTO snapshots (board_id, data, seq, updated_at) VALUES (?, ?, ?, ?)

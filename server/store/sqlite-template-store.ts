@@ -72,18 +72,16 @@ export class SqliteTemplateStore implements TemplateStore {
 
   async list(scope: TemplateScope): Promise<TemplateSummary[]> {
     const rows = scope.kind === 'ids' ? (scope.ids.length ? this.#stmt.listIds.all(JSON.stringify(scope.ids)) : []) : this.#stmt.listBoard.all(scope.boardId);
-    return rows.map(
-      (r): TemplateSummary => ({
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        source: 'saved',
-        title: r.title,
-        purpose: r.purpose,
-        counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
-        minutes: r.minutes,
-      }),
-    );
+    return rows.map((r): TemplateSummary => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      source: 'saved',
+      title: r.title,
+      purpose: r.purpose,
+      counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
+      minutes: r.minutes,
+    }));
   }
 }
 

@@ -23,16 +23,16 @@ export class SqliteVersionStore implements VersionStore {
     this.#stmt = {
       insert: db.prepare('INSERT INTO board_versions (id, board_id, name, created_at, data, created_by) VALUES (?, ?, ?, ?, ?, ?)'),
       // rowid breaks ties of versions saved in the same millisecond (e.g. "Before restore" and a restore).
-      list: db.prepare<[string], Row>(
-        'SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? ORDER BY created_at DESC, rowid DESC',
-      ),
+      list: db.prepare<[string], Row>('SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? ORDER BY created_at DESC, rowid DESC'),
       get: db.prepare<[string, string], Row & { data: Buffer }>(
         'SELECT id, name, created_at, created_by, data FROM board_versions WHERE board_id = ? AND id = ?',
       ),
       all: db.prepare<[string], Row & { data: Buffer }>(
         'SELECT id, name, created_at, created_by, data FROM board_versions WHERE board_id = ? ORDER BY created_at, rowid',
       ),
-      usage: db.prepare<[string], { n: number; bytes: number | null }>('SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM board_versions WHERE board_id = ?'),
+      usage: db.prepare<[string], { n: number; bytes: number | null }>(
+        'SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM board_versions WHERE board_id = ?',
+      ),
       oldestAutomatic: db.prepare<[string, string, string], { id: string }>(
         'SELECT id FROM board_versions WHERE board_id = ? AND created_by = ? AND id != ? ORDER BY created_at, rowid LIMIT 1',
       ),
@@ -84,4 +84,3 @@ export class SqliteVersionStore implements VersionStore {
 }
 
 const info = (r: Row): VersionInfo => ({ id: r.id, name: r.name, createdAt: r.created_at, by: r.created_by });
-

@@ -23,9 +23,7 @@ export interface SizeLimits {
   maxItems: number;
 }
 
-export type GuardVerdict =
-  | { ok: true; newItems: number }
-  | { ok: false; kind: 'full' | 'invalid'; reason: string };
+export type GuardVerdict = { ok: true; newItems: number } | { ok: false; kind: 'full' | 'invalid'; reason: string };
 
 /**
  * Where a new item sits: the type it goes into, the key that type sits under, and the item's own key when
@@ -47,7 +45,10 @@ type Place =
   | { kind: 'gone' };
 
 class Refused extends Error {
-  constructor(readonly kind: 'full' | 'invalid', reason: string) {
+  constructor(
+    readonly kind: 'full' | 'invalid',
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -185,9 +186,10 @@ class Resolver {
       else {
         // `link` sits in the type held by the item above (resolved as `above`, with `above.sub` its key).
         const holder = i + 1 < chain.length ? chain[i + 1].item : cur;
-        place = holder.content instanceof Y.ContentType
-          ? { kind: 'found', type: holder.content.type, typeKey: above.sub, sub: link.parentSub, depth: above.depth + 1 }
-          : GONE;
+        place =
+          holder.content instanceof Y.ContentType
+            ? { kind: 'found', type: holder.content.type, typeKey: above.sub, sub: link.parentSub, depth: above.depth + 1 }
+            : GONE;
       }
       this.#memo.set(link, place);
     }
@@ -255,7 +257,7 @@ class Resolver {
 /** Nesting of an integrated type (a root type is 1). */
 function depthOf(type: Y.AbstractType<any>): number {
   let depth = 1;
-  for (let item = type._item; item; ) {
+  for (let item = type._item; item;) {
     depth++;
     const parent = item.parent;
     item = parent instanceof Y.AbstractType ? parent._item : null;
@@ -320,5 +322,4 @@ function checkValue(key: string | null, value: unknown, depth = 0): void {
 }
 
 const short = (s: string): string => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
-const humanSize = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${Number((bytes / (1024 * 1024)).toFixed(1))} MB` : `${Math.round(bytes / 1024)} KB`;
+const humanSize = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Number((bytes / (1024 * 1024)).toFixed(1))} MB` : `${Math.round(bytes / 1024)} KB`);

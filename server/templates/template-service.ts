@@ -23,7 +23,10 @@ const rank = (id: string) => (SHIPPED_ORDER.includes(id) ? SHIPPED_ORDER.indexOf
 
 /** Reads and validates every `*.json` in `dir` (offered in `SHIPPED_ORDER`). Throws naming the first bad file. */
 export function loadShippedTemplates(dir: string = SHIPPED_TEMPLATES_DIR): BoardTemplate[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const out: BoardTemplate[] = [];
   for (const file of files) {
     let json: unknown;

@@ -29,7 +29,11 @@ const SHAPES: Array<{ shape: string; text: string; names: readonly string[] }> =
   { shape: '"by" + spaces + ". tomorrow", 10,000 chars (REST limit)', text: byThenSpaces(10_000), names: FIVE },
   { shape: '"by" + spaces + ". tomorrow", 40 KB', text: byThenSpaces(40_000), names: FIVE },
   { shape: '"by" + spaces + ". tomorrow", 1 MB', text: byThenSpaces(1_000_000), names: FIVE },
-  { shape: '40 KB of prose naming people, 2,000 known names', text: repeatTo('Person7 Lastname7 and Person8 Lastname8 ship it by Friday. ', 40_000), names: MANY },
+  {
+    shape: '40 KB of prose naming people, 2,000 known names',
+    text: repeatTo('Person7 Lastname7 and Person8 Lastname8 ship it by Friday. ', 40_000),
+    names: MANY,
+  },
   { shape: 'dates only ("2026-12-01 " × 909), 10,000 chars', text: repeatTo('2026-12-01 ', 10_000), names: FIVE },
 ];
 

@@ -21,7 +21,8 @@ export interface Results {
 }
 
 const PEERS: ServerKind[] = ['y-websocket', 'hocuspocus'];
-const fmt = (x: number, d = 2) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10 ** d) / 10 ** d)) : '–');
+const fmt = (x: number, d = 2) =>
+  Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10 ** d) / 10 ** d)) : '–';
 const ratio = (m: number, p: number) => (Number.isFinite(m) && Number.isFinite(p) && p !== 0 ? `${(m / p).toFixed(2)}×` : '–');
 
 interface Row {
@@ -86,7 +87,14 @@ export function renderMarkdown(r: Results): string {
       rows.push({ label: `${name}: delivered / expected`, values: by(xs, (x) => x.delivered / x.expected), digits: 4 });
       rows.push({ label: `${name}: server CPU µs/delivery`, values: by(xs, (x) => x.cpuUsPerDelivery) });
       rows.push({ label: `${name}: ping RTT p99 ms (loop delay, outside)`, values: by(xs, (x) => x.loopLag.p99) });
-      rows.push({ label: `${name}: durable (in SQLite log) p99 ms`, values: by(xs.filter((x) => x.durable), (x) => x.durable.p99), target: '≤ 50' });
+      rows.push({
+        label: `${name}: durable (in SQLite log) p99 ms`,
+        values: by(
+          xs.filter((x) => x.durable),
+          (x) => x.durable.p99,
+        ),
+        target: '≤ 50',
+      });
       rows.push({ label: `${name}: server RSS MiB`, values: by(xs, (x) => x.serverRssMiB), digits: 0 });
     }
     out.push(table(rows, r.servers));
@@ -116,7 +124,9 @@ export function renderMarkdown(r: Results): string {
     out.push('');
     for (const k of r.servers) {
       const steps = r.s2.filter((x) => x.server === k);
-      out.push(`- ${k}: ${steps.map((x) => `${x.rate}→${fmt(x.throughput, 0)} (${fmt(x.latency.p99)} ms, ${x.noLoss ? 'ok' : 'LOSS'}, ${fmt(x.serverCpuCores)}, ${fmt(x.generatorCpuCores)})`).join('; ')}`);
+      out.push(
+        `- ${k}: ${steps.map((x) => `${x.rate}→${fmt(x.throughput, 0)} (${fmt(x.latency.p99)} ms, ${x.noLoss ? 'ok' : 'LOSS'}, ${fmt(x.serverCpuCores)}, ${fmt(x.generatorCpuCores)})`).join('; ')}`,
+      );
     }
     out.push('');
   }
@@ -131,12 +141,39 @@ export function renderMarkdown(r: Results): string {
           { label: 'RSS per idle loaded board KiB', values: by(r.s3, (x) => x.perBoardKiB), target: '≤ 32', digits: 1 },
           { label: 'RSS per idle participant KiB', values: by(r.s3, (x) => x.perParticipantKiB), target: '≤ 40', digits: 1 },
           { label: 'RSS at end MiB', values: by(r.s3, (x) => x.finalRssMiB), digits: 0 },
-          { label: 'all boards unloaded after the last participant left, ms', values: by(r.s3.filter((x) => x.unloadedAfterMs !== undefined), (x) => x.unloadedAfterMs), target: 'unload (grace 2 s)', digits: 0 },
-          { label: 'boards whose edit was persisted by the unload', values: by(r.s3.filter((x) => x.persistedBoards !== undefined), (x) => x.persistedBoards), target: `${boards}`, digits: 0 },
-          { label: 'RSS after unloading MiB', values: by(r.s3.filter((x) => x.rssAfterUnloadMiB !== undefined), (x) => x.rssAfterUnloadMiB), digits: 0 },
+          {
+            label: 'all boards unloaded after the last participant left, ms',
+            values: by(
+              r.s3.filter((x) => x.unloadedAfterMs !== undefined),
+              (x) => x.unloadedAfterMs,
+            ),
+            target: 'unload (grace 2 s)',
+            digits: 0,
+          },
+          {
+            label: 'boards whose edit was persisted by the unload',
+            values: by(
+              r.s3.filter((x) => x.persistedBoards !== undefined),
+              (x) => x.persistedBoards,
+            ),
+            target: `${boards}`,
+            digits: 0,
+          },
+          {
+            label: 'RSS after unloading MiB',
+            values: by(
+              r.s3.filter((x) => x.rssAfterUnloadMiB !== undefined),
+              (x) => x.rssAfterUnloadMiB,
+            ),
+            digits: 0,
+          },
           ...(r.s3[0].churn
             ? [
-                { label: `heap after GC before ${r.s3[0].churn.cycles.toLocaleString('en-US')} connect/disconnect cycles, MiB`, values: by(r.s3, (x) => x.churn.heapBeforeMiB), digits: 1 },
+                {
+                  label: `heap after GC before ${r.s3[0].churn.cycles.toLocaleString('en-US')} connect/disconnect cycles, MiB`,
+                  values: by(r.s3, (x) => x.churn.heapBeforeMiB),
+                  digits: 1,
+                },
                 { label: 'heap after GC after the cycles, MiB', values: by(r.s3, (x) => x.churn.heapAfterMiB), digits: 1 },
                 { label: 'heap growth %', values: by(r.s3, (x) => x.churn.heapGrowthPct), target: '±5', digits: 1 },
               ]
@@ -215,11 +252,12 @@ export function renderMarkdown(r: Results): string {
   }
 
   if (r.s8?.length) {
-    out.push('### S8 — decision parser (`parseDecision`, in the generator\'s process; ms per decision)');
+    out.push("### S8 — decision parser (`parseDecision`, in the generator's process; ms per decision)");
     out.push('');
-    out.push('| shape | chars | known names | first parse ms (builds the names\' lookup) | samples | p50 ms | max ms |');
+    out.push("| shape | chars | known names | first parse ms (builds the names' lookup) | samples | p50 ms | max ms |");
     out.push('|---|---|---|---|---|---|---|');
-    for (const x of r.s8) out.push(`| ${x.shape} | ${fmt(x.chars, 0)} | ${fmt(x.names, 0)} | ${fmt(x.firstMs)} | ${x.ms.n} | ${fmt(x.ms.p50)} | ${fmt(x.ms.max)} |`);
+    for (const x of r.s8)
+      out.push(`| ${x.shape} | ${fmt(x.chars, 0)} | ${fmt(x.names, 0)} | ${fmt(x.firstMs)} | ${x.ms.n} | ${fmt(x.ms.p50)} | ${fmt(x.ms.max)} |`);
     out.push('');
   }
   return out.join('\n');

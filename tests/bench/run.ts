@@ -20,14 +20,27 @@ import { renderMarkdown, type Results } from './report.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const servers = (args.find((a) => a.startsWith('--servers='))?.slice(10).split(',') ?? [...SERVER_KINDS]) as ServerKind[];
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const servers = (args
+  .find((a) => a.startsWith('--servers='))
+  ?.slice(10)
+  .split(',') ?? [...SERVER_KINDS]) as ServerKind[];
 const want = (s: string) => !only || only.includes(s);
 
 const cfg = quick
   ? {
       reps: 1,
-      s1: { sizes: [[100, 100], [500, 20]] as [number, number][], warmupMs: 300, measureMs: 1000 },
+      s1: {
+        sizes: [
+          [100, 100],
+          [500, 20],
+        ] as [number, number][],
+        warmupMs: 300,
+        measureMs: 1000,
+      },
       s2: { clients: 50, rates: [1000, 2000], warmupMs: 200, measureMs: 800 },
       s3: { boards: 50, churn: 1000 },
       s4: { cards: 1000, tail: 100, reps: 1 },
@@ -38,7 +51,18 @@ const cfg = quick
     }
   : {
       reps: 3,
-      s1: { sizes: [[10, 100], [50, 100], [100, 100], [200, 50], [500, 20], [1000, 10]] as [number, number][], warmupMs: 700, measureMs: 2500 },
+      s1: {
+        sizes: [
+          [10, 100],
+          [50, 100],
+          [100, 100],
+          [200, 50],
+          [500, 20],
+          [1000, 10],
+        ] as [number, number][],
+        warmupMs: 700,
+        measureMs: 2500,
+      },
       s2: { clients: 50, rates: [1000, 1500, 2000, 3000, 4000], warmupMs: 500, measureMs: 2000 },
       s3: { boards: 1000, churn: 10_000 },
       s4: { cards: 10_000, tail: 1000, reps: 3 },

@@ -233,7 +233,12 @@ export async function coldLoad(kind: RunningServer['kind'], cards: number, tail:
         await store.close();
       }
       server = await startServer(kind, { dataDir });
-      times.push(await firstSync(room.url.includes('/yjs/') ? { ...room, url: room.url.replace(/:\d+\//, `:${server.port}/`) } : { ...room, url: `ws://127.0.0.1:${server.port}` }, server.framing));
+      times.push(
+        await firstSync(
+          room.url.includes('/yjs/') ? { ...room, url: room.url.replace(/:\d+\//, `:${server.port}/`) } : { ...room, url: `ws://127.0.0.1:${server.port}` },
+          server.framing,
+        ),
+      );
       await server.stop();
     }
     return {
@@ -478,7 +483,11 @@ export async function connectionChurn(server: RunningServer, cycles: number): Pr
   };
   const run = async (n: number) => {
     let left = n;
-    await Promise.all(Array.from({ length: 50 }, async () => { while (left-- > 0) await cycle(); }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (left-- > 0) await cycle();
+      }),
+    );
   };
   const heap = async () => {
     await sleep(500); // let the server finish with the last closes

@@ -139,7 +139,12 @@ async function createMeshboardBoard(base: string, title: string): Promise<Room> 
   const tok = (link: string) => new URL(link).searchParams.get('token')!;
   const tokens = { facilitator: tok(body.links.facilitator), participant: tok(body.links.participant), viewer: tok(body.links.viewer) };
   const wsBase = base.replace('http', 'ws');
-  return { id: body.id, token: tokens.participant, tokens, url: `${wsBase}/yjs/${encodeURIComponent(body.id)}?token=${encodeURIComponent(tokens.participant)}` };
+  return {
+    id: body.id,
+    token: tokens.participant,
+    tokens,
+    url: `${wsBase}/yjs/${encodeURIComponent(body.id)}?token=${encodeURIComponent(tokens.participant)}`,
+  };
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -31,7 +31,13 @@ async function seedBoard(): Promise<TestBoard> {
     expect(res.status).toBe(201);
     ids.push(res.body.id ?? res.body.card?.id);
   }
-  const decision = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${ids[0]}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, token);
+  const decision = await api(
+    e2e.server().url,
+    'POST',
+    `/api/boards/${board.id}/cards/${ids[0]}/decisions`,
+    { text: 'Ana drafts the budget by 2030-03-05' },
+    token,
+  );
   expect(decision.status).toBe(201);
   return board;
 }
@@ -71,7 +77,10 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.keyboard.press('Escape');
   await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
 
-  await page.getByRole('region', { name: /^Agenda/ }).getByRole('button', { name: 'Add agenda item' }).click();
+  await page
+    .getByRole('region', { name: /^Agenda/ })
+    .getByRole('button', { name: 'Add agenda item' })
+    .click();
   await page.locator('form.card.add').waitFor();
   await check('board, new card form');
   await page.keyboard.press('Escape');
@@ -85,7 +94,10 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.getByRole('button', { name: 'Pause timer' }).waitFor();
   await check('meeting, agenda with a running timer');
   if (shots) await shot(page, `meeting-${theme}-1280x800.png`);
-  await page.getByRole('button', { name: /^People/ }).first().click();
+  await page
+    .getByRole('button', { name: /^People/ })
+    .first()
+    .click();
   await page.getByRole('heading', { name: 'People in the meeting' }).waitFor();
   await check('meeting, roster');
   await page.keyboard.press('Escape');

@@ -45,7 +45,11 @@ async function launchBoard(): Promise<{ board: TestBoard; agendaId: string; need
   const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
   const agendaId = await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15 });
   const needId = await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Final pricing table', byWhen: '2026-12-10' });
-  const challengeId = await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
+  const challengeId = await addCard(board, {
+    column: 'challenges',
+    problem: 'Support is not staffed for launch week',
+    proposals: ['Borrow two people from sales'],
+  });
   return { board, agendaId, needId, challengeId };
 }
 
@@ -142,7 +146,10 @@ describe('decisions become action items', () => {
     await overdue.waitFor();
     await overdue.getByText('Overdue', { exact: true }).waitFor();
     // Unassigned is a group of its own; the cancelled item stays hidden.
-    await list.getByRole('region', { name: /^Unassigned/ }).getByText('Ask sales to lend two people').waitFor();
+    await list
+      .getByRole('region', { name: /^Unassigned/ })
+      .getByText('Ask sales to lend two people')
+      .waitFor();
     expect(await list.getByText('hire a contractor').count()).toBe(0);
     // A viewer reads but does not tick off.
     await expect(rows.first().getByRole('checkbox').isDisabled()).resolves.toBe(true);
@@ -212,9 +219,20 @@ describe('decisions become action items', () => {
     const boardId = new URL(a.url()).pathname.split('/')[2];
     const keys = await a.evaluate(() => JSON.parse(localStorage.getItem('meshboard:keys') ?? '{}'));
     const participantToken = new URL(keys[boardId].links.participant).searchParams.get('token')!;
-    const board: TestBoard = { id: boardId, links: keys[boardId].links, tokens: { facilitator: keys[boardId].token, participant: participantToken, viewer: '' } };
+    const board: TestBoard = {
+      id: boardId,
+      links: keys[boardId].links,
+      tokens: { facilitator: keys[boardId].token, participant: participantToken, viewer: '' },
+    };
 
-    const agendaId = await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15, notes: 'FAQ and pricing are the last open pieces.', done: true });
+    const agendaId = await addCard(board, {
+      column: 'agenda',
+      title: 'Launch plan',
+      owner: 'Priya',
+      timebox: 15,
+      notes: 'FAQ and pricing are the last open pieces.',
+      done: true,
+    });
     const second = await addCard(board, { column: 'agenda', title: 'Support staffing', owner: 'Sam' });
     await addDecision(board, agendaId, { text: 'Priya ships the FAQ page by next Friday' });
     await addDecision(board, second, { text: 'Sam asks sales to lend two people', due: '2026-12-01' });

@@ -175,7 +175,7 @@ describe('the live meeting board', () => {
     expect(await titleB.inputValue()).toBe('Q3 Plan');
     await ime.send('Input.insertText', { text: ' 你好' });
 
-    await waitForValue(titleA, (v) => v === 'Q3 Plan 你好', 'the committed word and Ben\'s edit in A');
+    await waitForValue(titleA, (v) => v === 'Q3 Plan 你好', "the committed word and Ben's edit in A");
     await waitForValue(titleB, (v) => v === 'Q3 Plan 你好', 'the same text in B');
   });
 
@@ -274,9 +274,20 @@ describe('the live meeting board', () => {
     const cards = [
       { column: 'agenda', title: 'Release 4.2 readiness', owner: 'Priya', timebox: 15, notes: 'Go/no-go on Thursday. QA sign-off pending for payments.' },
       { column: 'agenda', title: 'Incident review: checkout latency', owner: 'Marco', timebox: 10 },
-      { column: 'needs', asker: 'Priya', addressee: 'Platform team', what: 'A staging environment with production-sized data by Wednesday', byWhen: '2026-12-02' },
+      {
+        column: 'needs',
+        asker: 'Priya',
+        addressee: 'Platform team',
+        what: 'A staging environment with production-sized data by Wednesday',
+        byWhen: '2026-12-02',
+      },
       { column: 'needs', asker: 'Marco', addressee: 'Ana', what: 'Review of the rollback runbook', status: 'accepted' },
-      { column: 'challenges', problem: 'Flaky end-to-end tests block merges two or three times a day', status: 'moving', proposals: ['Quarantine the five worst tests this week', 'Retry once in CI, but report every retry'] },
+      {
+        column: 'challenges',
+        problem: 'Flaky end-to-end tests block merges two or three times a day',
+        status: 'moving',
+        proposals: ['Quarantine the five worst tests this week', 'Retry once in CI, but report every retry'],
+      },
     ];
     for (const card of cards) expect((await api(e2e.server().url, 'POST', `/api/boards/${id}/cards`, card, token)).status).toBe(201);
     await addAgendaItem(a, { title: 'Hiring plan for Q1', owner: 'Ana', timebox: 5 });
@@ -303,9 +314,18 @@ describe('the live meeting board', () => {
     const agenda = column(a, 'Agenda');
     const topics = () => agenda.getByLabel('Topic', { exact: true }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
     // (The first card goes near the top, below the sticky meeting bar, so the second is in view too.)
-    await agenda.getByRole('article').first().evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
-    await agenda.getByRole('article').nth(1).locator('.grip').dragTo(agenda.getByRole('article').first(), { targetPosition: { x: 40, y: 5 } });
-    await a.waitForFunction(() => (document.querySelector('[data-column=agenda] article input') as HTMLInputElement | null)?.value === 'Incident review: checkout latency');
+    await agenda
+      .getByRole('article')
+      .first()
+      .evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
+    await agenda
+      .getByRole('article')
+      .nth(1)
+      .locator('.grip')
+      .dragTo(agenda.getByRole('article').first(), { targetPosition: { x: 40, y: 5 } });
+    await a.waitForFunction(
+      () => (document.querySelector('[data-column=agenda] article input') as HTMLInputElement | null)?.value === 'Incident review: checkout latency',
+    );
     await agenda.getByRole('button', { name: 'Move down: Incident review: checkout latency' }).click();
     expect(await topics()).toEqual(['Release 4.2 readiness', 'Incident review: checkout latency', 'Hiring plan for Q1']);
 

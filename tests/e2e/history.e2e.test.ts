@@ -170,7 +170,10 @@ describe('audit trail', () => {
 
     // Text and action filters too: "what did we decide about pricing?"
     await a.getByLabel('Text').fill('pricing');
-    await waitFor(async () => (await table.locator('tbody tr').allTextContents()).every((r) => r.toLowerCase().includes('pricing')), 'only lines about pricing');
+    await waitFor(
+      async () => (await table.locator('tbody tr').allTextContents()).every((r) => r.toLowerCase().includes('pricing')),
+      'only lines about pricing',
+    );
 
     const csv = a.getByRole('link', { name: 'CSV' });
     const href = await csv.getAttribute('href');
@@ -196,8 +199,18 @@ describe('search', () => {
     const board = await createBoard(e2e.server().url, 'Launch sync', 'Agree who ships what before the launch');
     await addCard(board, { column: 'agenda', title: 'Launch plan', owner: 'Priya', timebox: 15 });
     for (let i = 1; i <= 6; i++) await addCard(board, { column: 'challenges', problem: `Challenge number ${i}` });
-    const target = await addCard(board, { column: 'challenges', problem: 'Support is not staffed for launch week', proposals: ['Borrow two people from sales'] });
-    const decision = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${target}/decisions`, { text: 'Sales lends two people for the launch week' }, board.tokens.participant);
+    const target = await addCard(board, {
+      column: 'challenges',
+      problem: 'Support is not staffed for launch week',
+      proposals: ['Borrow two people from sales'],
+    });
+    const decision = await api(
+      e2e.server().url,
+      'POST',
+      `/api/boards/${board.id}/cards/${target}/decisions`,
+      { text: 'Sales lends two people for the launch week' },
+      board.tokens.participant,
+    );
     expect(decision.status).toBe(201);
 
     const a = await openPage(DESKTOP);
@@ -218,19 +231,38 @@ describe('search', () => {
     const card = a.locator(`[data-card-id="${target}"]`);
     await card.and(a.locator('[data-search-hit]')).waitFor();
     await expect(card.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await waitFor(async () => card.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'the card scrolled into view');
+    await waitFor(
+      async () =>
+        card.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= innerHeight;
+        }),
+      'the card scrolled into view',
+    );
 
     // On a phone: the search is an icon that expands; jumping switches to the card's tab.
     const p = await openPage(PHONE, true);
     await p.goto(url(board, 'participant'));
     await join(p, 'Lee');
-    await p.getByRole('tab', { name: /Agenda/ }).and(p.locator('[aria-selected="true"]')).waitFor();
+    await p
+      .getByRole('tab', { name: /Agenda/ })
+      .and(p.locator('[aria-selected="true"]'))
+      .waitFor();
     await p.getByRole('button', { name: 'Search' }).click();
     await p.getByRole('searchbox', { name: 'Search this board' }).fill('staffed');
-    await p.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /Support is not staffed/ }).waitFor();
+    await p
+      .getByRole('list', { name: 'Search results' })
+      .getByRole('button', { name: /Support is not staffed/ })
+      .waitFor();
     await shot(p, 'search-390x844.png');
-    await p.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /Support is not staffed/ }).click();
-    await p.getByRole('tab', { name: /Challenges/ }).and(p.locator('[aria-selected="true"]')).waitFor();
+    await p
+      .getByRole('list', { name: 'Search results' })
+      .getByRole('button', { name: /Support is not staffed/ })
+      .click();
+    await p
+      .getByRole('tab', { name: /Challenges/ })
+      .and(p.locator('[aria-selected="true"]'))
+      .waitFor();
     const phoneCard = p.locator(`[data-card-id="${target}"]`);
     await phoneCard.and(p.locator('[data-search-hit]')).waitFor();
     // Scrolled smoothly: wait until the scrolling stopped with the card's top on screen, under the tabs.
@@ -253,7 +285,12 @@ describe('user text is never markup', () => {
   /** The page has rendered the payload as text (or as a field's value), and nothing of it ran or became an element. */
   async function assertInert(page: Page, what: string): Promise<void> {
     await waitFor(
-      () => page.evaluate((img) => document.body.innerText.includes(img) || [...document.querySelectorAll('input, textarea')].some((e) => (e as HTMLInputElement).value.includes(img)), IMG),
+      () =>
+        page.evaluate(
+          (img) =>
+            document.body.innerText.includes(img) || [...document.querySelectorAll('input, textarea')].some((e) => (e as HTMLInputElement).value.includes(img)),
+          IMG,
+        ),
       `the literal payload shown on ${what}`,
     );
     const found = await page.evaluate(() => ({
@@ -285,12 +322,26 @@ describe('user text is never markup', () => {
     const board: TestBoard = {
       id: created.body.id,
       links: created.body.links,
-      tokens: { facilitator: token(created.body.links.facilitator), participant: token(created.body.links.participant), viewer: token(created.body.links.viewer) },
+      tokens: {
+        facilitator: token(created.body.links.facilitator),
+        participant: token(created.body.links.participant),
+        viewer: token(created.body.links.viewer),
+      },
     };
     const agenda = await addCard(board, { column: 'agenda', title: `Topic ${P}`, owner: 'Priya', notes: `Notes ${P}` });
     await addCard(board, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: `Need ${P}` });
     await addCard(board, { column: 'challenges', problem: `Problem ${P}`, proposals: [`Proposal ${P}`] });
-    expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${agenda}/decisions`, { text: `Priya ships ${P} by Friday` }, board.tokens.participant)).status).toBe(201);
+    expect(
+      (
+        await api(
+          e2e.server().url,
+          'POST',
+          `/api/boards/${board.id}/cards/${agenda}/decisions`,
+          { text: `Priya ships ${P} by Friday` },
+          board.tokens.participant,
+        )
+      ).status,
+    ).toBe(201);
 
     // And through a raw y-websocket client, as a bot or another app would write.
     const y = connect(e2e.server().wsUrl, board);
@@ -298,9 +349,18 @@ describe('user text is never markup', () => {
     await synced(y);
     const challenge = createCard(y.doc, { column: 'challenges', problem: '' }, { createdBy: `Bot ${IMG}` });
     applyTextDiff(cardText(y.doc, challenge, 'problem')!, `Synced ${P}`);
-    await waitFor(async () => (await api(e2e.server().url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.challenges.length === 2, 'the synced card stored');
+    await waitFor(
+      async () => (await api(e2e.server().url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.challenges.length === 2,
+      'the synced card stored',
+    );
     expect(readBoard(y.doc).columns.challenges[1].problem).toBe(`Synced ${P}`);
-    const version = await api<VersionInfo>(e2e.server().url, 'POST', `/api/boards/${board.id}/versions`, { name: `Version ${P}`, by: `Priya ${IMG}` }, board.tokens.participant);
+    const version = await api<VersionInfo>(
+      e2e.server().url,
+      'POST',
+      `/api/boards/${board.id}/versions`,
+      { name: `Version ${P}`, by: `Priya ${IMG}` },
+      board.tokens.participant,
+    );
     expect(version.status).toBe(201);
 
     const page = await openPage(DESKTOP);
@@ -309,7 +369,16 @@ describe('user text is never markup', () => {
     await waitForValue(page.getByLabel('Board title'), (v) => v === `Board ${P}`, 'the title as text');
     // Card fields are inputs bound to the document: the payload is their value.
     const values = () => page.evaluate(() => [...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value));
-    for (const text of [`Topic ${P}`, `Notes ${P}`, `Need ${P}`, `Problem ${P}`, `Proposal ${P}`, `Priya ships ${P} by Friday`, `Synced ${P}`, `Purpose ${P}`]) {
+    for (const text of [
+      `Topic ${P}`,
+      `Notes ${P}`,
+      `Need ${P}`,
+      `Problem ${P}`,
+      `Proposal ${P}`,
+      `Priya ships ${P} by Friday`,
+      `Synced ${P}`,
+      `Purpose ${P}`,
+    ]) {
       await waitFor(async () => (await values()).includes(text), `"${text}" on the board`);
     }
     await assertInert(page, 'the board');

@@ -19,9 +19,21 @@ const lang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 describe('a second language', () => {
   test('a German browser sees the home page, the board header, columns and cards in German, with German dates', async () => {
     const board = await createBoard(e2e.server().url, 'Plattform-Sync', 'Das Release freigeben');
-    const card = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Budget', timebox: 10 }, board.tokens.facilitator);
+    const card = await api(
+      e2e.server().url,
+      'POST',
+      `/api/boards/${board.id}/cards`,
+      { column: 'agenda', title: 'Budget', timebox: 10 },
+      board.tokens.facilitator,
+    );
     expect(card.status).toBe(201);
-    const decided = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text: 'Ana drafts the budget by 2030-03-05' }, board.tokens.facilitator);
+    const decided = await api(
+      e2e.server().url,
+      'POST',
+      `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`,
+      { text: 'Ana drafts the budget by 2030-03-05' },
+      board.tokens.facilitator,
+    );
     expect(decided.status).toBe(201);
 
     const page = await germanPage();
@@ -45,13 +57,18 @@ describe('a second language', () => {
     await expect(page.getByRole('article', { name: 'Budget' }).getByLabel('Zeitrahmen (Min.)').inputValue()).resolves.toBe('10');
 
     // The decision's due day, formatted as a German reader writes it.
-    const due = new Intl.DateTimeFormat('de-DE', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date('2030-03-05T00:00:00Z'));
+    const due = new Intl.DateTimeFormat('de-DE', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date('2030-03-05T00:00:00Z'),
+    );
     expect(due).toMatch(/März/);
     await page.getByRole('article', { name: 'Budget' }).getByText(due).waitFor();
 
     // The home page's list of recent boards, with a German date and time.
     await page.goto('/');
-    const opened = await page.getByText(/^Geöffnet /).first().textContent();
+    const opened = await page
+      .getByText(/^Geöffnet /)
+      .first()
+      .textContent();
     expect(opened).toMatch(/^Geöffnet \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
   });
 

@@ -32,7 +32,11 @@ async function addAgendaItem(page: Page, title: string, timebox?: number): Promi
 }
 
 /** The countdown's remaining milliseconds as this page computes it. */
-const remaining = (page: Page) => page.locator('[role=timer]:visible').first().evaluate((el) => Number((el as HTMLElement).dataset.remainingMs));
+const remaining = (page: Page) =>
+  page
+    .locator('[role=timer]:visible')
+    .first()
+    .evaluate((el) => Number((el as HTMLElement).dataset.remainingMs));
 
 /** A calm screenshot: no hover, no focus ring. */
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
@@ -74,9 +78,13 @@ describe('running a meeting', () => {
     await fac.getByText('Slept well, keen to ship').waitFor();
 
     await fac.getByRole('button', { name: 'Next: Agenda' }).click();
-    await bar(fac).getByRole('button', { name: /Release readiness/ }).waitFor();
+    await bar(fac)
+      .getByRole('button', { name: /Release readiness/ })
+      .waitFor();
     await fac.getByRole('button', { name: 'Next item' }).click();
-    await bar(fac).getByRole('button', { name: /Incident review/ }).waitFor();
+    await bar(fac)
+      .getByRole('button', { name: /Incident review/ })
+      .waitFor();
     await fac.getByRole('button', { name: 'Start timer' }).click();
     await fac.getByRole('button', { name: 'Pause timer' }).waitFor();
 
@@ -106,7 +114,9 @@ describe('running a meeting', () => {
     await bar(par).getByRole('button', { name: 'Raise hand' }).waitFor();
 
     // The viewer sees the meeting but has nothing to change it with.
-    await bar(vic).getByRole('button', { name: /Incident review/ }).waitFor();
+    await bar(vic)
+      .getByRole('button', { name: /Incident review/ })
+      .waitFor();
     expect(await vic.locator('input:enabled:not([readonly]), textarea:enabled:not([readonly]), select:enabled').count()).toBe(0);
     for (const name of ['Raise hand', 'Start timer', 'Pause timer', 'Next item', 'Make current', 'Add agenda item', 'End meeting']) {
       expect(await vic.getByRole('button', { name }).count(), name).toBe(0);
@@ -172,7 +182,9 @@ describe('running a meeting', () => {
     ]);
     await challenges.getByRole('button', { name: 'Sort by dots' }).click();
     const problems = () => challenges.getByLabel('Problem', { exact: true }).evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
-    await par.waitForFunction(() => (document.querySelector('[data-column=challenges] article textarea') as HTMLTextAreaElement | null)?.value === 'Slow local builds');
+    await par.waitForFunction(
+      () => (document.querySelector('[data-column=challenges] article textarea') as HTMLTextAreaElement | null)?.value === 'Slow local builds',
+    );
     expect(await problems()).toEqual(['Slow local builds', 'Flaky end-to-end tests', 'Outdated onboarding docs']);
     await shot(par, 'meeting-vote-results-1280x800.png');
 
@@ -182,7 +194,10 @@ describe('running a meeting', () => {
 
   test('hidden cards stay with their author until the facilitator reveals them', async () => {
     const board = await createBoard(e2e.server().url, 'Retro', 'Learn from the release');
-    expect((await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Retro', timebox: 30 }, board.tokens.facilitator)).status).toBe(201);
+    expect(
+      (await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Retro', timebox: 30 }, board.tokens.facilitator))
+        .status,
+    ).toBe(201);
     const fac = await open(board.links.facilitator, 'Fay');
     const par = await open(board.links.participant, 'Sam');
     await fac.getByRole('button', { name: 'Start meeting' }).click();
@@ -204,7 +219,10 @@ describe('running a meeting', () => {
 
     await facChallenges.getByRole('button', { name: 'Reveal 1 hidden card' }).click();
     for (const page of [fac, par]) {
-      await page.waitForFunction(() => (document.querySelector('[data-column=challenges] article textarea') as HTMLTextAreaElement | null)?.value === 'Nobody owns the release checklist');
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('[data-column=challenges] article textarea') as HTMLTextAreaElement | null)?.value === 'Nobody owns the release checklist',
+      );
     }
     await mine.waitFor({ state: 'detached' });
   });

@@ -20,7 +20,13 @@ describe('a refused change', () => {
       const server = e2e.server();
       const board = await createBoard(server.url, 'Nearly full');
       for (let i = 0; i < 6; i++) {
-        const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'challenges', problem: `Challenge ${i} ${'x'.repeat(9_900)}` }, board.tokens.participant);
+        const res = await api(
+          server.url,
+          'POST',
+          `/api/boards/${board.id}/cards`,
+          { column: 'challenges', problem: `Challenge ${i} ${'x'.repeat(9_900)}` },
+          board.tokens.participant,
+        );
         expect(res.status).toBe(201);
       }
       const page = await openPage(size, label === 'phone');
@@ -29,7 +35,10 @@ describe('a refused change', () => {
       if (label === 'phone') await page.getByRole('tab', { name: 'Challenges' }).click();
       const challenges = page.getByRole('region', { name: /^Challenges/ });
       await challenges.getByRole('button', { name: 'Add a challenge' }).click();
-      await challenges.locator('form').getByLabel('Problem', { exact: true }).fill(`One too many ${'y'.repeat(9_000)}`);
+      await challenges
+        .locator('form')
+        .getByLabel('Problem', { exact: true })
+        .fill(`One too many ${'y'.repeat(9_000)}`);
       await challenges.locator('form').getByRole('button', { name: 'Add', exact: true }).click();
 
       const alert = page.getByRole('heading', { name: 'Your last change could not be saved' });
@@ -44,7 +53,11 @@ describe('a refused change', () => {
       await page.waitForLoadState('load');
       if (label === 'phone') await page.getByRole('tab', { name: 'Challenges' }).click();
       // The board as the server has it: six challenges, without the refused one.
-      const problems = () => page.getByRole('region', { name: /^Challenges/ }).locator('textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value.split(' ').slice(0, 2).join(' ')));
+      const problems = () =>
+        page
+          .getByRole('region', { name: /^Challenges/ })
+          .locator('textarea')
+          .evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value.split(' ').slice(0, 2).join(' ')));
       await expect.poll(problems).toEqual(['Challenge 0', 'Challenge 1', 'Challenge 2', 'Challenge 3', 'Challenge 4', 'Challenge 5']);
       expect(await alert.count()).toBe(0);
     });

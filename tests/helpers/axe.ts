@@ -50,5 +50,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 /** A readable list of violations for an assertion message. */
 export const describeViolations = (where: string, violations: AxeViolation[]): string =>
   violations
-    .map((v) => `${where}: [${v.impact}] ${v.id} — ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\n/g, ' ')}\n      ${n.html}`).join('\n')}`)
+    .map(
+      (v) =>
+        `${where}: [${v.impact}] ${v.id} — ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\n/g, ' ')}\n      ${n.html}`).join('\n')}`,
+    )
     .join('\n');

@@ -18,12 +18,7 @@ export interface MeetingClient {
   close(): void;
 }
 
-export function joinMeeting(
-  url: string,
-  board: { id: string },
-  token: string,
-  who: { name: string; color?: string; seat?: Seat },
-): MeetingClient {
+export function joinMeeting(url: string, board: { id: string }, token: string, who: { name: string; color?: string; seat?: Seat }): MeetingClient {
   const socket: Socket<MeetingServerEvents, MeetingClientEvents> = ioClient(`${url}/meeting`, {
     transports: ['websocket'],
     reconnection: false,
@@ -44,8 +39,7 @@ export function joinMeeting(
     },
     seat: mySeat,
     state: () => latest,
-    send: (name, payload) =>
-      new Promise((resolve) => (socket.emit as (...a: unknown[]) => void)(name, payload ?? {}, resolve)),
+    send: (name, payload) => new Promise((resolve) => (socket.emit as (...a: unknown[]) => void)(name, payload ?? {}, resolve)),
     async until(pred, what) {
       await waitFor(() => latest !== null && pred(latest), what);
       return latest!;

@@ -24,17 +24,20 @@ export function tempDataDir(): string {
 
 export async function startServer(opts: { dataDir?: string; config?: ConfigInput; deps?: AppDeps } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const app = createApp({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logLevel: 'silent',
-    unloadGraceMs: 200,
-    // Suites create boards by the hundred from one address; the limit has tests of its own.
-    boardsPerHour: 100_000,
-    clientDir: inject('clientDir'),
-    ...opts.config,
-  }, opts.deps);
+  const app = createApp(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      logLevel: 'silent',
+      unloadGraceMs: 200,
+      // Suites create boards by the hundred from one address; the limit has tests of its own.
+      boardsPerHour: 100_000,
+      clientDir: inject('clientDir'),
+      ...opts.config,
+    },
+    opts.deps,
+  );
   const { port } = await app.listen();
   const url = `http://127.0.0.1:${port}`;
   return { url, wsUrl: `ws://127.0.0.1:${port}`, port, dataDir, app, stop: () => app.close() };

@@ -65,7 +65,10 @@ describe('abuse', () => {
       "Ana's presence still reaches b",
     );
     // The flooder's presence went with its connection.
-    await waitFor(() => ![...b.provider.awareness.getStates().values()].some((s) => String((s.user as { name?: string })?.name).startsWith('Flood')), 'flooder gone');
+    await waitFor(
+      () => ![...b.provider.awareness.getStates().values()].some((s) => String((s.user as { name?: string })?.name).startsWith('Flood')),
+      'flooder gone',
+    );
     await stillWorks('after the presence flood');
   }, 30_000);
 
@@ -76,7 +79,8 @@ describe('abuse', () => {
       await Promise.all(
         sockets.map((ws, i) => {
           const gone = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-          if (i % 2) ws.terminate(); // half drop dead, half say goodbye
+          if (i % 2)
+            ws.terminate(); // half drop dead, half say goodbye
           else ws.close();
           return gone;
         }),
@@ -125,7 +129,9 @@ describe('hostile presence', () => {
     return ws;
   };
   afterEach(() => {
-    for (const c of opened.splice(0)) if (c instanceof WebSocket) c.terminate(); else c.destroy();
+    for (const c of opened.splice(0))
+      if (c instanceof WebSocket) c.terminate();
+      else c.destroy();
   });
 
   it('a frame publishing 2,000 client ids adds no presence, and a connection takes at most four ids over its life', async () => {
@@ -159,7 +165,12 @@ describe('hostile presence', () => {
     const ws = await rawSocket(own);
     ws.send(awarenessFrame([[id, clock + 5, person('Mallory')]]));
     ws.send(awarenessFrame([[id, clock + 10, 'null']]));
-    ws.send(awarenessFrame([[id, clock + 10, 'null'], [777_001, 1, person('Mal')]]));
+    ws.send(
+      awarenessFrame([
+        [id, clock + 10, 'null'],
+        [777_001, 1, person('Mal')],
+      ]),
+    );
     await waitFor(() => nameOf(observer, 777_001) === 'Mal', 'the sender’s own presence shows');
     expect(nameOf(observer, id)).toBe('Ana');
     expect(server.app.registry.loaded(own.id)!.awareness.getStates().get(id)).toEqual({ user: { name: 'Ana', color: '#175cd3' }, editing: null });
@@ -204,7 +215,12 @@ describe('hostile presence', () => {
     // Another client echoes Ana's last state and then her removal, both arriving after she left.
     const echoer = await rawSocket(own);
     echoer.send(awarenessFrame([[700_001, 1, person('Ana')]]));
-    echoer.send(awarenessFrame([[700_001, 1, 'null'], [700_002, 1, person('Echo')]]));
+    echoer.send(
+      awarenessFrame([
+        [700_001, 1, 'null'],
+        [700_002, 1, person('Echo')],
+      ]),
+    );
     await waitFor(() => nameOf(observer, 700_002) === 'Echo', 'the echoes were handled');
     const back = await rawSocket(own);
     back.send(awarenessFrame([[700_001, 2, person('Ana, back')]]));
@@ -217,10 +233,7 @@ describe('hostile presence', () => {
     await Promise.all(people.map(synced));
     people.forEach((p, i) => p.provider.awareness.setLocalState({ user: { name: `P${i}`, color: '#175cd3' }, editing: null }));
     const all = people.map((_, i) => `P${i}`);
-    await waitFor(
-      () => people.every((p, i) => namesSeenBy(p).sort().join() === all.filter((_, j) => j !== i).join()),
-      'everyone sees everyone else',
-    );
+    await waitFor(() => people.every((p, i) => namesSeenBy(p).sort().join() === all.filter((_, j) => j !== i).join()), 'everyone sees everyone else');
     // A tab that reconnects keeps its client id, which its old connection no longer holds.
     const id = people[0].doc.clientID;
     people[0].provider.disconnect();

@@ -4,15 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ICAL from 'ical.js';
-import {
-  addDecision,
-  createCard,
-  deleteCard,
-  deleteDecision,
-  decisionText,
-  updateCard,
-  updateDecision,
-} from '../../shared/board-schema.js';
+import { addDecision, createCard, deleteCard, deleteDecision, decisionText, updateCard, updateDecision } from '../../shared/board-schema.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
@@ -73,8 +65,16 @@ describe('decisions become action items', () => {
     const d = addDecision(y.doc, card, { text: 'Decision: Priya ships the FAQ page by next Friday', decidedBy: 'Ana' })!;
     await waitFor(async () => (await item(board, `dec:${d}`)) !== undefined, 'item in the database');
     expect(await item(board, `dec:${d}`)).toMatchObject({
-      kind: 'decision', cardId: card, cardTitle: 'Launch', text: 'Priya ships the FAQ page by next Friday',
-      owners: ['Priya'], due: '2026-12-04', dueText: 'by next Friday', dueFlag: null, status: 'open', decidedBy: 'Ana',
+      kind: 'decision',
+      cardId: card,
+      cardTitle: 'Launch',
+      text: 'Priya ships the FAQ page by next Friday',
+      owners: ['Priya'],
+      due: '2026-12-04',
+      dueText: 'by next Friday',
+      dueFlag: null,
+      status: 'open',
+      decidedBy: 'Ana',
     });
     expect(await restList(board)).toEqual([expect.objectContaining({ id: `dec:${d}`, owners: ['Priya'], due: '2026-12-04' })]);
   });
@@ -87,7 +87,12 @@ describe('decisions become action items', () => {
     decisionText(y.doc, card, d)!.insert(0, '☎️ ');
     updateDecision(y.doc, card, d, { owners: 'Lee', due: '2026-12-10' });
     await waitFor(async () => (await item(board, `dec:${d}`))?.due === '2026-12-10', 'edit stored');
-    expect(await item(board, `dec:${d}`)).toMatchObject({ text: '☎️ @Sam calls the supplier by Friday', owners: ['Lee'], status: 'open', createdAt: first.createdAt });
+    expect(await item(board, `dec:${d}`)).toMatchObject({
+      text: '☎️ @Sam calls the supplier by Friday',
+      owners: ['Lee'],
+      status: 'open',
+      createdAt: first.createdAt,
+    });
 
     // Undo through Yjs' own UndoManager, as the browser does.
     const { UndoManager } = await import('yjs');
@@ -150,7 +155,12 @@ describe('decisions become action items', () => {
     server = await startServer({ dataDir: server.dataDir });
     const after = await restList(board);
     expect(after.map((i) => i.id).sort()).toEqual([`dec:${d}`, `dec:${late}`].sort());
-    expect(after.find((i) => i.id === `dec:${d}`)).toMatchObject({ status: 'done', text: before[0].text, createdAt: before[0].createdAt, updatedAt: before[0].updatedAt });
+    expect(after.find((i) => i.id === `dec:${d}`)).toMatchObject({
+      status: 'done',
+      text: before[0].text,
+      createdAt: before[0].createdAt,
+      updatedAt: before[0].updatedAt,
+    });
     expect(after.find((i) => i.id === `dec:${late}`)).toMatchObject({ owners: ['Lee'], status: 'open' });
   });
 
@@ -201,13 +211,22 @@ describe('decisions become action items', () => {
     expect(await item(board, `dec:${a}`)).toMatchObject({ owners: ['Mary Ann', 'lee'], status: 'open' });
     expect(await item(board, `dec:${b}`)).toMatchObject({ owners: ['Priya'], status: 'open' });
     expect(await restList(board)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: `dec:${a}`, owners: ['Mary Ann', 'lee'] }), expect.objectContaining({ id: `dec:${b}`, owners: ['Priya'] })]),
+      expect.arrayContaining([
+        expect.objectContaining({ id: `dec:${a}`, owners: ['Mary Ann', 'lee'] }),
+        expect.objectContaining({ id: `dec:${b}`, owners: ['Priya'] }),
+      ]),
     );
   });
 
   it('a decision recorded through REST answers 201 with the decision and its stored action item', async () => {
     const { board, card, y } = await meeting();
-    const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card}/decisions`, { text: 'Sam sends the deck by 3 Dec', owner: 'Priya, Sam' }, board.tokens.participant);
+    const res = await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards/${card}/decisions`,
+      { text: 'Sam sends the deck by 3 Dec', owner: 'Priya, Sam' },
+      board.tokens.participant,
+    );
     expect(res.status).toBe(201);
     expect(res.body.decision).toMatchObject({ text: 'Sam sends the deck by 3 Dec', owners: 'Priya, Sam', decidedBy: 'API' });
     expect(res.body.actionItem).toMatchObject({ id: `dec:${res.body.decision.id}`, owners: ['Priya', 'Sam'], due: '2026-12-03', status: 'open' });
@@ -218,7 +237,11 @@ describe('decisions become action items', () => {
       await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card}/decisions`, { text: 'x', due: '2026-02-31' }, board.tokens.participant),
       await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card}/decisions`, { text: 'x', extra: 1 }, board.tokens.participant),
     ];
-    expect(bad.map((r) => [r.status, r.body.error.field])).toEqual([[400, 'text'], [400, 'due'], [400, 'extra']]);
+    expect(bad.map((r) => [r.status, r.body.error.field])).toEqual([
+      [400, 'text'],
+      [400, 'due'],
+      [400, 'extra'],
+    ]);
     expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards/nope/decisions`, { text: 'x' }, board.tokens.participant)).status).toBe(404);
     expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card}/decisions`, { text: 'x' }, board.tokens.viewer)).status).toBe(403);
   });
@@ -316,7 +339,14 @@ describe('exports', () => {
     const cal = new ICAL.Component(ICAL.parse(res.body));
     const todos = cal.getAllSubcomponents('vtodo');
     expect(todos.map((t) => t.getFirstPropertyValue('summary'))).toEqual(HOSTILE_LF);
-    expect(todos.map((t) => t.getFirstPropertyValue('status'))).toEqual(['NEEDS-ACTION', 'COMPLETED', 'NEEDS-ACTION', 'NEEDS-ACTION', 'NEEDS-ACTION', 'NEEDS-ACTION']);
+    expect(todos.map((t) => t.getFirstPropertyValue('status'))).toEqual([
+      'NEEDS-ACTION',
+      'COMPLETED',
+      'NEEDS-ACTION',
+      'NEEDS-ACTION',
+      'NEEDS-ACTION',
+      'NEEDS-ACTION',
+    ]);
     const due = todos[0].getFirstProperty('due')!;
     expect(due.type).toBe('date');
     expect(String(due.getFirstValue())).toBe('2026-12-03');
@@ -370,7 +400,10 @@ describe('summary and webhook', () => {
     createCard(y.doc, { column: 'needs', asker: 'Lee', addressee: 'Sam', what: 'Budget' });
     createCard(y.doc, { column: 'challenges', problem: 'Churn', proposals: ['Exit calls'] });
     await waitFor(async () => (await restList(board)).length === 1, 'item stored');
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}/summary`, undefined, board.tokens.viewer)).body.attendees.includes('Kofi'), 'attendee seen');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}/summary`, undefined, board.tokens.viewer)).body.attendees.includes('Kofi'),
+      'attendee seen',
+    );
     const s = (await api(server.url, 'GET', `/api/boards/${board.id}/summary`, undefined, board.tokens.viewer)).body;
     expect(s).toMatchObject({
       purpose: 'Unblock each other',

@@ -22,7 +22,8 @@ async function person(board: TestBoard, name: string, token = board.tokens.parti
   c.provider.awareness.setLocalStateField('user', { name, color: '#175cd3' });
   await synced(c);
   await waitFor(
-    () => [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((s) => (s.user as { name?: string } | undefined)?.name === name),
+    () =>
+      [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((s) => (s.user as { name?: string } | undefined)?.name === name),
     `server knows ${name}`,
   );
   return c;
@@ -31,8 +32,7 @@ async function person(board: TestBoard, name: string, token = board.tokens.parti
 const audit = async (board: TestBoard, query = '') =>
   api<AuditPageResponse>(server.url, 'GET', `/api/boards/${board.id}/audit${query}`, undefined, board.tokens.viewer);
 const entries = async (board: TestBoard, query = '') => (await audit(board, query)).body.entries;
-const untilAudit = (board: TestBoard, what: string, pred: (e: AuditEntry[]) => boolean) =>
-  waitFor(async () => pred(await entries(board, '?limit=500')), what);
+const untilAudit = (board: TestBoard, what: string, pred: (e: AuditEntry[]) => boolean) => waitFor(async () => pred(await entries(board, '?limit=500')), what);
 
 describe('the audit trail', () => {
   it('names the actor from their awareness state and role, and records what they did with the text of the time', async () => {
@@ -158,7 +158,10 @@ describe('search', () => {
     createCard(ana.doc, { column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Nothing relevant' });
     addDecision(ana.doc, card, { text: 'Sam builds a churn dashboard by Friday', decidedBy: 'Ana' });
     await api(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'After churn talk' }, board.tokens.participant);
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body.actionItems.length === 1, 'action item');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body.actionItems.length === 1,
+      'action item',
+    );
     await untilAudit(board, 'decision line', (e) => e.some((x) => x.action === 'decision.added'));
 
     const r = await api<SearchResponse>(server.url, 'GET', `/api/boards/${board.id}/search?q=ChUrN`, undefined, board.tokens.viewer);

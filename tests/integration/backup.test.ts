@@ -48,7 +48,10 @@ async function richBoard(server: TestServer): Promise<{ board: TestBoard; y: YCl
   const card = createCard(y.doc, { column: 'agenda', title: 'Roadmap', notes: 'Q3 themes' });
   createCard(y.doc, { column: 'challenges', problem: 'Flaky CI', proposals: ['Quarantine'] });
   const d = addDecision(y.doc, card, { text: 'Priya writes the roadmap doc by 2026-12-04', decidedBy: 'Ana' })!;
-  await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body.actionItems.length === 1, 'action item');
+  await waitFor(
+    async () => (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body.actionItems.length === 1,
+    'action item',
+  );
   expect((await api(server.url, 'PATCH', `/api/actions/dec:${d}`, { status: 'done' }, board.tokens.participant)).status).toBe(200);
   await api<VersionInfo>(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'Planning draft' }, board.tokens.participant);
   return { board, y };
@@ -81,7 +84,11 @@ describe('board export and import (CLI)', { timeout: 90_000 }, () => {
     expect(newId).not.toBe(board.id);
 
     const b = await start(freshDir);
-    const copy: TestBoard = { id: newId, links: links as unknown as TestBoard['links'], tokens: { facilitator: tokenOf(links.facilitator), participant: tokenOf(links.participant), viewer: tokenOf(links.viewer) } };
+    const copy: TestBoard = {
+      id: newId,
+      links: links as unknown as TestBoard['links'],
+      tokens: { facilitator: tokenOf(links.facilitator), participant: tokenOf(links.participant), viewer: tokenOf(links.viewer) },
+    };
     const c = connect(b.wsUrl, copy, copy.tokens.viewer);
     clients.push(c);
     await synced(c);
@@ -90,7 +97,9 @@ describe('board export and import (CLI)', { timeout: 90_000 }, () => {
     const versions = await api(b.url, 'GET', `/api/boards/${newId}/versions`, undefined, copy.tokens.viewer);
     expect(versions.body.versions.map((v: VersionInfo) => v.name)).toEqual(['Planning draft']);
     const actions = await api(b.url, 'GET', `/api/boards/${newId}/actions`, undefined, copy.tokens.viewer);
-    expect(actions.body.actionItems).toEqual([expect.objectContaining({ text: expect.stringContaining('Priya writes the roadmap doc'), status: 'done', boardId: newId })]);
+    expect(actions.body.actionItems).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('Priya writes the roadmap doc'), status: 'done', boardId: newId }),
+    ]);
     // The old board's links open nothing on the new server.
     expect((await api(b.url, 'GET', `/api/boards/${newId}`, undefined, board.tokens.facilitator)).status).toBe(403);
   });
@@ -102,7 +111,15 @@ describe('board export and import (CLI)', { timeout: 90_000 }, () => {
     expect(notJson).toMatchObject({ code: 2, stderr: expect.stringContaining('not JSON') });
     const wrong = await cli(['import'], { dataDir: dir, stdin: JSON.stringify({ format: 'trello' }) });
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('meshboard-board') });
-    const valid = { format: 'meshboard-board', version: 1, board: { id: 'board1', title: 'x', createdAt: 1 }, document: 'AAEC', actionItems: [], versions: [], exportedAt: 1 };
+    const valid = {
+      format: 'meshboard-board',
+      version: 1,
+      board: { id: 'board1', title: 'x', createdAt: 1 },
+      document: 'AAEC',
+      actionItems: [],
+      versions: [],
+      exportedAt: 1,
+    };
     const badDoc = await cli(['import'], { dataDir: dir, stdin: JSON.stringify(valid) });
     expect(badDoc).toMatchObject({ code: 2, stderr: expect.stringContaining('document: not a Yjs document state') });
     const usage = await cli(['explode'], { dataDir: dir });
@@ -152,7 +169,11 @@ describe('board export and import (REST)', () => {
     const board: TestBoard = {
       id: created.body.id,
       links: created.body.links,
-      tokens: { facilitator: tokenOf(created.body.links.facilitator), participant: tokenOf(created.body.links.participant), viewer: tokenOf(created.body.links.viewer) },
+      tokens: {
+        facilitator: tokenOf(created.body.links.facilitator),
+        participant: tokenOf(created.body.links.participant),
+        viewer: tokenOf(created.body.links.viewer),
+      },
     };
     await api(s.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Budget' }, board.tokens.participant);
     expect((await api(s.url, 'GET', `/api/boards/${board.id}/export`, undefined, board.tokens.participant)).status).toBe(403);

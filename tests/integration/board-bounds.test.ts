@@ -18,7 +18,11 @@ afterEach(async () => {
   server = null;
 });
 
-async function open(s: TestServer, board: TestBoard, token = board.tokens.participant): Promise<{ c: YClient; closes: Array<{ code: number; reason: string }> }> {
+async function open(
+  s: TestServer,
+  board: TestBoard,
+  token = board.tokens.participant,
+): Promise<{ c: YClient; closes: Array<{ code: number; reason: string }> }> {
   const c = connect(s.wsUrl, board, token);
   clients.push(c);
   const closes: Array<{ code: number; reason: string }> = [];
@@ -93,7 +97,11 @@ describe('document bounds', () => {
     expect(saved.status).toBe(201);
     const restored = await api(s.url, 'POST', `/api/boards/${board.id}/versions/${saved.body.id}/restore`, {}, board.tokens.facilitator);
     expect(restored.status).toBe(200);
-    expect(cardsMap(await stored(s, board.id)).get(card)!.has('deep')).toBe(false);
+    expect(
+      cardsMap(await stored(s, board.id))
+        .get(card)!
+        .has('deep'),
+    ).toBe(false);
   });
 
   it('a board full of tiny items refuses more with 4413, and its other users carry on', async () => {

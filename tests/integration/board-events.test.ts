@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  ActionsChangedEvent,
-  BoardMetaEvent,
-  BoardRevokedEvent,
-  ClientToServerEvents,
-  ServerToClientEvents,
-} from '../../shared/socket-events.js';
+import type { Ack, ActionsChangedEvent, BoardMetaEvent, BoardRevokedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
 import { addDecision, createCard, setMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
@@ -35,10 +28,8 @@ function socket(): ClientSocket {
   sockets.push(s);
   return s;
 }
-const watch = (s: ClientSocket, payload: unknown) =>
-  new Promise<Ack<BoardMetaEvent>>((resolve) => s.emit('board:watch', payload as never, resolve));
-const watchActions = (s: ClientSocket, payload: unknown) =>
-  new Promise<Ack<ActionItem[]>>((resolve) => s.emit('actions:watch', payload as never, resolve));
+const watch = (s: ClientSocket, payload: unknown) => new Promise<Ack<BoardMetaEvent>>((resolve) => s.emit('board:watch', payload as never, resolve));
+const watchActions = (s: ClientSocket, payload: unknown) => new Promise<Ack<ActionItem[]>>((resolve) => s.emit('actions:watch', payload as never, resolve));
 const unwatch = (s: ClientSocket, boardId: string) => new Promise<Ack>((resolve) => s.emit('board:unwatch', { boardId }, resolve));
 const connected = (s: ClientSocket) => waitFor(() => s.connected, 'socket connected');
 

@@ -41,74 +41,78 @@ afterEach(async () => {
 });
 
 describe('crash safety', () => {
-  it.each(SEEDS)('after SIGKILL (seed %i) nothing any client had received is lost, and offline edits merge', async (seed) => {
-    const random = mulberry32(seed);
-    const dataDir = tempDataDir();
-    const port = await freePort();
-    server = await startChildServer(dataDir, port);
-    const board = await createBoard(server.url);
-    clients = Array.from({ length: CLIENTS }, () => connect(server!.wsUrl, board));
-    await Promise.all(clients.map(synced));
+  it.each(SEEDS)(
+    'after SIGKILL (seed %i) nothing any client had received is lost, and offline edits merge',
+    async (seed) => {
+      const random = mulberry32(seed);
+      const dataDir = tempDataDir();
+      const port = await freePort();
+      server = await startChildServer(dataDir, port);
+      const board = await createBoard(server.url);
+      clients = Array.from({ length: CLIENTS }, () => connect(server!.wsUrl, board));
+      await Promise.all(clients.map(synced));
 
-    const killAfter = 100 + Math.floor(random() * 300);
-    let written = 0;
-    let killed = false;
-    const writeOne = () => {
-      const i = Math.floor(random() * CLIENTS);
-      clients[i].doc.getArray<string>('crash-test').push([`c${i}:${written++}`]);
-    };
-    // Writes paced over ~1 ms turns so that at the kill some are relayed, some in flight, some unsent.
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        if (killed) return resolve();
-        for (let k = 0; k < 1 + Math.floor(random() * 4); k++) writeOne();
-        if (written >= killAfter) {
-          server!.proc.kill('SIGKILL');
-          killed = true;
-        }
-        setTimeout(tick, 1);
+      const killAfter = 100 + Math.floor(random() * 300);
+      let written = 0;
+      let killed = false;
+      const writeOne = () => {
+        const i = Math.floor(random() * CLIENTS);
+        clients[i].doc.getArray<string>('crash-test').push([`c${i}:${written++}`]);
       };
-      tick();
-    });
-    await server.exited;
+      // Writes paced over ~1 ms turns so that at the kill some are relayed, some in flight, some unsent.
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          if (killed) return resolve();
+          for (let k = 0; k < 1 + Math.floor(random() * 4); k++) writeOne();
+          if (written >= killAfter) {
+            server!.proc.kill('SIGKILL');
+            killed = true;
+          }
+          setTimeout(tick, 1);
+        };
+        tick();
+      });
+      await server.exited;
 
-    // What each client had received from others by the kill (its own writes do not count: it made them).
-    const received = new Set<string>();
-    clients.forEach((c, i) => {
-      for (const e of entries(c.doc)) if (!e.startsWith(`c${i}:`)) received.add(e);
-    });
-    expect(received.size).toBeGreaterThan(0);
+      // What each client had received from others by the kill (its own writes do not count: it made them).
+      const received = new Set<string>();
+      clients.forEach((c, i) => {
+        for (const e of entries(c.doc)) if (!e.startsWith(`c${i}:`)) received.add(e);
+      });
+      expect(received.size).toBeGreaterThan(0);
 
-    // Edits made while the server is down.
-    const offline = clients.slice(0, 3).map((c, i) => {
-      const e = `offline-${i}`;
-      c.doc.getArray<string>('crash-test').push([e]);
-      return e;
-    });
+      // Edits made while the server is down.
+      const offline = clients.slice(0, 3).map((c, i) => {
+        const e = `offline-${i}`;
+        c.doc.getArray<string>('crash-test').push([e]);
+        return e;
+      });
 
-    server = await startChildServer(dataDir, port);
-    const fresh = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
-    expect(fresh.status).toBe(200);
-    const probe = connect(server.wsUrl, board, board.tokens.viewer);
-    clients.push(probe);
-    await synced(probe);
-    const afterRestart = new Set(entries(probe.doc));
-    const lost = [...received].filter((e) => !afterRestart.has(e));
-    expect(lost).toEqual([]);
+      server = await startChildServer(dataDir, port);
+      const fresh = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
+      expect(fresh.status).toBe(200);
+      const probe = connect(server.wsUrl, board, board.tokens.viewer);
+      clients.push(probe);
+      await synced(probe);
+      const afterRestart = new Set(entries(probe.doc));
+      const lost = [...received].filter((e) => !afterRestart.has(e));
+      expect(lost).toEqual([]);
 
-    // The providers reconnect by themselves; everyone converges, offline edits included.
-    await waitFor(
-      () => {
-        const first = JSON.stringify([...entries(clients[0].doc)].sort());
-        return clients.every((c) => JSON.stringify([...entries(c.doc)].sort()) === first);
-      },
-      'all clients converge after the restart',
-      30_000,
-    );
-    const final = new Set(entries(clients[0].doc));
-    for (const e of offline) expect(final.has(e)).toBe(true);
-    expect(final.size).toBe(written + offline.length);
-  }, 60_000);
+      // The providers reconnect by themselves; everyone converges, offline edits included.
+      await waitFor(
+        () => {
+          const first = JSON.stringify([...entries(clients[0].doc)].sort());
+          return clients.every((c) => JSON.stringify([...entries(c.doc)].sort()) === first);
+        },
+        'all clients converge after the restart',
+        30_000,
+      );
+      const final = new Set(entries(clients[0].doc));
+      for (const e of offline) expect(final.has(e)).toBe(true);
+      expect(final.size).toBe(written + offline.length);
+    },
+    60_000,
+  );
 
   it('SIGTERM saves every board and exits cleanly within seconds', async () => {
     const dataDir = tempDataDir();

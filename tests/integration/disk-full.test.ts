@@ -68,7 +68,13 @@ describe('disk full', () => {
     await waitFor(() => closes.includes(CloseCode.TryAgainLater), 'the sender is told the server cannot save');
     expect(cardsMap(b.doc).has(big)).toBe(false);
 
-    const rest = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'x'.repeat(9000) }, board.tokens.participant);
+    const rest = await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards`,
+      { column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'x'.repeat(9000) },
+      board.tokens.participant,
+    );
     expect(rest.status).toBe(503);
     expect(rest.body.error.code).toBe('unavailable');
     expect(rest.headers.get('retry-after')).toBe('5');

@@ -58,10 +58,22 @@ async function hostileBoard(): Promise<TestBoard> {
   const created = await api(server.url, 'POST', '/api/boards', { title: TITLE, purpose: 'p\r# purpose heading\r@here' });
   expect(created.status).toBe(201);
   const board = asBoard(created.body);
-  const card = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: "Launch\r=cmd|' /C calc'!A0", owner: 'Priya\r- list' }, board.tokens.participant);
+  const card = await api(
+    server.url,
+    'POST',
+    `/api/boards/${board.id}/cards`,
+    { column: 'agenda', title: "Launch\r=cmd|' /C calc'!A0", owner: 'Priya\r- list' },
+    board.tokens.participant,
+  );
   expect(card.status).toBe(201);
   for (const text of HOSTILE_TEXTS) {
-    const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text, owner: 'Bo\r=cmd, @here' }, board.tokens.participant);
+    const res = await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`,
+      { text, owner: 'Bo\r=cmd, @here' },
+      board.tokens.participant,
+    );
     expect(res.status).toBe(201);
   }
   const need = { column: 'needs', asker: 'Lee\r# h', addressee: 'Sam\r=1+1', what: HOSTILE_TEXTS[0], byWhen: '2026-12-03', status: 'accepted' };
@@ -77,7 +89,11 @@ async function hostileBoard(): Promise<TestBoard> {
 function description(i: ActionItem, meetingDate: string): string {
   return [
     `Owners: ${i.owners.length ? i.owners.join(', ') : 'unassigned'}`,
-    i.dueFlag === 'unparseable' ? `Due as typed (not understood): ${i.dueText}` : i.dueFlag === 'past' ? `Due ${i.due}, before the meeting (${meetingDate})` : '',
+    i.dueFlag === 'unparseable'
+      ? `Due as typed (not understood): ${i.dueText}`
+      : i.dueFlag === 'past'
+        ? `Due ${i.due}, before the meeting (${meetingDate})`
+        : '',
     `From: ${i.cardTitle || i.column}`,
     i.decidedBy ? `Decided by: ${i.decidedBy}` : '',
   ]
@@ -114,10 +130,9 @@ async function exportsHold(board: TestBoard): Promise<ActionListResponse> {
   rows.slice(1).forEach((row, n) => {
     const i = list.actionItems[n];
     expect(row.map(unneutralise)).toEqual(
-      [i.id, i.status, i.text, i.owners.join('; '), i.due ?? '', i.dueText, i.dueFlag ?? '', i.column, i.cardTitle, i.decidedBy].map(lf).concat([
-        new Date(i.createdAt).toISOString(),
-        new Date(i.updatedAt).toISOString(),
-      ]),
+      [i.id, i.status, i.text, i.owners.join('; '), i.due ?? '', i.dueText, i.dueFlag ?? '', i.column, i.cardTitle, i.decidedBy]
+        .map(lf)
+        .concat([new Date(i.createdAt).toISOString(), new Date(i.updatedAt).toISOString()]),
     );
     for (const cell of row) expect(cell).not.toMatch(FORMULA_START);
   });
@@ -177,8 +192,13 @@ describe('exports of hostile text', () => {
       '## Open requests',
       '## Unresolved challenges',
     ]);
-    const lists = summary.agenda.length + summary.agenda.reduce((n: number, a: { decisions: unknown[] }) => n + a.decisions.length, 0) + summary.decisions.length
-      + summary.actionItems.filter((i: ActionItem) => i.status !== 'cancelled').length + summary.openNeeds.length + summary.unresolvedChallenges.length;
+    const lists =
+      summary.agenda.length +
+      summary.agenda.reduce((n: number, a: { decisions: unknown[] }) => n + a.decisions.length, 0) +
+      summary.decisions.length +
+      summary.actionItems.filter((i: ActionItem) => i.status !== 'cancelled').length +
+      summary.openNeeds.length +
+      summary.unresolvedChallenges.length;
     expect(blocks.filter((l) => !l.startsWith('#'))).toHaveLength(lists);
   });
 
@@ -190,14 +210,16 @@ describe('exports of hostile text', () => {
     priya.provider.awareness.setLocalStateField('user', { name, color: '#175cd3' });
     await synced(priya);
     await waitFor(
-      () => [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((s) => (s.user as { name?: string } | undefined)?.name === name),
+      () =>
+        [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((s) => (s.user as { name?: string } | undefined)?.name === name),
       'server knows the name',
     );
     for (const title of HOSTILE_TEXTS.slice(0, 6)) createCard(priya.doc, { column: 'agenda', title });
     for (const title of HOSTILE_TEXTS.slice(6)) {
       expect((await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title }, board.tokens.participant)).status).toBe(201);
     }
-    const audit = async () => (await api<AuditPageResponse>(server.url, 'GET', `/api/boards/${board.id}/audit?limit=500`, undefined, board.tokens.viewer)).body.entries;
+    const audit = async () =>
+      (await api<AuditPageResponse>(server.url, 'GET', `/api/boards/${board.id}/audit?limit=500`, undefined, board.tokens.viewer)).body.entries;
     await waitFor(async () => (await audit()).filter((e) => e.action === 'card.created').length === HOSTILE_TEXTS.length, 'every card audited');
     const entries = await audit();
     expect(entries.some((e) => e.actor === name)).toBe(true);
@@ -209,7 +231,9 @@ describe('exports of hostile text', () => {
     expect(rows).toHaveLength(entries.length + 1);
     rows.slice(1).forEach((row, n) => {
       const e = entries[n];
-      expect(row.map(unneutralise)).toEqual([String(e.id), new Date(e.at).toISOString(), e.actor, e.role, e.action, e.cardId ?? '', e.field ?? '', e.summary].map(lf));
+      expect(row.map(unneutralise)).toEqual(
+        [String(e.id), new Date(e.at).toISOString(), e.actor, e.role, e.action, e.cardId ?? '', e.field ?? '', e.summary].map(lf),
+      );
       for (const cell of row) expect(cell).not.toMatch(FORMULA_START);
     });
   });
@@ -230,7 +254,13 @@ describe('imports are validated like any other input', () => {
   async function realExport(): Promise<BoardExport> {
     const board = await createBoard(server.url, 'Quarterly planning');
     const card = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: 'Roadmap' }, board.tokens.participant);
-    await api(server.url, 'POST', `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`, { text: 'Priya writes the doc', due: '2026-12-04' }, board.tokens.participant);
+    await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards/${card.body.card.id}/decisions`,
+      { text: 'Priya writes the doc', due: '2026-12-04' },
+      board.tokens.participant,
+    );
     await api(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'Draft' }, board.tokens.participant);
     const file = await api<BoardExport>(server.url, 'GET', `/api/boards/${board.id}/export`, undefined, board.tokens.facilitator);
     expect(file.status).toBe(200);
@@ -239,7 +269,10 @@ describe('imports are validated like any other input', () => {
     return file.body;
   }
 
-  const item0 = (f: BoardExport, over: Record<string, unknown>): BoardExport => ({ ...f, actionItems: [{ ...f.actionItems[0], ...over }] as BoardExport['actionItems'] });
+  const item0 = (f: BoardExport, over: Record<string, unknown>): BoardExport => ({
+    ...f,
+    actionItems: [{ ...f.actionItems[0], ...over }] as BoardExport['actionItems'],
+  });
 
   it.each([
     ['an action item created after the year 9999', (f: BoardExport) => item0(f, { createdAt: 1e20 }), 'actionItems.0.createdAt'],
@@ -292,7 +325,8 @@ describe('imports are validated like any other input', () => {
     await db.close();
     server = await startServer({ dataDir: server.dataDir, config: { webhookAllowHosts: '127.0.0.1' } });
 
-    for (const path of ['/actions', '/actions.json', '/actions.md', '/summary', '/audit', '/audit.json']) expect((await get(board, path)).status, path).toBe(200);
+    for (const path of ['/actions', '/actions.json', '/actions.md', '/summary', '/audit', '/audit.json'])
+      expect((await get(board, path)).status, path).toBe(200);
     const ics = await get(board, '/actions.ics');
     expect(ics.status).toBe(200);
     expect(ics.body).not.toMatch(/NaN|CREATED|LAST-MODIFIED/);

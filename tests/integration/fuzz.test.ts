@@ -91,8 +91,6 @@ function sendRawUntilClosed(frames: Uint8Array[]): Promise<number | null> {
   });
 }
 
-
-
 /** A real update (a card added to a throwaway doc), to mutate. */
 function realUpdate(): Uint8Array {
   const d = new Y.Doc();
@@ -144,32 +142,52 @@ describe('fuzzing the y-websocket endpoint', () => {
     const metaOf = (d: Y.Doc) => d.getMap('meta');
     const someCard = (d: Y.Doc) => d.getMap<Y.Map<unknown>>('cards').get(target)!;
     const op = fc.oneof(
-      fc.integer({ min: 1, max: 40 }).map((depth) => Object.assign((d: Y.Doc) => {
-        let m = new Y.Map<unknown>();
-        someCard(d).set('nest', m);
-        for (let i = 0; i < depth; i++) {
-          const inner = new Y.Map<unknown>();
-          m.set('x', inner);
-          m = inner;
-        }
-      }, { [fc.toStringMethod]: () => `nest ${depth}` })),
-      fc.integer({ min: 1, max: 2500 }).map((n) => Object.assign((d: Y.Doc) => {
-        const arr = new Y.Array<number>();
-        metaOf(d).set('tiny', arr);
-        for (let i = 0; i < n; i++) arr.insert(i % 2 ? 0 : arr.length, [i]);
-      }, { [fc.toStringMethod]: () => `tiny ${n}` })),
-      fc.tuple(fc.constantFrom('title', 'notes', 'what', 'problem', 'text', 'other'), fc.integer({ min: 0, max: 25_000 })).map(([key, len]) => Object.assign((d: Y.Doc) => {
-        someCard(d).set(key, new Y.Text('by' + ' '.repeat(Math.max(0, len - 12)) + '. tomorrow'));
-      }, { [fc.toStringMethod]: () => `text ${key} ${len}` })),
+      fc.integer({ min: 1, max: 40 }).map((depth) =>
+        Object.assign(
+          (d: Y.Doc) => {
+            let m = new Y.Map<unknown>();
+            someCard(d).set('nest', m);
+            for (let i = 0; i < depth; i++) {
+              const inner = new Y.Map<unknown>();
+              m.set('x', inner);
+              m = inner;
+            }
+          },
+          { [fc.toStringMethod]: () => `nest ${depth}` },
+        ),
+      ),
+      fc.integer({ min: 1, max: 2500 }).map((n) =>
+        Object.assign(
+          (d: Y.Doc) => {
+            const arr = new Y.Array<number>();
+            metaOf(d).set('tiny', arr);
+            for (let i = 0; i < n; i++) arr.insert(i % 2 ? 0 : arr.length, [i]);
+          },
+          { [fc.toStringMethod]: () => `tiny ${n}` },
+        ),
+      ),
+      fc.tuple(fc.constantFrom('title', 'notes', 'what', 'problem', 'text', 'other'), fc.integer({ min: 0, max: 25_000 })).map(([key, len]) =>
+        Object.assign(
+          (d: Y.Doc) => {
+            someCard(d).set(key, new Y.Text('by' + ' '.repeat(Math.max(0, len - 12)) + '. tomorrow'));
+          },
+          { [fc.toStringMethod]: () => `text ${key} ${len}` },
+        ),
+      ),
       fc
         .tuple(
           fc.constantFrom('createdAt', 'timebox', 'owner', 'column', 'order', 'other'),
           fc.oneof(fc.double(), fc.string({ maxLength: 12_000 }), fc.jsonValue({ maxDepth: 12 }), fc.constant(1e16), fc.constant(-1)),
         )
-        .map(([key, value]) => Object.assign((d: Y.Doc) => {
-          const on = key === 'createdAt' ? metaOf(d) : someCard(d);
-          on.set(key, value);
-        }, { [fc.toStringMethod]: () => `value ${key} ${String(value).slice(0, 30)}` })),
+        .map(([key, value]) =>
+          Object.assign(
+            (d: Y.Doc) => {
+              const on = key === 'createdAt' ? metaOf(d) : someCard(d);
+              on.set(key, value);
+            },
+            { [fc.toStringMethod]: () => `value ${key} ${String(value).slice(0, 30)}` },
+          ),
+        ),
     );
     const closes: number[] = [];
     await fc.assert(
@@ -259,12 +277,19 @@ describe('fuzzing the REST API', () => {
       ['POST', `/api/boards/${board.id}/cards/nope/decisions`, board.tokens.participant],
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...targets), fc.oneof(fc.anything(), fc.json().map((j) => ({ raw: j }))), async ([method, path, token], body) => {
-        const payload = typeof body === 'object' && body !== null && 'raw' in body ? (body as { raw: string }).raw : JSON.stringify(body ?? null);
-        const res = await api(server.url, method, path, payload, token);
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(res.body.error.message).toEqual(expect.any(String));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.oneof(
+          fc.anything(),
+          fc.json().map((j) => ({ raw: j })),
+        ),
+        async ([method, path, token], body) => {
+          const payload = typeof body === 'object' && body !== null && 'raw' in body ? (body as { raw: string }).raw : JSON.stringify(body ?? null);
+          const res = await api(server.url, method, path, payload, token);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(res.body.error.message).toEqual(expect.any(String));
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);
@@ -275,31 +300,37 @@ describe('fuzzing the REST API', () => {
       fc.string({ maxLength: 20 }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => `x${p.join('')}`), async (text) => {
-        // A board of its own per case, so a counterexample stands alone.
-        const exportsBoard = await createBoard(server.url);
-        const card = (await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards`, { column: 'agenda', title: 'Exports' }, exportsBoard.tokens.participant)).body.card.id;
-        const res = await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards/${card}/decisions`, { text }, exportsBoard.tokens.participant);
-        expect(res.status).toBe(201);
-        const stored: string = res.body.actionItem.text;
-        const csv = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.csv`, undefined, exportsBoard.tokens.viewer);
-        const rows = parseCsv(csv.body, { record_delimiter: ['\r\n', '\r', '\n'], relax_column_count: true }) as string[][];
-        expect(rows).toHaveLength(2);
-        const last = rows[1][2];
-        expect(last.replace(/^'/, '')).toBe(stored.replace(/\r\n?/g, '\n'));
-        expect(last).not.toMatch(/^[=+\-@\t\r]/);
-        const ics = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.ics`, undefined, exportsBoard.tokens.viewer);
-        const todos = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents();
-        expect(todos).toHaveLength(1);
-        expect(todos[0].getFirstPropertyValue('summary')).toBe(stored.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ''));
-      }),
+      fc.asyncProperty(
+        fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => `x${p.join('')}`),
+        async (text) => {
+          // A board of its own per case, so a counterexample stands alone.
+          const exportsBoard = await createBoard(server.url);
+          const card = (
+            await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards`, { column: 'agenda', title: 'Exports' }, exportsBoard.tokens.participant)
+          ).body.card.id;
+          const res = await api(server.url, 'POST', `/api/boards/${exportsBoard.id}/cards/${card}/decisions`, { text }, exportsBoard.tokens.participant);
+          expect(res.status).toBe(201);
+          const stored: string = res.body.actionItem.text;
+          const csv = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.csv`, undefined, exportsBoard.tokens.viewer);
+          const rows = parseCsv(csv.body, { record_delimiter: ['\r\n', '\r', '\n'], relax_column_count: true }) as string[][];
+          expect(rows).toHaveLength(2);
+          const last = rows[1][2];
+          expect(last.replace(/^'/, '')).toBe(stored.replace(/\r\n?/g, '\n'));
+          expect(last).not.toMatch(/^[=+\-@\t\r]/);
+          const ics = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.ics`, undefined, exportsBoard.tokens.viewer);
+          const todos = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents();
+          expect(todos).toHaveLength(1);
+          expect(todos[0].getFirstPropertyValue('summary')).toBe(stored.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ''));
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);
 
   it('an import with timestamps of any number is refused with a 400, or makes a board whose every export answers', async () => {
     const source = await createBoard(server.url);
-    const card = (await api(server.url, 'POST', `/api/boards/${source.id}/cards`, { column: 'agenda', title: 'Import' }, source.tokens.participant)).body.card.id;
+    const card = (await api(server.url, 'POST', `/api/boards/${source.id}/cards`, { column: 'agenda', title: 'Import' }, source.tokens.participant)).body.card
+      .id;
     await api(server.url, 'POST', `/api/boards/${source.id}/cards/${card}/decisions`, { text: 'Priya ships it' }, source.tokens.participant);
     const file = (await api(server.url, 'GET', `/api/boards/${source.id}/export`, undefined, source.tokens.facilitator)).body;
     const time = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, 1e20, 8.64e15, 8.64e15 + 1, 253402300799999, 253402300800000, 1.5));

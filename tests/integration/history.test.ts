@@ -28,7 +28,10 @@ async function boardWithCards() {
   createCard(y.doc, { column: 'agenda', title: 'Launch plan', notes: 'Draft' }, { id: 'agenda1', createdBy: 'Ana' });
   createCard(y.doc, { column: 'agenda', title: 'Hiring' }, { id: 'agenda2', createdBy: 'Ana' });
   createCard(y.doc, { column: 'needs', asker: 'Priya', addressee: 'Sam', what: 'Churn numbers' }, { id: 'need1', createdBy: 'Priya' });
-  await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 2, 'cards stored');
+  await waitFor(
+    async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 2,
+    'cards stored',
+  );
   return { board, y };
 }
 
@@ -36,11 +39,20 @@ describe('named versions', () => {
   it('a participant saves a version; anyone with the board can list it and read the board as it was then', async () => {
     server = await startServer();
     const { board, y } = await boardWithCards();
-    const saved = await api<VersionInfo>(server.url, 'POST', `/api/boards/${board.id}/versions`, { name: 'Before the offsite', by: 'Priya' }, board.tokens.participant);
+    const saved = await api<VersionInfo>(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/versions`,
+      { name: 'Before the offsite', by: 'Priya' },
+      board.tokens.participant,
+    );
     expect(saved.status).toBe(201);
     expect(saved.body).toMatchObject({ name: 'Before the offsite', by: 'Priya' });
     deleteCard(y.doc, 'agenda2');
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1, 'delete stored');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1,
+      'delete stored',
+    );
 
     expect(await versions(board)).toEqual([expect.objectContaining({ id: saved.body.id, name: 'Before the offsite' })]);
     const old = await api(server.url, 'GET', `/api/boards/${board.id}/versions/${saved.body.id}`, undefined, board.tokens.viewer);
@@ -98,14 +110,21 @@ describe('named versions', () => {
     expect(copy.body).toMatchObject({ title: 'Sync, copy', links: { facilitator: expect.stringContaining(copy.body.id) } });
     expect(copy.body.id).not.toBe(board.id);
     const token = (role: string) => new URL(copy.body.links[role]).searchParams.get('token')!;
-    const copyBoard: TestBoard = { id: copy.body.id, links: copy.body.links, tokens: { facilitator: token('facilitator'), participant: token('participant'), viewer: token('viewer') } };
+    const copyBoard: TestBoard = {
+      id: copy.body.id,
+      links: copy.body.links,
+      tokens: { facilitator: token('facilitator'), participant: token('participant'), viewer: token('viewer') },
+    };
     // The old links do not open the copy; the copy's do.
     expect((await api(server.url, 'GET', `/api/boards/${copyBoard.id}`, undefined, board.tokens.facilitator)).status).toBe(403);
     const c = open(copyBoard);
     await synced(c);
     expect(titles(c)).toEqual(['Launch plan', 'Hiring']);
     deleteCard(c.doc, 'agenda2');
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${copyBoard.id}`, undefined, copyBoard.tokens.viewer)).body.columns.agenda.length === 1, 'copy edited');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${copyBoard.id}`, undefined, copyBoard.tokens.viewer)).body.columns.agenda.length === 1,
+      'copy edited',
+    );
     const original = await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
     expect(original.body.columns.agenda.map((x: { title: string }) => x.title)).toEqual(['Hiring']);
   });

@@ -196,7 +196,10 @@ describe('the roster is bounded', () => {
     ys.push(y);
     await synced(y);
     y.provider.awareness.setLocalStateField('user', { name: 'Ghost', color: '#175cd3' });
-    await waitFor(() => [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((st) => st.user?.name === 'Ghost'), 'presence arrived');
+    await waitFor(
+      () => [...(server.app.registry.loaded(board.id)?.awareness.getStates().values() ?? [])].some((st) => st.user?.name === 'Ghost'),
+      'presence arrived',
+    );
     const summary = await server.app.summaries.summary(board.id);
     expect(summary!.attendees).toContain('Fay');
     expect(summary!.attendees).not.toContain('Ghost');

@@ -173,7 +173,10 @@ describe('timer', () => {
     await par.until((s) => s.roster.length === 2, 'both present');
     await fac.send('meeting:set-item', { agendaId: items[0] });
     const started = await fac.send('timer:start');
-    expect(started).toEqual({ ok: true, data: { agendaId: items[0], status: 'running', durationMs: 300_000, endsAt: clock.now() + 300_000, remainingMs: 300_000 } });
+    expect(started).toEqual({
+      ok: true,
+      data: { agendaId: items[0], status: 'running', durationMs: 300_000, endsAt: clock.now() + 300_000, remainingMs: 300_000 },
+    });
     await par.until((s) => s.timer.status === 'running', 'participant sees it running');
     expect(par.state()!.timer).toEqual(fac.state()!.timer);
 
@@ -274,7 +277,10 @@ describe('dot voting', () => {
     const vic = join(board, 'viewer', 'Vic');
     await fac.until((s) => s.roster.length === 4, 'all present');
     expect(await ana.send('vote:open', { dots: 2 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await fac.send('vote:open', { dots: 2 })).toMatchObject({ ok: true, data: { status: 'open', dotsPerPerson: 2, cardIds: expect.arrayContaining([churn, hiring]) } });
+    expect(await fac.send('vote:open', { dots: 2 })).toMatchObject({
+      ok: true,
+      data: { status: 'open', dotsPerPerson: 2, cardIds: expect.arrayContaining([churn, hiring]) },
+    });
 
     expect(await ana.send('vote:cast', { cardId: hiring, delta: 1 })).toMatchObject({ ok: true, data: { dots: { [hiring]: 1 }, remaining: 1 } });
     expect(await ana.send('vote:cast', { cardId: hiring, delta: 1 })).toMatchObject({ ok: true, data: { remaining: 0 } });
@@ -288,11 +294,29 @@ describe('dot voting', () => {
     expect(before.vote!.results).toBeNull();
     expect(JSON.stringify(before)).not.toContain(ana.id + '"'.repeat(0) + '":'); // no ballots by person in the state
 
-    expect(await fac.send('vote:reveal')).toMatchObject({ ok: true, data: { status: 'revealed', results: [{ cardId: hiring, dots: 2 }, { cardId: churn, dots: 1 }] } });
+    expect(await fac.send('vote:reveal')).toMatchObject({
+      ok: true,
+      data: {
+        status: 'revealed',
+        results: [
+          { cardId: hiring, dots: 2 },
+          { cardId: churn, dots: 1 },
+        ],
+      },
+    });
     await vic.until((s) => s.vote?.status === 'revealed', 'viewer sees results');
     expect(await ana.send('vote:cast', { cardId: churn, delta: 1 })).toMatchObject({ ok: false, error: { message: 'no vote is open' } });
     const recorded = await server.app.meetingStore.listVotes(board.id);
-    expect(recorded).toEqual([expect.objectContaining({ dotsPerPerson: 2, voters: 2, results: [{ cardId: hiring, dots: 2 }, { cardId: churn, dots: 1 }] })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({
+        dotsPerPerson: 2,
+        voters: 2,
+        results: [
+          { cardId: hiring, dots: 2 },
+          { cardId: churn, dots: 1 },
+        ],
+      }),
+    ]);
   });
 });
 

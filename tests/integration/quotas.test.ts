@@ -38,7 +38,8 @@ describe('boards per client address', () => {
   it('behind a trusted proxy each client address has its own allowance', async () => {
     server = await startServer({ config: { boardsPerHour: 2, trustProxy: 'loopback' } });
     const s = server;
-    const from = (ip: string) => fetch(`${s.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: '{"title":"t"}' });
+    const from = (ip: string) =>
+      fetch(`${s.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: '{"title":"t"}' });
     expect((await from('203.0.113.7')).status).toBe(201);
     expect((await from('203.0.113.7')).status).toBe(201);
     expect((await from('203.0.113.7')).status).toBe(429);
@@ -54,10 +55,19 @@ describe('imports', () => {
     expect(big.status).toBe(413);
     // One import holds the slot while its body trickles in; a second is refused until it is done.
     const url = new URL(`${s.url}/api/boards/import`);
-    const slow = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+    const slow = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '1000' },
+    });
     const slowDone = new Promise<number>((resolve) => slow.on('response', (r) => (r.resume(), resolve(r.statusCode ?? 0))));
     slow.write('{"format":');
-    await waitFor(async () => (await api(s.url, 'POST', '/api/boards/import', { format: 'meshboard-board' })).status === 429, 'a second import is refused while the first is parsed');
+    await waitFor(
+      async () => (await api(s.url, 'POST', '/api/boards/import', { format: 'meshboard-board' })).status === 429,
+      'a second import is refused while the first is parsed',
+    );
     const second = await api(s.url, 'POST', '/api/boards/import', { format: 'meshboard-board' });
     expect(second.headers.get('retry-after')).toBe('5');
     slow.end('"nope"' + ' '.repeat(1000 - 17) + '}');

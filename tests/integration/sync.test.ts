@@ -66,10 +66,7 @@ describe('y-websocket sync', () => {
     createCard(a.doc, { column: 'challenges', problem: 'Slow onboarding' }, { index: 0 });
     createCard(b.doc, { column: 'challenges', problem: 'Pricing page' });
     cardsMap(b.doc).delete(first);
-    await waitFor(
-      () => listCards(a.doc, 'challenges').length === 2 && listCards(b.doc, 'challenges').length === 2,
-      'both see two challenges',
-    );
+    await waitFor(() => listCards(a.doc, 'challenges').length === 2 && listCards(b.doc, 'challenges').length === 2, 'both see two challenges');
     expect(listCards(a.doc, 'challenges').map((c) => c.problem)).toEqual(listCards(b.doc, 'challenges').map((c) => c.problem));
   });
 
@@ -77,13 +74,19 @@ describe('y-websocket sync', () => {
     const board = await createBoard(server.url);
     const a = open(board);
     await synced(a);
-    const res = await api(server.url, 'POST', `/api/boards/${board.id}/cards`, {
-      column: 'needs',
-      asker: 'Priya',
-      addressee: 'Sam',
-      what: 'Numbers for the board deck',
-      byWhen: '2026-12-01',
-    }, board.tokens.participant);
+    const res = await api(
+      server.url,
+      'POST',
+      `/api/boards/${board.id}/cards`,
+      {
+        column: 'needs',
+        asker: 'Priya',
+        addressee: 'Sam',
+        what: 'Numbers for the board deck',
+        byWhen: '2026-12-01',
+      },
+      board.tokens.participant,
+    );
     expect(res.status).toBe(201);
     await waitFor(() => listCards(a.doc, 'needs').length === 1, 'need reaches the client');
     expect(listCards(a.doc, 'needs')[0]).toMatchObject({ id: res.body.card.id, asker: 'Priya', addressee: 'Sam', status: 'open' });
@@ -114,28 +117,30 @@ describe('y-websocket sync', () => {
   it('bursts from two writers reach every peer whole and in order, and nobody gets their own updates back', async () => {
     const board = await createBoard(server.url);
     // Raw clients, so that every frame the server sends is seen (a provider would swallow echoes silently).
-    const peers = await Promise.all(['A', 'B', 'C'].map(async (name) => {
-      const ws = await raw(board.id, board.tokens.participant);
-      const doc = new Y.Doc();
-      const got: string[] = [];
-      ws.on('message', (data: Buffer) => {
-        const d = decoding.createDecoder(new Uint8Array(data));
-        if (decoding.readVarUint(d) !== 0) return; // awareness
-        const step = decoding.readVarUint(d);
-        const update = decoding.readVarUint8Array(d);
-        if (step === 2) for (const s of Y.decodeUpdate(update).structs) if (s instanceof Y.Item) got.push(...(s.content.getContent() as string[]));
-        if (step !== 0) Y.applyUpdate(doc, update, 'server');
-      });
-      doc.on('update', (update: Uint8Array, origin: unknown) => {
-        if (origin === 'server') return;
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarUint(e, 2);
-        encoding.writeVarUint8Array(e, update);
-        ws.send(encoding.toUint8Array(e));
-      });
-      return { name, ws, doc, got, list: doc.getArray<string>('burst') };
-    }));
+    const peers = await Promise.all(
+      ['A', 'B', 'C'].map(async (name) => {
+        const ws = await raw(board.id, board.tokens.participant);
+        const doc = new Y.Doc();
+        const got: string[] = [];
+        ws.on('message', (data: Buffer) => {
+          const d = decoding.createDecoder(new Uint8Array(data));
+          if (decoding.readVarUint(d) !== 0) return; // awareness
+          const step = decoding.readVarUint(d);
+          const update = decoding.readVarUint8Array(d);
+          if (step === 2) for (const s of Y.decodeUpdate(update).structs) if (s instanceof Y.Item) got.push(...(s.content.getContent() as string[]));
+          if (step !== 0) Y.applyUpdate(doc, update, 'server');
+        });
+        doc.on('update', (update: Uint8Array, origin: unknown) => {
+          if (origin === 'server') return;
+          const e = encoding.createEncoder();
+          encoding.writeVarUint(e, 0);
+          encoding.writeVarUint(e, 2);
+          encoding.writeVarUint8Array(e, update);
+          ws.send(encoding.toUint8Array(e));
+        });
+        return { name, ws, doc, got, list: doc.getArray<string>('burst') };
+      }),
+    );
     const [a, b, c] = peers;
     // Each push is its own update; both bursts are sent within one turn, so the server relays them in batches.
     for (let i = 0; i < 50; i++) {
@@ -162,7 +167,10 @@ describe('y-websocket sync', () => {
     const id = createCard(a.doc, { column: 'agenda', title: 'Hiring plan', owner: 'Lee', timebox: 10 });
     cardText(a.doc, id, 'notes')!.insert(0, 'Two roles open');
     const expected = readBoard(a.doc);
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda[0]?.notes === 'Two roles open', 'server has the edit');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda[0]?.notes === 'Two roles open',
+      'server has the edit',
+    );
     a.destroy();
     clients.length = 0;
     await server.stop();
@@ -180,9 +188,15 @@ describe('y-websocket sync', () => {
     const board = await createBoard(server.url);
     const a = open(board);
     await synced(a);
-    createCards(a.doc, Array.from({ length: 300 }, (_, i) => ({ column: 'agenda' as const, title: `Item ${i}` })));
+    createCards(
+      a.doc,
+      Array.from({ length: 300 }, (_, i) => ({ column: 'agenda' as const, title: `Item ${i}` })),
+    );
     const stored = readBoard(a.doc);
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 300, 'server has the cards');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 300,
+      'server has the cards',
+    );
     // An offline copy: a client that already holds the state.
     const offline = new Y.Doc();
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(a.doc));
@@ -242,7 +256,10 @@ describe('y-websocket sync', () => {
     a.provider.disconnect();
     const offline = createCard(a.doc, { column: 'agenda', title: 'Written on the train' });
     const online = createCard(b.doc, { column: 'agenda', title: 'Written at the desk' });
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1, 'b reached the server');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1,
+      'b reached the server',
+    );
     a.provider.connect();
     await waitFor(() => cardsMap(a.doc).has(online) && cardsMap(b.doc).has(offline), 'both edits everywhere');
     expect(readBoard(a.doc)).toEqual(readBoard(b.doc));
@@ -250,7 +267,7 @@ describe('y-websocket sync', () => {
 });
 
 describe('presence', () => {
-  it("a tab that leaves takes its presence along: the others see it go and the server keeps nothing of it", async () => {
+  it('a tab that leaves takes its presence along: the others see it go and the server keeps nothing of it', async () => {
     const board = await createBoard(server.url);
     const stay = open(board);
     await synced(stay);
@@ -323,7 +340,10 @@ describe('bad input on the websocket', () => {
     ws.send(encoding.toUint8Array(e));
     expect((await done).code).toBe(CloseCode.TooLarge);
     createCard(a.doc, { column: 'agenda', title: 'Still fine' });
-    await waitFor(async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1, 'the board still works');
+    await waitFor(
+      async () => (await api(server.url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer)).body.columns.agenda.length === 1,
+      'the board still works',
+    );
   });
 
   it('other websocket paths are refused at the handshake', async () => {
@@ -361,7 +381,10 @@ describe('board lifecycle', () => {
 describe('roles on the websocket', () => {
   it('no token closes with 4401 and a wrong one with 4403, before any board state is sent', async () => {
     const board = await createBoard(server.url);
-    for (const [token, code] of [[undefined, CloseCode.Unauthorized], ['x'.repeat(43), CloseCode.Forbidden]] as const) {
+    for (const [token, code] of [
+      [undefined, CloseCode.Unauthorized],
+      ['x'.repeat(43), CloseCode.Forbidden],
+    ] as const) {
       const ws = await raw(board.id, token);
       const frames: Buffer[] = [];
       ws.on('message', (d: Buffer) => frames.push(d));
@@ -384,10 +407,7 @@ describe('roles on the websocket', () => {
     // Frames of one socket are handled in order: once this presence change has reached the editor, the
     // server has handled the viewer's update that was sent before it.
     viewer.provider.awareness.setLocalStateField('editing', 'after-write');
-    await waitFor(
-      () => [...editor.provider.awareness.getStates().values()].some((s) => s.editing === 'after-write'),
-      "viewer's later frame handled",
-    );
+    await waitFor(() => [...editor.provider.awareness.getStates().values()].some((s) => s.editing === 'after-write'), "viewer's later frame handled");
     const marker = createCard(editor.doc, { column: 'agenda', title: 'marker' });
     await waitFor(() => cardsMap(viewer.doc).has(marker), 'marker reaches the viewer');
     await server.app.registry.persisted();

@@ -36,7 +36,11 @@ describe('board templates', () => {
   });
 
   it('ships the weekly sync, a retrospective and lean coffee, and lists them', async () => {
-    expect(loadShippedTemplates().map((t) => t.id).sort()).toEqual(['lean-coffee', 'retrospective', 'weekly-sync']);
+    expect(
+      loadShippedTemplates()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['lean-coffee', 'retrospective', 'weekly-sync']);
     const res = await api<{ templates: TemplateSummary[] }>(server.url, 'GET', '/api/templates');
     expect(res.status).toBe(200);
     const weekly = res.body.templates.find((t) => t.id === 'weekly-sync');
@@ -94,9 +98,21 @@ describe('board templates', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('name');
 
-    const saved = await api(server.url, 'POST', `/api/boards/${src.id}/template`, { name: 'Design review', description: 'Our Thursday review' }, src.tokens.facilitator);
+    const saved = await api(
+      server.url,
+      'POST',
+      `/api/boards/${src.id}/template`,
+      { name: 'Design review', description: 'Our Thursday review' },
+      src.tokens.facilitator,
+    );
     expect(saved.status).toBe(201);
-    expect(saved.body.template).toMatchObject({ name: 'Design review', description: 'Our Thursday review', source: 'saved', counts: { agenda: 1, needs: 1, challenges: 1 }, minutes: 15 });
+    expect(saved.body.template).toMatchObject({
+      name: 'Design review',
+      description: 'Our Thursday review',
+      source: 'saved',
+      counts: { agenda: 1, needs: 1, challenges: 1 },
+      minutes: 15,
+    });
     const list = await api<{ templates: TemplateSummary[] }>(server.url, 'GET', `/api/templates?saved=${saved.body.template.id}`);
     expect(list.body.templates.map((t) => t.id)).toContain(saved.body.template.id);
 
@@ -107,7 +123,9 @@ describe('board templates', () => {
     expect(made.status).toBe(201);
     expect(made.body.purpose).toBe('Review the week’s designs');
     const view = (await api(server.url, 'GET', `/api/boards/${made.body.id}`, undefined, tokenOf(made.body.links.viewer))).body;
-    expect(view.columns.agenda).toEqual([expect.objectContaining({ title: 'Open questions', owner: 'Ana', timebox: 15, notes: 'Bring screenshots', done: false, decisions: [] })]);
+    expect(view.columns.agenda).toEqual([
+      expect.objectContaining({ title: 'Open questions', owner: 'Ana', timebox: 15, notes: 'Bring screenshots', done: false, decisions: [] }),
+    ]);
     expect(view.columns.needs).toEqual([expect.objectContaining({ asker: 'Ben', addressee: 'Design', what: 'Specs for the new form', status: 'open' })]);
     expect(view.columns.challenges).toEqual([expect.objectContaining({ problem: 'Reviews run late', status: 'open', proposals: [] })]);
   });
@@ -131,7 +149,14 @@ describe('who can see a saved template', () => {
 
     const mine = await api<List>(server.url, 'GET', `/api/templates?saved=${id},no-such-id`);
     expect(mine.body.templates.map((t) => t.id)).toEqual([...SHIPPED, id]);
-    expect(mine.body.templates.at(-1)).toMatchObject({ name: 'Our retro', source: 'saved', title: 'Our retro', purpose: 'What went well', counts: { agenda: 1 }, minutes: 10 });
+    expect(mine.body.templates.at(-1)).toMatchObject({
+      name: 'Our retro',
+      source: 'saved',
+      title: 'Our retro',
+      purpose: 'What went well',
+      counts: { agenda: 1 },
+      minutes: 10,
+    });
     const made = await api(server.url, 'POST', '/api/boards', { title: 'Retro 2', template: id });
     expect(made.status).toBe(201);
     expect(made.body.purpose).toBe('What went well');
@@ -234,14 +259,24 @@ describe('templates saved before the upgrade', () => {
     // A database as the previous release left it: every migration before this change, and its rows.
     const dataDir = tempDataDir();
     const old = new Database(path.join(dataDir, 'meshboard.sqlite'));
-    migrate(old, MIGRATIONS.filter((m) => m.name !== '007-template-scope'));
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.name !== '007-template-scope'),
+    );
     const template: BoardTemplate = {
       id: 'Xk3mP9qRtZ2a',
       name: 'Old favourite',
       description: 'From before',
       title: 'Monday sync',
       purpose: 'Plan the week',
-      cards: { agenda: [{ title: 'Round', timebox: 15 }, { title: 'Plans', timebox: 20 }], needs: [{ what: 'Budget' }], challenges: [] },
+      cards: {
+        agenda: [
+          { title: 'Round', timebox: 15 },
+          { title: 'Plans', timebox: 20 },
+        ],
+        needs: [{ what: 'Budget' }],
+        challenges: [],
+      },
     };
     const insert = old.prepare('INSERT INTO board_templates (id, name, data, source_board_id, created_at) VALUES (?, ?, ?, ?, ?)');
     insert.run(template.id, template.name, JSON.stringify(template), 'OldBoard12345678', 1_700_000_000_000);
@@ -254,7 +289,16 @@ describe('templates saved before the upgrade', () => {
       expect(anonymous.body.templates.map((t) => t.id)).toEqual(SHIPPED);
       const mine = await api<List>(upgraded.url, 'GET', `/api/templates?saved=${template.id},Broken123456`);
       expect(mine.body.templates.slice(SHIPPED.length)).toEqual([
-        { id: template.id, name: 'Old favourite', description: 'From before', source: 'saved', title: 'Monday sync', purpose: 'Plan the week', counts: { agenda: 2, needs: 1, challenges: 0 }, minutes: 35 },
+        {
+          id: template.id,
+          name: 'Old favourite',
+          description: 'From before',
+          source: 'saved',
+          title: 'Monday sync',
+          purpose: 'Plan the week',
+          counts: { agenda: 2, needs: 1, challenges: 0 },
+          minutes: 35,
+        },
       ]);
       const made = await api(upgraded.url, 'POST', '/api/boards', { title: 'Monday', template: template.id });
       expect(made.status).toBe(201);

@@ -95,7 +95,11 @@ describe('internal addresses', () => {
       const board = await createBoard(server.url);
       const set = await setHook(server, board, url);
       expect(set.status, url).toBe(400);
-      expect(set.body.error, url).toMatchObject({ code: 'bad_request', field: 'url', message: expect.stringMatching(/^url: .* address.*, which the server does not post to; set WEBHOOK_ALLOW_HOSTS/) });
+      expect(set.body.error, url).toMatchObject({
+        code: 'bad_request',
+        field: 'url',
+        message: expect.stringMatching(/^url: .* address.*, which the server does not post to; set WEBHOOK_ALLOW_HOSTS/),
+      });
       // Stored another way (before this check, or an address that changed since): refused when sent, not retried.
       await server.app.summaries.setWebhook(board.id, url);
       const outcome = await server.app.summaries.sendMeetingSummary(board.id);
@@ -115,7 +119,11 @@ describe('internal addresses', () => {
     expect(set.status).toBe(400);
     expect(set.body.error.message).toMatch(/localhost resolves only to addresses the server does not post to \(127\.0\.0\.1 is a loopback address\)/);
     await server.app.summaries.setWebhook(board.id, url);
-    expect(await server.app.summaries.sendMeetingSummary(board.id)).toMatchObject({ ok: false, attempts: 1, error: expect.stringMatching(/localhost resolves only to/) });
+    expect(await server.app.summaries.sendMeetingSummary(board.id)).toMatchObject({
+      ok: false,
+      attempts: 1,
+      error: expect.stringMatching(/localhost resolves only to/),
+    });
     expect(hook.requests()).toBe(0);
   });
 

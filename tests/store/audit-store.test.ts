@@ -56,7 +56,10 @@ describe.each(ENGINES)('$name audit store', (engine) => {
   it('pages through the trail with `before` and says when more follows', async () => {
     const { stores } = await open();
     await addBoard(stores, 'b');
-    await stores.audit.append('b', [1, 2, 3, 4, 5].map((at) => line(at)));
+    await stores.audit.append(
+      'b',
+      [1, 2, 3, 4, 5].map((at) => line(at)),
+    );
     const first = await stores.audit.query('b', { limit: 2 });
     expect([first.entries.map((e) => e.at), first.more]).toEqual([[5, 4], true]);
     const second = await stores.audit.query('b', { limit: 2, before: first.entries[1].id });

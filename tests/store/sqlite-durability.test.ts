@@ -40,9 +40,25 @@ const WRITES: Array<[string, (s: SqliteStores) => unknown]> = [
 
 function actionItem() {
   return {
-    boardId: 'b', id: 'dec:1', kind: 'decision' as const, cardId: 'c', column: 'agenda' as const, cardTitle: 'C', decisionId: '1', text: 't',
-    owners: [], due: null, dueText: '', dueFlag: null, decidedBy: 'Ana', boardStatus: 'open' as const, present: true, personStatus: null,
-    status: 'open' as const, createdAt: 1, updatedAt: 1,
+    boardId: 'b',
+    id: 'dec:1',
+    kind: 'decision' as const,
+    cardId: 'c',
+    column: 'agenda' as const,
+    cardTitle: 'C',
+    decisionId: '1',
+    text: 't',
+    owners: [],
+    due: null,
+    dueText: '',
+    dueFlag: null,
+    decidedBy: 'Ana',
+    boardStatus: 'open' as const,
+    present: true,
+    personStatus: null,
+    status: 'open' as const,
+    createdAt: 1,
+    updatedAt: 1,
   };
 }
 

@@ -47,8 +47,7 @@ describe.each(ENGINES)('$name version store', (engine) => {
   it('past the quota the oldest automatic versions make room; versions saved by hand are never dropped', async () => {
     const { stores } = await open({ versionQuota: { maxCount: 3, maxBytes: 1_000 } });
     await addBoard(stores, 'b');
-    const save = (name: string, by: string, createdAt: number, size = 4) =>
-      stores.versions.save('b', { name, by, data: data(createdAt, size), createdAt });
+    const save = (name: string, by: string, createdAt: number, size = 4) => stores.versions.save('b', { name, by, data: data(createdAt, size), createdAt });
     await save('auto 1', SERVER_AUTHOR, 1);
     await save('mine 1', 'Ana', 2);
     await save('auto 2', SERVER_AUTHOR, 3);

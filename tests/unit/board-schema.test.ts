@@ -45,8 +45,17 @@ describe('board schema', () => {
     const n = createCard(doc, { column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Slides' });
     const c = createCard(doc, { column: 'challenges', problem: 'Churn', proposals: ['Call them'] });
     expect(readCard(getCard(doc, a))).toEqual({
-      id: a, column: 'agenda', order: expect.any(String), createdAt: 5, createdBy: 'Ana',
-      title: 'Wins', owner: '', timebox: 5, notes: '', done: false, decisions: [],
+      id: a,
+      column: 'agenda',
+      order: expect.any(String),
+      createdAt: 5,
+      createdBy: 'Ana',
+      title: 'Wins',
+      owner: '',
+      timebox: 5,
+      notes: '',
+      done: false,
+      decisions: [],
     });
     expect(readCard(getCard(doc, n))).toMatchObject({ column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Slides', byWhen: '', status: 'open' });
     expect(readCard(getCard(doc, c))).toMatchObject({ column: 'challenges', problem: 'Churn', status: 'open', proposals: [{ text: 'Call them' }] });

@@ -25,10 +25,8 @@ function referenceFind(text: string, participants: readonly string[]): FoundName
   const names = participants.map((n) => n.trim()).filter((n) => n !== '');
   const longestFirst = [...names].sort((a, b) => b.length - a.length);
   const out: FoundName[] = [];
-  for (let i = 0; i < text.length; ) {
-    const name = wordBefore(text, i)
-      ? undefined
-      : longestFirst.find((n) => fold(text.slice(i, i + n.length)) === fold(n) && !wordAt(text, i + n.length));
+  for (let i = 0; i < text.length;) {
+    const name = wordBefore(text, i) ? undefined : longestFirst.find((n) => fold(text.slice(i, i + n.length)) === fold(n) && !wordAt(text, i + n.length));
     if (name) {
       out.push({ name, index: i, end: i + name.length });
       i += name.length;
@@ -43,7 +41,10 @@ function referenceFind(text: string, participants: readonly string[]): FoundName
 const CHARS = ['a', 'A', 'b', 'B', 'é', 'É', 'σ', 'Σ', 'ς', '𝒜', '1', '_', ' ', ' ', '.', '-', "'", '@', ','];
 const chunk = fc.array(fc.constantFrom(...CHARS), { minLength: 1, maxLength: 4 }).map((cs) => cs.join(''));
 /** Names, some with spaces around them (trimmed away), some appearing in the text as typed. */
-const names = fc.array(chunk.map((s) => (s.length % 3 === 0 ? ` ${s} ` : s)), { maxLength: 6 });
+const names = fc.array(
+  chunk.map((s) => (s.length % 3 === 0 ? ` ${s} ` : s)),
+  { maxLength: 6 },
+);
 const texts = fc.array(chunk, { maxLength: 12 }).map((cs) => cs.join(''));
 
 describe('known names are found by one pass over the text, as a plain search would find them', () => {
@@ -51,7 +52,10 @@ describe('known names are found by one pass over the text, as a plain search wou
     fc.assert(
       fc.property(texts, names, fc.array(fc.nat(), { maxLength: 4 }), (base, ns, picks) => {
         // Put some of the names into the text, in other cases, so matches are common.
-        const text = picks.reduce((t, p) => (ns.length ? t + (p % 2 ? ' ' : '') + (p % 3 ? ns[p % ns.length].trim().toUpperCase() : ns[p % ns.length].trim()) : t), base);
+        const text = picks.reduce(
+          (t, p) => (ns.length ? t + (p % 2 ? ' ' : '') + (p % 3 ? ns[p % ns.length].trim().toUpperCase() : ns[p % ns.length].trim()) : t),
+          base,
+        );
         expect(findKnownNames(text, ns)).toEqual(referenceFind(text, ns));
       }),
       { numRuns: 3000 },

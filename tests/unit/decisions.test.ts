@@ -198,7 +198,16 @@ describe('decisions in the board document', () => {
     updateCard(doc, n, { status: 'accepted' });
     const items = extractActions(doc);
     expect(items).toEqual([
-      expect.objectContaining({ id: `dec:${d}`, kind: 'decision', cardId: a, cardTitle: 'Launch plan', owners: ['Priya'], due: '2026-12-04', dueText: 'by next Friday', decidedBy: 'Ana' }),
+      expect.objectContaining({
+        id: `dec:${d}`,
+        kind: 'decision',
+        cardId: a,
+        cardTitle: 'Launch plan',
+        owners: ['Priya'],
+        due: '2026-12-04',
+        dueText: 'by next Friday',
+        decidedBy: 'Ana',
+      }),
       expect.objectContaining({ id: `need:${n}`, kind: 'need', owners: ['Sam'], due: '2026-12-01', text: 'Q3 numbers', boardStatus: 'open' }),
     ]);
     expect(extractActions(doc, [n]).map((x) => x.id)).toEqual([`need:${n}`]);

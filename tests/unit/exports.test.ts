@@ -20,16 +20,41 @@ const T0 = Date.UTC(2026, 10, 24, 9, 30);
 
 function item(over: Partial<ActionItem> = {}): ActionItem {
   return {
-    id: 'dec:d1', boardId: 'board1', kind: 'decision', cardId: 'c1', column: 'agenda', cardTitle: 'Launch', decisionId: 'd1',
-    text: 'Ship it', owners: ['Priya'], due: '2026-12-04', dueText: 'by Friday', dueFlag: null, decidedBy: 'Ana',
-    status: 'open', createdAt: T0, updatedAt: T0 + 1000, ...over,
+    id: 'dec:d1',
+    boardId: 'board1',
+    kind: 'decision',
+    cardId: 'c1',
+    column: 'agenda',
+    cardTitle: 'Launch',
+    decisionId: 'd1',
+    text: 'Ship it',
+    owners: ['Priya'],
+    due: '2026-12-04',
+    dueText: 'by Friday',
+    dueFlag: null,
+    decidedBy: 'Ana',
+    status: 'open',
+    createdAt: T0,
+    updatedAt: T0 + 1000,
+    ...over,
   };
 }
 
 /** One item per hostile text, the text in every user field. */
 const hostileItems = (): ActionItem[] =>
   HOSTILE_TEXTS.map((t, n) =>
-    item({ id: `dec:d${n}`, decisionId: `d${n}`, text: t, cardTitle: t, owners: [t, 'Sam'], decidedBy: t, dueText: t, dueFlag: 'unparseable', due: null, status: n % 3 === 0 ? 'done' : 'open' }),
+    item({
+      id: `dec:d${n}`,
+      decisionId: `d${n}`,
+      text: t,
+      cardTitle: t,
+      owners: [t, 'Sam'],
+      decidedBy: t,
+      dueText: t,
+      dueFlag: 'unparseable',
+      due: null,
+      status: n % 3 === 0 ? 'done' : 'open',
+    }),
   );
 const list = (items: ActionItem[], title = 'Weekly sync'): ActionListResponse => ({ boardId: 'board1', title, meetingDate: '2026-11-24', actionItems: items });
 
@@ -38,13 +63,16 @@ const propNames = (c: ICAL.Component) => c.getAllProperties().map((p) => p.name)
 const TODO_PROPS = ['uid', 'dtstamp', 'created', 'last-modified', 'summary', 'description', 'due', 'status', 'completed'];
 
 describe('iCalendar export', () => {
-  it.each(HOSTILE_TEXTS.map((t) => [JSON.stringify(t).slice(0, 50), t]))('a board title like %s stays one escaped X-WR-CALNAME and adds no component', (_n, title) => {
-    const cal = parseIcs(actionsIcs(list([item()], title)));
-    expect(propNames(cal)).toEqual(['prodid', 'version', 'calscale', 'x-wr-calname']);
-    expect(cal.getFirstPropertyValue('x-wr-calname')).toBe(icsExpected(`Action items: ${title}`));
-    expect(cal.getAllSubcomponents().map((c) => c.name)).toEqual(['vtodo']);
-    expect(cal.getAllSubcomponents('vtodo')[0].getFirstPropertyValue('summary')).toBe('Ship it');
-  });
+  it.each(HOSTILE_TEXTS.map((t) => [JSON.stringify(t).slice(0, 50), t]))(
+    'a board title like %s stays one escaped X-WR-CALNAME and adds no component',
+    (_n, title) => {
+      const cal = parseIcs(actionsIcs(list([item()], title)));
+      expect(propNames(cal)).toEqual(['prodid', 'version', 'calscale', 'x-wr-calname']);
+      expect(cal.getFirstPropertyValue('x-wr-calname')).toBe(icsExpected(`Action items: ${title}`));
+      expect(cal.getAllSubcomponents().map((c) => c.name)).toEqual(['vtodo']);
+      expect(cal.getAllSubcomponents('vtodo')[0].getFirstPropertyValue('summary')).toBe('Ship it');
+    },
+  );
 
   it('summary, description and UID round-trip hostile text with line breaks as LF, one VTODO per item and nothing more', () => {
     const items = hostileItems();
@@ -73,7 +101,24 @@ describe('iCalendar export', () => {
     }
     // Every line is a property, a fold or a component boundary of ours.
     const starts = lines.filter((l) => !l.startsWith(' ')).map((l) => l.split(/[:;]/)[0]);
-    expect(new Set(starts)).toEqual(new Set(['BEGIN', 'END', 'PRODID', 'VERSION', 'CALSCALE', 'X-WR-CALNAME', 'UID', 'DTSTAMP', 'CREATED', 'LAST-MODIFIED', 'SUMMARY', 'DESCRIPTION', 'STATUS', 'COMPLETED']));
+    expect(new Set(starts)).toEqual(
+      new Set([
+        'BEGIN',
+        'END',
+        'PRODID',
+        'VERSION',
+        'CALSCALE',
+        'X-WR-CALNAME',
+        'UID',
+        'DTSTAMP',
+        'CREATED',
+        'LAST-MODIFIED',
+        'SUMMARY',
+        'DESCRIPTION',
+        'STATUS',
+        'COMPLETED',
+      ]),
+    );
     expect(lines.filter((l) => l === 'BEGIN:VTODO')).toHaveLength(HOSTILE_TEXTS.length);
   });
 
@@ -119,14 +164,26 @@ describe('CSV exports', () => {
   });
 
   it('writes a time no export can hold as an empty cell instead of failing', () => {
-    const rows = csvRowsLikeASpreadsheet(actionsCsv([item({ createdAt: 1e20, updatedAt: Number.NaN }), item({ createdAt: -8.64e15 - 1, updatedAt: Number.POSITIVE_INFINITY })]));
-    expect(rows.slice(1).map((r) => r.slice(10))).toEqual([['', ''], ['', '']]);
+    const rows = csvRowsLikeASpreadsheet(
+      actionsCsv([item({ createdAt: 1e20, updatedAt: Number.NaN }), item({ createdAt: -8.64e15 - 1, updatedAt: Number.POSITIVE_INFINITY })]),
+    );
+    expect(rows.slice(1).map((r) => r.slice(10))).toEqual([
+      ['', ''],
+      ['', ''],
+    ]);
     expect(() => renderActions(list([item({ createdAt: 1e300 })]), 'csv')).not.toThrow();
   });
 
   it('the audit trail: an actor or summary with a bare CR stays one row, neutralised, and a bad time is an empty cell', () => {
     const entries: AuditEntry[] = HOSTILE_TEXTS.map((t, n) => ({
-      id: n + 1, at: n === 0 ? Number.NaN : T0, actor: t, role: 'participant', action: 'card.created', cardId: 'c1', field: null, summary: `created agenda item "${t}"`,
+      id: n + 1,
+      at: n === 0 ? Number.NaN : T0,
+      actor: t,
+      role: 'participant',
+      action: 'card.created',
+      cardId: 'c1',
+      field: null,
+      summary: `created agenda item "${t}"`,
     }));
     const rows = csvRowsLikeASpreadsheet(auditCsv(entries));
     expect(rows[0]).toEqual(['id', 'at', 'actor', 'role', 'action', 'card_id', 'field', 'summary']);
@@ -168,9 +225,22 @@ describe('Markdown exports', () => {
 
   it('the summary (the webhook text) has exactly its own headings and list items, whatever the board says', () => {
     const t = (n: number) => HOSTILE_TEXTS[n % HOSTILE_TEXTS.length];
-    const decision = (n: number) => ({ id: `d${n}`, cardId: 'c1', cardTitle: t(n), text: t(n), owners: [t(n + 1)], due: null, dueText: t(n + 2), dueFlag: 'unparseable' as const, decidedBy: t(n) });
+    const decision = (n: number) => ({
+      id: `d${n}`,
+      cardId: 'c1',
+      cardTitle: t(n),
+      text: t(n),
+      owners: [t(n + 1)],
+      due: null,
+      dueText: t(n + 2),
+      dueFlag: 'unparseable' as const,
+      decidedBy: t(n),
+    });
     const summary: MeetingSummary = {
-      boardId: 'board1', title: t(10), purpose: t(4), meetingDate: '2026-11-24',
+      boardId: 'board1',
+      title: t(10),
+      purpose: t(4),
+      meetingDate: '2026-11-24',
       agenda: HOSTILE_TEXTS.map((_x, n) => ({ id: `a${n}`, title: t(n), owner: t(n + 3), done: n % 2 === 0, notes: t(n), decisions: [decision(n)] })),
       decisions: HOSTILE_TEXTS.map((_x, n) => decision(n)),
       actionItems: hostileItems(),

@@ -41,7 +41,15 @@ describe('search query validation', () => {
 });
 
 describe('board export validation', () => {
-  const valid = { format: 'meshboard-board', version: 1, board: { id: 'abcdef', title: 'T', createdAt: 1 }, document: 'AAA=', actionItems: [], versions: [], exportedAt: 2 };
+  const valid = {
+    format: 'meshboard-board',
+    version: 1,
+    board: { id: 'abcdef', title: 'T', createdAt: 1 },
+    document: 'AAA=',
+    actionItems: [],
+    versions: [],
+    exportedAt: 2,
+  };
   it('accepts a minimal export and names what is wrong in a bad one', () => {
     expect(BoardExport.safeParse(valid).success).toBe(true);
     expect(BoardExport.safeParse({ ...valid, format: 'other' }).error!.issues[0].message).toMatch(/meshboard-board/);
@@ -51,9 +59,24 @@ describe('board export validation', () => {
 
   const at = Date.UTC(2026, 10, 24);
   const actionItem = {
-    id: 'dec:d1', kind: 'decision', cardId: 'c1', column: 'agenda', cardTitle: 'Launch', decisionId: 'd1', text: 'Ship it', owners: ['Priya'],
-    due: '2026-12-04', dueText: 'by Friday', dueFlag: null, decidedBy: 'Ana', boardStatus: 'open', personStatus: null, present: true, status: 'open',
-    createdAt: at, updatedAt: at,
+    id: 'dec:d1',
+    kind: 'decision',
+    cardId: 'c1',
+    column: 'agenda',
+    cardTitle: 'Launch',
+    decisionId: 'd1',
+    text: 'Ship it',
+    owners: ['Priya'],
+    due: '2026-12-04',
+    dueText: 'by Friday',
+    dueFlag: null,
+    decidedBy: 'Ana',
+    boardStatus: 'open',
+    personStatus: null,
+    present: true,
+    status: 'open',
+    createdAt: at,
+    updatedAt: at,
   };
   const full = { ...valid, actionItems: [actionItem], versions: [{ name: 'Draft', createdAt: at, by: 'Ana', document: 'AAA=' }] };
   const withItem = (over: Record<string, unknown>) => ({ ...full, actionItems: [{ ...actionItem, ...over }] });
@@ -96,13 +119,44 @@ describe('board export validation', () => {
 });
 
 const agenda = (over: Partial<AgendaCard> = {}): AgendaCard => ({
-  id: 'a1', column: 'agenda', order: 'a0', createdAt: 1, createdBy: 'Ana', decisions: [], title: 'Launch plan', owner: 'Priya', timebox: 10, notes: '', done: false, ...over,
+  id: 'a1',
+  column: 'agenda',
+  order: 'a0',
+  createdAt: 1,
+  createdBy: 'Ana',
+  decisions: [],
+  title: 'Launch plan',
+  owner: 'Priya',
+  timebox: 10,
+  notes: '',
+  done: false,
+  ...over,
 });
 const need = (over: Partial<NeedCard> = {}): NeedCard => ({
-  id: 'n1', column: 'needs', order: 'a0', createdAt: 1, createdBy: 'Ana', decisions: [], asker: 'Priya', addressee: 'Sam', what: 'Churn numbers', byWhen: '', status: 'open', ...over,
+  id: 'n1',
+  column: 'needs',
+  order: 'a0',
+  createdAt: 1,
+  createdBy: 'Ana',
+  decisions: [],
+  asker: 'Priya',
+  addressee: 'Sam',
+  what: 'Churn numbers',
+  byWhen: '',
+  status: 'open',
+  ...over,
 });
 const challenge = (over: Partial<ChallengeCard> = {}): ChallengeCard => ({
-  id: 'c1', column: 'challenges', order: 'a0', createdAt: 1, createdBy: 'Ana', decisions: [], problem: 'Flaky CI', status: 'open', proposals: [], ...over,
+  id: 'c1',
+  column: 'challenges',
+  order: 'a0',
+  createdAt: 1,
+  createdBy: 'Ana',
+  decisions: [],
+  problem: 'Flaky CI',
+  status: 'open',
+  proposals: [],
+  ...over,
 });
 const decision = (id: string, text: string) => ({ id, text, owners: '', due: '', decidedBy: 'Ana', createdAt: 1 });
 
@@ -115,9 +169,24 @@ describe('audit lines from card changes', () => {
     ['reopened', agenda({ done: true }), agenda(), [{ action: 'card.reopened' }]],
     ['status', need(), need({ status: 'accepted' }), [{ action: 'card.status', summary: 'changed status of request "Churn numbers" from open to accepted' }]],
     ['text edit (coalesced)', agenda(), agenda({ notes: 'x' }), [{ action: 'card.edited', field: 'notes', coalesce: 'card|a1|notes' }]],
-    ['decision added', agenda(), agenda({ decisions: [decision('d1', 'Ship it')] }), [{ action: 'decision.added', summary: 'recorded decision on agenda item "Launch plan": "Ship it"' }]],
-    ['decision edited', agenda({ decisions: [decision('d1', 'Ship')] }), agenda({ decisions: [decision('d1', 'Ship it')] }), [{ action: 'decision.edited', coalesce: 'decision|d1' }]],
-    ['decision removed', agenda({ decisions: [decision('d1', 'Ship it')] }), agenda(), [{ action: 'decision.removed', summary: expect.stringContaining('"Ship it"') }]],
+    [
+      'decision added',
+      agenda(),
+      agenda({ decisions: [decision('d1', 'Ship it')] }),
+      [{ action: 'decision.added', summary: 'recorded decision on agenda item "Launch plan": "Ship it"' }],
+    ],
+    [
+      'decision edited',
+      agenda({ decisions: [decision('d1', 'Ship')] }),
+      agenda({ decisions: [decision('d1', 'Ship it')] }),
+      [{ action: 'decision.edited', coalesce: 'decision|d1' }],
+    ],
+    [
+      'decision removed',
+      agenda({ decisions: [decision('d1', 'Ship it')] }),
+      agenda(),
+      [{ action: 'decision.removed', summary: expect.stringContaining('"Ship it"') }],
+    ],
     ['proposal added', challenge(), challenge({ proposals: [{ id: 'p1', text: 'Retry', author: 'Sam', createdAt: 1 }] }), [{ action: 'proposal.added' }]],
     ['nothing', need(), need(), []],
   ])('%s', (_name, prev, next, expected) => {
@@ -135,7 +204,9 @@ describe('audit lines from card changes', () => {
 
 describe('audit CSV', () => {
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    const csv = auditCsv([{ id: 1, at: 0, actor: '=HYPERLINK("http://evil")', role: 'participant', action: 'card.created', cardId: 'a1', field: null, summary: '+1+2' }]);
+    const csv = auditCsv([
+      { id: 1, at: 0, actor: '=HYPERLINK("http://evil")', role: 'participant', action: 'card.created', cardId: 'a1', field: null, summary: '+1+2' },
+    ]);
     const line = csv.split('\r\n')[1];
     expect(line).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(line).toContain("'+1+2");

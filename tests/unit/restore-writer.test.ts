@@ -50,31 +50,49 @@ const cases: Array<[string, (doc: Y.Doc) => void]> = [
   ['a card was added', (d) => createCard(d, { column: 'needs', asker: 'Lee', addressee: 'Ana', what: 'A laptop' })],
   ['a card was deleted', (d) => deleteCard(d, 'need1')],
   ['text was edited in the middle', (d) => applyTextDiff(cardText(d, 'agenda1', 'notes')!, 'First line\nand a second')],
-  ['scalars and status changed', (d) => {
-    updateCard(d, 'agenda1', { owner: 'Lee', timebox: null, done: true });
-    updateCard(d, 'need1', { status: 'accepted', byWhen: '2026-12-04' });
-  }],
+  [
+    'scalars and status changed',
+    (d) => {
+      updateCard(d, 'agenda1', { owner: 'Lee', timebox: null, done: true });
+      updateCard(d, 'need1', { status: 'accepted', byWhen: '2026-12-04' });
+    },
+  ],
   ['a card was moved', (d) => moveCard(d, 'agenda2', 0)],
-  ['a decision was added, another edited', (d) => {
-    addDecision(d, 'need1', { text: 'Sam sends the numbers', decidedBy: 'Priya' });
-    updateDecision(d, 'agenda1', 'dec1', { text: 'Priya ships the FAQ by Monday', owners: 'Priya, Sam', due: '2026-12-07' });
-  }],
+  [
+    'a decision was added, another edited',
+    (d) => {
+      addDecision(d, 'need1', { text: 'Sam sends the numbers', decidedBy: 'Priya' });
+      updateDecision(d, 'agenda1', 'dec1', { text: 'Priya ships the FAQ by Monday', owners: 'Priya, Sam', due: '2026-12-07' });
+    },
+  ],
   ['a decision was removed', (d) => deleteDecision(d, 'agenda1', 'dec1')],
-  ['a proposal was removed and one added', (d) => {
-    deleteProposal(d, 'ch1', proposalIds(d)[0]);
-    addProposal(d, 'ch1', 'Run tests in parallel', 'Lee');
-  }],
-  ['the current item and meeting date were set', (d) => {
-    setCurrentAgenda(d, 'agenda2');
-    setMeetingDate(d, '2026-11-24');
-  }],
-  ['a foreign client wrote an unknown field and replaced a text with a string', (d) => {
-    (d.getMap('cards').get('ch1') as Y.Map<unknown>).set('x-color', { r: 1, g: 2 });
-    (d.getMap('cards').get('need1') as Y.Map<unknown>).set('what', 'plain string');
-  }],
-  ['everything was deleted', (d) => {
-    for (const id of [...d.getMap('cards').keys()]) deleteCard(d, id);
-  }],
+  [
+    'a proposal was removed and one added',
+    (d) => {
+      deleteProposal(d, 'ch1', proposalIds(d)[0]);
+      addProposal(d, 'ch1', 'Run tests in parallel', 'Lee');
+    },
+  ],
+  [
+    'the current item and meeting date were set',
+    (d) => {
+      setCurrentAgenda(d, 'agenda2');
+      setMeetingDate(d, '2026-11-24');
+    },
+  ],
+  [
+    'a foreign client wrote an unknown field and replaced a text with a string',
+    (d) => {
+      (d.getMap('cards').get('ch1') as Y.Map<unknown>).set('x-color', { r: 1, g: 2 });
+      (d.getMap('cards').get('need1') as Y.Map<unknown>).set('what', 'plain string');
+    },
+  ],
+  [
+    'everything was deleted',
+    (d) => {
+      for (const id of [...d.getMap('cards').keys()]) deleteCard(d, id);
+    },
+  ],
 ];
 
 describe('restoring an old state as a change on top', () => {

@@ -44,10 +44,14 @@ describe('the update guard', () => {
     expect(over).toMatchObject({ ok: false, kind: 'invalid' });
     expect(over.ok || over.reason).toContain('"notes"');
     // Replacing the whole text at once is a delete and an insert: it fits.
-    expect(check(p, (d) => d.transact(() => {
-      notes(d).delete(0, notes(d).length);
-      notes(d).insert(0, 'z'.repeat(LIMITS.longText));
-    })).ok).toBe(true);
+    expect(
+      check(p, (d) =>
+        d.transact(() => {
+          notes(d).delete(0, notes(d).length);
+          notes(d).insert(0, 'z'.repeat(LIMITS.longText));
+        }),
+      ).ok,
+    ).toBe(true);
     // A title is shorter than notes.
     expect(check(p, (d) => cardText(d, p.card, 'title')!.insert(0, 't'.repeat(LIMITS.shortText))).ok).toBe(false);
   });
@@ -59,7 +63,11 @@ describe('the update guard', () => {
     expect(check(p, (d) => addDecision(d, p.card, { text: 'a'.repeat(1024 * 1024), decidedBy: 'Mallory' })).ok).toBe(false);
     const id = addDecision(p.client, p.card, { text: 'short', decidedBy: 'Ana' })!;
     Y.applyUpdate(p.server, Y.encodeStateAsUpdate(p.client));
-    const text = (d: Y.Doc) => ((cardsMap(d).get(p.card)!.get('decisions') as Y.Array<Y.Map<unknown>>).toArray().find((x) => x.get('id') === id)!.get('text') as Y.Text);
+    const text = (d: Y.Doc) =>
+      (cardsMap(d).get(p.card)!.get('decisions') as Y.Array<Y.Map<unknown>>)
+        .toArray()
+        .find((x) => x.get('id') === id)!
+        .get('text') as Y.Text;
     expect(check(p, (d) => text(d).insert(5, 'b'.repeat(LIMITS.longText))).ok).toBe(false);
   });
 
@@ -67,7 +75,13 @@ describe('the update guard', () => {
     const p = pair();
     expect(check(p, (d) => metaMap(d).set('createdAt', 1e16))).toMatchObject({ ok: false, kind: 'invalid' });
     expect(check(p, (d) => cardsMap(d).get(p.card)!.set('timebox', 1e9)).ok).toBe(false);
-    expect(check(p, (d) => cardsMap(d).get(p.card)!.set('owner', 'o'.repeat(LIMITS.name + 1))).ok).toBe(false);
+    expect(
+      check(p, (d) =>
+        cardsMap(d)
+          .get(p.card)!
+          .set('owner', 'o'.repeat(LIMITS.name + 1)),
+      ).ok,
+    ).toBe(false);
     expect(check(p, (d) => metaMap(d).set('title', 'x'.repeat(LIMITS.title + 1))).ok).toBe(false);
     // Built level by level, as a client can, in one transaction: one update of 20,000 nested maps.
     const nested = (depth: number) => (d: Y.Doc) =>
@@ -92,11 +106,16 @@ describe('the update guard', () => {
     const full = check(p, (d) => createCard(d, { column: 'agenda', title: 'One more' }), { maxBytes: size.bytes + 10, maxItems: 1e9 }, size);
     expect(full).toMatchObject({ ok: false, kind: 'full' });
     // Many tiny unmergeable items: each its own struct.
-    const tiny = check(p, (d) => {
-      const arr = new Y.Array<number>();
-      metaMap(d).set('many', arr);
-      for (let i = 0; i < 2000; i++) d.transact(() => arr.insert(i % 2 ? 0 : arr.length, [i]));
-    }, { maxBytes: 1e9, maxItems: size.items + 1000 }, size);
+    const tiny = check(
+      p,
+      (d) => {
+        const arr = new Y.Array<number>();
+        metaMap(d).set('many', arr);
+        for (let i = 0; i < 2000; i++) d.transact(() => arr.insert(i % 2 ? 0 : arr.length, [i]));
+      },
+      { maxBytes: 1e9, maxItems: size.items + 1000 },
+      size,
+    );
     expect(tiny).toMatchObject({ ok: false, kind: 'full' });
   });
 

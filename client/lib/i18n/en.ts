@@ -47,7 +47,9 @@ export const en = {
     /** One person's share of a burst of changes: `who` and what they did, already joined. */
     sentence: (who: string, what: string) => `${who} ${what}`,
     added: (n: number, column: 'agenda' | 'needs' | 'challenges' | null) =>
-      n === 1 ? `added ${column === 'agenda' ? 'an agenda item' : column === 'needs' ? 'a request' : column === 'challenges' ? 'a challenge' : 'a card'}` : `added ${n} cards`,
+      n === 1
+        ? `added ${column === 'agenda' ? 'an agenda item' : column === 'needs' ? 'a request' : column === 'challenges' ? 'a challenge' : 'a card'}`
+        : `added ${n} cards`,
     moved: (n: number) => (n === 1 ? 'moved a card' : `moved ${n} cards`),
     removed: (n: number) => (n === 1 ? 'removed a card' : `removed ${n} cards`),
     decided: (n: number) => (n === 1 ? 'recorded a decision' : `recorded ${n} decisions`),
@@ -314,7 +316,8 @@ export const en = {
     loading: 'Loading versions…',
     loadFailed: 'Could not load the versions. Check your connection and try again.',
     retry: 'Try again',
-    intro: 'Named copies of the board, saved by hand and automatically when a meeting starts or ends, when an agenda item is done, and every few minutes while the board changes. Nothing here is ever overwritten.',
+    intro:
+      'Named copies of the board, saved by hand and automatically when a meeting starts or ends, when an agenda item is done, and every few minutes while the board changes. Nothing here is ever overwritten.',
     empty: 'No versions yet. Save one before a big change, or start a meeting: its start and end are saved for you.',
     listLabel: 'Versions, newest first',
     save: 'Save version',
@@ -392,7 +395,10 @@ export const en = {
     export: 'Export',
     exportHint: (what: string) => `Download the filtered trail as ${what}`,
     roles: { facilitator: 'facilitator', participant: 'participant', viewer: 'viewer', server: 'server', unknown: '' } as Record<string, string>,
-    actors: { rest: 'Integration (API)', meeting: 'Meeting', server: 'Meshboard', restore: 'Restore', unknown: 'Someone without a name' } as Record<string, string>,
+    actors: { rest: 'Integration (API)', meeting: 'Meeting', server: 'Meshboard', restore: 'Restore', unknown: 'Someone without a name' } as Record<
+      string,
+      string
+    >,
     groups: { card: 'Cards', decision: 'Decisions', proposal: 'Proposals', board: 'Board and meeting', version: 'Versions' } as Record<string, string>,
     actions: {
       'card.created': 'Card created',
@@ -468,7 +474,10 @@ export const en = {
     start: 'Start meeting',
     gateIntro: 'Before the meeting can start, the board needs:',
     gateReady: 'Ready to start: the board has a purpose and a timeboxed agenda item.',
-    gateMissing: { 'a stated purpose': 'a purpose (under the title)', 'an agenda item with a timebox': 'an agenda item with a timebox' } as Record<string, string>,
+    gateMissing: { 'a stated purpose': 'a purpose (under the title)', 'an agenda item with a timebox': 'an agenda item with a timebox' } as Record<
+      string,
+      string
+    >,
     waiting: 'Waiting for the facilitator to start the meeting.',
     waitingNoLeader: 'The meeting has not started.',
     ended: 'The meeting has ended.',
