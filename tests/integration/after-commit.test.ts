@@ -43,6 +43,36 @@ async function kill(s: ChildServer): Promise<void> {
 
 const entries = (doc: Y.Doc): string[] => doc.getArray<string>('after-commit').toArray();
 
+/** Watches a board's action items over socket.io; resolves with what it hears, once the watch is answered. */
+async function watchActions(
+  url: string,
+  board: { id: string; tokens: { viewer: string } },
+): Promise<{ heard: ActionsChangedEvent[]; first: Ack<ActionItem[]> }> {
+  const watcher: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(url, { transports: ['websocket'] });
+  sockets.push(watcher);
+  const heard: ActionsChangedEvent[] = [];
+  watcher.on('actions:changed', (e) => heard.push(e));
+  const first = await new Promise<Ack<ActionItem[]>>((r) => watcher.emit('actions:watch', { boardId: board.id, token: board.tokens.viewer }, r));
+  return { heard, first };
+}
+
+/**
+ * From now on the server cannot append to the board log (a trigger refuses the insert), while every other table
+ * still takes writes: the moment between "the change is in memory" and "the change is stored", held open.
+ */
+function holdAppends(dataDir: string): Database.Database {
+  held = new Database(path.join(dataDir, 'meshboard.sqlite'));
+  held.exec(`CREATE TRIGGER hold_updates BEFORE INSERT ON updates BEGIN SELECT RAISE(ABORT, 'held by the test'); END`);
+  return held;
+}
+
+/** The close codes a client's connection gets from now on. */
+function closeCodes(c: YClient): number[] {
+  const codes: number[] = [];
+  c.provider.on('connection-close', (e: CloseEvent | null) => e && codes.push(e.code));
+  return codes;
+}
+
 describe('side effects after the commit', () => {
   it('killed between extraction and append: no orphan action item, and nobody heard of the unstored decision', async () => {
     const dataDir = tempDataDir();
@@ -56,25 +86,17 @@ describe('side effects after the commit', () => {
     const cardId = createCard(writer.doc, { column: 'agenda', title: 'Hiring plan' });
     await waitFor(() => listCards(peer.doc, 'agenda').length === 1, 'card relayed');
 
-    const watcher: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(server.url, { transports: ['websocket'] });
-    sockets.push(watcher);
-    const heard: ActionsChangedEvent[] = [];
-    watcher.on('actions:changed', (e) => heard.push(e));
-    const ack = await new Promise<Ack<ActionItem[]>>((r) => watcher.emit('actions:watch', { boardId: board.id, token: board.tokens.viewer }, r));
-    expect(ack).toEqual({ ok: true, data: [] });
+    const { heard, first } = await watchActions(server.url, board);
+    expect(first).toEqual({ ok: true, data: [] });
 
-    // From now on the server cannot append to the board's log (a trigger refuses the insert), while every other
-    // table still takes writes: the moment between "the decision is in memory" and "the decision is stored",
-    // held open. Anything derived from the decision that gets written now is an orphan.
-    held = new Database(path.join(dataDir, 'meshboard.sqlite'));
-    held.exec(`CREATE TRIGGER hold_updates BEFORE INSERT ON updates BEGIN SELECT RAISE(ABORT, 'held by the test'); END`);
-    const closes: number[] = [];
-    writer.provider.on('connection-close', (e: CloseEvent | null) => e && closes.push(e.code));
+    // Anything derived from the decision that gets written while the append is held is an orphan.
+    const held = holdAppends(dataDir);
+    const closes = closeCodes(writer);
     addDecision(writer.doc, cardId, { text: '@Sam drafts the hiring memo by 2026-12-24', decidedBy: 'Ana' });
     // The server tried to store it, failed, and said so to its connections (1013, try again later).
     await waitFor(() => closes.includes(CloseCode.TryAgainLater), 'the writer is told the server cannot save');
 
-    const actionRows = () => (held!.prepare('SELECT COUNT(*) AS n FROM action_items WHERE board_id = ?').get(board.id) as { n: number }).n;
+    const actionRows = () => (held.prepare('SELECT COUNT(*) AS n FROM action_items WHERE board_id = ?').get(board.id) as { n: number }).n;
     expect(actionRows()).toBe(0);
     expect(heard).toEqual([]);
     expect(listCards(peer.doc, 'agenda')[0]).toMatchObject({ id: cardId, decisions: [] });
@@ -101,16 +123,9 @@ describe('side effects after the commit', () => {
     clients.push(writer);
     await synced(writer);
     const cardId = createCard(writer.doc, { column: 'agenda', title: 'Budget' });
-    const watcher: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(server.url, { transports: ['websocket'] });
-    sockets.push(watcher);
-    const heard: ActionsChangedEvent[] = [];
-    watcher.on('actions:changed', (e) => heard.push(e));
-    await new Promise<Ack<ActionItem[]>>((r) => watcher.emit('actions:watch', { boardId: board.id, token: board.tokens.viewer }, r));
-
-    held = new Database(path.join(dataDir, 'meshboard.sqlite'));
-    held.exec(`CREATE TRIGGER hold_updates BEFORE INSERT ON updates BEGIN SELECT RAISE(ABORT, 'held by the test'); END`);
-    const closes: number[] = [];
-    writer.provider.on('connection-close', (e: CloseEvent | null) => e && closes.push(e.code));
+    const { heard } = await watchActions(server.url, board);
+    const held = holdAppends(dataDir);
+    const closes = closeCodes(writer);
     addDecision(writer.doc, cardId, { text: '@Kim books the venue', decidedBy: 'Ana' });
     await waitFor(() => closes.includes(CloseCode.TryAgainLater), 'refused while held');
     expect(heard).toEqual([]);

@@ -50,15 +50,21 @@ async function until(cond: () => boolean): Promise<void> {
 // Small, 126-byte-header and 127-byte-header frames: every length encoding of RFC 6455.
 const frames = [new Uint8Array([0, 1, 2, 3]), crypto.randomBytes(300), crypto.randomBytes(70_000)].map((b) => new Uint8Array(b));
 
+/** What `ws.send` puts on the wire for `frames`, one send each, read by a raw client. */
+async function bytesViaSend(): Promise<Buffer> {
+  const viaSend = await rawClient();
+  for (const f of frames) viaSend.server.send(f, { binary: true });
+  const total = frames.reduce((n, f) => n + f.length, 0);
+  await until(() => viaSend.received().length >= total);
+  const bytes = viaSend.received();
+  await stop();
+  return bytes;
+}
+
 describe('OutgoingBatch', () => {
   it('writes exactly the bytes ws.send writes, in order', async () => {
     expect(OutgoingBatch.shared).toBe(true); // the pinned ws has the internals; if not, the fallback below holds
-    const viaSend = await rawClient();
-    for (const f of frames) viaSend.server.send(f, { binary: true });
-    const total = frames.reduce((n, f) => n + f.length, 0);
-    await until(() => viaSend.received().length >= total);
-    const expected = viaSend.received();
-    await stop();
+    const expected = await bytesViaSend();
 
     const viaBatch = await rawClient();
     expect(new OutgoingBatch(frames).writeTo(viaBatch.server)).toBe(true);
@@ -67,12 +73,7 @@ describe('OutgoingBatch', () => {
   });
 
   it('falls back to ws.send when the socket does not expose its TCP stream', async () => {
-    const viaSend = await rawClient();
-    for (const f of frames) viaSend.server.send(f, { binary: true });
-    const total = frames.reduce((n, f) => n + f.length, 0);
-    await until(() => viaSend.received().length >= total);
-    const expected = viaSend.received();
-    await stop();
+    const expected = await bytesViaSend();
 
     const c = await rawClient();
     // The same websocket seen without its `_socket` field, as a ws release without it would have it.
