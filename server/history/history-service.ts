@@ -139,9 +139,9 @@ export class HistoryService implements BoardExtension<Tracked> {
     return out ?? { ok: false, reason: 'board_not_found' };
   }
 
+  /** Saves no more automatic versions; the registry detaches each board's timers and observers as it closes. */
   close(): void {
     this.#closed = true;
-    for (const board of this.registry.boards()) board.attachment(this)?.detach('unloaded');
   }
 
   /**
