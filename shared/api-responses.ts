@@ -4,7 +4,7 @@
  * checks at the bottom), so a change to a response that the document does not follow fails to compile.
  */
 import { z } from 'zod';
-import { CHALLENGE_STATUSES, COLUMNS, NEED_STATUSES, type BoardView, type Card, type Decision } from './board-schema.js';
+import { CARD_TAGS, CHALLENGE_STATUSES, COLUMNS, NEED_STATUSES, type BoardView, type Card, type Decision } from './board-schema.js';
 import { ROLES, ROTATABLE_ROLES } from './roles.js';
 import { ErrorCode, type ApiError } from './errors.js';
 import { DUE_FLAGS } from './decisions.js';
@@ -47,7 +47,15 @@ export const CreateBoardResponseSchema = z.object({
 
 export const DecisionSchema = z.object({ id: z.string(), text: z.string(), owners: z.string(), due: z.string(), decidedBy: z.string(), createdAt: epochMs });
 
-const cardBase = { id: z.string(), order: z.string(), createdAt: epochMs, createdBy: z.string(), decisions: z.array(DecisionSchema) };
+const cardBase = {
+  id: z.string(),
+  order: z.string(),
+  createdAt: epochMs,
+  createdBy: z.string(),
+  decisions: z.array(DecisionSchema),
+  carriedFrom: z.string().describe("the id of the card this one was carried over from, through every meeting ('' when not carried)"),
+  tags: z.array(z.enum(CARD_TAGS)),
+};
 const AgendaCardSchema = z.object({
   ...cardBase,
   column: z.literal('agenda'),
@@ -56,6 +64,7 @@ const AgendaCardSchema = z.object({
   timebox: z.number().int().nullable(),
   notes: z.string(),
   done: z.boolean(),
+  pinned: z.boolean().describe("carried into the series' next meeting"),
 });
 const NeedCardSchema = z.object({
   ...cardBase,
@@ -65,6 +74,9 @@ const NeedCardSchema = z.object({
   what: z.string(),
   byWhen: z.string(),
   status: z.enum(NEED_STATUSES),
+  declineReason: z.string(),
+  askId: z.string().describe("a request between series: the ask's id ('' for a local request)"),
+  team: z.string().describe('the other team of a request between series'),
 });
 const ChallengeCardSchema = z.object({
   ...cardBase,
@@ -72,6 +84,19 @@ const ChallengeCardSchema = z.object({
   problem: z.string(),
   status: z.enum(CHALLENGE_STATUSES),
   proposals: z.array(z.object({ id: z.string(), text: z.string(), author: z.string(), createdAt: epochMs })),
+  history: z.array(
+    z.object({
+      seq: z.number().int(),
+      date: z.string(),
+      proposals: z.array(z.string()),
+      decisions: z.array(z.string()),
+      dots: z.number().int(),
+      from: z.enum(CHALLENGE_STATUSES),
+      to: z.enum(CHALLENGE_STATUSES),
+    }),
+  ),
+  escalatedTo: z.string(),
+  escalatedFrom: z.string(),
 });
 export const CardSchema = z.discriminatedUnion('column', [AgendaCardSchema, NeedCardSchema, ChallengeCardSchema]);
 
@@ -83,6 +108,11 @@ const BoardViewSchema = z.object({
     currentAgendaId: z.string().nullable(),
     schemaVersion: z.number().int(),
     meetingDate: z.string(),
+    meetingStart: z.string().describe("HH:MM in the series' time zone, or ''"),
+    timezone: z.string(),
+    seriesId: z.string().nullable(),
+    seq: z.number().int().nullable(),
+    flagAfter: z.number().int(),
   }),
   columns: z.object({ agenda: z.array(AgendaCardSchema), needs: z.array(NeedCardSchema), challenges: z.array(ChallengeCardSchema) }),
 });

@@ -27,6 +27,12 @@ export const NEED_STATUSES = ['open', 'accepted', 'declined', 'done'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 export const CHALLENGE_STATUSES = ['open', 'moving', 'resolved'] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
+/**
+ * What a card may be tagged as, so a series collects it (team memory): a win, a loss, a question answered
+ * for everyone (FAQ), an idea for another team.
+ */
+export const CARD_TAGS = ['win', 'loss', 'faq', 'idea'] as const;
+export type CardTag = (typeof CARD_TAGS)[number];
 
 /** Collaborative (Y.Text) fields per column. */
 export const TEXT_FIELDS = {
@@ -78,11 +84,26 @@ export const DOC_BOUNDS = {
     byWhen: 100,
     due: 100,
     meetingDate: 32,
+    meetingStart: 32,
+    timezone: 64,
+    seriesId: 64,
     currentAgendaId: 64,
+    carriedFrom: 64,
+    askId: 64,
+    team: LIMITS.title,
+    declineReason: LIMITS.shortText,
+    escalatedTo: LIMITS.title,
+    escalatedFrom: LIMITS.title,
   } as Readonly<Record<string, number>>,
   otherString: LIMITS.longText,
   /** Numbers by their key, [min, max]; any other number must be finite. */
-  number: { createdAt: [0, MAX_TIME], timebox: [0, LIMITS.timeboxMinutes], schemaVersion: [0, 1000] } as Readonly<Record<string, readonly [number, number]>>,
+  number: {
+    createdAt: [0, MAX_TIME],
+    timebox: [0, LIMITS.timeboxMinutes],
+    schemaVersion: [0, 1000],
+    seq: [0, 1_000_000],
+    flagAfter: [0, 1000],
+  } as Readonly<Record<string, readonly [number, number]>>,
   /** Nesting of shared types: cards → card → decisions → decision → text is 5 deep. */
   typeDepth: 8,
   /** Nesting of arrays and objects inside one plain value. */
@@ -106,6 +127,15 @@ export interface BoardMeta {
    * `createdAt`. Relative dates in decisions ("by Friday") count from it.
    */
   meetingDate: string;
+  /** The scheduled start as `HH:MM` in the series' time zone, or '' when none is set. */
+  meetingStart: string;
+  /** The series' IANA time zone ('' for a board made before series). */
+  timezone: string;
+  /** The series the board is a meeting of, and which meeting (1, 2, …); null on a board outside any series. */
+  seriesId: string | null;
+  seq: number | null;
+  /** A challenge open for this many meetings is flagged; 0 = never. */
+  flagAfter: number;
 }
 
 interface CardBase {
@@ -115,6 +145,13 @@ interface CardBase {
   createdBy: string;
   /** Decisions recorded on the card, oldest first (every column has them). */
   decisions: Decision[];
+  /**
+   * For a card carried over from an earlier meeting of the series: the id of the card it started as (the
+   * same through every carry), else ''. Action items of a carried request keep that id.
+   */
+  carriedFrom: string;
+  /** Team-memory tags (win, loss, faq, idea). */
+  tags: CardTag[];
 }
 
 /**
@@ -155,6 +192,8 @@ export interface AgendaCard extends CardBase {
   timebox: number | null;
   notes: string;
   done: boolean;
+  /** Carried into the series' next meeting. */
+  pinned: boolean;
 }
 export interface NeedCard extends CardBase {
   column: 'needs';
@@ -164,6 +203,11 @@ export interface NeedCard extends CardBase {
   /** `YYYY-MM-DD`, or '' when there is no deadline. */
   byWhen: string;
   status: NeedStatus;
+  /** Why the addressee declined ('' when not declined or not said). */
+  declineReason: string;
+  /** A request between series (server/series): the ask's id, and the other team's name. '' for a local request. */
+  askId: string;
+  team: string;
 }
 export interface Proposal {
   id: string;
@@ -171,11 +215,29 @@ export interface Proposal {
   author: string;
   createdAt: number;
 }
+/** What moved on a challenge in one meeting of its series; the server appends one when it carries the card on. */
+export interface ChallengeStep {
+  /** The meeting (its number in the series) and its day. */
+  seq: number;
+  date: string;
+  /** Proposals added and decisions recorded in that meeting (their texts). */
+  proposals: string[];
+  decisions: string[];
+  /** Dots the card got in that meeting's votes. */
+  dots: number;
+  from: ChallengeStatus;
+  to: ChallengeStatus;
+}
 export interface ChallengeCard extends CardBase {
   column: 'challenges';
   problem: string;
   status: ChallengeStatus;
   proposals: Proposal[];
+  /** Earlier meetings' steps, oldest first: the card has been open for `history.length + 1` meetings. */
+  history: ChallengeStep[];
+  /** The series it was escalated to ('' when not), or came from. */
+  escalatedTo: string;
+  escalatedFrom: string;
 }
 export type Card = AgendaCard | NeedCard | ChallengeCard;
 export type CardOf<C extends ColumnId> = Extract<Card, { column: C }>;
@@ -186,16 +248,41 @@ export interface BoardView {
 }
 
 /** What a caller gives to create a card; text fields are plain strings here. */
-export type NewCard =
-  | { column: 'agenda'; title: string; owner?: string; timebox?: number | null; notes?: string; done?: boolean }
-  | { column: 'needs'; asker: string; addressee: string; what: string; byWhen?: string; status?: NeedStatus }
-  | { column: 'challenges'; problem: string; status?: ChallengeStatus; proposals?: string[] };
+interface NewCardBase {
+  carriedFrom?: string;
+  tags?: CardTag[];
+}
+export type NewCard = NewCardBase &
+  (
+    | { column: 'agenda'; title: string; owner?: string; timebox?: number | null; notes?: string; done?: boolean; pinned?: boolean }
+    | {
+        column: 'needs';
+        asker: string;
+        addressee: string;
+        what: string;
+        byWhen?: string;
+        status?: NeedStatus;
+        declineReason?: string;
+        askId?: string;
+        team?: string;
+      }
+    | {
+        column: 'challenges';
+        problem: string;
+        status?: ChallengeStatus;
+        /** Texts, or whole proposals (a carried card keeps their authors and times). */
+        proposals?: Array<string | Pick<Proposal, 'text' | 'author' | 'createdAt'>>;
+        history?: ChallengeStep[];
+        escalatedFrom?: string;
+      }
+  );
 
 /** Scalar (last-writer-wins) fields that may be patched after creation, per column. */
-export type CardPatch =
-  | { owner?: string; timebox?: number | null; done?: boolean }
-  | { asker?: string; addressee?: string; byWhen?: string; status?: NeedStatus }
-  | { status?: ChallengeStatus };
+export type CardPatch = { tags?: CardTag[] } & (
+  | { owner?: string; timebox?: number | null; done?: boolean; pinned?: boolean }
+  | { asker?: string; addressee?: string; byWhen?: string; status?: NeedStatus; declineReason?: string }
+  | { status?: ChallengeStatus; escalatedTo?: string }
+);
 
 export type CardMap = Y.Map<unknown>;
 
@@ -236,7 +323,36 @@ export function readMeta(doc: Y.Doc): BoardMeta {
     currentAgendaId: typeof current === 'string' ? current : null,
     schemaVersion: num(m.get('schemaVersion'), SCHEMA_VERSION),
     meetingDate: meetingDate(doc),
+    meetingStart: isClockTime(m.get('meetingStart')) ? (m.get('meetingStart') as string) : '',
+    timezone: str(m.get('timezone')),
+    seriesId: typeof m.get('seriesId') === 'string' ? (m.get('seriesId') as string) : null,
+    seq: typeof m.get('seq') === 'number' ? time(m.get('seq')) : null,
+    flagAfter: num(m.get('flagAfter')),
   };
+}
+
+/** True for `HH:MM` on a 24-hour clock. */
+export const isClockTime = (s: unknown): s is string => typeof s === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
+
+/** Sets the scheduled start (`HH:MM`, or '' to clear). */
+export function setMeetingStart(doc: Y.Doc, start: string, origin?: unknown): void {
+  if (start !== '' && !isClockTime(start)) throw new RangeError(`not an HH:MM time: ${start}`);
+  doc.transact(() => {
+    const m = metaMap(doc);
+    if (start === '') m.delete('meetingStart');
+    else if (m.get('meetingStart') !== start) m.set('meetingStart', start);
+  }, origin);
+}
+
+/** Marks the board as meeting `seq` of a series (written by the server when it opens the meeting). */
+export function setSeriesMeta(doc: Y.Doc, meta: { seriesId: string; seq: number; timezone: string; flagAfter: number }, origin?: unknown): void {
+  doc.transact(() => {
+    const m = metaMap(doc);
+    m.set('seriesId', meta.seriesId);
+    m.set('seq', meta.seq);
+    m.set('timezone', meta.timezone);
+    m.set('flagAfter', meta.flagAfter);
+  }, origin);
 }
 
 /** True for a `YYYY-MM-DD` that names a day on the calendar (no 31 February). */
@@ -277,6 +393,8 @@ export function readCard(card: unknown): Card | null {
     createdAt: time(card.get('createdAt')),
     createdBy: str(card.get('createdBy')),
     decisions: decisions instanceof Y.Array ? decisions.toArray().flatMap((d) => readDecision(d) ?? []) : [],
+    carriedFrom: str(card.get('carriedFrom')),
+    tags: readTags(card.get('tags')),
   };
   switch (column) {
     case 'agenda': {
@@ -289,6 +407,7 @@ export function readCard(card: unknown): Card | null {
         timebox: typeof timebox === 'number' && Number.isFinite(timebox) ? timebox : null,
         notes: text(card.get('notes')),
         done: card.get('done') === true,
+        pinned: card.get('pinned') === true,
       };
     }
     case 'needs':
@@ -300,6 +419,9 @@ export function readCard(card: unknown): Card | null {
         what: text(card.get('what')),
         byWhen: str(card.get('byWhen')),
         status: oneOf(card.get('status'), NEED_STATUSES, 'open'),
+        declineReason: str(card.get('declineReason')),
+        askId: str(card.get('askId')),
+        team: str(card.get('team')),
       };
     case 'challenges': {
       const proposals = card.get('proposals');
@@ -309,9 +431,38 @@ export function readCard(card: unknown): Card | null {
         problem: text(card.get('problem')),
         status: oneOf(card.get('status'), CHALLENGE_STATUSES, 'open'),
         proposals: proposals instanceof Y.Array ? proposals.toArray().flatMap((p) => readProposal(p) ?? []) : [],
+        history: readHistory(card.get('history')),
+        escalatedTo: str(card.get('escalatedTo')),
+        escalatedFrom: str(card.get('escalatedFrom')),
       };
     }
   }
+}
+
+function readTags(v: unknown): CardTag[] {
+  if (!Array.isArray(v)) return [];
+  return CARD_TAGS.filter((t) => v.includes(t));
+}
+
+/** A challenge's history is a plain array the server writes; anything malformed in it is left out. */
+function readHistory(v: unknown): ChallengeStep[] {
+  if (!Array.isArray(v)) return [];
+  const strings = (a: unknown): string[] => (Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : []);
+  return v.flatMap((e): ChallengeStep[] => {
+    if (!e || typeof e !== 'object') return [];
+    const o = e as Record<string, unknown>;
+    return [
+      {
+        seq: num(o.seq),
+        date: isIsoDate(o.date) ? o.date : '',
+        proposals: strings(o.proposals),
+        decisions: strings(o.decisions),
+        dots: num(o.dots),
+        from: oneOf(o.from, CHALLENGE_STATUSES, 'open'),
+        to: oneOf(o.to, CHALLENGE_STATUSES, 'open'),
+      },
+    ];
+  });
 }
 
 function readProposal(p: unknown): Proposal | null {
@@ -490,6 +641,8 @@ function insertCard(doc: Y.Doc, id: string, input: NewCard, order: string, opts:
   card.set('createdAt', opts.now ?? Date.now());
   card.set('createdBy', opts.createdBy ?? '');
   card.set('decisions', new Y.Array<Y.Map<unknown>>());
+  if (input.carriedFrom) card.set('carriedFrom', input.carriedFrom);
+  if (input.tags?.length) card.set('tags', [...input.tags]);
   switch (input.column) {
     case 'agenda':
       card.set('title', newText(input.title));
@@ -497,6 +650,7 @@ function insertCard(doc: Y.Doc, id: string, input: NewCard, order: string, opts:
       card.set('timebox', input.timebox ?? null);
       card.set('notes', newText(input.notes));
       card.set('done', input.done ?? false);
+      if (input.pinned) card.set('pinned', true);
       break;
     case 'needs':
       card.set('asker', input.asker);
@@ -504,13 +658,23 @@ function insertCard(doc: Y.Doc, id: string, input: NewCard, order: string, opts:
       card.set('what', newText(input.what));
       card.set('byWhen', input.byWhen ?? '');
       card.set('status', input.status ?? 'open');
+      if (input.declineReason) card.set('declineReason', input.declineReason);
+      if (input.askId) card.set('askId', input.askId);
+      if (input.team) card.set('team', input.team);
       break;
     case 'challenges': {
       card.set('problem', newText(input.problem));
       card.set('status', input.status ?? 'open');
       const proposals = new Y.Array<Y.Map<unknown>>();
       card.set('proposals', proposals);
-      for (const p of input.proposals ?? []) proposals.push([makeProposal(p, opts.createdBy ?? '', opts.now)]);
+      for (const p of input.proposals ?? [])
+        proposals.push([typeof p === 'string' ? makeProposal(p, opts.createdBy ?? '', opts.now) : makeProposal(p.text, p.author, p.createdAt)]);
+      if (input.history?.length)
+        card.set(
+          'history',
+          input.history.map((h) => ({ ...h, proposals: [...h.proposals], decisions: [...h.decisions] })),
+        );
+      if (input.escalatedFrom) card.set('escalatedFrom', input.escalatedFrom);
       break;
     }
   }
@@ -524,13 +688,17 @@ export function updateCard(doc: Y.Doc, id: string, patch: CardPatch, origin?: un
   const current = card && readCard(card);
   if (!card || !current) return false;
   const allowed: Record<ColumnId, readonly string[]> = {
-    agenda: ['owner', 'timebox', 'done'],
-    needs: ['asker', 'addressee', 'byWhen', 'status'],
-    challenges: ['status'],
+    agenda: ['owner', 'timebox', 'done', 'pinned', 'tags'],
+    needs: ['asker', 'addressee', 'byWhen', 'status', 'declineReason', 'tags'],
+    challenges: ['status', 'escalatedTo', 'tags'],
   };
   doc.transact(() => {
     for (const [k, v] of Object.entries(patch)) {
-      if (v !== undefined && allowed[current.column].includes(k) && card.get(k) !== v) card.set(k, v);
+      if (v === undefined || !allowed[current.column].includes(k)) continue;
+      if (k === 'tags') {
+        const tags = readTags(v);
+        if (JSON.stringify(tags) !== JSON.stringify(readTags(card.get('tags')))) card.set('tags', tags);
+      } else if (card.get(k) !== v) card.set(k, v);
     }
   }, origin);
   return true;

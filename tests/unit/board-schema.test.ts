@@ -34,7 +34,19 @@ const sync = (a: Y.Doc, b: Y.Doc) => {
 describe('board schema', () => {
   it('a new board has its meta and three empty columns', () => {
     expect(readBoard(newBoard())).toEqual({
-      meta: { title: 'Weekly sync', purpose: 'Unblock', createdAt: 1000, currentAgendaId: null, schemaVersion: 1, meetingDate: '1970-01-01' },
+      meta: {
+        title: 'Weekly sync',
+        purpose: 'Unblock',
+        createdAt: 1000,
+        currentAgendaId: null,
+        schemaVersion: 1,
+        meetingDate: '1970-01-01',
+        meetingStart: '',
+        timezone: '',
+        seriesId: null,
+        seq: null,
+        flagAfter: 0,
+      },
       columns: { agenda: [], needs: [], challenges: [] },
     });
   });
@@ -55,7 +67,10 @@ describe('board schema', () => {
       timebox: 5,
       notes: '',
       done: false,
+      pinned: false,
       decisions: [],
+      carriedFrom: '',
+      tags: [],
     });
     expect(readCard(getCard(doc, n))).toMatchObject({ column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Slides', byWhen: '', status: 'open' });
     expect(readCard(getCard(doc, c))).toMatchObject({ column: 'challenges', problem: 'Churn', status: 'open', proposals: [{ text: 'Call them' }] });
@@ -170,7 +185,22 @@ describe('board schema', () => {
     unknown.set('column', 'kanban');
     cards.set('u', unknown);
     expect(readBoard(doc).columns.agenda).toEqual([
-      { id: 'odd', column: 'agenda', order: 'a0', createdAt: 0, createdBy: '', title: '', owner: '', timebox: null, notes: '', done: false, decisions: [] },
+      {
+        id: 'odd',
+        column: 'agenda',
+        order: 'a0',
+        createdAt: 0,
+        createdBy: '',
+        title: '',
+        owner: '',
+        timebox: null,
+        notes: '',
+        done: false,
+        pinned: false,
+        decisions: [],
+        carriedFrom: '',
+        tags: [],
+      },
     ]);
     expect(readBoard(doc).columns.needs).toEqual([]);
   });

@@ -130,6 +130,9 @@ const agenda = (over: Partial<AgendaCard> = {}): AgendaCard => ({
   timebox: 10,
   notes: '',
   done: false,
+  pinned: false,
+  carriedFrom: '',
+  tags: [],
   ...over,
 });
 const need = (over: Partial<NeedCard> = {}): NeedCard => ({
@@ -144,6 +147,11 @@ const need = (over: Partial<NeedCard> = {}): NeedCard => ({
   what: 'Churn numbers',
   byWhen: '',
   status: 'open',
+  declineReason: '',
+  askId: '',
+  team: '',
+  carriedFrom: '',
+  tags: [],
   ...over,
 });
 const challenge = (over: Partial<ChallengeCard> = {}): ChallengeCard => ({
@@ -156,6 +164,11 @@ const challenge = (over: Partial<ChallengeCard> = {}): ChallengeCard => ({
   problem: 'Flaky CI',
   status: 'open',
   proposals: [],
+  history: [],
+  escalatedTo: '',
+  escalatedFrom: '',
+  carriedFrom: '',
+  tags: [],
   ...over,
 });
 const decision = (id: string, text: string) => ({ id, text, owners: '', due: '', decidedBy: 'Ana', createdAt: 1 });
@@ -196,7 +209,19 @@ describe('audit lines from card changes', () => {
   });
 
   it('meta: rename, current item', () => {
-    const meta = { title: 'A', purpose: '', createdAt: 1, currentAgendaId: null, schemaVersion: 1, meetingDate: '2026-01-01' };
+    const meta = {
+      title: 'A',
+      purpose: '',
+      createdAt: 1,
+      currentAgendaId: null,
+      schemaVersion: 1,
+      meetingDate: '2026-01-01',
+      meetingStart: '',
+      timezone: '',
+      seriesId: null,
+      seq: null,
+      flagAfter: 0,
+    };
     const out = metaChanges(meta, { ...meta, title: 'B', currentAgendaId: 'a1' }, () => 'Launch plan');
     expect(out.map((c) => c.summary)).toEqual(['renamed the board to "B"', 'moved the meeting to agenda item "Launch plan"']);
   });
@@ -216,7 +241,19 @@ describe('audit CSV', () => {
 describe('search over the live board', () => {
   it('finds card fields, proposals and decisions, case-insensitively', () => {
     const view = {
-      meta: { title: 'T', purpose: '', createdAt: 1, currentAgendaId: null, schemaVersion: 1, meetingDate: '2026-01-01' },
+      meta: {
+        title: 'T',
+        purpose: '',
+        createdAt: 1,
+        currentAgendaId: null,
+        schemaVersion: 1,
+        meetingDate: '2026-01-01',
+        meetingStart: '',
+        timezone: '',
+        seriesId: null,
+        seq: null,
+        flagAfter: 0,
+      },
       columns: {
         agenda: [agenda({ notes: 'talk about CHURN', decisions: [decision('d1', 'Churn dashboard by Friday')] })],
         needs: [need()],
