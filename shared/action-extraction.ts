@@ -6,7 +6,8 @@ import type * as Y from 'yjs';
 import { cardsMap, isIsoDate, readCard, type Card, type ColumnId, type Decision } from './board-schema.js';
 import { boardParseContext, parseDecision, type DueFlag, type ParseContext } from './decisions.js';
 
-export const ACTION_STATUSES = ['open', 'done', 'cancelled'] as const;
+/** `blocked`: its owner says it cannot go on (set in a meeting's review of open items); it stays to do. */
+export const ACTION_STATUSES = ['open', 'done', 'cancelled', 'blocked'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 export const ACTION_KINDS = ['decision', 'need'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -83,7 +84,8 @@ export function extractCard(card: Card, ctx: ParseContext): ExtractedAction[] {
     const owner = card.addressee.trim();
     out.push({
       ...base,
-      id: needActionId(card.id),
+      // A request carried into later meetings stays one action item: it keeps the id of the card it started as.
+      id: needActionId(card.carriedFrom || card.id),
       kind: 'need',
       decisionId: null,
       text: card.what.trim(),

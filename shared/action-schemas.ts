@@ -29,7 +29,7 @@ export const CreateDecisionBody = z.strictObject({
 });
 export type CreateDecisionBody = z.infer<typeof CreateDecisionBody>;
 
-export const UpdateActionBody = z.strictObject({ status: z.enum(ACTION_STATUSES, { error: 'status must be one of open, done, cancelled' }) });
+export const UpdateActionBody = z.strictObject({ status: z.enum(ACTION_STATUSES, { error: 'status must be one of open, done, cancelled, blocked' }) });
 export type UpdateActionBody = z.infer<typeof UpdateActionBody>;
 
 export const WebhookBody = z.strictObject({

@@ -80,7 +80,9 @@ export class ActionListModel {
   }
   #visible = $derived.by(() =>
     this.#feed.items.filter((i) => {
-      if (i.status === 'cancelled' ? !this.#showCancelled : this.#status !== 'active' && i.status !== this.#status) return false;
+      // A blocked item is still to do: the 'open' filter shows it.
+      const status = i.status === 'blocked' ? 'open' : i.status;
+      if (status === 'cancelled' ? !this.#showCancelled : this.#status !== 'active' && status !== this.#status) return false;
       if (this.#owner === UNASSIGNED) return i.owners.length === 0;
       return this.#owner === '' || i.owners.some((o) => sameName(o, this.#owner));
     }),

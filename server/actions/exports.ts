@@ -101,7 +101,7 @@ export function mdEscape(s: string): string {
     .replace(/\n/g, '  \n  ');
 }
 
-const STATUS_BOX: Record<ActionStatus, string> = { open: '[ ]', done: '[x]', cancelled: '[-]' };
+const STATUS_BOX: Record<ActionStatus, string> = { open: '[ ]', done: '[x]', cancelled: '[-]', blocked: '[!]' };
 
 function ownersText(owners: readonly string[]): string {
   return owners.length ? owners.map(mdEscape).join(', ') : '_unassigned_';
@@ -122,7 +122,7 @@ function actionLine(i: ActionItem): string {
 export function actionsMarkdown(list: ActionListResponse): string {
   const lines = [`# Action items: ${mdEscape(list.title)}`, '', `Meeting of ${list.meetingDate}.`, ''];
   if (list.actionItems.length === 0) lines.push('No action items.');
-  for (const status of ['open', 'done', 'cancelled'] as const) {
+  for (const status of ['open', 'blocked', 'done', 'cancelled'] as const) {
     const items = list.actionItems.filter((i) => i.status === status);
     if (items.length === 0) continue;
     lines.push(`## ${status[0].toUpperCase()}${status.slice(1)} (${items.length})`, '', ...items.map(actionLine), '');
@@ -223,7 +223,8 @@ export function actionsCsv(items: readonly ActionItem[]): string {
 
 // ---- iCalendar -------------------------------------------------------------------------------------------------
 
-const ICS_STATUS: Record<ActionStatus, string> = { open: 'NEEDS-ACTION', done: 'COMPLETED', cancelled: 'CANCELLED' };
+// A blocked to-do still needs doing: iCalendar has no 'blocked'.
+const ICS_STATUS: Record<ActionStatus, string> = { open: 'NEEDS-ACTION', done: 'COMPLETED', cancelled: 'CANCELLED', blocked: 'NEEDS-ACTION' };
 
 /**
  * User text for an iCalendar TEXT value: line breaks as LF (ical.js escapes LF as `\n` but would write a CR

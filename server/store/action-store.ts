@@ -16,6 +16,8 @@ export interface ActionRecord extends ExtractedAction {
   status: ActionStatus;
   createdAt: number;
   updatedAt: number;
+  /** When it was first marked done (kept while it stays done); null while not done. Set by the store. */
+  doneAt?: number | null;
 }
 
 /**

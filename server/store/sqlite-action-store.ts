@@ -24,10 +24,13 @@ interface Row {
   decided_by: string;
   created_at: number;
   updated_at: number;
+  done_at: number | null;
 }
 
 const COLUMNS =
   'board_id, id, kind, card_id, column_id, card_title, decision_id, text, owners, due, due_text, due_flag, board_status, person_status, present, status, decided_by, created_at, updated_at';
+/** Read with the time the item was done, which the store keeps itself (the first time it became done). */
+const READ_COLUMNS = `${COLUMNS}, done_at`;
 
 const fromRow = (r: Row): ActionRecord => ({
   boardId: r.board_id,
@@ -49,6 +52,7 @@ const fromRow = (r: Row): ActionRecord => ({
   decidedBy: r.decided_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  doneAt: r.done_at,
 });
 
 /** Names kept per board as attendees; enough for any meeting, bounded against a client renaming itself in a loop. */
@@ -64,23 +68,24 @@ export class SqliteActionStore implements ActionStore {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#stmt = {
-      list: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
+      list: db.prepare<[string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
       // json_each keeps this one statement whatever the number of ids.
       scope: db.prepare<[string, string, string], Row>(
-        `SELECT ${COLUMNS} FROM action_items WHERE board_id = ?
+        `SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ?
            AND (card_id IN (SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?)))`,
       ),
-      get: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
-      byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM action_items WHERE id = ?`),
+      get: db.prepare<[string, string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
+      byId: db.prepare<[string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE id = ?`),
       upsert: db.prepare(
-        `INSERT INTO action_items (${COLUMNS}) VALUES (${COLUMNS.split(', ')
+        `INSERT INTO action_items (${COLUMNS}, done_at) VALUES (${COLUMNS.split(', ')
           .map(() => '?')
-          .join(', ')})
+          .join(', ')}, ?)
          ON CONFLICT(board_id, id) DO UPDATE SET kind = excluded.kind, card_id = excluded.card_id, column_id = excluded.column_id,
            card_title = excluded.card_title, decision_id = excluded.decision_id, text = excluded.text, owners = excluded.owners,
            due = excluded.due, due_text = excluded.due_text, due_flag = excluded.due_flag, board_status = excluded.board_status,
            person_status = excluded.person_status, present = excluded.present, status = excluded.status,
-           decided_by = excluded.decided_by, updated_at = excluded.updated_at`,
+           decided_by = excluded.decided_by, updated_at = excluded.updated_at,
+           done_at = CASE WHEN excluded.status = 'done' THEN COALESCE(action_items.done_at, excluded.updated_at) END`,
       ),
       // A known name is refreshed; a new one is added only while the board has fewer than MAX_ATTENDEES.
       addAttendee: db.prepare(
@@ -119,6 +124,7 @@ export class SqliteActionStore implements ActionStore {
           r.decidedBy,
           r.createdAt,
           r.updatedAt,
+          r.status === 'done' ? r.updatedAt : null,
         );
       }
     });

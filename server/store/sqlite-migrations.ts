@@ -176,6 +176,108 @@ export const MIGRATIONS: Migration[] = [
             created_at INTEGER NOT NULL
           );`,
   },
+  {
+    // Series (server/series/): a team's recurring meeting and its meetings, each with its own board. Every
+    // board that exists becomes a series of one with the board's id, title and creation day, whose only
+    // meeting is that board (ended if its meeting ended, running if it started). The board's role links keep
+    // working: series access also accepts the tokens of the series' boards (server/auth/access.ts).
+    // `series_meetings.board_id` has no foreign key: the row is written, as 'opening', before its board, so
+    // that a carry-over interrupted between the two is finished or undone on restart, never done twice.
+    name: '009-series',
+    sql: `CREATE TABLE series (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            team TEXT NOT NULL DEFAULT '',
+            cadence TEXT,
+            first_date TEXT NOT NULL,
+            start_time TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            duration INTEGER NOT NULL,
+            template_id TEXT,
+            people TEXT NOT NULL DEFAULT '[]',
+            open_before INTEGER,
+            flag_after INTEGER NOT NULL DEFAULT 3,
+            grace INTEGER NOT NULL DEFAULT 30,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          );
+          CREATE TABLE series_meetings (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            board_id TEXT NOT NULL UNIQUE,
+            slot_date TEXT,
+            slot_start TEXT,
+            date TEXT NOT NULL,
+            start TEXT NOT NULL,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('opening', 'open', 'running', 'ended', 'missed')),
+            opened_at INTEGER NOT NULL,
+            started_at INTEGER,
+            ended_at INTEGER,
+            ended_by TEXT CHECK (ended_by IN ('facilitator', 'auto')),
+            PRIMARY KEY (series_id, seq)
+          );
+          CREATE INDEX series_meetings_status ON series_meetings(status, ends_at);
+          CREATE TABLE series_tokens (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'participant', 'facilitator')),
+            token_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (series_id, role)
+          );
+          INSERT INTO series (id, name, team, cadence, first_date, start_time, timezone, duration, template_id, people,
+                              open_before, flag_after, grace, created_at, updated_at)
+            SELECT id, title, '', NULL, strftime('%Y-%m-%d', created_at / 1000, 'unixepoch'), '', 'UTC', 60, NULL, '[]',
+                   NULL, 0, 30, created_at, updated_at
+            FROM boards;
+          INSERT INTO series_meetings (series_id, seq, board_id, slot_date, slot_start, date, start, starts_at, ends_at, status,
+                                       opened_at, started_at, ended_at, ended_by)
+            SELECT b.id, 1, b.id, NULL, NULL, strftime('%Y-%m-%d', b.created_at / 1000, 'unixepoch'), '',
+                   (b.created_at / 86400000) * 86400000, (b.created_at / 86400000) * 86400000 + 3600000,
+                   CASE json_extract(m.state, '$.state.phase') WHEN 'ended' THEN 'ended' WHEN 'lobby' THEN 'open' WHEN NULL THEN 'open'
+                        ELSE CASE WHEN m.state IS NULL THEN 'open' ELSE 'running' END END,
+                   b.created_at, json_extract(m.state, '$.state.startedAt'), json_extract(m.state, '$.state.endedAt'),
+                   CASE json_extract(m.state, '$.state.phase') WHEN 'ended' THEN 'facilitator' END
+            FROM boards b LEFT JOIN meetings m ON m.board_id = b.id;`,
+  },
+  {
+    // Action items gain 'blocked' (an owner says so in the next meeting's review) and the time they were
+    // done (the series report counts done on time / late). SQLite changes a CHECK only by copying the table.
+    name: '010-action-blocked-and-done-at',
+    sql: `CREATE TABLE action_items_next (
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('decision', 'need')),
+            card_id TEXT NOT NULL,
+            column_id TEXT NOT NULL,
+            card_title TEXT NOT NULL,
+            decision_id TEXT,
+            text TEXT NOT NULL,
+            owners TEXT NOT NULL,
+            due TEXT,
+            due_text TEXT NOT NULL,
+            due_flag TEXT CHECK (due_flag IN ('unparseable', 'past')),
+            board_status TEXT NOT NULL CHECK (board_status IN ('open', 'done')),
+            person_status TEXT CHECK (person_status IN ('open', 'done', 'cancelled', 'blocked')),
+            present INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled', 'blocked')),
+            decided_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            done_at INTEGER,
+            PRIMARY KEY (board_id, id)
+          );
+          INSERT INTO action_items_next
+            SELECT board_id, id, kind, card_id, column_id, card_title, decision_id, text, owners, due, due_text, due_flag,
+                   board_status, person_status, present, status, decided_by, created_at, updated_at,
+                   CASE WHEN status = 'done' THEN updated_at END
+            FROM action_items;
+          DROP TABLE action_items;
+          ALTER TABLE action_items_next RENAME TO action_items;
+          CREATE INDEX action_items_card ON action_items(board_id, card_id);
+          CREATE INDEX action_items_id ON action_items(id);`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

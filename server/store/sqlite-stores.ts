@@ -3,6 +3,7 @@ import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
+import { SqliteSeriesStore } from './sqlite-series-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteTemplateStore } from './sqlite-template-store.js';
 import { SqliteTokenStore } from './sqlite-token-store.js';
@@ -31,6 +32,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     templates: new SqliteTemplateStore(database),
     tokens: new SqliteTokenStore(database),
     secrets: new SqliteSecretStore(database),
+    series: new SqliteSeriesStore(database),
     close: () => database.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { ActionStore } from './action-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { MeetingStore } from './meeting-store.js';
 import type { SecretStore } from './secret-store.js';
+import type { SeriesStore } from './series-store.js';
 import type { Store } from './store.js';
 import type { TemplateStore } from './template-store.js';
 import type { TokenStore } from './token-store.js';
@@ -22,5 +23,7 @@ export interface Stores {
   templates: TemplateStore;
   tokens: TokenStore;
   secrets: SecretStore;
+  /** Series, their meetings and their role tokens. */
+  series: SeriesStore;
   close(): Promise<void>;
 }

@@ -210,6 +210,7 @@ export const en = {
       open: 'Action item · open',
       done: 'Action item · done',
       cancelled: 'Action item · cancelled',
+      blocked: 'Action item · blocked',
       pending: 'Becoming an action item…',
     },
   },
