@@ -36,9 +36,22 @@ describe.each(ENGINES)('$name action store', (engine) => {
     const first = item('b', 'dec:1');
     await stores.actions.upsert([later, first]);
     const again = await reopen();
-    expect(await again.actions.list('b')).toEqual([first, later]);
-    expect(await again.actions.get('b', 'dec:2')).toEqual(later);
+    // Neither is done: the store's own done time is null.
+    expect(await again.actions.list('b')).toEqual([first, later].map((i) => ({ ...i, doneAt: null })));
+    expect(await again.actions.get('b', 'dec:2')).toEqual({ ...later, doneAt: null });
     expect(await again.actions.get('b', 'dec:3')).toBeNull();
+  });
+
+  it('keeps the time an item was first done while it stays done, and forgets it when reopened', async () => {
+    const { stores } = await open();
+    await addBoard(stores, 'b');
+    await stores.actions.upsert([item('b', 'dec:1', { status: 'done', personStatus: 'done', updatedAt: 30 })]);
+    await stores.actions.upsert([item('b', 'dec:1', { status: 'done', personStatus: 'done', text: 'edited', updatedAt: 40 })]);
+    expect((await stores.actions.get('b', 'dec:1'))?.doneAt).toBe(30);
+    await stores.actions.upsert([item('b', 'dec:1', { status: 'blocked', personStatus: 'blocked', updatedAt: 50 })]);
+    expect((await stores.actions.get('b', 'dec:1'))?.doneAt).toBeNull();
+    await stores.actions.upsert([item('b', 'dec:1', { status: 'done', personStatus: 'done', updatedAt: 60 })]);
+    expect((await stores.actions.get('b', 'dec:1'))?.doneAt).toBe(60);
   });
 
   it('an upsert replaces the item with the same board and id, keeping its place', async () => {
