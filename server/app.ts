@@ -42,6 +42,8 @@ import { templateRouter } from './http/template-routes.js';
 import * as Y from 'yjs';
 import { Limits } from './limits/limits.js';
 import { SeatIssuer } from './meeting/seats.js';
+import { SeriesService } from './series/series-service.js';
+import { seriesRouter } from './http/series-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -51,6 +53,8 @@ export interface MeshboardApp {
   readonly sync: SyncEndpoint;
   readonly meetings: MeetingService;
   readonly meetingStore: MeetingStore;
+  /** Series and their meetings: opening the next one with what carries over, the clock-driven ends. */
+  readonly series: SeriesService;
   /** Action items extracted from decisions and accepted requests. */
   readonly actions: ActionService;
   /** Summary, exports and webhook; the meeting module calls `summaries.sendMeetingSummary(boardId)` on meeting end. */
@@ -89,7 +93,12 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     log,
   );
   const tokens = stores.tokens;
-  const access = new AccessControl(store, tokens, config.boardCreateToken);
+  const seriesStore = stores.series;
+  const access = new AccessControl(store, tokens, config.boardCreateToken, {
+    seriesOf: async (boardId) => (await seriesStore.meetingOfBoard(boardId))?.seriesId ?? null,
+    exists: async (seriesId) => (await seriesStore.get(seriesId)) !== null,
+    resolve: (seriesId, token) => seriesStore.resolveToken(seriesId, token),
+  });
   const sync = new SyncEndpoint(
     registry,
     access,
@@ -105,6 +114,17 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const audit = new AuditService(auditStore, registry, log);
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs, autoGapMs: config.autoVersionGapMs });
   const templates = new TemplateService(stores.templates, registry);
+  const series = new SeriesService({
+    store: seriesStore,
+    boards,
+    registry,
+    templates,
+    meetingStore: stores.meetings,
+    actionStore,
+    endMeeting: (boardId) => meetings.endNow(boardId),
+    clock: deps.clock ?? systemClock,
+    log,
+  });
   const hour = 3600;
   const limits = new Limits({
     boardCreate: { points: config.boardsPerHour, durationSec: hour },
@@ -124,6 +144,14 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
     revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
+  };
+  // A board's link is its series' link: replacing it replaces the role's link of every meeting of the series.
+  const rotateLink = async (boardId: string, role: Role): Promise<string> => {
+    const meeting = await seriesStore.meetingOfBoard(boardId);
+    if (!meeting) return tokens.rotate(boardId, role);
+    const token = await seriesStore.rotateToken(meeting.seriesId, role);
+    for (const m of await seriesStore.meetings(meeting.seriesId)) if (m.boardId !== boardId) onLinkRotated(m.boardId, role);
+    return token;
   };
   web.get('/api/openapi.json', openApiHandler(VERSION));
   // First: its import route takes bodies larger than the other routers' limit.
@@ -156,6 +184,18 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   web.use('/api', templateRouter({ templates, access, maxBodyBytes: config.maxMessageBytes, limits }));
   web.use(
     '/api',
+    seriesRouter({
+      series,
+      store: seriesStore,
+      access,
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxMessageBytes,
+      limits,
+      onLinkRotated,
+    }),
+  );
+  web.use(
+    '/api',
     apiRouter({
       boards,
       registry,
@@ -164,6 +204,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxMessageBytes,
       onLinkRotated,
+      rotateLink,
       templates,
       limits,
     }),
@@ -212,6 +253,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     void disconnectBoard(nsp, boardId);
     void meetings.drop(boardId);
   });
+  const logFailure = (what: string) => (err: unknown) => log.error(what, { err });
+  meetings.onStarted((boardId) => void series.meetingStarted(boardId).catch(logFailure('could not record the meeting start')));
+  meetings.onEnded((boardId) => void series.meetingEnded(boardId).catch(logFailure('could not record the meeting end')));
+  boards.onDeleted((boardId) => void series.boardDeleted(boardId).catch(logFailure('could not remove the meeting from its series')));
+  boards.onCreated((board) => series.adoptBoard(board));
 
   // Per-board extensions, in the order they run after each commit (see docs/architecture.md): peers hear of a
   // stored change first; then what is derived from it is written — action items, audit lines, versions — and
@@ -237,6 +283,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync,
     meetings,
     meetingStore,
+    series,
     actions,
     summaries,
     history,
@@ -244,8 +291,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     log,
     limits,
     web,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      // Interrupted openings are finished or undone before anyone can ask for a series.
+      await series.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
@@ -254,11 +303,13 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           resolve({ port, url: config.publicUrl ?? `http://${host}:${port}` });
         });
-      }),
+      });
+    },
     close: () =>
       (closing ??= (async () => {
         sync.close();
         io.close();
+        await series.close();
         await meetings.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));

@@ -83,7 +83,7 @@ const ChallengeCardSchema = z.object({
   column: z.literal('challenges'),
   problem: z.string(),
   status: z.enum(CHALLENGE_STATUSES),
-  proposals: z.array(z.object({ id: z.string(), text: z.string(), author: z.string(), createdAt: epochMs })),
+  proposals: z.array(z.object({ id: z.string(), text: z.string(), author: z.string(), createdAt: epochMs, carried: z.literal(true).optional() })),
   history: z.array(
     z.object({
       seq: z.number().int(),

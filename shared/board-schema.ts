@@ -214,6 +214,8 @@ export interface Proposal {
   text: string;
   author: string;
   createdAt: number;
+  /** Set on a proposal the server copied from an earlier meeting (so that meeting's history does not count it again). */
+  carried?: true;
 }
 /** What moved on a challenge in one meeting of its series; the server appends one when it carries the card on. */
 export interface ChallengeStep {
@@ -271,7 +273,7 @@ export type NewCard = NewCardBase &
         problem: string;
         status?: ChallengeStatus;
         /** Texts, or whole proposals (a carried card keeps their authors and times). */
-        proposals?: Array<string | Pick<Proposal, 'text' | 'author' | 'createdAt'>>;
+        proposals?: Array<string | Pick<Proposal, 'text' | 'author' | 'createdAt' | 'carried'>>;
         history?: ChallengeStep[];
         escalatedFrom?: string;
       }
@@ -467,7 +469,9 @@ function readHistory(v: unknown): ChallengeStep[] {
 
 function readProposal(p: unknown): Proposal | null {
   if (!(p instanceof Y.Map) || typeof p.get('id') !== 'string') return null;
-  return { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: time(p.get('createdAt')) };
+  const out: Proposal = { id: p.get('id') as string, text: text(p.get('text')), author: str(p.get('author')), createdAt: time(p.get('createdAt')) };
+  if (p.get('carried') === true) out.carried = true;
+  return out;
 }
 
 /** Reads one decision; null when the entry is not a decision (it is then not shown). */
@@ -668,7 +672,7 @@ function insertCard(doc: Y.Doc, id: string, input: NewCard, order: string, opts:
       const proposals = new Y.Array<Y.Map<unknown>>();
       card.set('proposals', proposals);
       for (const p of input.proposals ?? [])
-        proposals.push([typeof p === 'string' ? makeProposal(p, opts.createdBy ?? '', opts.now) : makeProposal(p.text, p.author, p.createdAt)]);
+        proposals.push([typeof p === 'string' ? makeProposal(p, opts.createdBy ?? '', opts.now) : makeProposal(p.text, p.author, p.createdAt, p.carried)]);
       if (input.history?.length)
         card.set(
           'history',
@@ -738,8 +742,9 @@ export function setCurrentAgenda(doc: Y.Doc, id: string | null, origin?: unknown
   doc.transact(() => metaMap(doc).set('currentAgendaId', id), origin);
 }
 
-function makeProposal(textValue: string, author: string, now?: number): Y.Map<unknown> {
+function makeProposal(textValue: string, author: string, now?: number, carried?: true): Y.Map<unknown> {
   const p = new Y.Map<unknown>();
+  if (carried) p.set('carried', true);
   p.set('id', randomId(10));
   p.set('text', newText(textValue));
   p.set('author', author);

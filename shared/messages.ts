@@ -46,6 +46,14 @@ export interface ReasonParams {
   column_not_hidden: None;
   too_many_drafts: { max: number };
   no_such_draft: None;
+  // series
+  series_not_found: None;
+  meeting_not_found: None;
+  meeting_exists: None;
+  meeting_over: None;
+  cadence_ended: None;
+  template_not_found: None;
+  start_time_needed: None;
 }
 export type Reason = keyof ReasonParams;
 

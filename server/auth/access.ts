@@ -16,8 +16,17 @@ export interface AccessRefusal {
   error: ApiError;
 }
 export type AccessResult = { ok: true; boardId: string; role: Role } | AccessRefusal;
+export type SeriesAccessResult = { ok: true; seriesId: string; role: Role } | AccessRefusal;
+
+/** How a board's series lends its tokens to the board (server/store/series-store.ts). */
+export interface SeriesTokens {
+  seriesOf(boardId: string): Promise<string | null>;
+  exists(seriesId: string): Promise<boolean>;
+  resolve(seriesId: string, token: string): Promise<Role | null>;
+}
 
 const NOT_FOUND: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'board_not_found', message: 'board not found' } };
+const NO_SERIES: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'series_not_found', message: 'series not found' } };
 const NO_TOKEN: AccessRefusal = {
   ok: false,
   status: 401,
@@ -35,23 +44,30 @@ export class AccessControl {
     readonly tokens: TokenStore,
     /** When set, creating a board needs this server-wide token (BOARD_CREATE_TOKEN). */
     private readonly createToken?: string,
+    /** A board is also opened by the tokens of its series (the same link works for every meeting of it). */
+    private readonly series?: SeriesTokens,
   ) {}
 
   async check(boardId: string, token: string | undefined, needed: Role = 'viewer'): Promise<AccessResult> {
     if (!isBoardId(boardId) || !(await this.store.getBoard(boardId))) return NOT_FOUND;
     if (!token) return NO_TOKEN;
-    const role = await this.tokens.resolve(boardId, token);
-    if (!role) return INVALID_LINK;
-    if (!roleAtLeast(role, needed)) {
-      const error: ApiError = {
-        code: ErrorCode.Forbidden,
-        reason: 'role_too_low',
-        params: { needed, role },
-        message: `this needs the ${needed} link; yours is ${role}`,
-      };
-      return { ok: false, status: 403, error };
+    let role = await this.tokens.resolve(boardId, token);
+    if (!role && this.series) {
+      const seriesId = await this.series.seriesOf(boardId);
+      if (seriesId) role = await this.series.resolve(seriesId, token);
     }
-    return { ok: true, boardId, role };
+    if (!role) return INVALID_LINK;
+    const low = tooLow(role, needed);
+    return low ?? { ok: true, boardId, role };
+  }
+
+  /** The role a token grants on a series (its own tokens, or those of its meetings' boards), or a refusal. */
+  async checkSeries(seriesId: string, token: string | undefined, needed: Role = 'viewer'): Promise<SeriesAccessResult> {
+    if (!isBoardId(seriesId) || !this.series || !(await this.series.exists(seriesId))) return NO_SERIES;
+    if (!token) return NO_TOKEN;
+    const role = await this.series.resolve(seriesId, token);
+    if (!role) return INVALID_LINK;
+    return tooLow(role, needed) ?? { ok: true, seriesId, role };
   }
 
   mayCreateBoards(token: string | undefined): boolean {
@@ -65,4 +81,15 @@ export class AccessControl {
   get createRestricted(): boolean {
     return Boolean(this.createToken);
   }
+}
+
+function tooLow(role: Role, needed: Role): AccessRefusal | null {
+  if (roleAtLeast(role, needed)) return null;
+  const error: ApiError = {
+    code: ErrorCode.Forbidden,
+    reason: 'role_too_low',
+    params: { needed, role },
+    message: `this needs the ${needed} link; yours is ${role}`,
+  };
+  return { ok: false, status: 403, error };
 }

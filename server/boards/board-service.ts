@@ -19,6 +19,7 @@ const restAs = (role?: Role) => (role ? localOrigin('rest', { name: 'rest', role
 
 export class BoardService {
   readonly #onDeleted: Array<(id: string) => void> = [];
+  #onCreated: (board: { id: string; title: string; createdAt: number }) => Promise<void> = async () => {};
 
   constructor(
     private readonly store: Store,
@@ -45,6 +46,7 @@ export class BoardService {
     let tokens: Record<Role, string>;
     try {
       tokens = await this.tokens.issue(id);
+      await this.#onCreated({ id, title: body.title, createdAt: now });
     } catch (err) {
       await this.store.deleteBoard(id); // a board nobody can open is worse than none
       throw err;
@@ -58,9 +60,10 @@ export class BoardService {
    */
   async createFromSnapshot(
     snapshot: Uint8Array,
-    opts: { title?: string; createdAt?: number } = {},
+    /** `inSeries`: the caller files the board in a series itself (else it becomes a series of one). */
+    opts: { title?: string; createdAt?: number; id?: string; inSeries?: boolean } = {},
   ): Promise<{ id: string; title: string; purpose: string; tokens: Record<Role, string> }> {
-    const id = randomId();
+    const id = opts.id ?? randomId();
     const now = Date.now();
     const doc = new Y.Doc();
     try {
@@ -71,6 +74,7 @@ export class BoardService {
       let tokens: Record<Role, string>;
       try {
         tokens = await this.tokens.issue(id);
+        if (!opts.inSeries) await this.#onCreated({ id, title, createdAt: opts.createdAt ?? now });
       } catch (err) {
         await this.store.deleteBoard(id);
         throw err;
@@ -103,6 +107,11 @@ export class BoardService {
       await this.registry.persisted(board);
       return readBoard(board.doc).meta;
     });
+  }
+
+  /** Files each new board (made outside a series) in a series of its own, before the board is handed out. */
+  onCreated(fn: (board: { id: string; title: string; createdAt: number }) => Promise<void>): void {
+    this.#onCreated = fn;
   }
 
   /** Calls `fn` after a board is deleted (to close its connections and tell its watchers). */

@@ -21,6 +21,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** Called after a role's link was replaced, to disconnect holders of the old one. */
   onLinkRotated(boardId: string, role: Role): void;
+  /** Replaces a role's token of a board (and of its series) and returns the new one. */
+  rotateLink(boardId: string, role: Role): Promise<string>;
   /** Templates a new board may start from (`template` in the body of POST /boards). */
   templates: Pick<TemplateService, 'get'>;
   limits: Limits;
@@ -108,7 +110,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   r.post('/boards/:id/links/rotate', facilitator, validateBody(RotateLinkBody), async (req, res) => {
     const { boardId } = access(res);
     const { role } = res.locals.body as RotateLinkBody;
-    const token = await deps.access.tokens.rotate(boardId, role);
+    const token = await deps.rotateLink(boardId, role);
     deps.onLinkRotated(boardId, role);
     const body: RotateLinkResponse = { role, link: boardUrl(requestOrigin(req, deps.publicUrl), boardId, token) };
     res.json(body);

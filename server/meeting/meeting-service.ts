@@ -106,6 +106,22 @@ export class MeetingService {
     this.deps.registry.release(room.board);
   }
 
+  /**
+   * Ends a board's meeting from the server (one left running past its end): as if the facilitator had, so
+   * its summary goes out as usual. False when there is no such board or the meeting had already ended.
+   */
+  async endNow(boardId: string): Promise<boolean> {
+    const room = await this.room(boardId);
+    if (!room) return false;
+    try {
+      if (room.ended) return false;
+      room.end();
+      return true;
+    } finally {
+      await this.releaseIfEmpty(boardId);
+    }
+  }
+
   /** Forgets a deleted board's room without storing anything. */
   async drop(boardId: string): Promise<void> {
     const room = await this.#rooms.get(boardId)?.catch(() => null);

@@ -349,6 +349,13 @@ export const de: Translation = {
       column_not_hidden: () => 'Diese Spalte wird nicht verdeckt beschrieben; fügen Sie die Karte auf dem Board hinzu.',
       too_many_drafts: (p) => `Höchstens ${p.max} verdeckte Karten pro Person.`,
       no_such_draft: () => 'Diese verdeckte Karte können Sie nicht mehr ändern.',
+      series_not_found: () => 'Diese Serie gibt es nicht.',
+      meeting_not_found: () => 'Diese Serie hat kein solches Meeting.',
+      meeting_exists: () => 'Dieses Meeting wurde inzwischen geöffnet.',
+      meeting_over: () => 'Dieses Meeting ist vorbei und kann nicht mehr verschoben werden.',
+      cadence_ended: () => 'Der Rhythmus dieser Serie hat kein weiteres Meeting.',
+      template_not_found: () => 'Diese Vorlage gibt es nicht mehr.',
+      start_time_needed: () => 'Eine wiederkehrende Serie braucht eine Startzeit.',
     },
   },
   announcements: {

@@ -716,6 +716,13 @@ export const en = {
       column_not_hidden: () => 'That column is not in hidden-writing mode; add the card to the board.',
       too_many_drafts: (p: ReasonParams['too_many_drafts']) => `At most ${p.max} hidden cards each.`,
       no_such_draft: () => 'That hidden card is no longer yours to change.',
+      series_not_found: () => 'This series does not exist.',
+      meeting_not_found: () => 'This series has no such meeting.',
+      meeting_exists: () => 'That meeting was opened meanwhile.',
+      meeting_over: () => 'This meeting is over; it can no longer be moved.',
+      cadence_ended: () => 'The cadence of this series has no further meeting.',
+      template_not_found: () => 'That template no longer exists.',
+      start_time_needed: () => 'A series that repeats needs a start time.',
     } satisfies { [R in Reason]: (p: ReasonParams[R]) => string },
   },
   /** What a meeting announces to everyone (shared/messages.ts). */
