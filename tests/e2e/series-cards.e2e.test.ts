@@ -6,7 +6,8 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createCard, setMeetingDate, setMeetingStart, setSeriesMeta, type BoardView } from '../../shared/board-schema.js';
+import { createCard, setMeetingDate, setMeetingStart, setSeriesMeta, updateCard, type BoardView } from '../../shared/board-schema.js';
+import { axeContext, describeViolations, seriousViolations } from '../helpers/axe.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard, type TestBoard } from '../helpers/server.js';
@@ -51,7 +52,15 @@ async function seriesMeeting(): Promise<TestBoard> {
     escalatedFrom: 'Infra weekly',
     history: [
       { seq: 1, date: '2026-12-03', proposals: ['Cache the build image'], decisions: [], dots: 3, from: 'open', to: 'open' },
-      { seq: 2, date: '2026-12-10', proposals: ['Split the test stage', 'Run e2e nightly'], decisions: ['Lee splits the test stage'], dots: 5, from: 'open', to: 'moving' },
+      {
+        seq: 2,
+        date: '2026-12-10',
+        proposals: ['Split the test stage', 'Run e2e nightly'],
+        decisions: ['Lee splits the test stage'],
+        dots: 5,
+        from: 'open',
+        to: 'moving',
+      },
     ],
   });
   // The server has it all once the REST API reads it back.
@@ -100,6 +109,7 @@ describe('a meeting of a series on the board', () => {
     const win = request.getByRole('group', { name: 'Tags: Sam → Lee' }).getByRole('button', { name: 'Win' });
     await win.click();
     await waitFor(async () => (await win.getAttribute('aria-pressed')) === 'true', 'the Win toggle pressed');
+    await shot(a, 'series-cards-tag-menu-1280x800.png');
     await a.keyboard.press('Escape');
     await marks(request).getByText('Win', { exact: true }).waitFor();
     await marks(request).getByText('Team: Payments').waitFor();
@@ -124,7 +134,10 @@ describe('a meeting of a series on the board', () => {
     await marks(challenge).getByText('Open for 3 meetings').waitFor();
     await marks(challenge).getByText('Carried over').waitFor();
     await marks(challenge).getByText('Escalated from Infra weekly').waitFor();
-    const steps = challenge.getByRole('region', { name: 'Earlier meetings' }).getByRole('listitem').filter({ hasText: /^Meeting/ });
+    const steps = challenge
+      .getByRole('region', { name: 'Earlier meetings' })
+      .getByRole('listitem')
+      .filter({ hasText: /^Meeting/ });
     await expect(steps.allInnerTexts()).resolves.toEqual([
       expect.stringContaining('Meeting 1 · Thu, Dec 3: Open · 1 proposal · 0 decisions · 3 dots'),
       expect.stringContaining('Meeting 2 · Thu, Dec 10: Open → Moving · 2 proposals · 1 decision · 5 dots'),
@@ -162,4 +175,28 @@ describe('a meeting of a series on the board', () => {
     await card(c, 'Deploys take an hour').getByText('Carried over').waitFor();
     await shot(c, 'series-cards-challenges-390x844.png', true);
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`the series marks, history, tag menu and decline reason have no serious axe violation (${colorScheme})`, async () => {
+      const board = await seriesMeeting();
+      const y = clients[0];
+      const [need] = (await readBoard(board)).columns.needs;
+      const [roadmap] = (await readBoard(board)).columns.agenda;
+      updateCard(y.doc, need.id, { status: 'declined', declineReason: 'No capacity', tags: ['win', 'loss', 'faq', 'idea'] });
+      updateCard(y.doc, roadmap.id, { pinned: true, tags: ['idea'] });
+      await waitFor(async () => (await readBoard(board)).columns.needs[0].declineReason === 'No capacity', 'the decline stored');
+      for (const role of ['participant', 'viewer'] as const) {
+        const page = await e2e.pageIn(await axeContext(e2e.browser(), e2e.server().url, { colorScheme }));
+        await page.goto(boardUrl(board, role));
+        await join(page, 'Axe');
+        const challenge = card(page, 'Deploys take an hour');
+        await challenge.getByText(/^Meeting 2 · /).click();
+        await challenge.getByText('Lee splits the test stage').waitFor();
+        if (role === 'participant') await card(page, 'Sam → Lee').getByRole('button', { name: 'Tags: Sam → Lee' }).click();
+        else await card(page, 'Sam → Lee').getByText('Declined: No capacity').waitFor();
+        const violations = await seriousViolations(page);
+        expect(violations, describeViolations(`${role}, ${colorScheme}`, violations)).toEqual([]);
+      }
+    });
+  }
 });
