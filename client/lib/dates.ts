@@ -42,6 +42,16 @@ export function formatTime(ms: number): string {
   return new Intl.DateTimeFormat(locale.tag, { hour: '2-digit', minute: '2-digit' }).format(ms);
 }
 
+/**
+ * "10:00 AM" (or "10:00"): a wall-clock time `HH:MM` as the reader's language writes it. It is a time on
+ * the meeting's own clock, not a moment, so no time zone shifts it; anything else is returned as given.
+ */
+export function formatClock(hhmm: string): string {
+  const d = new Date(`1970-01-01T${hhmm}:00Z`);
+  if (!/^\d{2}:\d{2}$/.test(hhmm) || Number.isNaN(d.getTime())) return hhmm;
+  return new Intl.DateTimeFormat(locale.tag, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(d);
+}
+
 /** "5 minutes ago", "now": how long before `now` the moment `at` was (both ms). */
 export function formatAgo(at: number, now: number): string {
   const rtf = new Intl.RelativeTimeFormat(locale.tag, { numeric: 'auto' });

@@ -31,6 +31,8 @@ export const historyPath = (id: string): string => `${boardPath(id)}/history`;
 export const auditPath = (id: string): string => `${boardPath(id)}/audit`;
 /** The agenda ready to print before the meeting. */
 export const agendaPath = (id: string): string => `${boardPath(id)}/agenda`;
+/** A series' page: its meetings, people and cadence (the board's own token opens it). */
+export const seriesPath = (id: string): string => `/s/${encodeURIComponent(id)}`;
 
 export class Router {
   #route = $state<Route>(parseRoute(location.pathname, location.search));
