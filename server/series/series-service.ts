@@ -50,6 +50,11 @@ export interface OpeningContext {
   date: string;
   /** The meeting before (null for the first one). */
   previous: MeetingRecord | null;
+  /**
+   * The cards carried over from the previous meeting, before they are written: a contributor may update them
+   * (a request between series shows the answer the other team gave).
+   */
+  carried: NewCard[];
 }
 
 /**
@@ -278,17 +283,18 @@ export class SeriesService {
     };
     if (!(await this.deps.store.reserveMeeting(meeting))) throw new SeriesError(409, 'meeting_exists', 'that meeting was opened meanwhile');
     try {
-      const ctx: OpeningContext = { series: rec, seq: meeting.seq, boardId: meeting.boardId, date: meeting.date, previous };
       const doc = new Y.Doc();
       try {
-        const { purpose, cards } = await this.#startingCards(rec, previous);
+        const { purpose, cards, carried } = await this.#startingCards(rec, previous);
+        const ctx: OpeningContext = { series: rec, seq: meeting.seq, boardId: meeting.boardId, date: meeting.date, previous, carried };
+        const added: NewCard[] = [];
+        for (const c of this.#contributors) added.push(...(await c.contribute(ctx)));
         const title = `${rec.name} — ${meeting.date}`.slice(0, 200);
         initBoard(doc, { title, purpose, createdAt: now });
         setMeetingDate(doc, meeting.date);
         setMeetingStart(doc, meeting.start);
         setSeriesMeta(doc, { seriesId: rec.id, seq: meeting.seq, timezone: rec.timezone, flagAfter: rec.settings.flagAfter });
-        createCards(doc, cards, { now });
-        for (const c of this.#contributors) createCards(doc, await c.contribute(ctx), { now });
+        createCards(doc, [...cards, ...carried, ...added], { now });
         await this.deps.boards.createFromSnapshot(Y.encodeStateAsUpdate(doc), { id: meeting.boardId, createdAt: now, inSeries: true });
       } finally {
         doc.destroy();
@@ -307,11 +313,11 @@ export class SeriesService {
   }
 
   /** The template's cards and what the previous meeting hands on. */
-  async #startingCards(rec: SeriesRecord, previous: MeetingRecord | null): Promise<{ purpose: string; cards: NewCard[] }> {
+  async #startingCards(rec: SeriesRecord, previous: MeetingRecord | null): Promise<{ purpose: string; cards: NewCard[]; carried: NewCard[] }> {
     const template = rec.template ? await this.deps.templates.get(rec.template) : null;
     const cards: NewCard[] = template ? templateCards(template) : [];
     let purpose = template?.purpose ?? '';
-    if (!previous) return { purpose, cards };
+    if (!previous) return { purpose, cards, carried: [] };
     const dots = new Map<string, number>();
     for (const round of await this.deps.meetingStore.listVotes(previous.boardId)) {
       for (const r of round.results) dots.set(r.cardId, (dots.get(r.cardId) ?? 0) + r.dots);
@@ -328,9 +334,9 @@ export class SeriesService {
       purpose = carried.purpose || purpose;
       // A pinned agenda item replaces the template's item of the same title, so it is not there twice.
       const pinned = new Set(carried.cards.flatMap((c) => (c.column === 'agenda' ? [c.title.trim().toLowerCase()] : [])));
-      return { purpose, cards: [...cards.filter((c) => c.column !== 'agenda' || !pinned.has(c.title.trim().toLowerCase())), ...carried.cards] };
+      return { purpose, cards: cards.filter((c) => c.column !== 'agenda' || !pinned.has(c.title.trim().toLowerCase())), carried: carried.cards };
     }
-    return { purpose, cards };
+    return { purpose, cards, carried: [] };
   }
 
   /** Moves one meeting to another day and/or start time; its board's meeting day and start follow. */
