@@ -31,6 +31,15 @@ import {
 } from '../../shared/api-responses.js';
 import type { Role } from '../../shared/roles.js';
 import { ByBody, SaveBody } from './history-routes.js';
+import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
+import {
+  CreateSeriesResponseSchema,
+  OpenMeetingResponseSchema,
+  RescheduleResponseSchema,
+  RotateSeriesLinkResponseSchema,
+  SeriesActionsResponseSchema,
+  SeriesResponseSchema,
+} from '../../shared/series-responses.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -105,6 +114,65 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'facilitator',
     body: RotateLinkBody,
     ok: { status: 200, description: 'the new link', schema: RotateLinkResponseSchema },
+  },
+  // ---- series (a series' token opens each of its meetings' boards; a board's token opens its series)
+  {
+    method: 'post',
+    path: '/series',
+    summary: 'Create a series (cadence, time zone, template, people) and open its first meeting',
+    access: 'create',
+    body: CreateSeriesBody,
+    ok: { status: 201, description: "the series, its first meeting and one link per role to the series' page", schema: CreateSeriesResponseSchema },
+    limited: true,
+  },
+  {
+    method: 'get',
+    path: '/series/:id',
+    summary: 'A series with its meetings and the next slot of its cadence',
+    access: 'viewer',
+    ok: { status: 200, description: 'the series', schema: SeriesResponseSchema },
+  },
+  {
+    method: 'patch',
+    path: '/series/:id',
+    summary: "Change a series' name, team, cadence, schedule, template, people or settings",
+    access: 'facilitator',
+    body: UpdateSeriesBody,
+    ok: { status: 200, description: 'the series as changed', schema: SeriesResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/meetings',
+    summary: 'Open the next meeting, with what carries over (exactly once: a repeated call returns the same meeting)',
+    access: 'facilitator',
+    body: OpenMeetingBody,
+    bodyOptional: true,
+    ok: { status: 201, description: 'the meeting (200 with `created: false` when it was already open)', schema: OpenMeetingResponseSchema },
+    errors: [409],
+  },
+  {
+    method: 'patch',
+    path: '/series/:id/meetings/:seq',
+    summary: "Move a meeting to another day or start time; its board's meeting day follows",
+    access: 'facilitator',
+    body: RescheduleMeetingBody,
+    ok: { status: 200, description: 'the meeting as moved', schema: RescheduleResponseSchema },
+    errors: [409],
+  },
+  {
+    method: 'get',
+    path: '/series/:id/actions',
+    summary: 'The action items of every meeting of the series, each once, with the meeting it came from',
+    access: 'viewer',
+    ok: { status: 200, description: 'the action items', schema: SeriesActionsResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/links/rotate',
+    summary: "Replace a role's link of the series and of every meeting of it",
+    access: 'facilitator',
+    body: RotateLinkBody,
+    ok: { status: 200, description: 'the new link', schema: RotateSeriesLinkResponseSchema },
   },
   // ---- action items
   {

@@ -124,11 +124,12 @@ export class SeriesService {
     const rec = await this.deps.store.get(id);
     if (!rec) return null;
     const meetings = (await this.deps.store.meetings(id)).filter((m) => m.status !== 'opening');
-    const slot = this.#slotAfter(rec, meetings.at(-1) ?? null);
+    // Only a cadence has a next meeting to show; a series without one opens its next meeting when asked.
+    const slot = rec.cadence ? this.#slotAfter(rec, meetings.at(-1) ?? null) : null;
     return {
       series: toSeries(rec),
       meetings: meetings.map(toMeeting),
-      next: slot ? { ...slot, startsAt: slotInstant(slot, rec.timezone) } : null,
+      next: slot ? { date: slot.date, start: slot.start, startsAt: instantOf(slot, rec.timezone) } : null,
     };
   }
 
@@ -265,7 +266,7 @@ export class SeriesService {
 
   async #open(rec: SeriesRecord, previous: MeetingRecord | null, slot: Slot & { inCadence: boolean }): Promise<MeetingRecord> {
     const now = Date.now();
-    const startsAt = slotInstant(slot, rec.timezone);
+    const startsAt = instantOf(slot, rec.timezone);
     const meeting: MeetingRecord = {
       seriesId: rec.id,
       seq: (previous?.seq ?? 0) + 1,
@@ -349,7 +350,7 @@ export class SeriesService {
       if (m.status === 'ended' || m.status === 'missed') throw new SeriesError(409, 'meeting_over', 'this meeting is over; it can no longer be moved');
       const date = body.date ?? m.date;
       const start = body.start ?? (m.start || rec.startTime || '09:00');
-      const startsAt = slotInstant({ date, start }, rec.timezone);
+      const startsAt = instantOf({ date, start }, rec.timezone);
       const patch = { date, start, startsAt, endsAt: startsAt + rec.durationMinutes * 60_000 };
       await this.deps.store.updateMeeting(id, seq, patch);
       await this.deps.registry.withBoard(m.boardId, async (board) => {
@@ -439,7 +440,7 @@ export class SeriesService {
       const latest = (await this.deps.store.meetings(rec.id)).at(-1) ?? null;
       const slot = this.#slotAfter(rec, latest);
       if (!slot || rec.settings.openBeforeMinutes === null) continue;
-      if (slotInstant(slot, rec.timezone) - rec.settings.openBeforeMinutes * 60_000 > now) continue;
+      if (instantOf(slot, rec.timezone) - rec.settings.openBeforeMinutes * 60_000 > now) continue;
       await this.openNext(rec.id, latest?.seq ?? 0).catch((err) => this.deps.log.error('could not open the next meeting', { seriesId: rec.id, err }));
     }
   }
@@ -464,7 +465,7 @@ export class SeriesService {
       const now = this.deps.clock.now();
       let slot = latest ? nextSlot(rec.cadence, first, latest.slot ?? { date: latest.date, start: latest.start || '00:00' }) : nextSlot(rec.cadence, first);
       // The first meeting of a new series is its first slot, even if that is today and already begun.
-      for (let i = 0; latest && slot && i < 10_000 && slotInstant(slot, rec.timezone) + rec.durationMinutes * 60_000 < now; i++)
+      for (let i = 0; latest && slot && i < 10_000 && instantOf(slot, rec.timezone) + rec.durationMinutes * 60_000 < now; i++)
         slot = nextSlot(rec.cadence, first, slot);
       return slot ? { ...slot, inCadence: true } : null;
     }
@@ -486,6 +487,9 @@ export class SeriesService {
     return run;
   }
 }
+
+/** The instant a slot starts; a meeting without a start time (a board made before series) counts from midnight. */
+const instantOf = (slot: Slot, tz: string): number => slotInstant({ date: slot.date, start: slot.start || '00:00' }, tz);
 
 export function toSeries(r: SeriesRecord): Series {
   return {

@@ -88,6 +88,20 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/boards'].post.responses['400']).toBeDefined();
   });
 
+  test('real answers of the series routes fit their documented schemas', async () => {
+    const body = { name: 'Ops weekly', cadence: 'FREQ=WEEKLY;BYDAY=TH', firstDate: '2030-01-01', startTime: '10:00', timezone: 'Europe/Berlin' };
+    const created = await api(server.url, 'POST', '/api/series', body);
+    expectDocumented(created, 'post', '/series');
+    const id = created.body.series.id;
+    const facilitator = new URL(created.body.links.facilitator).searchParams.get('token')!;
+    expectDocumented(await api(server.url, 'GET', `/api/series/${id}`, undefined, facilitator), 'get', '/series/:id');
+    expectDocumented(await api(server.url, 'PATCH', `/api/series/${id}`, { team: 'Ops' }, facilitator), 'patch', '/series/:id');
+    expectDocumented(await api(server.url, 'POST', `/api/series/${id}/meetings`, {}, facilitator), 'post', '/series/:id/meetings');
+    expectDocumented(await api(server.url, 'PATCH', `/api/series/${id}/meetings/2`, { start: '11:00' }, facilitator), 'patch', '/series/:id/meetings/:seq');
+    expectDocumented(await api(server.url, 'GET', `/api/series/${id}/actions`, undefined, facilitator), 'get', '/series/:id/actions');
+    expectDocumented(await api(server.url, 'POST', `/api/series/${id}/links/rotate`, { role: 'viewer' }, facilitator), 'post', '/series/:id/links/rotate');
+  });
+
   test('real answers of the key routes fit their documented schemas', async () => {
     const created = await api(server.url, 'POST', '/api/boards', { title: 'Documented', purpose: 'Check the answers' });
     expectDocumented(created, 'post', '/boards');
