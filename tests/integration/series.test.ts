@@ -6,10 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { api, startServer, type TestServer } from '../helpers/server.js';
+import { createSeries } from '../helpers/series.js';
 import { connect, synced, waitFor } from '../helpers/yclient.js';
 import { addDecision, createCard, initBoard, updateCard } from '../../shared/board-schema.js';
 import { openSqliteStores } from '../../server/store/sqlite-stores.js';
-import type { CreateSeriesResponse, OpenMeetingResponse, SeriesResponse } from '../../shared/series.js';
+import type { OpenMeetingResponse, SeriesResponse } from '../../shared/series.js';
 import type { BoardResponse } from '../../shared/api-schemas.js';
 
 let servers: TestServer[] = [];
@@ -23,23 +24,6 @@ const start = async (opts: Parameters<typeof startServer>[0] = {}) => {
   return s;
 };
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
-
-export async function createSeries(base: string, body: Record<string, unknown> = {}) {
-  const res = await api<CreateSeriesResponse>(base, 'POST', '/api/series', {
-    name: 'Ops weekly',
-    team: 'Operations',
-    cadence: 'FREQ=WEEKLY;BYDAY=TH',
-    firstDate: '2030-01-01',
-    startTime: '10:00',
-    timezone: 'Europe/Berlin',
-    durationMinutes: 45,
-    template: 'weekly-sync',
-    ...body,
-  });
-  if (res.status !== 201) throw new Error(`could not create a series: ${res.status} ${JSON.stringify(res.body)}`);
-  const tokens = { facilitator: tokenOf(res.body.links.facilitator), participant: tokenOf(res.body.links.participant), viewer: tokenOf(res.body.links.viewer) };
-  return { id: res.body.series.id, body: res.body, tokens };
-}
 
 describe('series', () => {
   it('a new series opens its first meeting on the first slot of its cadence, with the template and the schedule on the board', async () => {
