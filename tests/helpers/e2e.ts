@@ -10,12 +10,15 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { collectErrors, launchBrowser, newContext } from './browser.js';
 import { startServer, type TestServer } from './server.js';
 import type { ConfigInput } from '../../server/config.js';
+import type { AppDeps } from '../../server/app.js';
 
 export const SHOTS = path.resolve('dist/screenshots');
 
 export interface E2EOptions {
   /** Settings of the file's server, over the test defaults (e.g. a small board size limit). */
   server?: ConfigInput;
+  /** Collaborators of the file's server (a controlled clock). */
+  deps?: AppDeps;
   /**
    * Milliseconds each Playwright step may wait (`page.setDefaultTimeout`), so a step that hangs fails with
    * its locator well before the test's own timeout. Unset keeps Playwright's default.
@@ -49,7 +52,7 @@ export function useE2E(opts: E2EOptions = {}): E2E {
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    [server, browser] = await Promise.all([startServer({ config: opts.server }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer({ config: opts.server, deps: opts.deps }), launchBrowser()]);
   });
 
   afterEach(async () => {
