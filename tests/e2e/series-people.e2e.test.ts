@@ -101,6 +101,7 @@ describe('series people pages', () => {
     await posterPhone.goto(`/s/${seriesId}/poster?token=${tokens.facilitator}`);
     await posterPhone.getByRole('button', { name: 'Create the drop-in link' }).click();
     await posterPhone.getByRole('img', { name: 'QR code of the drop-in link' }).locator('svg').waitFor();
+    await expect.poll(() => posterPhone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await shot(posterPhone, 'people-poster-390.png');
     // The phone made a new link: the desktop poster's link is replaced.
     const current = (await posterPhone.getByRole('img', { name: 'QR code of the drop-in link' }).getAttribute('data-qr-value'))!;
