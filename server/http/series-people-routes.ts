@@ -40,7 +40,11 @@ export interface SeriesPeopleRouteDeps {
 }
 
 const NO_SERIES: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'series_not_found', message: 'series not found' } };
-const NO_TOKEN: AccessRefusal = { ok: false, status: 401, error: { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this page needs the token from its link' } };
+const NO_TOKEN: AccessRefusal = {
+  ok: false,
+  status: 401,
+  error: { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this page needs the token from its link' },
+};
 const INVALID: AccessRefusal = {
   ok: false,
   status: 403,

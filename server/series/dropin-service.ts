@@ -140,5 +140,15 @@ export function toCard(rec: Pick<DropinRecord, 'kind' | 'text' | 'name' | 'addre
 }
 
 function toInboxItem(r: DropinRecord): InboxItem {
-  return { id: r.id, kind: r.kind, text: r.text, name: r.name, addressee: r.addressee, createdAt: r.createdAt, status: r.status, boardId: r.boardId, cardId: r.cardId };
+  return {
+    id: r.id,
+    kind: r.kind,
+    text: r.text,
+    name: r.name,
+    addressee: r.addressee,
+    createdAt: r.createdAt,
+    status: r.status,
+    boardId: r.boardId,
+    cardId: r.cardId,
+  };
 }

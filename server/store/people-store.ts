@@ -38,5 +38,10 @@ export interface PeopleStore {
   /** Submissions of the series in a state, oldest first. */
   listDropins(seriesId: string, status: DropinStatus): Promise<DropinRecord[]>;
   /** Moves a pending submission on (taken with its board and card, or set aside); false when it was not pending. */
-  decideDropin(seriesId: string, id: string, decision: { status: 'taken'; boardId: string; cardId: string } | { status: 'set_aside' }, at: number): Promise<boolean>;
+  decideDropin(
+    seriesId: string,
+    id: string,
+    decision: { status: 'taken'; boardId: string; cardId: string } | { status: 'set_aside' },
+    at: number,
+  ): Promise<boolean>;
 }

@@ -45,7 +45,10 @@ async function seriesWithItems() {
   createCard(c.doc, { column: 'needs', asker: 'Bo', addressee: 'Kim', what: 'A second forklift key' });
   const item = createCard(c.doc, { column: 'agenda', title: 'Safety' });
   addDecision(c.doc, item, { text: 'Bo checks the fire exits by 2030-01-12', decidedBy: 'Ana' });
-  await waitFor(async () => (await api(url, 'GET', `/api/series/${res.body.series.id}/actions`, undefined, tokens.participant)).body.actionItems.length === 1, 'item');
+  await waitFor(
+    async () => (await api(url, 'GET', `/api/series/${res.body.series.id}/actions`, undefined, tokens.participant)).body.actionItems.length === 1,
+    'item',
+  );
   return { seriesId: res.body.series.id, boardId, tokens, churn, doc: c };
 }
 

@@ -55,7 +55,10 @@ async function seriesWithItems(s: TestServer) {
   const item = createCard(c.doc, { column: 'agenda', title: 'Reports' });
   addDecision(c.doc, item, { text: 'Bo sends the weekly report by 2030-01-09', decidedBy: 'Ana' });
   addDecision(c.doc, item, { text: 'Ana books the room by 2030-01-09', decidedBy: 'Ana' });
-  await waitFor(async () => (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems.length === 2, 'items');
+  await waitFor(
+    async () => (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems.length === 2,
+    'items',
+  );
   c.destroy();
   const opened = await api<OpenMeetingResponse>(s.url, 'POST', `/api/series/${series.id}/meetings`, { after: 1 }, series.tokens.facilitator);
   expect(opened.status).toBe(201);
@@ -84,7 +87,13 @@ describe('personal links', () => {
     const mine = (await api<MyItemsResponse>(s.url, 'GET', `/api/series/${series.id}/me`, undefined, bo)).body;
     const churn = mine.askedOfMe[0];
 
-    const declined = await api(s.url, 'POST', `/api/series/${series.id}/me/requests/${churn.cardId}`, { status: 'declined', reason: 'No data before March' }, bo);
+    const declined = await api(
+      s.url,
+      'POST',
+      `/api/series/${series.id}/me/requests/${churn.cardId}`,
+      { status: 'declined', reason: 'No data before March' },
+      bo,
+    );
     expect(declined.status).toBe(200);
     expect(declined.body).toMatchObject({ status: 'declined', declineReason: 'No data before March' });
     await waitFor(() => {
@@ -108,14 +117,20 @@ describe('personal links', () => {
     const s = await start();
     const series = await seriesWithItems(s);
     const bo = await personalLink(s.url, series.id, series.tokens.facilitator, 'Bo');
-    const items = (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems as { id: string; owners: string[] }[];
+    const items = (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems as {
+      id: string;
+      owners: string[];
+    }[];
     const mineId = items.find((i) => i.owners.includes('Bo'))!.id;
     const anasId = items.find((i) => i.owners.includes('Ana'))!.id;
 
     const done = await api(s.url, 'POST', `/api/series/${series.id}/me/actions/${mineId}`, { status: 'done' }, bo);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ id: mineId, status: 'done' });
-    const after = (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems as { id: string; status: string }[];
+    const after = (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems as {
+      id: string;
+      status: string;
+    }[];
     expect(after.find((i) => i.id === mineId)?.status).toBe('done');
 
     const theirs = await api(s.url, 'POST', `/api/series/${series.id}/me/actions/${anasId}`, { status: 'done' }, bo);
@@ -191,7 +206,7 @@ describe('drop-in link', () => {
     expect((await api(s.url, 'POST', `/api/series/${series.id}/dropin`, { kind: 'win', text: 'x'.repeat(2001) }, drop)).status).toBe(400);
     expect((await api(s.url, 'POST', `/api/series/${series.id}/dropin`, { kind: 'win', text: 'x', addressee: 'Bo' }, drop)).status).toBe(400);
 
-    const hostile = '<img src=x onerror=alert(1)> =cmd|\' /C calc\'!A0';
+    const hostile = "<img src=x onerror=alert(1)> =cmd|' /C calc'!A0";
     const sent = [
       { kind: 'request', text: hostile, addressee: 'Bo' },
       { kind: 'win', text: 'The night shift fixed the conveyor', name: 'Kim' },

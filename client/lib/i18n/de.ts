@@ -434,7 +434,8 @@ export const de: Translation = {
     dropForbidden: 'Dieser Einwurf-Link gilt nicht mehr. Fragen Sie nach dem neuen Aushang.',
     posterTitle: 'Aushang für den Einwurf',
     posterHeading: (series: string) => `${series}: Ihre Stimme zählt`,
-    posterText: 'Scannen Sie den Code mit dem Handy, um eine Anfrage, einen Erfolg, einen Rückschlag oder eine Frage für unser nächstes Treffen einzureichen. Ohne Konto.',
+    posterText:
+      'Scannen Sie den Code mit dem Handy, um eine Anfrage, einen Erfolg, einen Rückschlag oder eine Frage für unser nächstes Treffen einzureichen. Ohne Konto.',
     posterQr: 'QR-Code des Einwurf-Links',
     createLink: 'Einwurf-Link erstellen',
     replaceLink: 'Link ersetzen (alte Aushänge gelten dann nicht mehr)',
