@@ -44,6 +44,9 @@ import { Limits } from './limits/limits.js';
 import { SeatIssuer } from './meeting/seats.js';
 import { SeriesService } from './series/series-service.js';
 import { seriesRouter } from './http/series-routes.js';
+import { PeopleService } from './series/people-service.js';
+import { DropinService } from './series/dropin-service.js';
+import { seriesPeopleRouter } from './http/series-people-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -131,6 +134,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     versionSave: { points: config.versionSavesPerHour, durationSec: hour },
     summarySend: { points: config.summarySendsPerHour, durationSec: hour },
     templateSave: { points: config.templateSavesPerHour, durationSec: hour },
+    dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
+    dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
   });
   const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
@@ -192,6 +197,32 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       maxBodyBytes: config.maxMessageBytes,
       limits,
       onLinkRotated,
+    }),
+  );
+  // Before apiRouter, whose catch-all answers 404.
+  web.use(
+    '/api',
+    seriesPeopleRouter({
+      people: new PeopleService({
+        store: stores.people,
+        seriesStore,
+        series,
+        registry,
+        actions,
+        verifySeat: (boardId, seat) => seats.verify(boardId, seat),
+        rosterEntry: async (boardId, seatId) => {
+          const room = await meetings.room(boardId);
+          const entry = room?.snapshot().roster.find((p) => p.id === seatId);
+          void meetings.releaseIfEmpty(boardId);
+          return entry ? { name: entry.name, role: entry.role } : null;
+        },
+      }),
+      dropin: new DropinService({ store: stores.people, seriesStore, registry }),
+      seriesStore,
+      access,
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxMessageBytes,
+      limits,
     }),
   );
   web.use(

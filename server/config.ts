@@ -77,6 +77,9 @@ export const ConfigSchema = z.object({
   summarySendsPerHour: z.coerce.number().int().min(1).default(10),
   /** Templates saved from one board per hour. */
   templateSavesPerHour: z.coerce.number().int().min(1).default(10),
+  /** Drop-in submissions per hour from one address, and into one series from everyone. */
+  dropinsPerHour: z.coerce.number().int().min(1).default(20),
+  dropinsPerSeriesPerHour: z.coerce.number().int().min(1).default(200),
   /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
   webhookAllowHosts: z
     .union([z.string(), z.array(z.string())])
@@ -118,6 +121,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   versionBytesPerBoard: 'VERSION_BYTES_PER_BOARD',
   summarySendsPerHour: 'SUMMARY_SENDS_PER_HOUR',
   templateSavesPerHour: 'TEMPLATE_SAVES_PER_HOUR',
+  dropinsPerHour: 'DROPINS_PER_HOUR',
+  dropinsPerSeriesPerHour: 'DROPINS_PER_SERIES_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
   meetingMaxPeople: 'MEETING_MAX_PEOPLE',
 };

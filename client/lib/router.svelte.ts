@@ -11,7 +11,13 @@ export { boardPath, withToken } from '../../shared/urls.js';
 
 /** `token`: the role secret from the link's `?token=`, when the address carries one. */
 export type Route =
-  { name: 'home' } | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null } | { name: 'not-found' };
+  | { name: 'home' }
+  | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null }
+  | { name: SeriesPeopleRoute; seriesId: string; token: string | null }
+  | { name: 'not-found' };
+
+/** Pages of a series reached by their own links: a person's items, the drop-in form, its poster, the inbox. */
+export type SeriesPeopleRoute = 'me' | 'drop' | 'poster' | 'inbox';
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
@@ -21,6 +27,11 @@ export function parseRoute(pathname: string, search = ''): Route {
     const name = (m[2] as 'actions' | 'summary' | 'history' | 'audit' | 'agenda' | undefined) ?? 'board';
     // A malformed id can never exist; show the same "does not exist" page the server would cause.
     return isBoardId(id) ? { name, boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
+  }
+  const p = /^\/s\/([^/]+)\/(me|drop|poster|inbox)\/?$/.exec(pathname);
+  if (p) {
+    const id = decodeURIComponent(p[1]);
+    return isBoardId(id) ? { name: p[2] as SeriesPeopleRoute, seriesId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
   }
   return { name: 'not-found' };
 }

@@ -30,6 +30,24 @@ import {
   WebhookResponseSchema,
 } from '../../shared/api-responses.js';
 import type { Role } from '../../shared/roles.js';
+import {
+  DropinInfoSchema,
+  DropinLinkResponseSchema,
+  DropinSubmitBody,
+  DropinSubmitResponseSchema,
+  InboxItemSchema,
+  InboxResponseSchema,
+  MyActionSchema,
+  MyActionStatusBody,
+  MyItemsResponseSchema,
+  MyRequestSchema,
+  MyRequestStatusBody,
+  PersonLinkBody,
+  PersonLinkResponseSchema,
+  SeatLinkBody,
+  TakeDropinBody,
+  TakeDropinResponseSchema,
+} from '../../shared/series-people.js';
 import { ByBody, SaveBody } from './history-routes.js';
 import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
 import {
@@ -45,9 +63,10 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * Who may call a route: anyone; whoever may create boards (`BOARD_CREATE_TOKEN` when set); a board's link of
- * at least this role; or, for an action item, a participant link of a board holding it.
+ * at least this role; or, for an action item, a participant link of a board holding it. `person` is a series'
+ * personal link (that person's items only), `dropin` its write-only drop-in link.
  */
-export type RouteAccess = 'anyone' | 'create' | Role;
+export type RouteAccess = 'anyone' | 'create' | Role | 'person' | 'dropin';
 
 export interface ApiRoute {
   method: Method;
@@ -350,6 +369,95 @@ export const API_ROUTES: readonly ApiRoute[] = [
     errors: [409, 413],
     limited: true,
     ok: { status: 201, description: 'the template; keep its id', schema: SaveTemplateResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/people/links',
+    summary: "Make a person's own link (replacing their previous one)",
+    access: 'facilitator',
+    body: PersonLinkBody,
+    ok: { status: 201, description: 'the personal link; shown once', schema: PersonLinkResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/people/me',
+    summary: 'Take your own link with the seat a meeting of the series issued you (your roster name)',
+    access: 'anyone',
+    body: SeatLinkBody,
+    errors: [403, 404],
+    ok: { status: 201, description: 'the personal link; shown once', schema: PersonLinkResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/me',
+    summary: 'Your items across the series: asked of you, asked by you, your action items',
+    access: 'person',
+    ok: { status: 200, description: 'your items', schema: MyItemsResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/me/requests/:cardId',
+    summary: 'Accept, decline (with a reason) or finish a request addressed to you',
+    access: 'person',
+    body: MyRequestStatusBody,
+    ok: { status: 200, description: 'the request as now written on its board', schema: MyRequestSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/me/actions/:actionId',
+    summary: 'Mark an action item you own done, open or blocked',
+    access: 'person',
+    body: MyActionStatusBody,
+    errors: [409],
+    ok: { status: 200, description: 'the action item', schema: MyActionSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/dropin/link',
+    summary: "Make the series' drop-in link (replacing the previous one)",
+    access: 'facilitator',
+    ok: { status: 201, description: 'the drop-in link', schema: DropinLinkResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/dropin',
+    summary: 'What the drop-in link may read: the series name and team',
+    access: 'dropin',
+    ok: { status: 200, description: 'the series name and team', schema: DropinInfoSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/dropin',
+    summary: 'Hand in a request, win, loss or question for the next meeting',
+    access: 'dropin',
+    body: DropinSubmitBody,
+    limited: true,
+    ok: { status: 201, description: 'waiting for the facilitator', schema: DropinSubmitResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/inbox',
+    summary: 'Drop-in submissions waiting to be taken or set aside',
+    access: 'facilitator',
+    ok: { status: 200, description: 'pending submissions', schema: InboxResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/inbox/:itemId/take',
+    summary: 'Take a submission onto a meeting board as a card (once)',
+    access: 'facilitator',
+    body: TakeDropinBody,
+    bodyOptional: true,
+    errors: [409],
+    ok: { status: 201, description: 'taken now (200 with `created: false` when it was taken before)', schema: TakeDropinResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/inbox/:itemId/set-aside',
+    summary: 'Set a submission aside',
+    access: 'facilitator',
+    errors: [409],
+    ok: { status: 200, description: 'the submission', schema: z.object({ item: InboxItemSchema }) },
   },
 ];
 

@@ -17,7 +17,7 @@ export interface LimitPolicy {
   durationSec: number;
 }
 
-export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave'] as const;
+export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** What each limit counts, for the refusal's message. */
@@ -26,6 +26,8 @@ const WHAT: Record<LimitName, string> = {
   versionSave: 'versions saved on this board',
   summarySend: 'summaries sent from this board',
   templateSave: 'templates saved from this board',
+  dropinAddress: 'drop-in submissions from your address',
+  dropinSeries: 'drop-in submissions to this series',
 };
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSec: number; message: string };

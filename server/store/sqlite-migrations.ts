@@ -278,6 +278,38 @@ export const MIGRATIONS: Migration[] = [
           CREATE INDEX action_items_card ON action_items(board_id, card_id);
           CREATE INDEX action_items_id ON action_items(id);`,
   },
+  {
+    // Personal links (one per person and series, keyed by the lower-cased name) and the drop-in link, both
+    // stored as hashes; drop-in submissions wait as rows until the facilitator takes them or sets them aside.
+    name: '011-series-people-and-dropin',
+    sql: `CREATE TABLE series_people_tokens (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            name_key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            token_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (series_id, name_key)
+          );
+          CREATE TABLE series_dropin_tokens (
+            series_id TEXT PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,
+            token_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+          );
+          CREATE TABLE series_dropins (
+            id TEXT PRIMARY KEY,
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('request', 'win', 'loss', 'question')),
+            text TEXT NOT NULL,
+            name TEXT NOT NULL,
+            addressee TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'taken', 'set_aside')),
+            board_id TEXT,
+            card_id TEXT,
+            decided_at INTEGER
+          );
+          CREATE INDEX series_dropins_status ON series_dropins(series_id, status, created_at);`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

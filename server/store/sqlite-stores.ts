@@ -2,6 +2,7 @@ import { SqliteActionStore } from './sqlite-action-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
+import { SqlitePeopleStore } from './sqlite-people-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
 import { SqliteSeriesStore } from './sqlite-series-store.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -33,6 +34,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     tokens: new SqliteTokenStore(database),
     secrets: new SqliteSecretStore(database),
     series: new SqliteSeriesStore(database),
+    people: new SqlitePeopleStore(database),
     close: () => database.close(),
   };
 }

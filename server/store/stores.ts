@@ -6,6 +6,7 @@
 import type { ActionStore } from './action-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { MeetingStore } from './meeting-store.js';
+import type { PeopleStore } from './people-store.js';
 import type { SecretStore } from './secret-store.js';
 import type { SeriesStore } from './series-store.js';
 import type { Store } from './store.js';
@@ -25,5 +26,7 @@ export interface Stores {
   secrets: SecretStore;
   /** Series, their meetings and their role tokens. */
   series: SeriesStore;
+  /** Personal links, the drop-in link and drop-in submissions of series. */
+  people: PeopleStore;
   close(): Promise<void>;
 }

@@ -1,0 +1,147 @@
+/**
+ * "My items": what one person of a series was asked, asked, and is to do, read and answered through their
+ * personal link. No accounts: the link's token names the person (server/store/people-store.ts), and it
+ * carries the participant's rights on that person's items only — a request only its addressee answers, an
+ * action item only its owners mark.
+ */
+import { readBoard, updateCard, type NeedCard } from '../../shared/board-schema.js';
+import type { Seat } from '../../shared/meeting.js';
+import { roleAtLeast, type Role } from '../../shared/roles.js';
+import type { MyAction, MyItemsResponse, MyRequest, MyRequestStatusBody } from '../../shared/series-people.js';
+import type { ActionService } from '../actions/action-service.js';
+import type { PeopleStore } from '../store/people-store.js';
+import type { SeriesStore } from '../store/series-store.js';
+import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
+import { SeriesError, type SeriesActionItem, type SeriesService } from './series-service.js';
+
+/** A refusal of the personal link: someone else's item, or a seat that does not prove who you are. */
+export class PeopleError extends Error {
+  constructor(
+    readonly status: 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PeopleDeps {
+  store: PeopleStore;
+  seriesStore: Pick<SeriesStore, 'get' | 'meetings' | 'meetingOfBoard'>;
+  series: Pick<SeriesService, 'actions'>;
+  registry: BoardRegistry;
+  actions: Pick<ActionService, 'setStatus' | 'boardsOf'>;
+  /** Whether the meeting channel issued `seat` on `boardId`. */
+  verifySeat(boardId: string, seat: Seat): boolean;
+  /** The name and role on `boardId`'s meeting roster of seat `seatId`, or null when it is not on it. */
+  rosterEntry(boardId: string, seatId: string): Promise<{ name: string; role: Role } | null>;
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export class PeopleService {
+  constructor(private readonly deps: PeopleDeps) {}
+
+  /** A fresh personal link token for `name`; the person's previous link stops working. */
+  async link(seriesId: string, name: string): Promise<string> {
+    return this.deps.store.rotatePersonToken(seriesId, name);
+  }
+
+  /**
+   * The personal link of whoever holds `seat` on a meeting of the series, under their roster name (the name
+   * comes from the meeting, never from the request). Viewers' seats get none: the link can answer requests.
+   */
+  async linkForSeat(seriesId: string, boardId: string, seat: Seat): Promise<{ name: string; token: string }> {
+    const meeting = await this.deps.seriesStore.meetingOfBoard(boardId);
+    if (!meeting || meeting.seriesId !== seriesId) throw new PeopleError(404, 'that board is not a meeting of this series');
+    if (!this.deps.verifySeat(boardId, seat)) throw new PeopleError(403, 'this seat was not issued for that meeting');
+    const entry = await this.deps.rosterEntry(boardId, seat.id);
+    if (!entry) throw new PeopleError(403, 'this seat is not on the meeting’s roster');
+    if (!roleAtLeast(entry.role, 'participant')) throw new PeopleError(403, 'a viewer’s seat cannot take a personal link');
+    return { name: entry.name, token: await this.deps.store.rotatePersonToken(seriesId, entry.name) };
+  }
+
+  /** The person a personal token names in the series, or null. */
+  resolve(seriesId: string, token: string): Promise<string | null> {
+    return this.deps.store.resolvePerson(seriesId, token);
+  }
+
+  async items(seriesId: string, name: string): Promise<MyItemsResponse> {
+    const rec = await this.deps.seriesStore.get(seriesId);
+    if (!rec) throw new SeriesError(404, 'series_not_found', 'series not found');
+    const requests = [...(await this.#latestRequests(seriesId)).values()];
+    return {
+      name,
+      seriesName: rec.name,
+      askedOfMe: requests.filter((r) => same(r.addressee, name)),
+      iAsked: requests.filter((r) => same(r.asker, name)),
+      myActions: (await this.deps.series.actions(seriesId)).filter((a) => ownedBy(a, name)).map(toMyAction),
+    };
+  }
+
+  /** The addressee accepts, declines (with a reason) or finishes a request, on the latest board it is on. */
+  async answerRequest(seriesId: string, name: string, cardId: string, body: MyRequestStatusBody): Promise<MyRequest> {
+    const found = [...(await this.#latestRequests(seriesId)).entries()].find(([root, r]) => r.cardId === cardId || root === cardId)?.[1];
+    if (!found) throw new PeopleError(404, 'this series has no such request');
+    if (!same(found.addressee, name)) throw new PeopleError(403, `this request is addressed to ${found.addressee || 'nobody'}, not to you`);
+    const declineReason = body.status === 'declined' ? (body.reason ?? '') : '';
+    const origin = localOrigin('personal-link', { name, role: 'participant' });
+    const written = await this.deps.registry.withBoard(found.boardId, async (board) => {
+      if (!updateCard(board.doc, found.cardId, { status: body.status, declineReason }, origin)) return false;
+      // Answer only once the change is stored: the person's phone may be the only record of it.
+      await this.deps.registry.persisted(board);
+      return true;
+    });
+    if (!written) throw new PeopleError(404, 'the request is gone from its board');
+    return { ...found, status: body.status, declineReason };
+  }
+
+  /** An owner marks an action item done, open or blocked, on every board of the series that holds it. */
+  async setActionStatus(seriesId: string, name: string, actionId: string, status: 'done' | 'open' | 'blocked'): Promise<MyAction> {
+    const item = (await this.deps.series.actions(seriesId)).find((a) => a.id === actionId);
+    if (!item) throw new PeopleError(404, 'this series has no such action item');
+    if (!ownedBy(item, name)) throw new PeopleError(403, `this action item belongs to ${item.owners.join(', ') || 'nobody'}, not to you`);
+    const boards = new Set((await this.deps.seriesStore.meetings(seriesId)).map((m) => m.boardId));
+    let changed = false;
+    for (const boardId of await this.deps.actions.boardsOf(actionId)) {
+      if (!boards.has(boardId)) continue;
+      const result = await this.deps.actions.setStatus(boardId, actionId, status);
+      changed ||= result.ok;
+    }
+    if (!changed) throw new PeopleError(409, 'this action item’s source is gone; it can no longer be changed');
+    return { ...toMyAction(item), status };
+  }
+
+  /**
+   * Each request of the series once, as on the latest meeting board it is on: a request carried from meeting
+   * to meeting keeps its root id in `carriedFrom`, so the newest copy is the one that counts.
+   */
+  async #latestRequests(seriesId: string): Promise<Map<string, MyRequest>> {
+    const meetings = (await this.deps.seriesStore.meetings(seriesId)).filter((m) => m.status !== 'opening');
+    const latest = new Map<string, MyRequest>();
+    for (const m of meetings) {
+      const needs = await this.deps.registry.withBoard(m.boardId, (board) => readBoard(board.doc).columns.needs);
+      for (const card of needs ?? []) latest.set(card.carriedFrom || card.id, toMyRequest(card, m.boardId, m.seq));
+    }
+    return latest;
+  }
+}
+
+const ownedBy = (a: SeriesActionItem, name: string) => a.owners.some((o) => same(o, name));
+
+function toMyRequest(c: NeedCard, boardId: string, seq: number): MyRequest {
+  return {
+    cardId: c.id,
+    boardId,
+    seq,
+    asker: c.asker,
+    addressee: c.addressee,
+    what: c.what,
+    byWhen: c.byWhen,
+    status: c.status,
+    declineReason: c.declineReason,
+  };
+}
+
+function toMyAction(a: SeriesActionItem): MyAction {
+  return { id: a.id, text: a.text, owners: a.owners, due: a.due, status: a.status, seq: a.seq };
+}

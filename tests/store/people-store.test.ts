@@ -1,0 +1,91 @@
+/** The people store contract: every PeopleStore implementation passes this suite (engines.ts). */
+import { describe, expect, it } from 'vitest';
+import type { Stores } from '../../server/store/stores.js';
+import type { DropinRecord } from '../../server/store/people-store.js';
+import { ENGINES, storesOn } from './engines.js';
+
+async function addSeries(stores: Stores, id: string): Promise<void> {
+  await stores.series.create({
+    id,
+    name: `Series ${id}`,
+    team: '',
+    cadence: null,
+    firstDate: '2030-01-01',
+    startTime: '09:00',
+    timezone: 'UTC',
+    durationMinutes: 60,
+    template: null,
+    people: [],
+    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30 },
+    createdAt: 1,
+    updatedAt: 1,
+  });
+}
+
+const dropin = (id: string, seriesId: string, createdAt: number): DropinRecord => ({
+  id,
+  seriesId,
+  kind: 'request',
+  text: '<img src=x onerror=alert(1)>',
+  name: '',
+  addressee: 'Bo',
+  createdAt,
+  status: 'pending',
+  boardId: null,
+  cardId: null,
+  decidedAt: null,
+});
+
+describe.each(ENGINES)('$name people store', (engine) => {
+  const open = storesOn(engine);
+
+  it('a new personal link replaces the same person’s old one (names case-insensitive) and works only in its series', async () => {
+    const { stores, reopen } = await open();
+    await addSeries(stores, 'series-a');
+    await addSeries(stores, 'series-b');
+    const first = await stores.people.rotatePersonToken('series-a', 'Ana');
+    const bo = await stores.people.rotatePersonToken('series-a', 'Bo');
+    expect(await stores.people.resolvePerson('series-a', first)).toBe('Ana');
+    const second = await stores.people.rotatePersonToken('series-a', 'ana');
+    expect(await stores.people.resolvePerson('series-a', first)).toBeNull();
+    expect(await stores.people.resolvePerson('series-a', second)).toBe('ana');
+    expect(await stores.people.resolvePerson('series-b', second)).toBeNull();
+    expect(await stores.people.resolvePerson('series-a', 'not a token')).toBeNull();
+    const again = await reopen();
+    expect(await again.people.resolvePerson('series-a', bo)).toBe('Bo');
+  });
+
+  it('a new drop-in link replaces the old one', async () => {
+    const { stores } = await open();
+    await addSeries(stores, 'series-a');
+    expect(await stores.people.isDropinToken('series-a', 'x'.repeat(43))).toBe(false);
+    const old = await stores.people.rotateDropinToken('series-a');
+    expect(await stores.people.isDropinToken('series-a', old)).toBe(true);
+    const fresh = await stores.people.rotateDropinToken('series-a');
+    expect(await stores.people.isDropinToken('series-a', old)).toBe(false);
+    expect(await stores.people.isDropinToken('series-a', fresh)).toBe(true);
+    expect(await stores.people.isDropinToken('series-b', fresh)).toBe(false);
+  });
+
+  it('submissions wait in order, keep their text as given, and are decided once', async () => {
+    const { stores, reopen } = await open();
+    await addSeries(stores, 'series-a');
+    await stores.people.addDropin(dropin('d2', 'series-a', 20));
+    await stores.people.addDropin(dropin('d1', 'series-a', 10));
+    expect((await stores.people.listDropins('series-a', 'pending')).map((d) => d.id)).toEqual(['d1', 'd2']);
+    expect(await stores.people.getDropin('series-b', 'd1')).toBeNull();
+    expect(await stores.people.decideDropin('series-a', 'd1', { status: 'taken', boardId: 'board-1', cardId: 'card-1' }, 30)).toBe(true);
+    expect(await stores.people.decideDropin('series-a', 'd1', { status: 'set_aside' }, 40)).toBe(false);
+    expect(await stores.people.decideDropin('series-a', 'd2', { status: 'set_aside' }, 50)).toBe(true);
+    const again = await reopen();
+    expect(await again.people.listDropins('series-a', 'pending')).toEqual([]);
+    expect(await again.people.getDropin('series-a', 'd1')).toEqual({
+      ...dropin('d1', 'series-a', 10),
+      status: 'taken',
+      boardId: 'board-1',
+      cardId: 'card-1',
+      decidedAt: 30,
+    });
+    expect((await again.people.listDropins('series-a', 'set_aside')).map((d) => d.id)).toEqual(['d2']);
+  });
+});
