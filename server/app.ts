@@ -44,6 +44,8 @@ import { Limits } from './limits/limits.js';
 import { SeatIssuer } from './meeting/seats.js';
 import { SeriesService } from './series/series-service.js';
 import { seriesRouter } from './http/series-routes.js';
+import { SeriesAsks } from './series/asks.js';
+import { seriesAskRouter } from './http/series-ask-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -125,6 +127,17 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     clock: deps.clock ?? systemClock,
     log,
   });
+  // Requests and escalations from other series land on a series' meetings; answers go back to the asking one.
+  const seriesAsks = new SeriesAsks({
+    store: stores.asks,
+    seriesStore,
+    registry,
+    access,
+    meetingStore: stores.meetings,
+    exclusive: (id, fn) => series.exclusive(id, fn),
+    log,
+  });
+  series.contribute(seriesAsks);
   const hour = 3600;
   const limits = new Limits({
     boardCreate: { points: config.boardsPerHour, durationSec: hour },
@@ -194,6 +207,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       onLinkRotated,
     }),
   );
+  web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
     apiRouter({
@@ -267,6 +281,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   registry.use(audit);
   registry.use(history);
   registry.use(boardEvents);
+  registry.use(seriesAsks);
 
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;

@@ -1,4 +1,5 @@
 import { SqliteActionStore } from './sqlite-action-store.js';
+import { SqliteAskStore } from './sqlite-ask-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
@@ -33,6 +34,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     tokens: new SqliteTokenStore(database),
     secrets: new SqliteSecretStore(database),
     series: new SqliteSeriesStore(database),
+    asks: new SqliteAskStore(database),
     close: () => database.close(),
   };
 }

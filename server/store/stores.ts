@@ -4,6 +4,7 @@
  * durability; closing the set closes them all.
  */
 import type { ActionStore } from './action-store.js';
+import type { AskStore } from './ask-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { MeetingStore } from './meeting-store.js';
 import type { SecretStore } from './secret-store.js';
@@ -25,5 +26,7 @@ export interface Stores {
   secrets: SecretStore;
   /** Series, their meetings and their role tokens. */
   series: SeriesStore;
+  /** Requests between series and escalated challenges. */
+  asks: AskStore;
   close(): Promise<void>;
 }

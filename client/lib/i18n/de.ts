@@ -381,6 +381,10 @@ export const de: Translation = {
       cadence_ended: () => 'Der Rhythmus dieser Serie hat kein weiteres Meeting.',
       template_not_found: () => 'Diese Vorlage gibt es nicht mehr.',
       start_time_needed: () => 'Eine wiederkehrende Serie braucht eine Startzeit.',
+      card_not_found: () => 'Diese Karte ist nicht mehr auf dem Board.',
+      same_series: () => 'Das ist ein Link dieses Teams. Füge einen Link der Serie des anderen Teams ein.',
+      already_asked: () => 'Diese Bitte wurde schon an ein anderes Team geschickt.',
+      already_escalated: () => 'Diese Herausforderung wurde schon eskaliert.',
     },
   },
   announcements: {

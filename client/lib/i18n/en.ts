@@ -749,6 +749,10 @@ export const en = {
       cadence_ended: () => 'The cadence of this series has no further meeting.',
       template_not_found: () => 'That template no longer exists.',
       start_time_needed: () => 'A series that repeats needs a start time.',
+      card_not_found: () => 'That card is no longer on this board.',
+      same_series: () => 'That link is this team’s own. Paste a link of the other team’s series.',
+      already_asked: () => 'This request was sent to another team already.',
+      already_escalated: () => 'This challenge was escalated already.',
     } satisfies { [R in Reason]: (p: ReasonParams[R]) => string },
   },
   /** What a meeting announces to everyone (shared/messages.ts). */
