@@ -57,6 +57,8 @@ export interface MeshboardApp {
   readonly meetingStore: MeetingStore;
   /** Series and their meetings: opening the next one with what carries over, the clock-driven ends. */
   readonly series: SeriesService;
+  /** Requests between series and escalated challenges. */
+  readonly seriesAsks: SeriesAsks;
   /** Action items extracted from decisions and accepted requests. */
   readonly actions: ActionService;
   /** Summary, exports and webhook; the meeting module calls `summaries.sendMeetingSummary(boardId)` on meeting end. */
@@ -299,6 +301,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     meetings,
     meetingStore,
     series,
+    seriesAsks,
     actions,
     summaries,
     history,

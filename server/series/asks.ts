@@ -254,6 +254,17 @@ export class SeriesAsks implements MeetingContributor, BoardExtension<AnswerWatc
     return watch;
   }
 
+  /** Resolves once every change of the board stored so far has been looked at for answers. */
+  async settled(boardId: string): Promise<void> {
+    const board = this.deps.registry.loaded(boardId);
+    const watch = board?.attachment(this);
+    if (!board || !watch) return;
+    await this.deps.registry.stored(board).catch((err) => {
+      if (!(err instanceof BoardGoneError)) throw err;
+    });
+    await watch.chain;
+  }
+
   /** Queues a look at each asked request whose status or reason changed since the last look. */
   #scan(board: LoadedBoard, watch: AnswerWatch): void {
     const changed: NeedCard[] = [];
