@@ -327,6 +327,24 @@ export const de: Translation = {
     unsynced: 'Nicht synchronisierte Änderungen',
     offlineHint: 'Sie können weiter bearbeiten; die Änderungen werden zusammengeführt, sobald Sie wieder online sind.',
   },
+  asks: {
+    askTeam: 'Anderes Team bitten…',
+    escalateChallenge: 'Eskalieren…',
+    ask: {
+      heading: 'Ein anderes Team bitten',
+      intro: 'Füge einen Link der Serie des anderen Teams ein. Die Bitte kommt in dessen nächstes Meeting; die Antwort kommt in eures zurück.',
+      send: 'Bitte senden',
+    },
+    escalate: {
+      heading: 'Diese Herausforderung eskalieren',
+      intro: 'Füge einen Link der Serie ein, an die eskaliert wird. Die Herausforderung kommt mit Vorschlägen und Verlauf in deren nächstes Meeting und wird hier nicht mehr übernommen.',
+      send: 'Eskalieren',
+    },
+    link: 'Link der Serie des anderen Teams',
+    linkPlaceholder: 'https://…/s/…?token=…',
+    linkInvalid: 'Das ist kein Serien- oder Meeting-Link mit Token.',
+    networkError: 'Der Server ist nicht erreichbar. Bitte erneut versuchen.',
+  },
   errors: {
     codes: {
       bad_request: 'Der Server konnte diese Anfrage nicht annehmen.',
