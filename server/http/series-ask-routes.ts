@@ -4,7 +4,13 @@
  * asked. The other series is reached with a token of it, as a person pastes its link.
  */
 import express, { type RequestHandler, type Response } from 'express';
-import { CreateAskBody, CreateEscalationBody, type CreateAskResponse, type CreateEscalationResponse, type SeriesAsksResponse } from '../../shared/series-asks.js';
+import {
+  CreateAskBody,
+  CreateEscalationBody,
+  type CreateAskResponse,
+  type CreateEscalationResponse,
+  type SeriesAsksResponse,
+} from '../../shared/series-asks.js';
 import type { Role } from '../../shared/roles.js';
 import type { AccessControl, SeriesAccessResult } from '../auth/access.js';
 import { AskError, type SeriesAsks } from '../series/asks.js';

@@ -27,7 +27,15 @@ import type { Logger } from '../log.js';
 import type { AskRecord, AskStore, EscalationRecord } from '../store/ask-store.js';
 import type { MeetingStore } from '../store/meeting-store.js';
 import type { MeetingRecord, SeriesStore } from '../store/series-store.js';
-import { BoardGoneError, localOrigin, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
+import {
+  BoardGoneError,
+  localOrigin,
+  type Actor,
+  type BoardAttachment,
+  type BoardExtension,
+  type BoardRegistry,
+  type LoadedBoard,
+} from '../sync/board-registry.js';
 import { challengeStep } from './carry-over.js';
 import type { MeetingContributor, OpeningContext } from './series-service.js';
 
@@ -43,7 +51,11 @@ export class AskError extends Error {
   }
 }
 
-const refusal = (status: 400 | 404 | 409, reason: 'board_not_found' | 'card_not_found' | 'series_not_found' | 'same_series' | 'already_asked' | 'already_escalated', message: string) =>
+const refusal = (
+  status: 400 | 404 | 409,
+  reason: 'board_not_found' | 'card_not_found' | 'series_not_found' | 'same_series' | 'already_asked' | 'already_escalated',
+  message: string,
+) =>
   new AskError(status, {
     code: status === 404 ? ErrorCode.NotFound : status === 409 ? ErrorCode.PreconditionFailed : ErrorCode.BadRequest,
     reason,
@@ -133,7 +145,10 @@ export class SeriesAsks implements MeetingContributor, BoardExtension<AnswerWatc
         problem: card.problem,
         proposals: card.proposals.map((p) => ({ text: p.text, author: p.author, createdAt: p.createdAt })),
         // Its story so far, with what moved on it in this meeting.
-        history: [...card.history, challengeStep(card, { seq: meeting.seq, date: meeting.date, dots: new Map([[card.id, dots.reduce((n, r) => n + r.dots, 0)]]) })],
+        history: [
+          ...card.history,
+          challengeStep(card, { seq: meeting.seq, date: meeting.date, dots: new Map([[card.id, dots.reduce((n, r) => n + r.dots, 0)]]) }),
+        ],
         createdAt: this.#now(),
         placedBoard: null,
       };

@@ -16,7 +16,7 @@ import type { CreateAskResponse, CreateEscalationResponse, SeriesAsksResponse } 
 import { openSqliteStores } from '../../server/store/sqlite-stores.js';
 
 let servers: TestServer[] = [];
-let clients: YClient[] = [];
+const clients: YClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await Promise.all(servers.map((s) => s.stop()));
@@ -42,7 +42,10 @@ async function createSeries(base: string, body: Record<string, unknown> = {}) {
   });
   if (res.status !== 201) throw new Error(`could not create a series: ${res.status} ${JSON.stringify(res.body)}`);
   const { links } = res.body;
-  return { id: res.body.series.id, tokens: { facilitator: tokenOf(links.facilitator), participant: tokenOf(links.participant), viewer: tokenOf(links.viewer) } };
+  return {
+    id: res.body.series.id,
+    tokens: { facilitator: tokenOf(links.facilitator), participant: tokenOf(links.participant), viewer: tokenOf(links.viewer) },
+  };
 }
 type Series = Awaited<ReturnType<typeof createSeries>>;
 
@@ -60,7 +63,8 @@ const board = async (s: TestServer, series: Series, boardId: string) =>
   (await api<BoardResponse>(s.url, 'GET', `/api/boards/${boardId}`, undefined, series.tokens.viewer)).body;
 const openNext = (s: TestServer, series: Series, after?: number) =>
   api<OpenMeetingResponse>(s.url, 'POST', `/api/series/${series.id}/meetings`, after === undefined ? {} : { after }, series.tokens.facilitator);
-const asks = async (s: TestServer, series: Series) => (await api<SeriesAsksResponse>(s.url, 'GET', `/api/series/${series.id}/asks`, undefined, series.tokens.viewer)).body;
+const asks = async (s: TestServer, series: Series) =>
+  (await api<SeriesAsksResponse>(s.url, 'GET', `/api/series/${series.id}/asks`, undefined, series.tokens.viewer)).body;
 
 async function edit(s: TestServer, series: Series, boardId: string): Promise<Y.Doc> {
   const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens }, series.tokens.participant);
@@ -112,7 +116,14 @@ describe('requests between series', () => {
     const bMeeting = presses[0].body.meeting.boardId;
     const landed = withAsk(await board(s, b, bMeeting), askId);
     expect(landed).toHaveLength(1);
-    expect(landed[0]).toMatchObject({ asker: 'Ana', addressee: 'Mia', what: 'Budget for a second on-call laptop', byWhen: '2030-02-01', status: 'open', team: 'Support weekly' });
+    expect(landed[0]).toMatchObject({
+      asker: 'Ana',
+      addressee: 'Mia',
+      what: 'Budget for a second on-call laptop',
+      byWhen: '2030-02-01',
+      status: 'open',
+      team: 'Support weekly',
+    });
     expect((await openNext(s, b, 1)).body.created).toBe(false);
     expect((await asks(s, b)).received).toMatchObject([{ id: askId, placed: true, status: 'open' }]);
 
@@ -218,7 +229,16 @@ describe('requests between series', () => {
     const stores = openSqliteStores(s.dataDir);
     const ghost = 'GhostBoard000001';
     expect(
-      await stores.series.reserveMeeting({ ...first, slot: null, seq: 2, boardId: ghost, status: 'opening', startedAt: null, date: '2030-01-09', startsAt: first.startsAt + 7 * 86_400_000 }),
+      await stores.series.reserveMeeting({
+        ...first,
+        slot: null,
+        seq: 2,
+        boardId: ghost,
+        status: 'opening',
+        startedAt: null,
+        date: '2030-01-09',
+        startsAt: first.startsAt + 7 * 86_400_000,
+      }),
     ).toBe(true);
     expect(await stores.asks.placeAsk(askId, ghost)).toBe(true);
     await stores.close();
@@ -239,7 +259,11 @@ describe('escalating a challenge to another series', () => {
     await startLatest(s, b);
     const { boardId } = await latestBoard(s, a);
     const doc = await edit(s, a, boardId);
-    const cardId = createCard(doc, { column: 'challenges', problem: 'Pager load is burning people out', proposals: ['Hire a second on-call'] }, { createdBy: 'Ana' });
+    const cardId = createCard(
+      doc,
+      { column: 'challenges', problem: 'Pager load is burning people out', proposals: ['Hire a second on-call'] },
+      { createdBy: 'Ana' },
+    );
     addProposal(doc, cardId, 'Follow-the-sun rotation', 'Sam');
     updateCard(doc, cardId, { status: 'moving' });
     await waitFor(async () => (await board(s, a, boardId)).columns.challenges[0]?.proposals.length === 2, 'the challenge is on the server');

@@ -71,7 +71,14 @@ describe.each(ENGINES)('ask store ($name)', (engine) => {
     await stores.asks.answerAsk('ask1', { status: 'declined', reason: 'No budget', at: 3000, seq: 3 });
     await stores.asks.showAnswer('ask1', 'declined', 'BoardA2');
     const again = await reopen();
-    expect(await again.asks.getAsk('ask1')).toMatchObject({ status: 'declined', reason: 'No budget', answeredAt: 2000, answerSeq: 3, placedBoard: 'BoardB2', shownStatus: 'declined' });
+    expect(await again.asks.getAsk('ask1')).toMatchObject({
+      status: 'declined',
+      reason: 'No budget',
+      answeredAt: 2000,
+      answerSeq: 3,
+      placedBoard: 'BoardB2',
+      shownStatus: 'declined',
+    });
     expect((await again.asks.asksFrom('SeriesA')).map((a) => a.id)).toEqual(['ask1']);
     expect((await again.asks.asksTo('SeriesB')).map((a) => a.id)).toEqual(['ask1']);
     expect(await again.asks.asksTo('SeriesA')).toEqual([]);

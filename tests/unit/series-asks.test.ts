@@ -28,13 +28,19 @@ const ask = (over: Partial<AskRecord>): AskRecord => ({
 
 describe('showAnswers', () => {
   it('puts the answer on the carried request and adds nothing', () => {
-    const carried: NewCard[] = [{ column: 'needs', asker: 'Ana', addressee: 'Mia', what: 'Budget', status: 'open', askId: 'ask1', team: 'Mgmt', carriedFrom: 'root1' }];
+    const carried: NewCard[] = [
+      { column: 'needs', asker: 'Ana', addressee: 'Mia', what: 'Budget', status: 'open', askId: 'ask1', team: 'Mgmt', carriedFrom: 'root1' },
+    ];
     expect(showAnswers([ask({})], carried, new Map([['B', 'Mgmt']]))).toEqual([]);
     expect(carried[0]).toMatchObject({ status: 'declined', declineReason: 'No budget' });
   });
 
   it('adds a final answer the team no longer carries, once per call, and leaves an accepted one alone', () => {
-    const added = showAnswers([ask({}), ask({ id: 'ask2', status: 'accepted', reason: '' }), ask({ id: 'ask3', status: 'done', reason: '' })], [], new Map([['B', 'Mgmt']]));
+    const added = showAnswers(
+      [ask({}), ask({ id: 'ask2', status: 'accepted', reason: '' }), ask({ id: 'ask3', status: 'done', reason: '' })],
+      [],
+      new Map([['B', 'Mgmt']]),
+    );
     expect(added).toEqual([
       expect.objectContaining({ askId: 'ask1', status: 'declined', declineReason: 'No budget', team: 'Mgmt', carriedFrom: 'root1' }),
       expect.objectContaining({ askId: 'ask3', status: 'done', team: 'Mgmt' }),

@@ -337,7 +337,8 @@ export const de: Translation = {
     },
     escalate: {
       heading: 'Diese Herausforderung eskalieren',
-      intro: 'Füge einen Link der Serie ein, an die eskaliert wird. Die Herausforderung kommt mit Vorschlägen und Verlauf in deren nächstes Meeting und wird hier nicht mehr übernommen.',
+      intro:
+        'Füge einen Link der Serie ein, an die eskaliert wird. Die Herausforderung kommt mit Vorschlägen und Verlauf in deren nächstes Meeting und wird hier nicht mehr übernommen.',
       send: 'Eskalieren',
     },
     link: 'Link der Serie des anderen Teams',

@@ -703,7 +703,8 @@ export const en = {
     },
     escalate: {
       heading: 'Escalate this challenge',
-      intro: 'Paste a link of the series to escalate to. The challenge goes to its next meeting with its proposals and history, and no longer carries over here.',
+      intro:
+        'Paste a link of the series to escalate to. The challenge goes to its next meeting with its proposals and history, and no longer carries over here.',
       send: 'Escalate',
     },
     link: 'Link of the other team’s series',
