@@ -47,6 +47,8 @@ import { seriesRouter } from './http/series-routes.js';
 import { PeopleService } from './series/people-service.js';
 import { DropinService } from './series/dropin-service.js';
 import { seriesPeopleRouter } from './http/series-people-routes.js';
+import { SeriesAsks } from './series/asks.js';
+import { seriesAskRouter } from './http/series-ask-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -58,6 +60,8 @@ export interface MeshboardApp {
   readonly meetingStore: MeetingStore;
   /** Series and their meetings: opening the next one with what carries over, the clock-driven ends. */
   readonly series: SeriesService;
+  /** Requests between series and escalated challenges. */
+  readonly seriesAsks: SeriesAsks;
   /** Action items extracted from decisions and accepted requests. */
   readonly actions: ActionService;
   /** Summary, exports and webhook; the meeting module calls `summaries.sendMeetingSummary(boardId)` on meeting end. */
@@ -128,6 +132,17 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     clock: deps.clock ?? systemClock,
     log,
   });
+  // Requests and escalations from other series land on a series' meetings; answers go back to the asking one.
+  const seriesAsks = new SeriesAsks({
+    store: stores.asks,
+    seriesStore,
+    registry,
+    access,
+    meetingStore: stores.meetings,
+    exclusive: (id, fn) => series.exclusive(id, fn),
+    log,
+  });
+  series.contribute(seriesAsks);
   const hour = 3600;
   const limits = new Limits({
     boardCreate: { points: config.boardsPerHour, durationSec: hour },
@@ -225,6 +240,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       limits,
     }),
   );
+  web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
   web.use(
     '/api',
     apiRouter({
@@ -298,6 +314,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   registry.use(audit);
   registry.use(history);
   registry.use(boardEvents);
+  registry.use(seriesAsks);
 
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;
@@ -315,6 +332,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     meetings,
     meetingStore,
     series,
+    seriesAsks,
     actions,
     summaries,
     history,

@@ -709,6 +709,20 @@ export function updateCard(doc: Y.Doc, id: string, patch: CardPatch, origin?: un
 }
 
 /**
+ * Marks a request as sent to another series (`askId`, and that team's name). Only the server writes these:
+ * they tie the card to a record of the server's (server/series/asks.ts). False when it is no request.
+ */
+export function markAsked(doc: Y.Doc, id: string, ask: { askId: string; team: string }, origin?: unknown): boolean {
+  const card = getCard(doc, id);
+  if (!card || readCard(card)?.column !== 'needs') return false;
+  doc.transact(() => {
+    card.set('askId', ask.askId);
+    card.set('team', ask.team);
+  }, origin);
+  return true;
+}
+
+/**
  * Moves a card to `index` within its column. Cards do not change columns: their fields are column-specific.
  */
 export function moveCard(doc: Y.Doc, id: string, index: number, origin?: unknown): boolean {

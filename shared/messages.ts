@@ -54,6 +54,11 @@ export interface ReasonParams {
   cadence_ended: None;
   template_not_found: None;
   start_time_needed: None;
+  // requests and escalations between series
+  card_not_found: None;
+  same_series: None;
+  already_asked: None;
+  already_escalated: None;
 }
 export type Reason = keyof ReasonParams;
 

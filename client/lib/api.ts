@@ -5,6 +5,7 @@ import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js
 import type { ApiError } from '../../shared/errors.js';
 import type { RotatableRole } from '../../shared/roles.js';
 import type { SaveTemplateBody, SaveTemplateResponse, TemplateListResponse } from '../../shared/templates.js';
+import type { CreateAskBody, CreateAskResponse, CreateEscalationBody, CreateEscalationResponse } from '../../shared/series-asks.js';
 
 /** status 0 = the request never reached the server. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError | null; status: number };
@@ -70,3 +71,13 @@ export const sendSummary = (boardId: string, token: string) =>
 /** A download link for an export: a plain link cannot send a header, so the token rides in the query. */
 export const exportUrl = (boardId: string, token: string, format: ExportFormat): string =>
   `/api/boards/${encodeURIComponent(boardId)}/actions.${format}?token=${encodeURIComponent(token)}`;
+
+// ---- requests and escalations between series (docs/api.md "Series") ----------------------------------------
+
+/** Sends a request card of this meeting to another series (a participant link of this one, `toToken` of the other). */
+export const askAnotherTeam = (seriesId: string, token: string, body: CreateAskBody) =>
+  call<CreateAskResponse>('POST', `/api/series/${encodeURIComponent(seriesId)}/asks`, { body, token });
+
+/** Facilitators only: escalates a challenge of this meeting to another series' next meeting. */
+export const escalateChallenge = (seriesId: string, token: string, body: CreateEscalationBody) =>
+  call<CreateEscalationResponse>('POST', `/api/series/${encodeURIComponent(seriesId)}/escalations`, { body, token });

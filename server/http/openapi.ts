@@ -10,6 +10,13 @@ import { CreateDecisionBody, EXPORT_FORMATS, UpdateActionBody, WebhookBody } fro
 import { AuditQuery, BoardExport, CopyVersionBody, SearchQuery } from '../../shared/history-schemas.js';
 import { SaveTemplateBody, TemplateListQuery } from '../../shared/templates.js';
 import {
+  CreateAskBody,
+  CreateAskResponseSchema,
+  CreateEscalationBody,
+  CreateEscalationResponseSchema,
+  SeriesAsksResponseSchema,
+} from '../../shared/series-asks.js';
+import {
   ActionListResponseSchema,
   ApiErrorBody,
   BoardResponseSchema,
@@ -458,6 +465,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'facilitator',
     errors: [409],
     ok: { status: 200, description: 'the submission', schema: z.object({ item: InboxItemSchema }) },
+  },
+  // ---- requests and escalations between series
+  {
+    method: 'get',
+    path: '/series/:id/asks',
+    summary: 'Requests the series made of other series and received from them (status, reason, time to answer), and escalations',
+    access: 'viewer',
+    ok: { status: 200, description: 'made and received, oldest first', schema: SeriesAsksResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/asks',
+    summary: "Send a request card of one of the series' meetings to another series (reached with a participant token of it)",
+    access: 'participant',
+    body: CreateAskBody,
+    errors: [409],
+    ok: { status: 201, description: 'the request; it lands on the other series’ open or next meeting', schema: CreateAskResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/escalations',
+    summary: 'Escalate a challenge of one of the series’ meetings to another series’ next meeting, with its proposals and history',
+    access: 'facilitator',
+    body: CreateEscalationBody,
+    errors: [409],
+    ok: { status: 201, description: 'the escalation', schema: CreateEscalationResponseSchema },
   },
 ];
 

@@ -475,6 +475,14 @@ export class SeriesService {
     return { date: today > dayAfter ? today : dayAfter, start: latest.start || rec.startTime, inCadence: false };
   }
 
+  /**
+   * Runs `fn` while nothing else of the series runs here (no meeting of it is being opened): for a part that
+   * writes to the series' latest meeting what an opening would otherwise take (server/series/asks.ts).
+   */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.#serial(id, fn);
+  }
+
   /** Runs `fn` after every earlier call for the same series has finished. */
   #serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.#locks.get(id) ?? Promise.resolve();

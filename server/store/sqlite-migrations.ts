@@ -310,6 +310,51 @@ export const MIGRATIONS: Migration[] = [
           );
           CREATE INDEX series_dropins_status ON series_dropins(series_id, status, created_at);`,
   },
+  {
+    // Requests between series and challenges escalated to another series (server/series/asks.ts). A card is
+    // asked, or escalated, once: (from_series, from_card) is unique.
+    name: '012-series-asks-and-escalations',
+    sql: `CREATE TABLE series_asks (
+            id TEXT PRIMARY KEY,
+            from_series TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            from_board TEXT NOT NULL,
+            from_card TEXT NOT NULL,
+            to_series TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            asker TEXT NOT NULL,
+            addressee TEXT NOT NULL,
+            what TEXT NOT NULL,
+            by_when TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'declined', 'done')),
+            reason TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            answered_at INTEGER,
+            answer_seq INTEGER,
+            placed_board TEXT,
+            shown_status TEXT CHECK (shown_status IN ('open', 'accepted', 'declined', 'done')),
+            shown_board TEXT,
+            UNIQUE (from_series, from_card)
+          );
+          CREATE INDEX series_asks_to ON series_asks(to_series, created_at);
+          CREATE INDEX series_asks_from ON series_asks(from_series, created_at);
+          CREATE INDEX series_asks_placed ON series_asks(placed_board);
+          CREATE INDEX series_asks_shown ON series_asks(shown_board);
+          CREATE TABLE series_escalations (
+            id TEXT PRIMARY KEY,
+            from_series TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            from_board TEXT NOT NULL,
+            from_card TEXT NOT NULL,
+            to_series TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            problem TEXT NOT NULL,
+            proposals TEXT NOT NULL,
+            history TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            placed_board TEXT,
+            UNIQUE (from_series, from_card)
+          );
+          CREATE INDEX series_escalations_to ON series_escalations(to_series, created_at);
+          CREATE INDEX series_escalations_from ON series_escalations(from_series, created_at);
+          CREATE INDEX series_escalations_placed ON series_escalations(placed_board);`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -1,4 +1,5 @@
 import { SqliteActionStore } from './sqlite-action-store.js';
+import { SqliteAskStore } from './sqlite-ask-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
@@ -35,6 +36,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     secrets: new SqliteSecretStore(database),
     series: new SqliteSeriesStore(database),
     people: new SqlitePeopleStore(database),
+    asks: new SqliteAskStore(database),
     close: () => database.close(),
   };
 }

@@ -4,6 +4,7 @@
  * durability; closing the set closes them all.
  */
 import type { ActionStore } from './action-store.js';
+import type { AskStore } from './ask-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { MeetingStore } from './meeting-store.js';
 import type { PeopleStore } from './people-store.js';
@@ -28,5 +29,7 @@ export interface Stores {
   series: SeriesStore;
   /** Personal links, the drop-in link and drop-in submissions of series. */
   people: PeopleStore;
+  /** Requests between series and escalated challenges. */
+  asks: AskStore;
   close(): Promise<void>;
 }

@@ -327,6 +327,25 @@ export const de: Translation = {
     unsynced: 'Nicht synchronisierte Änderungen',
     offlineHint: 'Sie können weiter bearbeiten; die Änderungen werden zusammengeführt, sobald Sie wieder online sind.',
   },
+  asks: {
+    askTeam: 'Anderes Team bitten…',
+    escalateChallenge: 'Eskalieren…',
+    ask: {
+      heading: 'Ein anderes Team bitten',
+      intro: 'Füge einen Link der Serie des anderen Teams ein. Die Bitte kommt in dessen nächstes Meeting; die Antwort kommt in eures zurück.',
+      send: 'Bitte senden',
+    },
+    escalate: {
+      heading: 'Diese Herausforderung eskalieren',
+      intro:
+        'Füge einen Link der Serie ein, an die eskaliert wird. Die Herausforderung kommt mit Vorschlägen und Verlauf in deren nächstes Meeting und wird hier nicht mehr übernommen.',
+      send: 'Eskalieren',
+    },
+    link: 'Link der Serie des anderen Teams',
+    linkPlaceholder: 'https://…/s/…?token=…',
+    linkInvalid: 'Das ist kein Serien- oder Meeting-Link mit Token.',
+    networkError: 'Der Server ist nicht erreichbar. Bitte erneut versuchen.',
+  },
   errors: {
     codes: {
       bad_request: 'Der Server konnte diese Anfrage nicht annehmen.',
@@ -381,6 +400,10 @@ export const de: Translation = {
       cadence_ended: () => 'Der Rhythmus dieser Serie hat kein weiteres Meeting.',
       template_not_found: () => 'Diese Vorlage gibt es nicht mehr.',
       start_time_needed: () => 'Eine wiederkehrende Serie braucht eine Startzeit.',
+      card_not_found: () => 'Diese Karte ist nicht mehr auf dem Board.',
+      same_series: () => 'Das ist ein Link dieses Teams. Füge einen Link der Serie des anderen Teams ein.',
+      already_asked: () => 'Diese Bitte wurde schon an ein anderes Team geschickt.',
+      already_escalated: () => 'Diese Herausforderung wurde schon eskaliert.',
     },
   },
   announcements: {

@@ -693,6 +693,25 @@ export const en = {
     noQr: 'No shareable link is known on this device, so the printout has no QR code.',
   },
   /** What the server refuses, worded from its codes (shared/messages.ts). */
+  asks: {
+    askTeam: 'Ask another team…',
+    escalateChallenge: 'Escalate…',
+    ask: {
+      heading: 'Ask another team',
+      intro: 'Paste a link of the other team’s series. The request goes to their next meeting; their answer comes back to yours.',
+      send: 'Send request',
+    },
+    escalate: {
+      heading: 'Escalate this challenge',
+      intro:
+        'Paste a link of the series to escalate to. The challenge goes to its next meeting with its proposals and history, and no longer carries over here.',
+      send: 'Escalate',
+    },
+    link: 'Link of the other team’s series',
+    linkPlaceholder: 'https://…/s/…?token=…',
+    linkInvalid: 'That is not a series or meeting link with its token.',
+    networkError: 'The server could not be reached. Try again.',
+  },
   errors: {
     /** When a refusal gives no reason the client knows: by its code alone. */
     codes: {
@@ -749,6 +768,10 @@ export const en = {
       cadence_ended: () => 'The cadence of this series has no further meeting.',
       template_not_found: () => 'That template no longer exists.',
       start_time_needed: () => 'A series that repeats needs a start time.',
+      card_not_found: () => 'That card is no longer on this board.',
+      same_series: () => 'That link is this team’s own. Paste a link of the other team’s series.',
+      already_asked: () => 'This request was sent to another team already.',
+      already_escalated: () => 'This challenge was escalated already.',
     } satisfies { [R in Reason]: (p: ReasonParams[R]) => string },
   },
   /** A person's own items (personal link), the drop-in form, its poster and the facilitator's inbox. */
