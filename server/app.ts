@@ -47,6 +47,7 @@ import { seriesRouter } from './http/series-routes.js';
 import { PeopleService } from './series/people-service.js';
 import { DropinService } from './series/dropin-service.js';
 import { seriesPeopleRouter } from './http/series-people-routes.js';
+import { seriesReportRouter } from './http/series-report-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -224,6 +225,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       maxBodyBytes: config.maxMessageBytes,
       limits,
     }),
+  );
+  web.use(
+    '/api',
+    seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }),
   );
   web.use(
     '/api',
