@@ -30,7 +30,7 @@ export function proposerOf(card: Card, decision: Pick<Decision, 'text'>, raisedB
 
 const has = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
 
-/** Newest meeting first, and within a meeting the newest decision first. */
+/** Newest meeting first; within a meeting, in board order (agenda, requests, challenges; each card's decisions oldest first). */
 export function decisionLog(facts: SeriesFacts, filter: Omit<DecisionLogQuery, 'token'> = {}): DecisionEntry[] {
   const first = firstVersions(facts);
   const out: DecisionEntry[] = [];
@@ -65,5 +65,5 @@ export function decisionLog(facts: SeriesFacts, filter: Omit<DecisionLogQuery, '
       }
     }
   }
-  return out.sort((a, b) => b.seq - a.seq || b.createdAt - a.createdAt);
+  return out.sort((a, b) => b.seq - a.seq);
 }
