@@ -69,7 +69,8 @@ export function seriesReportRouter(deps: SeriesReportRouteDeps): express.Router 
     const q = res.locals.query as ReportQuery;
     const whole = defaultPeriod(f);
     const period = { from: q.from ?? whole.from, to: q.to ?? whole.to };
-    if (period.from > period.to) return sendError(res, 400, { code: ErrorCode.BadRequest, field: q.to ? 'to' : 'from', message: 'the period ends before it starts' });
+    if (period.from > period.to)
+      return sendError(res, 400, { code: ErrorCode.BadRequest, field: q.to ? 'to' : 'from', message: 'the period ends before it starts' });
     const figures = computeReport(f, period, now());
     if (!format) return res.json(figures);
     const out = renderReport(figures, format);

@@ -72,7 +72,8 @@ export function reportMarkdown(r: SeriesReport): string {
   ];
   if (r.attendance.length === 0) lines.push('No meetings in this period.');
   for (const a of r.attendance) lines.push(`- Meeting ${a.seq} (${a.date}): ${a.count}${a.count ? ` — ${a.people.map(mdEscape).join(', ')}` : ''}`);
-  if (r.attendanceByPerson.length) lines.push('', '| Person | Meetings |', '| --- | ---: |', ...r.attendanceByPerson.map((p) => `| ${mdEscape(p.name)} | ${p.meetings} |`));
+  if (r.attendanceByPerson.length)
+    lines.push('', '| Person | Meetings |', '| --- | ---: |', ...r.attendanceByPerson.map((p) => `| ${mdEscape(p.name)} | ${p.meetings} |`));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -38,7 +38,11 @@ async function seriesWithHistory(): Promise<{ id: string; token: string }> {
   await synced(y);
   const { doc } = y;
   const hiring = createCard(doc, { column: 'agenda', title: 'Hiring', notes: 'Two engineers joined in week 3.', tags: ['win'] }, { createdBy: 'Kim' });
-  const runbook = createCard(doc, { column: 'agenda', title: 'Share the on-call runbook', notes: 'Payments asked how we rotate.', tags: ['idea'] }, { createdBy: 'Lee' });
+  const runbook = createCard(
+    doc,
+    { column: 'agenda', title: 'Share the on-call runbook', notes: 'Payments asked how we rotate.', tags: ['idea'] },
+    { createdBy: 'Lee' },
+  );
   const flaky = createCard(doc, { column: 'challenges', problem: 'Flaky CI', tags: ['faq'] }, { createdBy: 'Lee' });
   const launch = createCard(doc, { column: 'challenges', problem: 'Missed the launch date', tags: ['loss'] }, { createdBy: 'Ana' });
   const numbers = createCard(doc, { column: 'needs', asker: 'Ana', addressee: 'Sam', what: 'Churn numbers for the board deck' }, { createdBy: 'Ana' });
@@ -79,18 +83,34 @@ describe('team memory and report pages', () => {
       const page = await openPage(size, size === PHONE);
 
       await page.goto(`/s/${s.id}/decisions?token=${s.token}`);
-      await expect.poll(() => page.getByRole('status').filter({ hasText: /decisions?$/ }).textContent()).toBe('5 decisions');
+      await expect
+        .poll(() =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /decisions?$/ })
+            .textContent(),
+        )
+        .toBe('5 decisions');
       await shot(page, `series-decisions-${label}.png`, true);
       await page.getByRole('searchbox', { name: 'Person' }).fill('sam');
       // Sam posts the ad (owner), proposed the quarantine, decided the runbook.
-      await expect.poll(() => page.getByRole('status').filter({ hasText: /decisions?$/ }).textContent()).toBe('3 decisions');
+      await expect
+        .poll(() =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /decisions?$/ })
+            .textContent(),
+        )
+        .toBe('3 decisions');
       await expect(page.getByText('Quarantine flaky tests this sprint').isVisible()).resolves.toBe(true);
       await expect(page.getByText('Ana books the interview room').count()).resolves.toBe(0);
 
       await page.getByRole('navigation', { name: 'Team memory' }).getByRole('link', { name: 'What we learned' }).click();
       const wins = page.getByRole('region', { name: 'Wins' });
       await wins.getByRole('heading', { name: 'Hiring' }).waitFor();
-      await expect(page.getByRole('region', { name: 'Ideas for other teams' }).getByRole('heading', { name: 'Share the on-call runbook' }).count()).resolves.toBe(1);
+      await expect(
+        page.getByRole('region', { name: 'Ideas for other teams' }).getByRole('heading', { name: 'Share the on-call runbook' }).count(),
+      ).resolves.toBe(1);
       await expect(page.getByRole('region', { name: 'Losses' }).getByText('Plan launches with a two-week buffer').count()).resolves.toBe(1);
       await shot(page, `series-memory-${label}.png`, true);
 

@@ -79,7 +79,8 @@ beforeAll(async () => {
   expect(await lead.send('meeting:advance', { phase: 'check-in' })).toMatchObject({ ok: true });
   // The action items (four decisions, the accepted request) exist once stored; two are ticked off over REST.
   await waitFor(async () => (await get<{ actionItems: unknown[] }>('/actions')).body.actionItems?.length === 5, 'action items');
-  for (const d of [ids.late, ids.onTime]) expect((await api(s.url, 'PATCH', `/api/actions/dec:${d}`, { status: 'done' }, series.tokens.participant)).status).toBe(200);
+  for (const d of [ids.late, ids.onTime])
+    expect((await api(s.url, 'PATCH', `/api/actions/dec:${d}`, { status: 'done' }, series.tokens.participant)).status).toBe(200);
   expect(await lead.send('meeting:end')).toMatchObject({ ok: true });
   await waitFor(async () => (await get<{ meetings: { status: string }[] }>('')).body.meetings[0].status === 'ended', 'meeting 1 ended');
 
@@ -234,7 +235,12 @@ describe('team memory', () => {
       ['Flaky CI', ['faq'], 2, 1],
       ['Hiring', ['win'], 1, 1],
     ]);
-    expect(all[0]).toMatchObject({ rootId: ids.flaky, status: 'resolved', createdBy: 'Lee', decisions: [{ text: 'Quarantine flaky tests this sprint', seq: 1 }] });
+    expect(all[0]).toMatchObject({
+      rootId: ids.flaky,
+      status: 'resolved',
+      createdBy: 'Lee',
+      decisions: [{ text: 'Quarantine flaky tests this sprint', seq: 1 }],
+    });
     expect(all[1]).toMatchObject({ body: 'We hired two people', decisions: [{ text: 'Post the job ad' }, { text: 'Book the interview room' }] });
     expect((await get<MemoryResponse>('/memory?tag=faq')).body.entries.map((e) => e.headline)).toEqual(['Flaky CI']);
     expect((await get<MemoryResponse>('/memory?tag=idea')).body.entries).toEqual([]);

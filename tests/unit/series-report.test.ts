@@ -52,7 +52,19 @@ const agenda = (id: string, p: Partial<AgendaCard> = {}): AgendaCard => ({
 });
 const decision = (id: string, text: string, decidedBy = 'Ana'): Decision => ({ id, text, owners: '', due: '', decidedBy, createdAt: T0 });
 const board = (date: string, cards: Array<AgendaCard | NeedCard | ChallengeCard>): BoardView => ({
-  meta: { title: 'Ops', purpose: '', createdAt: T0, currentAgendaId: null, schemaVersion: 1, meetingDate: date, meetingStart: '10:00', timezone: 'Europe/Berlin', seriesId: 's', seq: 1, flagAfter: 3 },
+  meta: {
+    title: 'Ops',
+    purpose: '',
+    createdAt: T0,
+    currentAgendaId: null,
+    schemaVersion: 1,
+    meetingDate: date,
+    meetingStart: '10:00',
+    timezone: 'Europe/Berlin',
+    seriesId: 's',
+    seq: 1,
+    flagAfter: 3,
+  },
   columns: {
     agenda: cards.filter((c): c is AgendaCard => c.column === 'agenda'),
     needs: cards.filter((c): c is NeedCard => c.column === 'needs'),
@@ -72,7 +84,10 @@ const meeting = (seq: number, date: string, cards: Parameters<typeof board>[1], 
   statusChanges: [],
   ...p,
 });
-const facts = (meetings: MeetingFacts[], timezone = 'Europe/Berlin'): SeriesFacts => ({ series: { id: 's', name: 'Ops weekly', team: 'Ops', timezone }, meetings });
+const facts = (meetings: MeetingFacts[], timezone = 'Europe/Berlin'): SeriesFacts => ({
+  series: { id: 's', name: 'Ops weekly', team: 'Ops', timezone },
+  meetings,
+});
 
 describe('median', () => {
   it('is the middle value, or the mean of the middle two, or null for none', () => {
@@ -101,9 +116,14 @@ describe('report', () => {
       meeting(1, '2030-01-03', [need('r1', { createdAt: T0 }), need('r2', { createdAt: T0 }), need('r3', { createdAt: T0, status: 'declined' })], {
         statusChanges: [{ at: T0 + 2 * H, cardId: 'r3', from: 'open', to: 'declined' }],
       }),
-      meeting(2, '2030-01-10', [need('r1b', { carriedFrom: 'r1', createdAt: T0 + 168 * H }), need('r2b', { carriedFrom: 'r2', createdAt: T0 + 168 * H, status: 'accepted' })], {
-        statusChanges: [{ at: T0 + 170 * H, cardId: 'r2b', from: 'open', to: 'accepted' }],
-      }),
+      meeting(
+        2,
+        '2030-01-10',
+        [need('r1b', { carriedFrom: 'r1', createdAt: T0 + 168 * H }), need('r2b', { carriedFrom: 'r2', createdAt: T0 + 168 * H, status: 'accepted' })],
+        {
+          statusChanges: [{ at: T0 + 170 * H, cardId: 'r2b', from: 'open', to: 'accepted' }],
+        },
+      ),
       meeting(3, '2030-01-17', [need('r1c', { carriedFrom: 'r1', status: 'done' }), need('r2c', { carriedFrom: 'r2', status: 'accepted' })], {
         statusChanges: [
           { at: T0 + 340 * H, cardId: 'r1c', from: 'open', to: 'accepted' },
@@ -124,7 +144,12 @@ describe('report', () => {
     ]);
     expect(computeReport(f, { from: '2030-01-01', to: '2030-03-31' }, 0).requests).toMatchObject({ made: 2, answered: 0, open: 2, medianHoursToAnswer: null });
     expect(computeReport(f, { from: '2030-04-01', to: '2030-06-30' }, 0).requests).toMatchObject({ made: 1, answered: 0, open: 1 });
-    expect(computeReport(f, { from: '2030-01-01', to: '2030-06-30' }, 0).requests).toMatchObject({ made: 3, answered: 1, accepted: 1, medianHoursToAnswer: 200 });
+    expect(computeReport(f, { from: '2030-01-01', to: '2030-06-30' }, 0).requests).toMatchObject({
+      made: 3,
+      answered: 1,
+      accepted: 1,
+      medianHoursToAnswer: 200,
+    });
   });
 
   it('classifies decision items as done on time, late, open, without a due date or cancelled', () => {
@@ -150,11 +175,20 @@ describe('report', () => {
   it('counts challenges opened, resolved, still open and escalated; meetings held, missed and ended by the server; attendance', () => {
     const f = facts([
       meeting(1, '2030-01-03', [challenge('c1'), challenge('c2'), challenge('c3')], { attendees: ['Ana', 'Sam'] }),
-      meeting(2, '2030-01-10', [challenge('c1b', { carriedFrom: 'c1', status: 'resolved' }), challenge('c2b', { carriedFrom: 'c2', escalatedTo: 'Platform' }), challenge('c3b', { carriedFrom: 'c3', status: 'moving' })], {
-        attendees: ['ana', 'Lee'],
-        endedBy: 'auto',
-        statusChanges: [{ at: T0 + 48 * H, cardId: 'c1b', from: 'open', to: 'resolved' }],
-      }),
+      meeting(
+        2,
+        '2030-01-10',
+        [
+          challenge('c1b', { carriedFrom: 'c1', status: 'resolved' }),
+          challenge('c2b', { carriedFrom: 'c2', escalatedTo: 'Platform' }),
+          challenge('c3b', { carriedFrom: 'c3', status: 'moving' }),
+        ],
+        {
+          attendees: ['ana', 'Lee'],
+          endedBy: 'auto',
+          statusChanges: [{ at: T0 + 48 * H, cardId: 'c1b', from: 'open', to: 'resolved' }],
+        },
+      ),
       meeting(3, '2030-01-17', [], { status: 'missed', startedAt: null, endedBy: null }),
     ]);
     const r = computeReport(f, { from: '2030-01-01', to: '2030-01-31' }, 0);
@@ -203,7 +237,10 @@ describe('decision log', () => {
       ],
       { attendees: ['Ana', 'Sam'], actions: [{ id: 'dec:d1', status: 'open', owners: ['Sam'], due: '2030-01-10', doneAt: null }] },
     ),
-    meeting(2, '2030-01-10', [agenda('a1', { title: 'Budget', createdBy: 'Kim', decisions: [decision('d2', 'Freeze hiring', 'Lee')] }), challenge('c1b', { carriedFrom: 'c1', createdBy: '' })]),
+    meeting(2, '2030-01-10', [
+      agenda('a1', { title: 'Budget', createdBy: 'Kim', decisions: [decision('d2', 'Freeze hiring', 'Lee')] }),
+      challenge('c1b', { carriedFrom: 'c1', createdBy: '' }),
+    ]),
   ]);
 
   it('names the proposer of a challenge’s decision by the proposal it took up, else the card’s author', () => {
@@ -218,7 +255,12 @@ describe('decision log', () => {
       ['d2', 2, 'Kim', 'Lee'],
       ['d1', 1, 'Sam', 'Ana'],
     ]);
-    expect(all[1]).toMatchObject({ attendees: ['Ana', 'Sam'], cardHeadline: 'Problem c1', column: 'challenges', action: { status: 'open', owners: ['Sam'], due: '2030-01-10' } });
+    expect(all[1]).toMatchObject({
+      attendees: ['Ana', 'Sam'],
+      cardHeadline: 'Problem c1',
+      column: 'challenges',
+      action: { status: 'open', owners: ['Sam'], due: '2030-01-10' },
+    });
     expect(decisionLog(f, { person: 'sam' }).map((d) => d.decisionId)).toEqual(['d1']);
     expect(decisionLog(f, { person: 'LEE' }).map((d) => d.decisionId)).toEqual(['d2']);
     expect(decisionLog(f, { q: 'budget' }).map((d) => d.decisionId)).toEqual(['d2']);
@@ -236,14 +278,24 @@ describe('team memory', () => {
         need('n1', { tags: ['win'] }),
         need('n2', { tags: ['loss'] }),
       ]),
-      meeting(2, '2030-01-10', [agenda('a1b', { carriedFrom: 'a1', tags: ['faq', 'idea'], notes: 'Ask ops first', decisions: [decision('d2', 'Link it')] }), need('n2b', { carriedFrom: 'n2', tags: [] })]),
+      meeting(2, '2030-01-10', [
+        agenda('a1b', { carriedFrom: 'a1', tags: ['faq', 'idea'], notes: 'Ask ops first', decisions: [decision('d2', 'Link it')] }),
+        need('n2b', { carriedFrom: 'n2', tags: [] }),
+      ]),
     ]);
     const all = teamMemory(f);
     expect(all.map((e) => [e.rootId, e.seq, e.firstSeq, e.tags])).toEqual([
       ['a1', 2, 1, ['faq', 'idea']],
       ['n1', 1, 1, ['win']],
     ]);
-    expect(all[0]).toMatchObject({ body: 'Ask ops first', cardId: 'a1b', decisions: [{ text: 'Write it down', seq: 1 }, { text: 'Link it', seq: 2 }] });
+    expect(all[0]).toMatchObject({
+      body: 'Ask ops first',
+      cardId: 'a1b',
+      decisions: [
+        { text: 'Write it down', seq: 1 },
+        { text: 'Link it', seq: 2 },
+      ],
+    });
     expect(teamMemory(f, 'idea').map((e) => e.rootId)).toEqual(['a1']);
     expect(teamMemory(f, 'loss')).toEqual([]);
   });
