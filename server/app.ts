@@ -226,10 +226,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       limits,
     }),
   );
-  web.use(
-    '/api',
-    seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }),
-  );
+  web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
     '/api',
     apiRouter({

@@ -48,7 +48,15 @@ import {
   TakeDropinBody,
   TakeDropinResponseSchema,
 } from '../../shared/series-people.js';
-import { DecisionLogQuery, DecisionLogResponseSchema, MemoryQuery, MemoryResponseSchema, REPORT_FORMATS, ReportQuery, SeriesReportSchema } from '../../shared/series-report.js';
+import {
+  DecisionLogQuery,
+  DecisionLogResponseSchema,
+  MemoryQuery,
+  MemoryResponseSchema,
+  REPORT_FORMATS,
+  ReportQuery,
+  SeriesReportSchema,
+} from '../../shared/series-report.js';
 import { ByBody, SaveBody } from './history-routes.js';
 import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
 import {
