@@ -49,6 +49,7 @@ import { DropinService } from './series/dropin-service.js';
 import { seriesPeopleRouter } from './http/series-people-routes.js';
 import { SeriesAsks } from './series/asks.js';
 import { seriesAskRouter } from './http/series-ask-routes.js';
+import { seriesReportRouter } from './http/series-report-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -241,6 +242,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
     '/api',
     apiRouter({

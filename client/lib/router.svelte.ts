@@ -14,10 +14,13 @@ export type Route =
   | { name: 'home' }
   | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null }
   | { name: SeriesPeopleRoute; seriesId: string; token: string | null }
+  /** A series' team memory and report: `/s/:id/decisions`, `/s/:id/memory`, `/s/:id/report`. */
+  | { name: SeriesReportPage; seriesId: string; token: string | null }
   | { name: 'not-found' };
 
 /** Pages of a series reached by their own links: a person's items, the drop-in form, its poster, the inbox. */
 export type SeriesPeopleRoute = 'me' | 'drop' | 'poster' | 'inbox';
+export type SeriesReportPage = 'series-decisions' | 'series-memory' | 'series-report';
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
@@ -32,6 +35,13 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (p) {
     const id = decodeURIComponent(p[1]);
     return isBoardId(id) ? { name: p[2] as SeriesPeopleRoute, seriesId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
+  }
+  const sr = /^\/s\/([^/]+)\/(decisions|memory|report)\/?$/.exec(pathname);
+  if (sr) {
+    const id = decodeURIComponent(sr[1]);
+    return isBoardId(id)
+      ? { name: `series-${sr[2]}` as SeriesReportPage, seriesId: id, token: new URLSearchParams(search).get('token') }
+      : { name: 'not-found' };
   }
   return { name: 'not-found' };
 }

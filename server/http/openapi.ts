@@ -55,6 +55,15 @@ import {
   TakeDropinBody,
   TakeDropinResponseSchema,
 } from '../../shared/series-people.js';
+import {
+  DecisionLogQuery,
+  DecisionLogResponseSchema,
+  MemoryQuery,
+  MemoryResponseSchema,
+  REPORT_FORMATS,
+  ReportQuery,
+  SeriesReportSchema,
+} from '../../shared/series-report.js';
 import { ByBody, SaveBody } from './history-routes.js';
 import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
 import {
@@ -491,6 +500,40 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: CreateEscalationBody,
     errors: [409],
     ok: { status: 201, description: 'the escalation', schema: CreateEscalationResponseSchema },
+  },
+  // ---- series: team memory and report
+  {
+    method: 'get',
+    path: '/series/:id/decisions',
+    summary: 'The decision log of every meeting, filtered by person, topic and meeting days',
+    access: 'viewer',
+    query: DecisionLogQuery,
+    ok: { status: 200, description: 'the decisions, newest meeting first', schema: DecisionLogResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/memory',
+    summary: 'Cards tagged as a win, a loss, an FAQ or an idea for another team, each once',
+    access: 'viewer',
+    query: MemoryQuery,
+    ok: { status: 200, description: 'the tagged cards, newest first', schema: MemoryResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/report',
+    summary: 'The figures of a period (meeting days), computed from the stored records',
+    access: 'viewer',
+    query: ReportQuery,
+    ok: { status: 200, description: 'the report', schema: SeriesReportSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/report.:format',
+    summary: 'The report as a download',
+    access: 'viewer',
+    query: ReportQuery,
+    pathEnums: { format: REPORT_FORMATS },
+    ok: { status: 200, description: 'an attachment', types: REPORT_FORMATS.map((f) => DOWNLOAD_TYPES[f]) },
   },
 ];
 
