@@ -31,7 +31,8 @@ export const openNextMeeting = (id: string, token: string, after: number) =>
 export const rescheduleMeeting = (id: string, token: string, seq: number, body: RescheduleMeetingBody) =>
   call<{ meeting: SeriesMeeting }>('PATCH', `${base(id)}/meetings/${seq}`, { body, token });
 
-export const fetchSeriesActions = (id: string, token: string) => call<{ seriesId: string; actionItems: SeriesActionItem[] }>('GET', `${base(id)}/actions`, { token });
+export const fetchSeriesActions = (id: string, token: string) =>
+  call<{ seriesId: string; actionItems: SeriesActionItem[] }>('GET', `${base(id)}/actions`, { token });
 
 /** Facilitators only: replaces a role's link of the series (and of every meeting of it). */
 export const rotateSeriesLink = (id: string, token: string, role: RotatableRole) =>
