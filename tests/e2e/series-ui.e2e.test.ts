@@ -11,6 +11,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { BoardView } from '../../shared/board-schema.js';
 import type { SeriesResponse } from '../../shared/series.js';
+import type { CreateSeriesResponse } from '../../shared/series.js';
+import { axeContext, describeViolations, seriousViolations } from '../helpers/axe.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api } from '../helpers/server.js';
@@ -155,5 +157,51 @@ describe('series in the browser', () => {
     await phone.goto('/');
     await phone.getByRole('region', { name: 'Your series' }).getByRole('link', { name: 'Platform weekly' }).waitFor();
     await snap(phone, 'home-with-series-390.png');
+  }, 90_000);
+
+  test('axe finds nothing serious on the series form, the series page with its settings, and the review block, light and dark', async () => {
+    const base = e2e.server().url;
+    const created = await api<CreateSeriesResponse>(base, 'POST', '/api/series', {
+      name: 'Ops weekly',
+      team: 'Operations',
+      cadence: 'FREQ=WEEKLY;BYDAY=TH',
+      firstDate: '2030-01-01',
+      startTime: '10:00',
+      timezone: 'Europe/Berlin',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.series.id;
+    const token = new URL(created.body.links.facilitator).searchParams.get('token')!;
+    const first = created.body.meetings[0].boardId;
+    const card = await api(base, 'POST', `/api/boards/${first}/cards`, { column: 'agenda', title: 'Budget' }, token);
+    await api(base, 'POST', `/api/boards/${first}/cards/${card.body.card.id}/decisions`, { text: 'Draft the budget', owner: 'Ana', due: '2030-01-09' }, token);
+    const opened = await api(base, 'POST', `/api/series/${id}/meetings`, { after: 1 }, token);
+    expect(opened.status).toBe(201);
+
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await e2e.pageIn(await axeContext(e2e.browser(), base, { colorScheme }));
+      const check = async (where: string) => {
+        const v = await seriousViolations(page);
+        if (v.length) found.push(describeViolations(`${colorScheme} ${where}`, v));
+      };
+      await page.goto('/');
+      await page.getByRole('button', { name: 'A meeting series' }).click();
+      await page.getByRole('region', { name: 'Next meetings' }).getByRole('listitem').first().waitFor();
+      await check('home, series form');
+      await page.goto(`/s/${id}?token=${token}`);
+      await page.getByRole('heading', { level: 1, name: 'Ops weekly' }).waitFor();
+      await page.getByText('Draft the budget').waitFor();
+      await page.getByRole('button', { name: 'Change settings' }).click();
+      await page.getByRole('button', { name: 'Move meeting 2' }).click();
+      await page.getByRole('button', { name: 'Save settings' }).waitFor();
+      await check('series page, settings and move open');
+      await page.goto(`/b/${opened.body.meeting.boardId}?token=${token}`);
+      await join(page, 'Ana Lopez');
+      await page.getByRole('region', { name: 'Since last meeting' }).getByText('Draft the budget').waitFor();
+      await page.getByRole('button', { name: 'Move this meeting' }).click();
+      await check('board with the review block, move open');
+    }
+    expect(found, found.join('\n')).toEqual([]);
   }, 90_000);
 });
