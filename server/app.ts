@@ -33,6 +33,7 @@ import { systemClock, type Clock } from './meeting/clock.js';
 import { ActionService } from './actions/action-service.js';
 import { MeetingSummaries } from './actions/meeting-summary.js';
 import { attachActionEvents } from './socket/action-events.js';
+import { attachSeriesEvents } from './socket/series-events.js';
 import { actionRouter } from './http/action-routes.js';
 import { AuditService } from './history/audit-service.js';
 import { HistoryService } from './history/history-service.js';
@@ -165,6 +166,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     sync.closeRole(boardId, role, CloseCode.Forbidden, 'this link was replaced by a new one');
     void disconnectRole(nsp, boardId, role);
     revokeWatchers(io, boardId, role, 'this link was replaced by a new one');
+    void seriesEvents.revoke(boardId, role).catch((err) => log.error('could not cut off the series watchers', { boardId, err }));
   };
   // A board's link is its series' link: replacing it replaces the role's link of every meeting of the series.
   const rotateLink = async (boardId: string, role: Role): Promise<string> => {
@@ -276,6 +278,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
   const boardEvents = attachBoardEvents(io, { registry, boards, store, access, log });
   attachActionEvents(io, { actions, access, log });
+  const seriesEvents = attachSeriesEvents(io, { series, actions, access, log });
 
   const nsp = meetingNamespace(io);
   const meetingStore = stores.meetings;

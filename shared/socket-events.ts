@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiError } from './errors.js';
 import type { ActionItem } from './action-extraction.js';
 import { BOARD_ID_PATTERN } from './ids.js';
+import type { SeriesActionItem, SeriesActionsEvent, SeriesWatchPayload } from './series-events.js';
 
 export type Ack<T = null> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -33,6 +34,8 @@ export interface ServerToClientEvents {
    * changed items, each complete. Sent to the board's room, so `board:watch` or `actions:watch` receives it.
    */
   'actions:changed': (e: ActionsChangedEvent) => void;
+  /** An action item of any meeting of a watched series changed (shared/series-events.ts). */
+  'series:actions': (e: SeriesActionsEvent) => void;
 }
 
 export interface BoardRevokedEvent {
@@ -51,6 +54,8 @@ export interface ClientToServerEvents {
   'board:unwatch': (payload: { boardId: string }, ack: (res: Ack) => void) => void;
   /** Joins the board's room (`{ boardId, token }`, like `board:watch`) and acks with its current action items. */
   'actions:watch': (payload: BoardWatchPayload, ack: (res: Ack<ActionItem[]>) => void) => void;
+  /** Joins the series' room (`{ seriesId, token }`) and acks with the action items of all its meetings. */
+  'series:watch': (payload: SeriesWatchPayload, ack: (res: Ack<SeriesActionItem[]>) => void) => void;
 }
 
 export const BoardIdPayload = z.string().regex(BOARD_ID_PATTERN, 'not a board id');

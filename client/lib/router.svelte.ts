@@ -1,7 +1,7 @@
 /**
  * A small router over `location.pathname`: `/` (home), `/b/:id` (a board), `/b/:id/actions` (its action
- * list), `/b/:id/summary` (its printable summary), `/b/:id/history` (its versions) and `/b/:id/audit` (its
- * audit trail). Navigation uses history.pushState; the server answers
+ * list), `/b/:id/summary` (its printable summary), `/b/:id/history` (its versions), `/b/:id/audit` (its
+ * audit trail) and `/s/:id` (a series). Navigation uses history.pushState; the server answers
  * every `/b/*` path with the same index.html.
  */
 import { isBoardId } from '../../shared/ids.js';
@@ -13,6 +13,7 @@ export { boardPath, withToken } from '../../shared/urls.js';
 export type Route =
   | { name: 'home' }
   | { name: 'board' | 'actions' | 'summary' | 'history' | 'audit' | 'agenda'; boardId: string; token: string | null }
+  | { name: 'series'; seriesId: string; token: string | null }
   | { name: SeriesPeopleRoute; seriesId: string; token: string | null }
   /** A series' team memory and report: `/s/:id/decisions`, `/s/:id/memory`, `/s/:id/report`. */
   | { name: SeriesReportPage; seriesId: string; token: string | null }
@@ -30,6 +31,11 @@ export function parseRoute(pathname: string, search = ''): Route {
     const name = (m[2] as 'actions' | 'summary' | 'history' | 'audit' | 'agenda' | undefined) ?? 'board';
     // A malformed id can never exist; show the same "does not exist" page the server would cause.
     return isBoardId(id) ? { name, boardId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
+  }
+  const series = /^\/s\/([^/]+)\/?$/.exec(pathname);
+  if (series) {
+    const id = decodeURIComponent(series[1]);
+    return isBoardId(id) ? { name: 'series', seriesId: id, token: new URLSearchParams(search).get('token') } : { name: 'not-found' };
   }
   const p = /^\/s\/([^/]+)\/(me|drop|poster|inbox)\/?$/.exec(pathname);
   if (p) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * Serves the built client: hashed assets with a long cache, and index.html for the app's own routes
- * (`/`, `/b/<id>`, ...) so that a shared link opens the board directly.
+ * (`/`, `/b/<id>`, `/s/<id>`, ...) so that a shared link opens the board directly.
  */
 export function staticClient(clientDir: string): express.Router {
   const r = express.Router();

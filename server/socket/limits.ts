@@ -11,7 +11,7 @@ import { RateLimiter } from '../limits/rate-limit.js';
 import { apiError, fail } from './acks.js';
 
 /** Events that check access and read a board: one of them at a time per socket. */
-const WATCH_EVENTS: ReadonlySet<string> = new Set(['board:watch', 'actions:watch'] satisfies Array<keyof ClientToServerEvents>);
+const WATCH_EVENTS: ReadonlySet<string> = new Set(['board:watch', 'actions:watch', 'series:watch'] satisfies Array<keyof ClientToServerEvents>);
 
 export interface EventLimits {
   /** Events a socket may send at once. */
