@@ -43,7 +43,7 @@ const ACK_TIMEOUT_MS = 8000;
 const seatKey = (boardId: string) => `meshboard:seat:${boardId}`;
 
 /** The seat the server gave this device in a board's meeting (a reload or reconnect is the same person). */
-function loadSeat(boardId: string): Seat | null {
+export function loadSeat(boardId: string): Seat | null {
   try {
     const parsed = Seat.safeParse(JSON.parse(localStorage.getItem(seatKey(boardId)) ?? 'null'));
     return parsed.success ? parsed.data : null;

@@ -10,6 +10,9 @@ import type {
   MyItemsResponse,
   MyRequest,
   MyRequestStatusBody,
+  PersonLinkBody,
+  PersonLinkResponse,
+  SeatLinkBody,
   TakeDropinResponse,
 } from '../../shared/series-people.js';
 import { call } from './api.js';
@@ -39,3 +42,10 @@ export const takeDropin = (seriesId: string, token: string, itemId: string) =>
 
 export const setDropinAside = (seriesId: string, token: string, itemId: string) =>
   call<{ item: InboxItem }>('POST', `${base(seriesId)}/inbox/${encodeURIComponent(itemId)}/set-aside`, { token });
+
+/** Facilitators only: a new personal link for `name`; that person's previous link stops working. */
+export const createPersonLink = (seriesId: string, token: string, name: string) =>
+  call<PersonLinkResponse>('POST', `${base(seriesId)}/people/links`, { body: { name } satisfies PersonLinkBody, token });
+
+/** A seated participant's own personal link, proven by the seat the meeting channel issued to this device. */
+export const takePersonLink = (seriesId: string, body: SeatLinkBody) => call<PersonLinkResponse>('POST', `${base(seriesId)}/people/me`, { body });

@@ -2,7 +2,7 @@
  * A series in the browser, end to end: made from the home form (with its next dates shown first), its page,
  * the next meeting opened from two pages at once (one meeting 2), a meeting moved from the series page and
  * from the board (the board's meta follows), the "since last meeting" block answered on one page and seen on
- * another, and home listing the series with its open meeting. Screenshots go to /tmp/shots-seriesui when
+ * another, and home listing the series with its open meeting. Screenshots go to dist/screenshots/ when
  * SHOTS_DIR is not set.
  */
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ import { api } from '../helpers/server.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
 const { openPage, join } = e2e;
-const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-seriesui';
+const SHOTS = process.env.SHOTS_DIR ?? path.resolve('dist/screenshots');
 
 async function snap(page: Page, name: string, fullPage = true) {
   fs.mkdirSync(SHOTS, { recursive: true });

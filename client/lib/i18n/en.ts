@@ -169,6 +169,19 @@ export const en = {
     // links
     linksHeading: 'Share links',
     linksIntro: 'Each link opens this series and every meeting board of it.',
+    personal: {
+      myItems: 'My items',
+      joinFirst: 'Take your seat in the meeting first (it says who you are); then your items open here.',
+      heading: 'Personal links',
+      intro:
+        'Each person’s own link opens “My items” on any phone: what was asked of them, what they asked, and their action items — theirs only. Making a new one replaces the old.',
+      make: 'Make personal link',
+      makeFor: (name: string) => `Make a personal link for ${name}`,
+      linkOf: (name: string) => `Personal link of ${name}`,
+      otherLabel: 'Someone else',
+      replaceConfirm: (name: string) => `Replace ${name}’s personal link? The old one stops working.`,
+      failed: 'The link could not be made. Try again.',
+    },
     linkRoles: { facilitator: 'Facilitator', participant: 'Participants', viewer: 'Viewers' },
     linkUnknown: 'This device does not know this link. Replace it to get a new one.',
     copy: 'Copy',
