@@ -110,5 +110,5 @@ describe('asking another team from the board', () => {
     const small = phone.getByRole('dialog', { name: 'Ask another team' });
     await small.getByLabel('Link of the other team’s series').fill(management.links.participant);
     await shot(phone, 'asks-ask-dialog-390.png');
-  });
+  }, 90_000);
 });

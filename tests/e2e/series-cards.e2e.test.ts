@@ -174,7 +174,7 @@ describe('a meeting of a series on the board', () => {
     await c.getByRole('tab', { name: /Challenges/ }).click();
     await card(c, 'Deploys take an hour').getByText('Carried over').waitFor();
     await shot(c, 'series-cards-challenges-390x844.png', true);
-  });
+  }, 90_000);
 
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`the series marks, history, tag menu and decline reason have no serious axe violation (${colorScheme})`, async () => {

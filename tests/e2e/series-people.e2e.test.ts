@@ -86,7 +86,7 @@ describe('series people pages', () => {
     await wide.getByText('Pallet counts for January').waitFor();
     await shot(wide, 'people-personal-1280.png');
     doc.destroy();
-  });
+  }, 90_000);
 
   it('the drop-in form hands in a note from a phone, and the poster shows the link’s QR code', async () => {
     const { seriesId, tokens, doc } = await seriesWithItems();
@@ -137,5 +137,5 @@ describe('series people pages', () => {
     await shot(box, 'people-inbox-1280.png');
     await box.getByRole('button', { name: 'Take onto the board' }).click();
     await box.getByText('Nothing waiting.').waitFor();
-  });
+  }, 90_000);
 });

@@ -135,7 +135,7 @@ describe('team memory and report pages', () => {
         await page.emulateMedia({ media: 'screen' });
       }
     }
-  });
+  }, 90_000);
 
   test('axe finds nothing serious on the three pages', async () => {
     const s = await seriesWithHistory();
@@ -150,5 +150,5 @@ describe('team memory and report pages', () => {
       const violations = await seriousViolations(page);
       expect(violations, describeViolations(path, violations)).toEqual([]);
     }
-  });
+  }, 90_000);
 });

@@ -225,5 +225,5 @@ describe('a series over three weeks', () => {
       // Ana opened meeting 3's board, which seats her in its meeting: she is there.
       [3, ['Ana']],
     ]);
-  });
+  }, 90_000);
 });
