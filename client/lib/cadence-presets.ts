@@ -54,3 +54,16 @@ export function choiceOf(rule: string | null, fallbackDay: Weekday = 'MO'): Cade
   if (parts.get('FREQ') === 'MONTHLY' && firstDay && keys === 'BYDAY;FREQ') return { preset: 'monthly', weekday: firstDay, rule };
   return { preset: 'custom', weekday: fallbackDay, rule };
 }
+
+/** A cadence in the reader's words: a preset said in their language, any other rule as the server words it. */
+export function cadenceInWords(
+  rule: string | null,
+  serverText: string,
+  words: { once: string; weekly(day: string): string; biweekly(day: string): string; monthly(day: string): string },
+  weekdays: Record<Weekday, string>,
+): string {
+  const c = choiceOf(rule);
+  if (c.preset === 'once') return words.once;
+  if (c.preset === 'custom') return serverText;
+  return words[c.preset](weekdays[c.weekday]);
+}

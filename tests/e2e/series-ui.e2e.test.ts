@@ -65,7 +65,7 @@ describe('series in the browser', () => {
     const id = url.pathname.split('/')[2];
     const token = url.searchParams.get('token')!;
     expect(url.pathname).toBe(`/s/${id}`);
-    await a.getByText('every week on Thursday · 10:00 AM').waitFor();
+    await a.getByText('Every week on Thursday · 10:00 AM').waitFor();
     await a.getByRole('link', { name: 'Open the board of meeting 1' }).waitFor();
     // The sub-pages other parts of the series build, each with the token.
     expect(await a.getByRole('navigation', { name: 'Pages of this series' }).getByRole('link', { name: 'Inbox' }).getAttribute('href')).toBe(
@@ -139,7 +139,7 @@ describe('series in the browser', () => {
     await a.goto('/');
     const mine = a.getByRole('region', { name: 'Your series' });
     await mine.getByRole('link', { name: 'Platform weekly' }).waitFor();
-    await mine.getByText('Platform · every week on Thursday').waitFor();
+    await mine.getByText('Platform · Every week on Thursday').waitFor();
     await mine.getByRole('link', { name: 'Meeting 2 is open · Sat, Jan 12, 2030 at 11:30 AM' }).waitFor();
     await snap(a, 'home-with-series-1280.png');
 

@@ -95,6 +95,12 @@ export const de: Translation = {
       custom: 'Eigene Regel',
     },
     weekdayLabel: 'Am',
+    cadenceWords: {
+      once: 'Einmalig',
+      weekly: (day: string) => `Jede Woche am ${day}`,
+      biweekly: (day: string) => `Alle zwei Wochen am ${day}`,
+      monthly: (day: string) => `Monatlich am ersten ${day}`,
+    },
     weekdays: { MO: 'Montag', TU: 'Dienstag', WE: 'Mittwoch', TH: 'Donnerstag', FR: 'Freitag', SA: 'Samstag', SU: 'Sonntag' },
     ruleLabel: 'Wiederholungsregel (RRULE)',
     ruleHint: 'Zum Beispiel FREQ=WEEKLY;BYDAY=MO,TH',

@@ -97,6 +97,12 @@ export const en = {
       custom: 'Custom rule',
     },
     weekdayLabel: 'On',
+    cadenceWords: {
+      once: 'Once',
+      weekly: (day: string) => `Every week on ${day}`,
+      biweekly: (day: string) => `Every two weeks on ${day}`,
+      monthly: (day: string) => `Monthly on the first ${day}`,
+    },
     weekdays: { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' },
     ruleLabel: 'Recurrence rule (RRULE)',
     ruleHint: 'For example FREQ=WEEKLY;BYDAY=MO,TH',
