@@ -18,7 +18,9 @@ export default defineConfig({
     root: '.',
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
-    testTimeout: 30_000,
+    // A guard against a hung test, never a speed target (speed lives in `npm run bench`): browser walkthroughs
+    // took over 30 s when the whole suite shared two cores with them.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration and e2e tests start real servers and browsers; two cores, so keep parallelism modest.
     maxWorkers: 2,
