@@ -66,7 +66,7 @@ function refuse(res: Response, err: unknown): void {
     const code = err.status === 403 ? ErrorCode.Forbidden : err.status === 404 ? ErrorCode.NotFound : ErrorCode.PreconditionFailed;
     return sendError(res, err.status, { code, message: err.message });
   }
-  if (err instanceof SeriesError && err.status === 404) return sendError(res, 404, { code: ErrorCode.NotFound, message: err.message });
+  if (err instanceof SeriesError) return sendError(res, err.status, err.error);
   throw err;
 }
 

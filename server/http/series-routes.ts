@@ -5,7 +5,6 @@
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ErrorCode } from '../../shared/errors.js';
-import type { Reason } from '../../shared/messages.js';
 import { RotateLinkBody } from '../../shared/api-schemas.js';
 import type { Role } from '../../shared/roles.js';
 import {
@@ -52,8 +51,7 @@ function requireSeriesRole(access: AccessControl, needed: Role): RequestHandler 
 /** Answers what the series service refused, with its reason; anything else goes to the error handler. */
 function refuse(res: Response, err: unknown): void {
   if (!(err instanceof SeriesError)) throw err;
-  const code = err.status === 404 ? ErrorCode.NotFound : err.status === 409 ? ErrorCode.PreconditionFailed : ErrorCode.BadRequest;
-  sendError(res, err.status, { code, reason: err.reason as Reason, message: err.message } as Parameters<typeof sendError>[2]);
+  sendError(res, err.status, err.error);
 }
 
 export function seriesRouter(deps: SeriesRouteDeps): express.Router {

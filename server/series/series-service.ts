@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { createCards, initBoard, readBoard, setMeetingDate, setMeetingStart, setSeriesMeta, type NewCard } from '../../shared/board-schema.js';
 import { describeCadence, instantSlot, nextSlot, slotInstant, type Slot } from '../../shared/cadence.js';
 import { randomId } from '../../shared/ids.js';
+import { ErrorCode, type ApiError } from '../../shared/errors.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
 import type { CreateSeriesBody, NextSlotInfo, RescheduleMeetingBody, Series, SeriesMeeting, UpdateSeriesBody } from '../../shared/series.js';
 import { templateCards } from '../../shared/templates.js';
@@ -33,13 +34,22 @@ const TICK_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 /** Raised for a request the series cannot honour; `status` and `reason` go to the client as they are. */
+export type SeriesReason =
+  'series_not_found' | 'meeting_not_found' | 'meeting_exists' | 'meeting_over' | 'cadence_ended' | 'template_not_found' | 'start_time_needed';
+
 export class SeriesError extends Error {
   constructor(
     readonly status: 400 | 404 | 409,
-    readonly reason: string,
+    readonly reason: SeriesReason,
     message: string,
   ) {
     super(message);
+  }
+
+  /** The answer a route gives for it. */
+  get error(): ApiError {
+    const code = this.status === 404 ? ErrorCode.NotFound : this.status === 409 ? ErrorCode.PreconditionFailed : ErrorCode.BadRequest;
+    return { code, reason: this.reason, message: this.message };
   }
 }
 
