@@ -116,10 +116,6 @@ export class SeriesService {
 
   // ---- reading ----------------------------------------------------------------------------------------------
 
-  async get(id: string): Promise<SeriesRecord | null> {
-    return this.deps.store.get(id);
-  }
-
   /** The series a board is a meeting of, or null (a board the server does not know). */
   async seriesOfBoard(boardId: string): Promise<string | null> {
     return (await this.deps.store.meetingOfBoard(boardId))?.seriesId ?? null;
