@@ -95,9 +95,9 @@ describe('a series over three weeks', () => {
     await join(lee, 'Lee');
     const ask = card(lee, 'Ana → Lee');
     await marks(ask).getByText('Team: Platform weekly').waitFor();
-    await ask.getByLabel('Status').selectOption('declined');
-    await ask.getByLabel('Reason for declining').fill('No load tests until the new cluster');
-    await ask.getByLabel('Reason for declining').press('Tab');
+    await ask.getByRole('button', { name: 'Decline', exact: true }).click();
+    await ask.getByLabel('Why not? Ana will see this').fill('No load tests until the new cluster');
+    await ask.getByRole('button', { name: 'Decline request' }).click();
     await waitFor(async () => {
       const asks = await get<{ made: Array<{ status: string; reason: string; answeredAt: number | null }> }>(`/api/series/${platform.id}/asks`, fac);
       return asks.made[0]?.status === 'declined' && asks.made[0].reason === 'No load tests until the new cluster' && asks.made[0].answeredAt !== null;
