@@ -5,7 +5,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import express from 'express';
-import { Server as SocketServer } from 'socket.io';
+import { Server as SocketServer, type Namespace } from 'socket.io';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { openSqliteStores } from './store/sqlite-stores.js';
@@ -46,6 +46,8 @@ import { SeatIssuer } from './meeting/seats.js';
 import { SeriesService } from './series/series-service.js';
 import { seriesRouter } from './http/series-routes.js';
 import { PeopleService } from './series/people-service.js';
+import { RequestAnswers } from './requests/request-answers.js';
+import { attachNeedHandlers } from './socket/need-handlers.js';
 import { DropinService } from './series/dropin-service.js';
 import { seriesPeopleRouter } from './http/series-people-routes.js';
 import { SeriesAsks } from './series/asks.js';
@@ -118,6 +120,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   boards.onDeleted((id) => sync.closeBoard(id, CloseCode.BoardDeleted, 'board deleted'));
   const actionStore = stores.actions;
   const actions = new ActionService(actionStore, registry, log);
+  // A request's answer is written in one place, whichever way it comes (the meeting, a personal link).
+  const answers = new RequestAnswers(registry);
   const versionStore = stores.versions;
   const auditStore = stores.audit;
   const audit = new AuditService(auditStore, registry, log);
@@ -227,6 +231,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         series,
         registry,
         actions,
+        answers,
         verifySeat: (boardId, seat) => seats.verify(boardId, seat),
         rosterEntry: async (boardId, seatId) => {
           const room = await meetings.room(boardId);
@@ -296,6 +301,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   const seats = new SeatIssuer(stores.secrets.secret('meeting-seats'));
   attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  attachNeedHandlers(nsp as unknown as Namespace, { answers, log, rateLimit: { burst: 10, perSecond: 5, strikes: 30 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
   const saveVersion = (boardId: string, name: string) =>
     history.save(boardId, name).catch((err) => log.error('could not save the version', { boardId, name, err }));

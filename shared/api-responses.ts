@@ -75,6 +75,8 @@ const NeedCardSchema = z.object({
   byWhen: z.string(),
   status: z.enum(NEED_STATUSES),
   declineReason: z.string(),
+  answeredBy: z.string().describe("who last answered it (the addressee, or a facilitator for them); '' before any answer"),
+  answeredAt: epochMs.nullable().describe('when it was last answered; null before any answer'),
   askId: z.string().describe("a request between series: the ask's id ('' for a local request)"),
   team: z.string().describe('the other team of a request between series'),
 });

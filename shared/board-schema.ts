@@ -92,6 +92,7 @@ export const DOC_BOUNDS = {
     askId: 64,
     team: LIMITS.title,
     declineReason: LIMITS.shortText,
+    answeredBy: LIMITS.name,
     escalatedTo: LIMITS.title,
     escalatedFrom: LIMITS.title,
   } as Readonly<Record<string, number>>,
@@ -103,6 +104,7 @@ export const DOC_BOUNDS = {
     schemaVersion: [0, 1000],
     seq: [0, 1_000_000],
     flagAfter: [0, 1000],
+    answeredAt: [0, MAX_TIME],
   } as Readonly<Record<string, readonly [number, number]>>,
   /** Nesting of shared types: cards → card → decisions → decision → text is 5 deep. */
   typeDepth: 8,
@@ -205,6 +207,9 @@ export interface NeedCard extends CardBase {
   status: NeedStatus;
   /** Why the addressee declined ('' when not declined or not said). */
   declineReason: string;
+  /** Who last answered it (accepted, declined, done, reopened) and when (ms since the epoch); '' and null before. */
+  answeredBy: string;
+  answeredAt: number | null;
   /** A request between series (server/series): the ask's id, and the other team's name. '' for a local request. */
   askId: string;
   team: string;
@@ -422,6 +427,8 @@ export function readCard(card: unknown): Card | null {
         byWhen: str(card.get('byWhen')),
         status: oneOf(card.get('status'), NEED_STATUSES, 'open'),
         declineReason: str(card.get('declineReason')),
+        answeredBy: str(card.get('answeredBy')),
+        answeredAt: typeof card.get('answeredAt') === 'number' ? time(card.get('answeredAt')) : null,
         askId: str(card.get('askId')),
         team: str(card.get('team')),
       };
@@ -718,6 +725,36 @@ export function markAsked(doc: Y.Doc, id: string, ask: { askId: string; team: st
   doc.transact(() => {
     card.set('askId', ask.askId);
     card.set('team', ask.team);
+  }, origin);
+  return true;
+}
+
+/**
+ * The fields of a request that are its addressee's answer. Over the sync socket only a facilitator may change
+ * them on an existing card (server/sync/update-guard.ts); everyone else answers through `need:answer`, where
+ * the server knows who is asking (shared/need-answers.ts).
+ */
+export const NEED_ANSWER_FIELDS = ['status', 'declineReason', 'answeredBy', 'answeredAt'] as const;
+
+/** An answer to a request: its new status, why when declined, and who gave it when. */
+export interface NeedAnswer {
+  status: NeedStatus;
+  /** Kept only with `declined`; any other answer clears it. */
+  reason?: string;
+  by: string;
+  at: number;
+}
+
+/** Writes an answer onto a request. False when there is no such card or it is no request. */
+export function answerNeed(doc: Y.Doc, id: string, answer: NeedAnswer, origin?: unknown): boolean {
+  const card = getCard(doc, id);
+  if (!card || readCard(card)?.column !== 'needs') return false;
+  const reason = answer.status === 'declined' ? (answer.reason ?? '').trim() : '';
+  doc.transact(() => {
+    if (card.get('status') !== answer.status) card.set('status', answer.status);
+    if (str(card.get('declineReason')) !== reason) card.set('declineReason', reason);
+    card.set('answeredBy', answer.by);
+    card.set('answeredAt', answer.at);
   }, origin);
   return true;
 }

@@ -59,6 +59,10 @@ export interface ReasonParams {
   same_series: None;
   already_asked: None;
   already_escalated: None;
+  // answering a request on a board
+  not_a_request: None;
+  /** Only the request's addressee (or a facilitator) answers it; `addressee` as the card names them. */
+  not_the_addressee: { addressee: string };
 }
 export type Reason = keyof ReasonParams;
 

@@ -32,6 +32,7 @@ import { playChime } from './chime.js';
 import { t } from './i18n/index.svelte.js';
 import { describeAnnouncement, describeError, refusalText } from './i18n/messages.js';
 import type { ApiError } from '../../shared/errors.js';
+import type { NeedAnswerPayload, NeedAnswerResult } from '../../shared/need-answers.js';
 
 const SOUND_KEY = 'meshboard:time-up-sound';
 const SYNC_SAMPLES = 5;
@@ -254,15 +255,20 @@ export class MeetingModel {
 
   /** Sends a command and resolves with its ack (an error ack when the server does not answer in time). */
   send<N extends CommandName>(name: N, payload?: CommandPayload<N>): Promise<Ack<CommandResults[N]>> {
+    return this.#emit(name, payload ?? {});
+  }
+
+  /** Answers a request as the person in my seat (shared/need-answers.ts); the board shows the answer once stored. */
+  answerNeed(payload: NeedAnswerPayload): Promise<Ack<NeedAnswerResult>> {
+    return this.#emit('need:answer', payload);
+  }
+
+  #emit<T>(name: string, payload: unknown): Promise<Ack<T>> {
     const socket = this.#socket;
     if (!socket?.connected) return Promise.resolve({ ok: false, error: { code: 'internal', message: t.meeting.notConnected } });
     return new Promise((resolve) => {
-      const emit = socket.timeout(ACK_TIMEOUT_MS).emit as unknown as (
-        n: string,
-        p: unknown,
-        cb: (err: Error | null, res: Ack<CommandResults[N]>) => void,
-      ) => void;
-      emit.call(socket.timeout(ACK_TIMEOUT_MS), name, payload ?? {}, (err, res) =>
+      const emit = socket.timeout(ACK_TIMEOUT_MS).emit as unknown as (n: string, p: unknown, cb: (err: Error | null, res: Ack<T>) => void) => void;
+      emit.call(socket.timeout(ACK_TIMEOUT_MS), name, payload, (err, res) =>
         resolve(err ? { ok: false, error: { code: 'internal', message: t.meeting.noAnswer } } : res),
       );
     });

@@ -15,7 +15,18 @@
  * it back with the status it had. Status set by people lives here, not in the document.
  */
 import * as Y from 'yjs';
-import { addDecision, cardNames, cardsMap, getCard, meetingDate, metaMap, readCard, readDecision, type Decision } from '../../shared/board-schema.js';
+import {
+  addDecision,
+  cardNames,
+  cardsMap,
+  getCard,
+  meetingDate,
+  metaMap,
+  readCard,
+  readDecision,
+  updateCard,
+  type Decision,
+} from '../../shared/board-schema.js';
 import { mentionsAnyName, type ParseContext } from '../../shared/decisions.js';
 import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction } from '../../shared/action-extraction.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
@@ -23,6 +34,8 @@ import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension,
 import type { Logger } from '../log.js';
 
 const REST = localOrigin('rest');
+/** Changes to a request's card made because its action item was marked done or reopened. */
+const ACTION_LIST = localOrigin('action-list');
 
 interface Tracked extends BoardAttachment {
   board: LoadedBoard;
@@ -97,14 +110,23 @@ export class ActionService implements BoardExtension<Tracked> {
     await t.chain;
   }
 
-  /** Sets an item's status as people see it. Refused when its source is gone from the board. */
+  /**
+   * Sets an item's status as people see it. Refused when its source is gone from the board. An accepted
+   * request's item and its card agree both ways: marking the item done marks the card done, reopening it
+   * reopens the card (accepted); the item then follows the card (see `#diff`).
+   */
   async setStatus(boardId: string, id: string, status: ActionStatus): Promise<SetStatusResult> {
     await this.settled(boardId);
+    let followCard = false;
+    if (status === 'done' || status === 'open') {
+      const rec = await this.store.get(boardId, id);
+      if (rec?.kind === 'need' && rec.present) followCard = await this.#setRequestDone(boardId, rec.cardId, status === 'done');
+    }
     const run = async (): Promise<SetStatusResult> => {
       const rec = await this.store.get(boardId, id);
       if (!rec) return { ok: false, reason: 'not_found' };
       if (!rec.present) return { ok: false, reason: 'source_gone' };
-      const next: ActionRecord = { ...rec, personStatus: status };
+      const next: ActionRecord = { ...rec, personStatus: followCard ? null : status };
       next.status = effectiveStatus(next);
       if (next.status === rec.status && rec.personStatus === status) return { ok: true, item: toActionItem(rec) };
       next.updatedAt = this.now();
@@ -121,6 +143,25 @@ export class ActionService implements BoardExtension<Tracked> {
       () => undefined,
     );
     return result;
+  }
+
+  /**
+   * Marks a request's card done, or back to accepted, through the live document, and resolves once that is
+   * stored and its item reconciled. False when the card is no longer an accepted (or done) request.
+   */
+  async #setRequestDone(boardId: string, cardId: string, done: boolean): Promise<boolean> {
+    const wrote = await this.registry.withBoard(boardId, async (board) => {
+      const card = readCard(getCard(board.doc, cardId));
+      if (card?.column !== 'needs' || (card.status !== 'accepted' && card.status !== 'done')) return false;
+      const status = done ? 'done' : 'accepted';
+      if (card.status !== status) {
+        updateCard(board.doc, cardId, { status }, ACTION_LIST);
+        await this.registry.persisted(board);
+      }
+      return true;
+    });
+    if (wrote) await this.settled(boardId);
+    return wrote === true;
   }
 
   /** Boards an item id exists on (ids are unique per board). */
@@ -285,11 +326,14 @@ export class ActionService implements BoardExtension<Tracked> {
       if (seen.has(e.id)) continue; // a foreign client may duplicate a decision id; the first one counts
       seen.add(e.id);
       const prev = byId.get(e.id);
+      // An accepted request's item follows its card: when the card's status moves (done, or reopened), that
+      // is the latest word on it, over whatever status people set on the item before.
+      const cardMoved = e.kind === 'need' && prev !== undefined && prev.boardStatus !== e.boardStatus;
       const next: ActionRecord = {
         ...e,
         boardId,
         present: true,
-        personStatus: prev?.personStatus ?? null,
+        personStatus: cardMoved ? null : (prev?.personStatus ?? null),
         status: 'open',
         createdAt: prev?.createdAt ?? now,
         updatedAt: now,

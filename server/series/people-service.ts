@@ -4,14 +4,16 @@
  * carries the participant's rights on that person's items only — a request only its addressee answers, an
  * action item only its owners mark.
  */
-import { readBoard, updateCard, type NeedCard } from '../../shared/board-schema.js';
+import { readBoard, type NeedCard } from '../../shared/board-schema.js';
 import type { Seat } from '../../shared/meeting.js';
+import { sameName } from '../../shared/need-answers.js';
 import { roleAtLeast, type Role } from '../../shared/roles.js';
 import type { MyAction, MyItemsResponse, MyRequest, MyRequestStatusBody } from '../../shared/series-people.js';
 import type { ActionService } from '../actions/action-service.js';
 import type { PeopleStore } from '../store/people-store.js';
 import type { SeriesStore } from '../store/series-store.js';
-import { localOrigin, type BoardRegistry } from '../sync/board-registry.js';
+import type { BoardRegistry } from '../sync/board-registry.js';
+import type { RequestAnswers } from '../requests/request-answers.js';
 import { SeriesError, type SeriesActionItem, type SeriesService } from './series-service.js';
 
 /** A refusal of the personal link: someone else's item, or a seat that does not prove who you are. */
@@ -30,13 +32,15 @@ export interface PeopleDeps {
   series: Pick<SeriesService, 'actions'>;
   registry: BoardRegistry;
   actions: Pick<ActionService, 'setStatus' | 'boardsOf'>;
+  /** Writes a request's answer, checking that it is the addressee's (shared with the meeting's `need:answer`). */
+  answers: Pick<RequestAnswers, 'answer'>;
   /** Whether the meeting channel issued `seat` on `boardId`. */
   verifySeat(boardId: string, seat: Seat): boolean;
   /** The name and role on `boardId`'s meeting roster of seat `seatId`, or null when it is not on it. */
   rosterEntry(boardId: string, seatId: string): Promise<{ name: string; role: Role } | null>;
 }
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const same = sameName;
 
 export class PeopleService {
   constructor(private readonly deps: PeopleDeps) {}
@@ -82,17 +86,13 @@ export class PeopleService {
   async answerRequest(seriesId: string, name: string, cardId: string, body: MyRequestStatusBody): Promise<MyRequest> {
     const found = [...(await this.#latestRequests(seriesId)).entries()].find(([root, r]) => r.cardId === cardId || root === cardId)?.[1];
     if (!found) throw new PeopleError(404, 'this series has no such request');
-    if (!same(found.addressee, name)) throw new PeopleError(403, `this request is addressed to ${found.addressee || 'nobody'}, not to you`);
-    const declineReason = body.status === 'declined' ? (body.reason ?? '') : '';
-    const origin = localOrigin('personal-link', { name, role: 'participant' });
-    const written = await this.deps.registry.withBoard(found.boardId, async (board) => {
-      if (!updateCard(board.doc, found.cardId, { status: body.status, declineReason }, origin)) return false;
-      // Answer only once the change is stored: the person's phone may be the only record of it.
-      await this.deps.registry.persisted(board);
-      return true;
-    });
-    if (!written) throw new PeopleError(404, 'the request is gone from its board');
-    return { ...found, status: body.status, declineReason };
+    // The token names the person; the rule (the addressee answers) and the write are the board's own.
+    const result = await this.deps.answers.answer(found.boardId, found.cardId, body, { name, role: 'participant', via: 'personal-link' });
+    if (!result.ok) {
+      if (result.reason === 'not_the_addressee') throw new PeopleError(403, `this request is addressed to ${result.addressee || 'nobody'}, not to you`);
+      throw new PeopleError(404, 'the request is gone from its board');
+    }
+    return { ...found, status: result.card.status, declineReason: result.card.declineReason };
   }
 
   /** An owner marks an action item done, open or blocked, on every board of the series that holds it. */

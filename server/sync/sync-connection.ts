@@ -149,7 +149,7 @@ export class SyncConnection implements BoardPeer, ConnectionOrigin {
         // may not hold, is refused before it can touch the document (so it is never stored or relayed).
         let verdict: ReturnType<typeof checkUpdate>;
         try {
-          verdict = checkUpdate(this.board.doc, payload, this.board, this.limits);
+          verdict = checkUpdate(this.board.doc, payload, this.board, this.limits, { answers: this.role === 'facilitator' });
         } catch {
           throw new ProtocolError('update could not be decoded');
         }

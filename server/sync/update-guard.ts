@@ -7,9 +7,15 @@
  *
  * Items whose parent cannot be found yet (their dependencies arrive later, e.g. from another tab of the same
  * browser) are allowed while the board holds no other such items and they carry at most `otherText` of text.
+ *
+ * A request's answer (NEED_ANSWER_FIELDS of a card in the `needs` column: status, decline reason, who answered
+ * and when) is its addressee's: a sync socket carries no seat, so it cannot show who it is, and only a
+ * facilitator's may change or delete those fields on an existing card. Everyone else answers through the
+ * meeting channel's `need:answer` (server/requests/request-answers.ts). A card created in the update brings
+ * its own fields (adding a request, or undoing its deletion).
  */
 import * as Y from 'yjs';
-import { DOC_BOUNDS } from '../../shared/board-schema.js';
+import { DOC_BOUNDS, NEED_ANSWER_FIELDS, cardsMap } from '../../shared/board-schema.js';
 
 export interface BoardSize {
   /** Bytes as stored: the snapshot plus the log since. */
@@ -23,7 +29,16 @@ export interface SizeLimits {
   maxItems: number;
 }
 
-export type GuardVerdict = { ok: true; newItems: number } | { ok: false; kind: 'full' | 'invalid'; reason: string };
+export type GuardVerdict = { ok: true; newItems: number } | { ok: false; kind: 'full' | 'invalid' | 'answer'; reason: string };
+
+/** What the sender may change beyond the bounds every update keeps. */
+export interface GuardRights {
+  /** May change the answer of an existing request (a facilitator); false for everyone else. */
+  answers: boolean;
+}
+
+const ANSWER_KEYS: ReadonlySet<string> = new Set(NEED_ANSWER_FIELDS);
+const ANSWER_REFUSAL = 'only its addressee (through the meeting) or a facilitator answers a request';
 
 /**
  * Where a new item sits: the type it goes into, the key that type sits under, and the item's own key when
@@ -46,7 +61,7 @@ type Place =
 
 class Refused extends Error {
   constructor(
-    readonly kind: 'full' | 'invalid',
+    readonly kind: 'full' | 'invalid' | 'answer',
     reason: string,
   ) {
     super(reason);
@@ -60,7 +75,7 @@ const GONE: Place = { kind: 'gone' };
  * Decides whether `update` may be applied to `doc`. Decodes it whole first: an update that does not decode
  * throws (the caller refuses it as malformed); a refusal on the board's bounds is a verdict, never a throw.
  */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, limits: SizeLimits): GuardVerdict {
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, limits: SizeLimits, rights: GuardRights = { answers: true }): GuardVerdict {
   if (size.bytes + update.length > limits.maxBytes) {
     return { ok: false, kind: 'full', reason: `this board is full (${humanSize(limits.maxBytes)} at most); this change cannot be stored` };
   }
@@ -119,6 +134,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, lim
       } else if (content instanceof Y.ContentType) {
         if (place.depth + 1 > DOC_BOUNDS.typeDepth) throw new Refused('invalid', `shared types nest at most ${DOC_BOUNDS.typeDepth} deep`);
       } else if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+        if (!rights.answers && place.sub !== null && ANSWER_KEYS.has(place.sub) && isLiveRequest(doc, place.type)) throw new Refused('answer', ANSWER_REFUSAL);
         for (const v of content.getContent()) checkValue(place.sub, v);
       } else if (content instanceof Y.ContentEmbed) {
         checkValue(null, content.embed);
@@ -129,6 +145,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, size: BoardSize, lim
         if (content.content.length > DOC_BOUNDS.otherString) throw new Refused('invalid', 'binary values are limited in size');
       }
     }
+    if (!rights.answers && deletesAnswer(doc, ds)) throw new Refused('answer', ANSWER_REFUSAL);
     if (textGrowth.size) subtractDeleted(doc, ds, textGrowth);
     for (const g of textGrowth.values()) {
       if (g.current + g.added > g.limit) {
@@ -252,6 +269,33 @@ class Resolver {
     }
     return null;
   }
+}
+
+/** Whether `type` is a request card already in the document (not one this update creates). */
+function isLiveRequest(doc: Y.Doc, type: Y.AbstractType<any> | null): type is Y.Map<unknown> {
+  return type instanceof Y.Map && type.doc === doc && type._item?.parent === cardsMap(doc) && !type._item.deleted && type.get('column') === 'needs';
+}
+
+/**
+ * Whether the update deletes an answer field of a request that stays (deleting the whole card deletes its
+ * fields too, which is no answer).
+ */
+function deletesAnswer(doc: Y.Doc, ds: ReturnType<typeof Y.decodeUpdate>['ds']): boolean {
+  for (const [client, ranges] of ds.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    const state = Y.getState(doc.store, client);
+    for (const { clock, len } of ranges) {
+      const end = Math.min(clock + len, state);
+      for (let i = clock < end ? Y.findIndexSS(structs, clock) : structs.length; i < structs.length && structs[i].id.clock < end; i++) {
+        const s = structs[i];
+        if (!(s instanceof Y.Item) || s.deleted || s.parentSub === null || !ANSWER_KEYS.has(s.parentSub)) continue;
+        const card = s.parent instanceof Y.AbstractType ? s.parent : null;
+        if (isLiveRequest(doc, card) && card._item && !Y.isDeleted(ds, card._item.id)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Nesting of an integrated type (a root type is 1). */

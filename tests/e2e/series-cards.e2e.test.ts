@@ -76,7 +76,8 @@ describe('a meeting of a series on the board', () => {
     const board = await seriesMeeting();
     const a = await openPage(DESKTOP);
     await a.goto(boardUrl(board, 'participant'));
-    await join(a, 'Ana Lopez');
+    // Lee: the addressee of the request, who answers it below.
+    await join(a, 'Lee');
 
     // The header says which meeting this is, and links to the series with the same token.
     await a.getByText('Meeting 3 · Thu, Dec 17 at 10:00 AM').waitFor();
@@ -115,12 +116,12 @@ describe('a meeting of a series on the board', () => {
     await marks(request).getByText('Team: Payments').waitFor();
     await waitFor(async () => (await readBoard(board)).columns.needs[0].tags.join() === 'win', 'the tag stored');
 
-    // Decline it with a reason; the viewer sees the reason arrive, and the tag, but no way to change either.
-    await request.getByLabel('Status').selectOption('declined');
-    const reason = request.getByLabel('Reason for declining');
+    // Lee declines it with a reason; the viewer sees the reason arrive, and the tag, but no way to change either.
+    await request.getByRole('button', { name: 'Decline', exact: true }).click();
+    const reason = request.getByLabel('Why not? Sam will see this');
     await waitFor(() => reason.evaluate((el) => el === document.activeElement), 'the reason field focused when declining');
     await reason.fill('No capacity until January');
-    await reason.press('Tab');
+    await reason.press('Enter');
     await v.getByRole('tab', { name: /Needs/ }).click();
     const seen = card(v, 'Sam → Lee');
     await seen.getByText('Declined: No capacity until January').waitFor();

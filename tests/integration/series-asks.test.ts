@@ -67,7 +67,8 @@ const asks = async (s: TestServer, series: Series) =>
   (await api<SeriesAsksResponse>(s.url, 'GET', `/api/series/${series.id}/asks`, undefined, series.tokens.viewer)).body;
 
 async function edit(s: TestServer, series: Series, boardId: string): Promise<Y.Doc> {
-  const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens }, series.tokens.participant);
+  // The facilitator's link: it writes the requests' answers too (a participant's sync socket may not).
+  const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens }, series.tokens.facilitator);
   clients.push(c);
   await synced(c);
   return c.doc;

@@ -42,7 +42,8 @@ const seat = async (boardId: string, token: string, name: string): Promise<Meeti
   return m;
 };
 const client = async (boardId: string): Promise<YClient> => {
-  const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens }, series.tokens.participant);
+  // The facilitator's link: it writes the requests' answers too (a participant's sync socket may not).
+  const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens }, series.tokens.facilitator);
   closers.push(c);
   await synced(c);
   return c;

@@ -148,6 +148,8 @@ const need = (over: Partial<NeedCard> = {}): NeedCard => ({
   byWhen: '',
   status: 'open',
   declineReason: '',
+  answeredBy: '',
+  answeredAt: null,
   askId: '',
   team: '',
   carriedFrom: '',

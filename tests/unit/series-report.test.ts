@@ -22,6 +22,8 @@ const need = (id: string, p: Partial<NeedCard> = {}): NeedCard => ({
   byWhen: '',
   status: 'open',
   declineReason: '',
+  answeredBy: '',
+  answeredAt: null,
   askId: '',
   team: '',
   ...p,

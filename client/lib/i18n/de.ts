@@ -307,6 +307,20 @@ export const de: Translation = {
     declinedBecause: (reason) => `Abgelehnt: ${reason}`,
     team: (name) => `Team: ${name}`,
   },
+  needAnswer: {
+    forYou: 'Für Sie',
+    yourAnswer: 'Ihre Antwort',
+    answerFor: (name) => `Antwort für ${name || 'noch niemanden'}`,
+    accept: 'Annehmen',
+    decline: 'Ablehnen',
+    done: 'Erledigt',
+    reasonLabel: (asker) => (asker ? `Warum nicht? ${asker} sieht diese Begründung` : 'Warum nicht? Die fragende Person sieht diese Begründung'),
+    confirmDecline: 'Bitte ablehnen',
+    cancel: 'Abbrechen',
+    answeredBy: (name) => `beantwortet von ${name}`,
+    notConnected: 'Keine Verbindung zum Meeting; bitte versuchen Sie es gleich noch einmal.',
+    names: 'Vorgeschlagene Namen',
+  },
   challenge: {
     problem: 'Problem',
     status: 'Status',
@@ -537,6 +551,11 @@ export const de: Translation = {
       same_series: () => 'Das ist ein Link dieses Teams. Füge einen Link der Serie des anderen Teams ein.',
       already_asked: () => 'Diese Bitte wurde schon an ein anderes Team geschickt.',
       already_escalated: () => 'Diese Herausforderung wurde schon eskaliert.',
+      not_a_request: () => 'Diese Karte ist keine Bitte.',
+      not_the_addressee: (p) =>
+        p.addressee
+          ? `Nur ${p.addressee} oder die Moderation kann diese Bitte beantworten.`
+          : 'Eine Bitte ohne Adressaten kann nur die Moderation beantworten.',
     },
   },
   seriesReport: {

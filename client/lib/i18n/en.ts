@@ -322,6 +322,21 @@ export const en = {
     declinedBecause: (reason: string) => `Declined: ${reason}`,
     team: (name: string) => `Team: ${name}`,
   },
+  /** The addressee's answer to a request (NeedAnswer), and the names offered on its From/To fields. */
+  needAnswer: {
+    forYou: 'For you',
+    yourAnswer: 'Your answer',
+    answerFor: (name: string) => `Answer for ${name || 'nobody yet'}`,
+    accept: 'Accept',
+    decline: 'Decline',
+    done: 'Done',
+    reasonLabel: (asker: string) => (asker ? `Why not? ${asker} will see this` : 'Why not? The asker will see this'),
+    confirmDecline: 'Decline request',
+    cancel: 'Cancel',
+    answeredBy: (name: string) => `answered by ${name}`,
+    notConnected: 'Not connected to the meeting; try again in a moment.',
+    names: 'Suggested names',
+  },
   challenge: {
     problem: 'Problem',
     status: 'Status',
@@ -1009,6 +1024,9 @@ export const en = {
       same_series: () => 'That link is this team’s own. Paste a link of the other team’s series.',
       already_asked: () => 'This request was sent to another team already.',
       already_escalated: () => 'This challenge was escalated already.',
+      not_a_request: () => 'That card is not a request.',
+      not_the_addressee: (p: ReasonParams['not_the_addressee']) =>
+        p.addressee ? `Only ${p.addressee} or a facilitator can answer this request.` : 'Only a facilitator can answer a request addressed to nobody.',
     } satisfies { [R in Reason]: (p: ReasonParams[R]) => string },
   },
   /** A person's own items (personal link), the drop-in form, its poster and the facilitator's inbox. */
