@@ -774,6 +774,7 @@ export const en = {
     markDone: 'Mark done',
     leaveOpen: 'Leave open',
     yieldFloor: 'Done speaking',
+    yieldShort: 'Done',
     yieldFloorLabel: 'Done speaking: give the floor to the next hand',
     youHaveFloor: 'You have the floor',
     sortForEveryone: 'Sort by dots for everyone',
@@ -798,7 +799,7 @@ export const en = {
     save: 'Save',
     // the way on, once the meeting has ended
     wayOn: 'What happens next',
-    wayOnIntro: 'The action items are on the action list; the summary is ready to read, print and send.',
+    wayOnIntro: 'The action items are on the action list, and the summary is ready.',
     actionList: 'Action list',
     summary: 'Summary',
     print: 'Print the summary',
