@@ -85,7 +85,7 @@ describe('running a meeting', () => {
     await bar(fac)
       .getByRole('button', { name: /Incident review/ })
       .waitFor();
-    await fac.getByRole('button', { name: 'Start timer' }).click();
+    // Moving on starts the item's timebox.
     await fac.getByRole('button', { name: 'Pause timer' }).waitFor();
 
     // The participant sees the phase, the item (highlighted on the board) and the same countdown.
