@@ -770,6 +770,20 @@ export function moveCard(doc: Y.Doc, id: string, index: number, origin?: unknown
   return true;
 }
 
+/**
+ * Puts the cards of `column` in the order of `ids` (ids of other columns or of no card are skipped; cards not
+ * named follow, in their order), in one transaction; nothing is written when they are in that order already.
+ */
+export function reorderColumn(doc: Y.Doc, column: ColumnId, ids: readonly string[], origin?: unknown): void {
+  const placed = columnKeys(doc, column).sort(byOrder);
+  const inColumn = new Set(placed.map((k) => k.id));
+  const named = new Set(ids.filter((id) => inColumn.has(id)));
+  const wanted = [...named, ...placed.map((k) => k.id).filter((id) => !named.has(id))];
+  if (wanted.every((id, i) => placed[i].id === id && (i === 0 || placed[i - 1].order < placed[i].order))) return;
+  const keys = generateNKeysBetween(null, null, wanted.length);
+  doc.transact(() => wanted.forEach((id, i) => getCard(doc, id)?.set('order', keys[i])), origin);
+}
+
 export function deleteCard(doc: Y.Doc, id: string, origin?: unknown): boolean {
   const cards = cardsMap(doc);
   if (!cards.has(id)) return false;

@@ -28,6 +28,11 @@ export interface TimerState {
   endsAt: number | null;
   /** When not running: what is left, ms. */
   remainingMs: number;
+  /**
+   * When expired: the server time (epoch ms) at which it reached zero; the overtime counts from it. Null
+   * otherwise (and for a timer stored before overtime was kept).
+   */
+  expiredAt: number | null;
 }
 
 export interface RosterEntry {
@@ -134,11 +139,13 @@ export const Commands = {
   'hand:raise': empty,
   'hand:lower': z.strictObject({ participantId: rosterId.optional() }).optional(),
   'queue:next': empty,
+  'queue:yield': empty,
   'checkin:set': z.strictObject({ text: z.string().trim().max(LIMITS.shortText) }),
   'vote:open': z.strictObject({ dots: z.number().int().min(1).max(20) }),
   'vote:cast': z.strictObject({ cardId, delta: z.union([z.literal(1), z.literal(-1)]) }),
   'vote:reveal': empty,
   'vote:close': empty,
+  'vote:sort': empty,
   'hidden:set': z.strictObject({ column: z.enum(COLUMNS), on: z.boolean() }),
   'hidden:reveal': z.strictObject({ column: z.enum(COLUMNS) }),
   'draft:add': z.strictObject({ card: CreateCardBody }),
@@ -165,11 +172,15 @@ export interface CommandResults {
   'hand:raise': null;
   'hand:lower': null;
   'queue:next': { speakerId: string | null };
+  /** Who has the floor now: the next raised hand, or nobody. */
+  'queue:yield': { speakerId: string | null };
   'checkin:set': null;
   'vote:open': VoteRoundPublic;
   'vote:cast': MyVote;
   'vote:reveal': VoteRoundPublic;
   'vote:close': null;
+  /** The challenges' ids in their new board order. */
+  'vote:sort': { order: string[] };
   'hidden:set': null;
   'hidden:reveal': { revealed: number };
   'draft:add': Draft;
@@ -194,11 +205,13 @@ export const COMMAND_ACCESS: Record<CommandName, 'leader' | 'editor' | 'anyone'>
   'hand:raise': 'anyone',
   'hand:lower': 'anyone', // lowering someone else's hand is for leaders, checked in the handler
   'queue:next': 'leader',
+  'queue:yield': 'anyone', // the speaker themself, or a leader: checked in the handler
   'checkin:set': 'editor',
   'vote:open': 'leader',
   'vote:cast': 'editor',
   'vote:reveal': 'leader',
   'vote:close': 'leader',
+  'vote:sort': 'leader',
   'hidden:set': 'leader',
   'hidden:reveal': 'leader',
   'draft:add': 'editor',
@@ -240,7 +253,12 @@ export function timerRemaining(t: TimerState, now: number): number {
   return t.status === 'running' && t.endsAt !== null ? Math.max(0, t.endsAt - now) : t.remainingMs;
 }
 
+/** How far an expired timer has run over at server time `now`, ms (0 when it is not over, or not known since when). */
+export function timerOvertime(t: TimerState, now: number): number {
+  return t.status === 'expired' && t.expiredAt != null ? Math.max(0, now - t.expiredAt) : 0;
+}
+
 export const idleTimer = (agendaId: string | null, minutes: number | null): TimerState => {
   const ms = (minutes ?? 0) * 60_000;
-  return { agendaId, status: 'idle', durationMs: ms, endsAt: null, remainingMs: ms };
+  return { agendaId, status: 'idle', durationMs: ms, endsAt: null, remainingMs: ms, expiredAt: null };
 };

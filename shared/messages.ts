@@ -42,6 +42,11 @@ export interface ReasonParams {
   all_dots_placed: { dots: number };
   no_dot_on_card: None;
   no_open_vote: None;
+  /** Sorting by dots needs a revealed round. */
+  no_vote_results: None;
+  /** Yielding the floor is for whoever has it (or a leader). */
+  speaker_yields: None;
+  nobody_has_floor: None;
   reveal_hidden_first: None;
   column_not_hidden: None;
   too_many_drafts: { max: number };
@@ -77,6 +82,8 @@ export interface AnnouncementParams {
   /** `from` is null when the person who handed over is no longer on the roster. */
   handed_over: { from: string | null; to: string };
   took_lead: { name: string | null };
+  /** The facilitator put the challenges in the order of the dot vote, on everyone's board. */
+  sorted_by_dots: { name: string | null };
 }
 export type AnnouncementCode = keyof AnnouncementParams;
 export type AnnouncementNotice = { [C in AnnouncementCode]: { code: C; params: AnnouncementParams[C] } }[AnnouncementCode];

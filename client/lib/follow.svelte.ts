@@ -1,6 +1,6 @@
 /**
  * Follow mode: while following, a change of the meeting's current item brings that item into view and
- * flashes it. Scrolling by hand or editing another card detaches (the user is busy elsewhere and must not
+ * flashes it; a new phase brings its column (or panel) into view, a dot vote its panel. Scrolling by hand or editing another card detaches (the user is busy elsewhere and must not
  * be yanked away); re-attaching jumps back to the current item.
  */
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
@@ -46,13 +46,22 @@ export class FollowModel {
     if (!this.#following || !id) return;
     const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
     if (!el) return;
-    const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    el.scrollIntoView({ block: 'center', behavior: reduced ? 'auto' : 'smooth' });
-    for (const other of document.querySelectorAll('.follow-flash')) other.classList.remove('follow-flash');
-    // Restart the animation even when the same card flashes twice in a row.
-    void el.offsetWidth;
-    el.classList.add('follow-flash');
-    setTimeout(() => el.classList.remove('follow-flash'), FLASH_MS);
+    el.scrollIntoView({ block: 'center', behavior: behavior() });
+    flash(el);
+  }
+
+  /**
+   * A place the phase moved to (`selector`: a column, a panel, the vote): scrolled to its top, clear of the
+   * bars stuck to the top of the screen, if following; `flashed` for what deserves a second look.
+   */
+  reveal(selector: string, flashed = false): void {
+    this.#currentId = null;
+    if (!this.#following) return;
+    const el = document.querySelector<HTMLElement>(selector);
+    if (!el) return;
+    const top = el.getBoundingClientRect().top + window.scrollY - stuckHeight() - 8;
+    window.scrollTo({ top: Math.max(0, top), behavior: behavior() });
+    if (flashed) flash(el);
   }
 
   /** Stops following until `reattach` (the user chose to look elsewhere). */
@@ -64,4 +73,23 @@ export class FollowModel {
   attach(): void {
     this.#following = true;
   }
+}
+
+const behavior = (): ScrollBehavior => (matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth');
+
+function flash(el: HTMLElement): void {
+  for (const other of document.querySelectorAll('.follow-flash')) other.classList.remove('follow-flash');
+  // Restart the animation even when the same element flashes twice in a row.
+  void el.offsetWidth;
+  el.classList.add('follow-flash');
+  setTimeout(() => el.classList.remove('follow-flash'), FLASH_MS);
+}
+
+/** How much of the top of the screen sticky bars cover (the meeting bar on a desktop, the column tabs on a phone). */
+function stuckHeight(): number {
+  let covered = 0;
+  for (const el of document.querySelectorAll<HTMLElement>('.meeting-bar, [role=tablist]')) {
+    if (getComputedStyle(el).position === 'sticky' && el.offsetHeight > 0) covered = Math.max(covered, el.offsetHeight);
+  }
+  return Math.max(0, covered);
 }

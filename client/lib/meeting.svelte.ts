@@ -12,6 +12,7 @@ import {
   MEETING_NAMESPACE,
   PHASES,
   Seat,
+  timerOvertime,
   timerRemaining,
   type CommandName,
   type CommandPayload,
@@ -134,9 +135,14 @@ export class MeetingModel {
     return this.#sound;
   }
   #sortByDots = $state(false);
-  /** Whether to list the challenges by dots after a reveal. */
+  /** Whether to list the challenges by dots after a reveal, in my view only (leaders sort the board itself). */
   get sortByDots() {
     return this.#sortByDots;
+  }
+  #doneOffer = $state<string | null>(null);
+  /** The item a leader just moved on from, not marked done: offered to be marked done (null when none). */
+  get doneOffer() {
+    return this.#doneOffer;
   }
 
   readonly #board: BoardModel;
@@ -190,6 +196,11 @@ export class MeetingModel {
   get remainingMs() {
     return this.#remainingMs;
   }
+  #overtimeMs = $derived(this.#state ? timerOvertime(this.#state.timer, this.#now + this.#offset) : 0);
+  /** How far the current item has run over its time, ms (0 while time is left). */
+  get overtimeMs() {
+    return this.#overtimeMs;
+  }
   #queue = $derived((this.#state?.roster ?? []).filter((r) => r.handRaisedAt !== null).sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0)));
   /** Raised hands, first raised first. */
   get queue() {
@@ -198,6 +209,27 @@ export class MeetingModel {
   #speaker = $derived(this.#state?.roster.find((r) => r.id === this.#state?.speakerId));
   get speaker() {
     return this.#speaker;
+  }
+  #isSpeaker = $derived(!!this.#participantId && this.#state?.speakerId === this.#participantId && this.#running);
+  /** I have the floor (and may yield it). */
+  get isSpeaker() {
+    return this.#isSpeaker;
+  }
+  #followTarget = $derived.by<string | null>(() => {
+    const s = this.#state;
+    if (!s || !this.#running) return null;
+    // A vote (open, then its results) is where everyone's attention goes, whatever the phase.
+    if (s.vote) return `vote:${s.vote.id}`;
+    if (s.phase === 'needs' || s.phase === 'challenges') return `column:${s.phase}`;
+    if (s.phase === 'check-in' || s.phase === 'wrap-up') return `panel:${s.phase}`;
+    return `agenda:${s.currentAgendaId ?? ''}`;
+  });
+  /**
+   * Where followers are taken, as a key that changes only when that place does: `agenda:<itemId>` (the agenda
+   * phase follows its current item), `column:<id>`, `vote:<roundId>`, `panel:<phase>`; null when not running.
+   */
+  get followTarget() {
+    return this.#followTarget;
   }
   #ballot = $derived.by<MyVote | null>(() => {
     const round = this.#state?.vote;
@@ -313,6 +345,28 @@ export class MeetingModel {
     if (mine) this.#myVote = mine;
   }
 
+  /** Moves to the next item (its timebox starts); offers to mark the one left behind done if it is not. */
+  async nextItem(): Promise<void> {
+    const prev = this.#state?.currentAgendaId ?? null;
+    const wasOpen = prev !== null && this.#board.view.columns.agenda.some((c) => c.id === prev && !c.done);
+    if ((await this.run('meeting:next-item')) && wasOpen) this.#doneOffer = prev;
+  }
+
+  /** Takes up the offer: the item is marked done on the board, like ticking it on its card. */
+  markOfferedDone(): void {
+    if (this.#doneOffer) this.#board.update(this.#doneOffer, { done: true });
+    this.#doneOffer = null;
+  }
+
+  dismissDoneOffer(): void {
+    this.#doneOffer = null;
+  }
+
+  /** Ends my turn (or, for a leader, the speaker's): the floor goes to the next raised hand. */
+  async yieldFloor(): Promise<void> {
+    await this.run('queue:yield');
+  }
+
   /** The agenda item the meeting is on: through the meeting while it runs (the timer follows), else the document. */
   makeCurrent(agendaId: string | null): void {
     if (this.#running && this.#isLeader) void this.run('meeting:set-item', { agendaId });
@@ -367,6 +421,7 @@ export class MeetingModel {
     this.#now = Date.now();
     if (this.#myVote && s.vote?.id !== this.#myVote.roundId) this.#myVote = null;
     if (!s.vote || s.vote.status !== 'revealed') this.#sortByDots = false;
+    if (s.phase === 'ended') this.#doneOffer = null;
     const mine = s.hidden.drafts.filter((d) => d.authorId === this.#participantId).reduce((n, d) => n + d.count, 0);
     // Revealed (or added from another tab): ask the server rather than guess.
     if (mine !== this.#drafts.length && this.#canEdit) void this.#loadDrafts();
@@ -374,7 +429,9 @@ export class MeetingModel {
   }
 
   #updateTicker(): void {
-    const running = this.#state?.timer.status === 'running';
+    const t = this.#state?.timer;
+    // Overtime counts up, so an expired timer keeps ticking too.
+    const running = t?.status === 'running' || (t?.status === 'expired' && t.expiredAt != null && this.#running);
     if (running && !this.#tick) this.#tick = setInterval(() => (this.#now = Date.now()), TICK_MS);
     else if (!running && this.#tick) {
       clearInterval(this.#tick);
@@ -404,7 +461,7 @@ export class MeetingModel {
   #timeUp(agendaId: string | null): void {
     this.#timeUpCount++;
     const item = agendaId ? this.#board.view.columns.agenda.find((c) => c.id === agendaId) : undefined;
-    this.#toast(t.meeting.timeUp(item?.title || t.agenda.title), 'time-up');
+    this.#toast(t.flow.timeUpOver(item?.title || t.agenda.title), 'time-up');
     if (this.#sound) playChime();
   }
 

@@ -18,8 +18,10 @@ export class AgendaTimer {
     private readonly onExpired: (agendaId: string | null) => void,
   ) {
     const now = clock.now();
+    // Stored before overtime was kept: its overtime is unknown.
+    const stored = { ...initial, expiredAt: initial.expiredAt ?? null };
     // A timer that ran out while nobody had the meeting loaded (or the server was down) is simply expired.
-    this.#t = initial.status === 'running' && initial.endsAt !== null && initial.endsAt <= now ? expiredOf(initial) : initial;
+    this.#t = stored.status === 'running' && stored.endsAt !== null && stored.endsAt <= now ? expiredOf(stored) : stored;
     this.#schedule();
   }
 
@@ -56,7 +58,8 @@ export class AgendaTimer {
     const add = minutes * 60_000;
     const t = this.#t;
     if (t.status === 'running') this.#t = { ...t, durationMs: t.durationMs + add, endsAt: t.endsAt! + add };
-    else if (t.status === 'expired') this.#t = { ...t, status: 'running', durationMs: t.durationMs + add, endsAt: this.clock.now() + add, remainingMs: 0 };
+    else if (t.status === 'expired')
+      this.#t = { ...t, status: 'running', durationMs: t.durationMs + add, endsAt: this.clock.now() + add, remainingMs: 0, expiredAt: null };
     else this.#t = { ...t, durationMs: t.durationMs + add, remainingMs: t.remainingMs + add };
     this.#schedule();
     return this.#t;
@@ -89,4 +92,5 @@ export class AgendaTimer {
   }
 }
 
-const expiredOf = (t: TimerState): TimerState => ({ ...t, status: 'expired', endsAt: null, remainingMs: 0 });
+/** Expired at the moment it reached zero (also when that was noticed later, after a restart). */
+const expiredOf = (t: TimerState): TimerState => ({ ...t, status: 'expired', endsAt: null, remainingMs: 0, expiredAt: t.endsAt });

@@ -4,7 +4,7 @@
  * the board document (current item, revealed cards) carry the `meeting` origin.
  */
 import * as Y from 'yjs';
-import { createCard, getCard, listCards, readCard, readMeta, setCurrentAgenda, type ColumnId } from '../../shared/board-schema.js';
+import { createCard, getCard, listCards, readCard, readMeta, reorderColumn, setCurrentAgenda, type ColumnId } from '../../shared/board-schema.js';
 import { ErrorCode } from '../../shared/errors.js';
 import type { AnnouncementNotice } from '../../shared/messages.js';
 import {
@@ -269,12 +269,18 @@ export class MeetingRoom {
     return this.snapshot();
   }
 
+  /**
+   * Moves on to the next item not yet done and starts its timebox (moving on is when its time begins); an
+   * item without a timebox waits, idle. Whether the item left behind is done is the facilitator's call.
+   */
   nextItem(): MeetingState {
     const items = listCards(this.doc, 'agenda');
     const i = items.findIndex((c) => c.id === readMeta(this.doc).currentAgendaId);
     const next = items.slice(i + 1).find((c) => !c.done) ?? items[i + 1];
     if (!next) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'last_agenda_item' }, 'this is the last agenda item');
-    return this.setItem(next.id);
+    this.setItem(next.id);
+    if (this.#timer.state.agendaId === next.id && this.#timer.state.remainingMs > 0) this.#timer.start();
+    return this.snapshot();
   }
 
   end(): MeetingState {
@@ -391,6 +397,17 @@ export class MeetingRoom {
     return this.#s.speakerId;
   }
 
+  /**
+   * Ends the current speaker's turn: the floor goes to the first raised hand, or to nobody. Only the speaker
+   * themself or a leader (`leads`: the caller leads and may edit) may end it.
+   */
+  yieldFloor(pid: string, leads: boolean): string | null {
+    if (this.#s.speakerId === null) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'nobody_has_floor' }, 'nobody has the floor');
+    if (this.#s.speakerId !== pid && !leads)
+      throw new CommandError(ErrorCode.Forbidden, { reason: 'speaker_yields' }, 'only the speaker or the facilitator can end a turn');
+    return this.nextSpeaker();
+  }
+
   checkIn(pid: string, text: string): void {
     const e = this.entry(pid);
     if (e) e.checkIn = text || null;
@@ -424,6 +441,29 @@ export class MeetingRoom {
     this.deps.recordVote({ ...round, revealedAt: this.deps.clock.now() });
     this.#changed();
     return round;
+  }
+
+  /**
+   * Puts the challenges in the order of the revealed dots (most first; ties, and cards the round did not
+   * include, keep their board order) in the document itself, so everyone's board shows that order.
+   */
+  sortByDots(by: string): { order: string[] } {
+    const results = this.#votes.round?.status === 'revealed' ? this.#votes.round.results : null;
+    if (!results) throw new CommandError(ErrorCode.PreconditionFailed, { reason: 'no_vote_results' }, 'reveal a dot vote first');
+    const dots = new Map(results.map((r) => [r.cardId, r.dots]));
+    // Array.prototype.sort is stable: equal dots keep the board's order.
+    const order = listCards(this.doc, 'challenges')
+      .map((c) => c.id)
+      .sort((a, b) => (dots.get(b) ?? -1) - (dots.get(a) ?? -1));
+    reorderColumn(this.doc, 'challenges', order, MEETING_ORIGIN);
+    const name = this.entry(by)?.name ?? null;
+    this.deps.output.announce({
+      code: 'sorted_by_dots',
+      params: { name },
+      message: `${name ?? 'The facilitator'} sorted the challenges by dots.`,
+    });
+    this.#changed();
+    return { order };
   }
 
   voteClose(): void {

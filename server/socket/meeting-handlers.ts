@@ -201,6 +201,8 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
       }
       case 'queue:next':
         return { speakerId: room.nextSpeaker() };
+      case 'queue:yield':
+        return { speakerId: room.yieldFloor(pid, canEdit(me.role) && room.isLeader(pid)) };
       case 'checkin:set':
         return (room.checkIn(pid, p.text), null);
       case 'vote:open':
@@ -211,6 +213,8 @@ function run<N extends CommandName>(room: MeetingRoom, me: SocketData, name: N, 
         return room.voteReveal();
       case 'vote:close':
         return (room.voteClose(), null);
+      case 'vote:sort':
+        return room.sortByDots(pid);
       case 'hidden:set':
         return (room.setHidden(p.column, p.on), null);
       case 'hidden:reveal':

@@ -108,6 +108,10 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.getByRole('button', { name: 'Next: Wrap-up' }).click();
   await page.getByRole('heading', { name: 'Wrap-up' }).waitFor();
   await check('meeting, wrap-up');
+  await page.getByRole('button', { name: 'End meeting' }).click();
+  await page.getByRole('dialog', { name: 'End the meeting?' }).getByRole('button', { name: 'End meeting' }).click();
+  await page.getByRole('heading', { name: 'What happens next' }).waitFor();
+  await check('meeting ended: the way on');
 
   await page.goto(path_(board, '/actions'));
   await page.getByRole('heading', { name: 'Action items', level: 1 }).waitFor();

@@ -85,7 +85,7 @@ describe('running a meeting', () => {
     await bar(fac)
       .getByRole('button', { name: /Incident review/ })
       .waitFor();
-    await fac.getByRole('button', { name: 'Start timer' }).click();
+    // Moving on starts the item's timebox.
     await fac.getByRole('button', { name: 'Pause timer' }).waitFor();
 
     // The participant sees the phase, the item (highlighted on the board) and the same countdown.
@@ -111,7 +111,10 @@ describe('running a meeting', () => {
     await shot(par, 'meeting-participant-390x844.png');
     await queue.getByRole('button', { name: 'Next speaker' }).click();
     await bar(par).getByText('Pat has the floor').waitFor();
-    await bar(par).getByRole('button', { name: 'Raise hand' }).waitFor();
+    // Their hand came down; with the floor, the hand button gives way to ending the turn themself.
+    await bar(par)
+      .getByRole('button', { name: /^Done speaking/ })
+      .waitFor();
 
     // The viewer sees the meeting but has nothing to change it with.
     await bar(vic)

@@ -115,7 +115,8 @@ describe('phases', () => {
     await waitFor(() => readMeta(y.doc).currentAgendaId === items[0], 'the board shows the current item');
     await fac.send('meeting:next-item');
     const s = await par.until((st) => st.currentAgendaId === items[1], 'next item');
-    expect(s.timer).toMatchObject({ agendaId: items[1], status: 'idle', remainingMs: 10 * 60_000 });
+    // Moving on starts the next item's timebox.
+    expect(s.timer).toMatchObject({ agendaId: items[1], status: 'running', durationMs: 10 * 60_000, endsAt: clock.now() + 10 * 60_000 });
     expect(await fac.send('meeting:next-item')).toMatchObject({ ok: false, error: { code: 'precondition_failed' } });
   });
 
@@ -175,7 +176,7 @@ describe('timer', () => {
     const started = await fac.send('timer:start');
     expect(started).toEqual({
       ok: true,
-      data: { agendaId: items[0], status: 'running', durationMs: 300_000, endsAt: clock.now() + 300_000, remainingMs: 300_000 },
+      data: { agendaId: items[0], status: 'running', durationMs: 300_000, endsAt: clock.now() + 300_000, remainingMs: 300_000, expiredAt: null },
     });
     await par.until((s) => s.timer.status === 'running', 'participant sees it running');
     expect(par.state()!.timer).toEqual(fac.state()!.timer);
