@@ -287,7 +287,10 @@ export const en = {
     drag: 'Drag to reorder',
     delete: 'Delete',
     deleteConfirm: 'Delete this card? You can undo it.',
-    editing: (name: string) => `${name} is editing`,
+    /** `who`: the editors' names already joined ("Ann and Bo"); `count`: how many people that is. */
+    editing: (who: string, count: number) => (count === 1 ? `${who} is editing` : `${who} are editing`),
+    /** The tail of a long list of editors: "Ann, Bo and 2 others". */
+    editingOthers: (n: number) => (n === 1 ? '1 other' : `${n} others`),
     actionsFor: (what: string) => `Actions for ${what}`,
     marks: 'About this card',
     carried: 'Carried over',
