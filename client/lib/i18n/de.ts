@@ -432,6 +432,7 @@ export const de: Translation = {
     following: 'Folgt der Moderation',
     followingHint: 'Das Board springt zu dem Punkt, an dem die Moderation ist. Scrollen oder woanders bearbeiten löst das.',
     detached: 'Losgelöst – wieder folgen',
+    reattach: 'Wieder folgen',
     detachedHint: 'Sie schauen woanders hin. Wieder folgen springt zum aktuellen Punkt.',
     raiseHand: 'Hand heben',
     lowerHand: 'Hand senken',
@@ -450,6 +451,8 @@ export const de: Translation = {
     nextSpeaker: 'Der nächsten Hand das Wort geben',
     speaking: 'Spricht',
     speakingNow: (name) => `${name} hat das Wort`,
+    moreHands: (n) => `+${n}`,
+    moreHandsLabel: (n) => (n === 1 ? '1 weitere Hand gehoben' : `${n} weitere Hände gehoben`),
   },
   connection: {
     label: 'Verbindung',

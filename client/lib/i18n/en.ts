@@ -690,6 +690,7 @@ export const en = {
     following: 'Following facilitator',
     followingHint: 'The board scrolls to the item the facilitator is on. Scroll or edit elsewhere to detach.',
     detached: 'Detached — re-attach',
+    reattach: 'Re-attach',
     detachedHint: 'You are looking elsewhere. Re-attach to jump to the current item and follow it again.',
     // hands and roster
     raiseHand: 'Raise hand',
@@ -717,6 +718,8 @@ export const en = {
     giveFloor: 'Next speaker',
     speaking: 'Speaking',
     speakingNow: (name: string) => `${name} has the floor`,
+    moreHands: (n: number) => `+${n}`,
+    moreHandsLabel: (n: number) => (n === 1 ? '1 more hand raised' : `${n} more hands raised`),
     checkInLine: 'Check-in',
     // check-in
     checkInTitle: 'Check-in round',
