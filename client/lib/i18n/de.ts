@@ -464,6 +464,16 @@ export const de: Translation = {
     unsynced: 'Nicht synchronisierte Änderungen',
     offlineHint: 'Sie können weiter bearbeiten; die Änderungen werden zusammengeführt, sobald Sie wieder online sind.',
   },
+  offline: {
+    pending: (n) =>
+      n === 1
+        ? '1 Änderung noch nicht synchronisiert – sie ist auf diesem Gerät gespeichert'
+        : `${n} Änderungen noch nicht synchronisiert – sie sind auf diesem Gerät gespeichert`,
+    pendingUnknown: 'Änderungen noch nicht synchronisiert – sie sind auf diesem Gerät gespeichert',
+    offline: 'Sie sind offline. Arbeiten Sie weiter: Ihre Änderungen werden auf diesem Gerät gespeichert und zusammengeführt, sobald Sie wieder online sind.',
+    offlineShort: 'Sie sind offline. Ihre Änderungen bleiben auf diesem Gerät.',
+    syncing: 'Ihre Änderungen werden gesendet…',
+  },
   asks: {
     askTeam: 'Anderes Team bitten…',
     escalateChallenge: 'Eskalieren…',

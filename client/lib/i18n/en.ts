@@ -807,6 +807,7 @@ export const en = {
     pending: (n: number) => (n === 1 ? '1 change not yet synced — it is saved on this device' : `${n} changes not yet synced — they are saved on this device`),
     pendingUnknown: 'Changes not yet synced — they are saved on this device',
     offline: 'You are offline. Keep working: what you change is saved on this device and merges when you are back online.',
+    offlineShort: 'You are offline. What you change is kept on this device.',
     syncing: 'Sending your changes…',
   },
   agendaPage: {
