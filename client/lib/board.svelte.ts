@@ -38,6 +38,7 @@ import { fetchBoard } from './api.js';
 import { forgetLocalCopy, loadPending, openLocalCopy, rememberedRole, rememberRole, savePending } from './local-copy.js';
 import type { Identity } from './identity.js';
 import { compareNames } from './dates.js';
+import { isSyncStep2, syncStep1Frame } from './sync-frames.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 /** Why the board cannot be shown; null while it can. */
@@ -253,9 +254,9 @@ export class BoardModel {
       if (isSynced) {
         this.#loaded = true;
         if (!this.#roleFromServer) void this.#loadRole();
-        // On (re)connect the provider sends our whole state in reply to the server's sync step 1.
-        this.#unsynced = false;
-        if (this.#pending) this.#setPending(0);
+        // On (re)connect the provider has sent what the server lacks, in reply to the server's step 1;
+        // the changes count as sent once the server says it has stored them.
+        if (this.#unsynced || this.#pending) this.#confirmStored();
       }
     };
     // The local copy is read: a board seen on this device before can show now, server or not.
@@ -313,6 +314,24 @@ export class BoardModel {
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOnline);
     });
+  }
+
+  /**
+   * Asks the server, on the current socket, for everything it has stored; its answer comes only after the
+   * changes this device sent before the question are stored (see sync-frames.ts), so then nothing waits.
+   */
+  #confirmStored(): void {
+    const ws = this.provider.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const onMessage = (e: MessageEvent) => {
+      if (!(e.data instanceof ArrayBuffer) || !isSyncStep2(new Uint8Array(e.data))) return;
+      ws.removeEventListener('message', onMessage);
+      if (this.provider.ws !== ws || !this.#live) return;
+      this.#unsynced = false;
+      if (this.#pending) this.#setPending(0);
+    };
+    ws.addEventListener('message', onMessage);
+    ws.send(syncStep1Frame(this.doc));
   }
 
   #readPeers(): void {

@@ -67,6 +67,14 @@ export function formatList(items: string[]): string {
   return new Intl.ListFormat(locale.tag, { style: 'long', type: 'conjunction' }).format(items);
 }
 
+/**
+ * "Ann", "Ann and Bo", "Ann, Bo and Cy", "Ann, Bo and 2 others": a few names in full, a longer list cut
+ * to its first two and how many more (`others` words that tail), joined as the reader's language joins them.
+ */
+export function formatNames(names: string[], others: (n: number) => string): string {
+  return formatList(names.length > 3 ? [...names.slice(0, 2), others(names.length - 2)] : names);
+}
+
 /** Sorts names as the reader's language does (accents and case as a person expects). */
 export function compareNames(a: string, b: string): number {
   return a.localeCompare(b, locale.tag, { sensitivity: 'base' });

@@ -14,6 +14,7 @@ export class FollowModel {
   get following() {
     return this.#following;
   }
+  #leading = false;
   /** The item the meeting is on; editing it does not count as "elsewhere". */
   #currentId: string | null = null;
 
@@ -64,9 +65,18 @@ export class FollowModel {
     if (flashed) flash(el);
   }
 
+  /**
+   * The facilitator drives the meeting: there is nobody for them to follow, so they never detach and the
+   * item they move to is always brought into view. Set from the server's roster, so a hand-over flips it.
+   */
+  setLeading(leading: boolean): void {
+    this.#leading = leading;
+    if (leading) this.#following = true;
+  }
+
   /** Stops following until `reattach` (the user chose to look elsewhere). */
   detach(): void {
-    this.#following = false;
+    if (!this.#leading) this.#following = false;
   }
 
   /** Follows again; the caller then shows the current item (after switching a phone to its column). */

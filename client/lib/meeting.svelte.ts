@@ -183,6 +183,14 @@ export class MeetingModel {
   get isLeader() {
     return this.#isLeader;
   }
+  #isFacilitator = $derived(!!this.#state && !this.#ended && this.#participantId !== '' && this.#state.facilitatorId === this.#participantId);
+  /**
+   * Whether I am the one facilitating right now, as the server's latest roster says (a hand-over or a
+   * claim moves it live). Co-facilitators lead too (`isLeader`) but still follow the facilitator.
+   */
+  get isFacilitator() {
+    return this.#isFacilitator;
+  }
   #canClaim = $derived(!!this.#state && !this.#ended && this.role === 'facilitator' && this.#state.facilitatorId !== this.#participantId);
   /** A facilitator-link holder who is not leading may take the lead back. */
   get canClaim() {

@@ -272,7 +272,8 @@ export const de: Translation = {
     drag: 'Ziehen zum Umsortieren',
     delete: 'Löschen',
     deleteConfirm: 'Diese Karte löschen? Sie können es rückgängig machen.',
-    editing: (name) => `${name} bearbeitet gerade`,
+    editing: (who, count) => (count === 1 ? `${who} bearbeitet gerade` : `${who} bearbeiten gerade`),
+    editingOthers: (n) => (n === 1 ? '1 weitere Person' : `${n} weitere`),
     actionsFor: (what) => `Aktionen für ${what}`,
     marks: 'Zu dieser Karte',
     carried: 'Übernommen',
@@ -445,6 +446,7 @@ export const de: Translation = {
     following: 'Folgt der Moderation',
     followingHint: 'Das Board springt zu dem Punkt, an dem die Moderation ist. Scrollen oder woanders bearbeiten löst das.',
     detached: 'Losgelöst – wieder folgen',
+    reattach: 'Wieder folgen',
     detachedHint: 'Sie schauen woanders hin. Wieder folgen springt zum aktuellen Punkt.',
     raiseHand: 'Hand heben',
     lowerHand: 'Hand senken',
@@ -463,6 +465,8 @@ export const de: Translation = {
     nextSpeaker: 'Der nächsten Hand das Wort geben',
     speaking: 'Spricht',
     speakingNow: (name) => `${name} hat das Wort`,
+    moreHands: (n) => `+${n}`,
+    moreHandsLabel: (n) => (n === 1 ? '1 weitere Hand gehoben' : `${n} weitere Hände gehoben`),
   },
   flow: {
     overtime: (clock) => `+${clock}`,
@@ -513,6 +517,16 @@ export const de: Translation = {
     synced: 'Alles synchronisiert',
     unsynced: 'Nicht synchronisierte Änderungen',
     offlineHint: 'Sie können weiter bearbeiten; die Änderungen werden zusammengeführt, sobald Sie wieder online sind.',
+  },
+  offline: {
+    pending: (n) =>
+      n === 1
+        ? '1 Änderung noch nicht synchronisiert – sie ist auf diesem Gerät gespeichert'
+        : `${n} Änderungen noch nicht synchronisiert – sie sind auf diesem Gerät gespeichert`,
+    pendingUnknown: 'Änderungen noch nicht synchronisiert – sie sind auf diesem Gerät gespeichert',
+    offline: 'Sie sind offline. Arbeiten Sie weiter: Ihre Änderungen werden auf diesem Gerät gespeichert und zusammengeführt, sobald Sie wieder online sind.',
+    offlineShort: 'Sie sind offline. Ihre Änderungen bleiben auf diesem Gerät.',
+    syncing: 'Ihre Änderungen werden gesendet…',
   },
   asks: {
     askTeam: 'Anderes Team bitten…',

@@ -287,7 +287,10 @@ export const en = {
     drag: 'Drag to reorder',
     delete: 'Delete',
     deleteConfirm: 'Delete this card? You can undo it.',
-    editing: (name: string) => `${name} is editing`,
+    /** `who`: the editors' names already joined ("Ann and Bo"); `count`: how many people that is. */
+    editing: (who: string, count: number) => (count === 1 ? `${who} is editing` : `${who} are editing`),
+    /** The tail of a long list of editors: "Ann, Bo and 2 others". */
+    editingOthers: (n: number) => (n === 1 ? '1 other' : `${n} others`),
     actionsFor: (what: string) => `Actions for ${what}`,
     marks: 'About this card',
     carried: 'Carried over',
@@ -702,6 +705,7 @@ export const en = {
     following: 'Following facilitator',
     followingHint: 'The board scrolls to the item the facilitator is on. Scroll or edit elsewhere to detach.',
     detached: 'Detached — re-attach',
+    reattach: 'Re-attach',
     detachedHint: 'You are looking elsewhere. Re-attach to jump to the current item and follow it again.',
     // hands and roster
     raiseHand: 'Raise hand',
@@ -729,6 +733,8 @@ export const en = {
     giveFloor: 'Next speaker',
     speaking: 'Speaking',
     speakingNow: (name: string) => `${name} has the floor`,
+    moreHands: (n: number) => `+${n}`,
+    moreHandsLabel: (n: number) => (n === 1 ? '1 more hand raised' : `${n} more hands raised`),
     checkInLine: 'Check-in',
     // check-in
     checkInTitle: 'Check-in round',
@@ -859,6 +865,7 @@ export const en = {
     pending: (n: number) => (n === 1 ? '1 change not yet synced — it is saved on this device' : `${n} changes not yet synced — they are saved on this device`),
     pendingUnknown: 'Changes not yet synced — they are saved on this device',
     offline: 'You are offline. Keep working: what you change is saved on this device and merges when you are back online.',
+    offlineShort: 'You are offline. What you change is kept on this device.',
     syncing: 'Sending your changes…',
   },
   agendaPage: {
