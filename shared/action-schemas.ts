@@ -54,6 +54,12 @@ export interface ActionListResponse {
   boardId: string;
   title: string;
   meetingDate: string;
+  /** The meeting's start, `HH:MM`, or '' when none is set. */
+  meetingStart: string;
+  /** The series' IANA time zone the start is in; '' for a board outside a series (the start is local time). */
+  timezone: string;
+  /** The agenda's timeboxes added up, in minutes (0 when none has one). */
+  agendaMinutes: number;
   actionItems: ActionItem[];
 }
 

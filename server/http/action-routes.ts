@@ -46,8 +46,9 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
     if (!list) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
     if (format.data === 'json' && rawFormat === undefined && !req.path.endsWith('.json')) return res.json(list);
     const out = renderActions(list, format.data);
-    res.type(out.contentType);
+    // attachment() sets the type from the file name's extension: set ours (charset, header=present) after it.
     res.attachment(out.filename);
+    res.type(out.contentType);
     res.send(out.body);
   };
 

@@ -355,17 +355,81 @@ describe('exports', () => {
     expect(again.getAllSubcomponents('vtodo').map((t) => t.getFirstPropertyValue('uid'))).toEqual(todos.map((t) => t.getFirstPropertyValue('uid')));
   });
 
-  it('Markdown escapes markup and HTML in user text; JSON carries it verbatim', async () => {
+  it('Markdown escapes markup and HTML in user text for Markdown, not as HTML entities; JSON carries it verbatim', async () => {
     const { board } = await hostileBoard();
     const md = await api<string>(server.url, 'GET', `/api/boards/${board.id}/actions.md`, undefined, board.tokens.viewer);
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);
-    expect(md.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\* \\_it\\_ \\[link\\](x) \\| pipe');
+    expect(md.body).toContain('\\<script>alert(1)\\</script> \\*bold\\* \\_it\\_ \\[link\\](x) \\| pipe');
     expect(md.body).toContain('Weekly cross-team sync'); // plain hyphens stay unescaped
-    expect(md.body).not.toContain('<script>');
+    expect(md.body).not.toMatch(/(?<!\\)<script>/);
     const json = await api(server.url, 'GET', `/api/boards/${board.id}/actions.json`, undefined, board.tokens.viewer);
     expect(json.headers.get('content-disposition')).toMatch(/\.json"?$/);
     expect(json.body.actionItems.map((i: ActionItem) => i.text)).toEqual(HOSTILE);
     expect((await api(server.url, 'GET', `/api/boards/${board.id}/actions?format=pdf`, undefined, board.tokens.viewer)).status).toBe(400);
+  });
+});
+
+describe('downloads that spreadsheets and calendars open', () => {
+  /** A board on 2026-11-24 at 10:00 with a timed agenda, Müller's item due on 2026-12-03 and an undated one. */
+  async function dated() {
+    const { board, y, card } = await meeting();
+    y.doc.getMap('meta').set('meetingStart', '10:00');
+    updateCard(y.doc, card, { timebox: 30 });
+    createCard(y.doc, { column: 'agenda', title: 'R&D <b>review</b>', timebox: 20 });
+    addDecision(y.doc, card, { text: 'R&D <b> budget', owners: 'Müller', due: '2026-12-03', decidedBy: 'Ana' });
+    addDecision(y.doc, card, { text: 'Someone looks at it', decidedBy: 'Ana' });
+    await waitFor(async () => (await restList(board)).length === 2, 'items stored');
+    return board;
+  }
+  const download = (board: TestBoard, ext: string) =>
+    fetch(`${server.url}/api/boards/${board.id}/actions.${ext}`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+
+  it('the CSV starts with a UTF-8 BOM, says text/csv; charset=utf-8; header=present, and "Müller" parses back intact', async () => {
+    const board = await dated();
+    const res = await download(board, 'csv');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows: Record<string, string>[] = parseCsv(bytes, { bom: true, columns: true });
+    expect(rows.map((r) => r.owners)).toEqual(['Müller', '']);
+    expect(rows[0].text).toBe('R&D <b> budget');
+    // The series report and the audit trail are written alike.
+    const report = await fetch(`${server.url}/api/series/${board.id}/report.csv`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+    expect(report.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect([...Buffer.from(await report.arrayBuffer()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const audit = await fetch(`${server.url}/api/boards/${board.id}/audit.csv`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+    expect(audit.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect([...Buffer.from(await audit.arrayBuffer()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('the Markdown download has "R&D <b>" escaped for Markdown and no HTML entity', async () => {
+    const board = await dated();
+    const res = await download(board, 'md');
+    expect(res.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const md = await res.text();
+    expect(md).toContain('R&D \\<b> budget');
+    expect(md).not.toMatch(/(?<!\\)&(?:#\d+|#x[\da-f]+|[a-z]+);/i);
+  });
+
+  it('the iCalendar file has the meeting as an event at its start for the agenda’s length, and due items as all-day events', async () => {
+    const board = await dated();
+    const list = (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body;
+    expect(list).toMatchObject({ meetingDate: '2026-11-24', meetingStart: '10:00', agendaMinutes: 50 });
+    const res = await download(board, 'ics');
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const cal = new ICAL.Component(ICAL.parse(await res.text()));
+    const events = cal.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(2);
+    const [meetingEvent, due] = events;
+    expect(meetingEvent.getFirstPropertyValue('summary')).toBe('Weekly cross-team sync');
+    // A board outside a series has no time zone: its start is floating, the importer's local 10:00.
+    expect(meetingEvent.getFirstPropertyValue('dtstart')!.toString()).toBe('2026-11-24T10:00:00');
+    expect(meetingEvent.getFirstPropertyValue('dtend')!.toString()).toBe('2026-11-24T10:50:00');
+    expect(due.getFirstPropertyValue('summary')).toBe('R&D <b> budget');
+    expect(due.getFirstProperty('dtstart')!.type).toBe('date');
+    expect(String(due.getFirstPropertyValue('dtstart'))).toBe('2026-12-03');
+    expect(String(due.getFirstPropertyValue('dtend'))).toBe('2026-12-04');
+    expect(cal.getAllSubcomponents('vtodo')).toHaveLength(2);
   });
 });
 
