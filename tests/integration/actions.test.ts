@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ICAL from 'ical.js';
+import type * as Y from 'yjs';
 import { addDecision, createCard, deleteCard, deleteDecision, decisionText, updateCard, updateDecision } from '../../shared/board-schema.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
@@ -294,6 +295,90 @@ describe('action items live over socket.io', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
+
+describe('owner and due date corrected on an action item', () => {
+  const audit = async (board: TestBoard) =>
+    (
+      await api<{ entries: Array<{ actor: string; role: string; action: string; summary: string }> }>(
+        server.url,
+        'GET',
+        `/api/boards/${board.id}/audit?limit=100`,
+        undefined,
+        board.tokens.viewer,
+      )
+    ).body.entries;
+
+  it('a participant corrects a decision’s item: the decision on the board changes with it, and the audit trail says who', async () => {
+    const { board, y, card } = await meeting();
+    const d = addDecision(y.doc, card, { text: 'Priya ships the FAQ by Friday', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await item(board, `dec:${d}`))?.owners[0] === 'Priya', 'stored');
+    const res = await api(server.url, 'PATCH', `/api/actions/dec:${d}`, { owner: 'Sam, Lee', due: '2026-12-09', by: 'Kofi' }, board.tokens.participant);
+    expect(res.status).toBe(200);
+    expect(res.body.actionItem).toMatchObject({ id: `dec:${d}`, owners: ['Sam', 'Lee'], due: '2026-12-09', text: 'Priya ships the FAQ by Friday' });
+    expect(await item(board, `dec:${d}`)).toMatchObject({ owners: ['Sam', 'Lee'], due: '2026-12-09' });
+    // The board holds the correction: every client sees it, and the summary agrees.
+    await waitFor(() => decisionOf(y, card, d)?.owners === 'Sam, Lee' && decisionOf(y, card, d)?.due === '2026-12-09', 'the board has it');
+    const summary = (await api(server.url, 'GET', `/api/boards/${board.id}/summary`, undefined, board.tokens.viewer)).body;
+    expect(summary.decisions[0]).toMatchObject({ owners: ['Sam', 'Lee'], due: '2026-12-09' });
+    await waitFor(async () => (await audit(board)).some((e) => e.action === 'decision.edited'), 'audited');
+    expect((await audit(board)).find((e) => e.action === 'decision.edited')).toMatchObject({
+      actor: 'Kofi',
+      role: 'participant',
+      summary: 'set the owner to "Sam, Lee" and the due date to 2026-12-09 of the decision on agenda item "Launch"',
+    });
+    // '' gives the text its say again.
+    const back = await api(server.url, 'PATCH', `/api/actions/dec:${d}`, { owner: '', due: '' }, board.tokens.facilitator);
+    expect(back.body.actionItem).toMatchObject({ owners: ['Priya'], due: '2026-11-27' });
+  });
+
+  it('a request’s item is corrected on the request: its addressee and by-when; status and correction in one call', async () => {
+    const { board, y } = await meeting();
+    const need = createCard(y.doc, { column: 'needs', asker: 'Lee', addressee: 'Sam', what: 'Budget numbers', byWhen: '2026-12-01', status: 'accepted' });
+    await waitFor(async () => (await item(board, `need:${need}`)) !== undefined, 'stored');
+    const res = await api(
+      server.url,
+      'PATCH',
+      `/api/actions/need:${need}`,
+      { owner: 'Müller', due: '2026-12-02', status: 'blocked' },
+      board.tokens.participant,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.actionItem).toMatchObject({ owners: ['Müller'], due: '2026-12-02', status: 'blocked' });
+    await waitFor(() => {
+      const c = y.doc.getMap('cards').get(need) as Y.Map<unknown> | undefined;
+      return c?.get('addressee') === 'Müller' && c?.get('byWhen') === '2026-12-02';
+    }, 'the request has it');
+    const noOne = await api(server.url, 'PATCH', `/api/actions/need:${need}`, { owner: '' }, board.tokens.participant);
+    expect(noOne.status).toBe(400);
+    expect(noOne.body.error.field).toBe('owner');
+  });
+
+  it('refuses a viewer, no token, a date that is no day, an over-long owner, an empty change and a source no longer on the board', async () => {
+    const { board, y, card } = await meeting();
+    const d = addDecision(y.doc, card, { text: 'Priya ships by Friday', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await item(board, `dec:${d}`)) !== undefined, 'stored');
+    const patch = (body: unknown, token?: string) => api(server.url, 'PATCH', `/api/actions/dec:${d}`, body, token);
+    expect((await patch({ owner: 'Sam' }, board.tokens.viewer)).status).toBe(403);
+    expect((await patch({ owner: 'Sam' })).status).toBe(401);
+    const badDay = await patch({ due: '2026-02-30' }, board.tokens.participant);
+    expect(badDay.status).toBe(400);
+    expect(badDay.body.error.field).toBe('due');
+    expect((await patch({ owner: 'x'.repeat(501) }, board.tokens.participant)).body.error.field).toBe('owner');
+    expect((await patch({}, board.tokens.participant)).status).toBe(400);
+    expect((await patch({ owner: 'Sam', role: 'facilitator' }, board.tokens.participant)).status).toBe(400);
+    // Nothing of that reached the board.
+    expect(await item(board, `dec:${d}`)).toMatchObject({ owners: ['Priya'], due: '2026-11-27' });
+    deleteDecision(y.doc, card, d);
+    await waitFor(async () => (await item(board, `dec:${d}`))?.status === 'cancelled', 'cancelled');
+    expect((await patch({ owner: 'Sam' }, board.tokens.participant)).status).toBe(409);
+  });
+});
+
+const decisionOf = (y: YClient, card: string, id: string) => {
+  const decisions = (y.doc.getMap('cards').get(card) as Y.Map<unknown>).get('decisions') as import('yjs').Array<Y.Map<unknown>>;
+  const d = decisions.toArray().find((x) => x.get('id') === id);
+  return d ? { owners: d.get('owners'), due: d.get('due') } : undefined;
+};
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example","click")',
