@@ -29,7 +29,26 @@ export const CreateDecisionBody = z.strictObject({
 });
 export type CreateDecisionBody = z.infer<typeof CreateDecisionBody>;
 
-export const UpdateActionBody = z.strictObject({ status: z.enum(ACTION_STATUSES, { error: 'status must be one of open, done, cancelled, blocked' }) });
+/**
+ * A change to an action item: its status (kept by the server), and corrections of its owner and due date,
+ * which are written to its source on the board — the decision's explicit owners and date, a request's
+ * addressee and "by when" — so the board, the summary and the item never disagree.
+ */
+export const UpdateActionBody = z
+  .strictObject({
+    status: z.enum(ACTION_STATUSES, { error: 'status must be one of open, done, cancelled, blocked' }).optional(),
+    /** Comma-separated names; '' = the owners the decision's text names. A request has one: its addressee. */
+    owner: z.string().trim().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    /** `YYYY-MM-DD`; '' = the date the decision's text gives (a request then has none). */
+    due: z
+      .string()
+      .trim()
+      .refine((s) => s === '' || isIsoDate(s), 'must be a real date as YYYY-MM-DD')
+      .optional(),
+    /** The name the audit trail records the correction under (the role comes from the token). */
+    by: z.string().trim().min(1).max(LIMITS.name).optional(),
+  })
+  .refine((b) => b.status !== undefined || b.owner !== undefined || b.due !== undefined, 'give a status, an owner or a due date');
 export type UpdateActionBody = z.infer<typeof UpdateActionBody>;
 
 export const WebhookBody = z.strictObject({
@@ -54,6 +73,12 @@ export interface ActionListResponse {
   boardId: string;
   title: string;
   meetingDate: string;
+  /** The meeting's start, `HH:MM`, or '' when none is set. */
+  meetingStart: string;
+  /** The series' IANA time zone the start is in; '' for a board outside a series (the start is local time). */
+  timezone: string;
+  /** The agenda's timeboxes added up, in minutes (0 when none has one). */
+  agendaMinutes: number;
   actionItems: ActionItem[];
 }
 

@@ -142,7 +142,15 @@ export const ActionItemSchema = z.object({
   createdAt: epochMs,
   updatedAt: epochMs,
 });
-export const ActionListResponseSchema = z.object({ boardId: z.string(), title: z.string(), meetingDate: z.string(), actionItems: z.array(ActionItemSchema) });
+export const ActionListResponseSchema = z.object({
+  boardId: z.string(),
+  title: z.string(),
+  meetingDate: z.string(),
+  meetingStart: z.string(),
+  timezone: z.string(),
+  agendaMinutes: z.number(),
+  actionItems: z.array(ActionItemSchema),
+});
 export const UpdateActionResponseSchema = z.object({ actionItem: ActionItemSchema });
 export const CreateDecisionResponseSchema = z.object({ decision: DecisionSchema, actionItem: ActionItemSchema.nullable() });
 export const WebhookResponseSchema = z.object({ url: z.string().nullable() });

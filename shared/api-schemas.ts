@@ -3,7 +3,7 @@
  * a form refuses what the server would refuse. Types are inferred from the schemas.
  */
 import { z } from 'zod';
-import { CHALLENGE_STATUSES, LIMITS, NEED_STATUSES, type BoardView, type Card } from './board-schema.js';
+import { CHALLENGE_STATUSES, LIMITS, NEED_STATUSES, isClockTime, type BoardView, type Card } from './board-schema.js';
 import { ROTATABLE_ROLES, type Role, type RoleLinks, type RotatableRole } from './roles.js';
 import { TemplateId } from './templates.js';
 
@@ -27,6 +27,14 @@ export const CreateBoardBody = z.strictObject({
   purpose: trimmed(LIMITS.purpose).optional(),
   /** Id of a template from `GET /api/templates`: the board starts with its cards (and purpose, if none given). */
   template: TemplateId.optional(),
+  /** The meeting's day, `YYYY-MM-DD` ('' or absent: the day the board is made). */
+  meetingDate: isoDate.optional(),
+  /** The meeting's start, `HH:MM` on a 24-hour clock, local time ('' or absent: none). */
+  meetingStart: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || isClockTime(s), 'must be a time as HH:MM')
+    .optional(),
 });
 export type CreateBoardBody = z.infer<typeof CreateBoardBody>;
 

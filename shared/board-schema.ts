@@ -129,7 +129,7 @@ export interface BoardMeta {
    * `createdAt`. Relative dates in decisions ("by Friday") count from it.
    */
   meetingDate: string;
-  /** The scheduled start as `HH:MM` in the series' time zone, or '' when none is set. */
+  /** The start as `HH:MM` — in the series' time zone, or local time on a board outside a series — or '' when none is set. */
   meetingStart: string;
   /** The series' IANA time zone ('' for a board made before series). */
   timezone: string;

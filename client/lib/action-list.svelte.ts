@@ -1,7 +1,7 @@
 /**
- * What the action list page shows of a board's action items: the reader's filters (owner, status, show
- * cancelled), the layout (grouped by owner or sorted by due date) and the derived groups. Pure views over
- * `ActionFeedModel.items`; nothing here writes.
+ * What the action list page shows of a board's action items: the reader's filters (my items, owner, status,
+ * show cancelled), the layout (grouped by owner or sorted by due date), the derived groups and the counts —
+ * all of the filtered list. Pure views over `ActionFeedModel.items`; nothing here writes.
  */
 import type { ActionItem } from '../../shared/action-extraction.js';
 import type { ActionFeedModel } from './actions.svelte.js';
@@ -45,8 +45,18 @@ export function groupByOwner(items: readonly ActionItem[]): ActionGroup[] {
   return groups;
 }
 
+/** Whether `item` is owned by `name` (names compare as the list groups them: case aside). */
+export const ownedBy = (item: ActionItem, name: string): boolean => item.owners.some((o) => sameName(o, name));
+
 export class ActionListModel {
   readonly #feed: ActionFeedModel;
+  /** The reader's name on this device (client/lib/identity.ts), '' when they never gave one. */
+  readonly me: string;
+  #mine = $state(false);
+  /** Only the reader's own items. */
+  get mine() {
+    return this.#mine;
+  }
   #layout = $state<ListLayout>('owner');
   get layout() {
     return this.#layout;
@@ -69,8 +79,9 @@ export class ActionListModel {
     return this.#today;
   }
 
-  constructor(feed: ActionFeedModel) {
+  constructor(feed: ActionFeedModel, me: string = '') {
     this.#feed = feed;
+    this.me = me.trim();
   }
 
   // `.by`: the feed is set in the constructor, after field initialisers; these run only when read.
@@ -78,13 +89,19 @@ export class ActionListModel {
   get owners() {
     return this.#owners;
   }
-  #visible = $derived.by(() =>
+  /** The items whose owner passes the owner filters (my items, owner); the counts are of these. */
+  #owned = $derived.by(() =>
     this.#feed.items.filter((i) => {
+      if (this.#mine && !ownedBy(i, this.me)) return false;
+      if (this.#owner === UNASSIGNED) return i.owners.length === 0;
+      return this.#owner === '' || ownedBy(i, this.#owner);
+    }),
+  );
+  #visible = $derived.by(() =>
+    this.#owned.filter((i) => {
       // A blocked item is still to do: the 'open' filter shows it.
       const status = i.status === 'blocked' ? 'open' : i.status;
-      if (status === 'cancelled' ? !this.#showCancelled : this.#status !== 'active' && status !== this.#status) return false;
-      if (this.#owner === UNASSIGNED) return i.owners.length === 0;
-      return this.#owner === '' || i.owners.some((o) => sameName(o, this.#owner));
+      return status === 'cancelled' ? this.#showCancelled : this.#status === 'active' || status === this.#status;
     }),
   );
   get visible() {
@@ -94,11 +111,12 @@ export class ActionListModel {
   get groups() {
     return this.#groups;
   }
+  /** Of the items the owner filters let through, so the counts always describe what the reader is looking at. */
   #counts = $derived.by(() => {
-    const items = this.#feed.items;
+    const items = this.#owned;
     const count = (pred: (i: ActionItem) => boolean) => items.filter(pred).length;
     return {
-      open: count((i) => i.status === 'open'),
+      open: count((i) => i.status === 'open' || i.status === 'blocked'),
       done: count((i) => i.status === 'done'),
       cancelled: count((i) => i.status === 'cancelled'),
       overdue: count((i) => isOverdue(i, this.#today)),
@@ -107,10 +125,15 @@ export class ActionListModel {
   get counts() {
     return this.#counts;
   }
-  #filtered = $derived(this.#owner !== '' || this.#status !== 'active');
+  #filtered = $derived(this.#mine || this.#owner !== '' || this.#status !== 'active');
   /** Whether any filter hides something (to offer "clear filters"). */
   get filtered() {
     return this.#filtered;
+  }
+
+  /** Shows only the reader's own items (needs a name: `me`). */
+  showMine(mine: boolean): void {
+    this.#mine = mine && this.me !== '';
   }
 
   setLayout(layout: ListLayout): void {
@@ -135,6 +158,7 @@ export class ActionListModel {
   }
 
   clearFilters(): void {
+    this.#mine = false;
     this.#owner = '';
     this.#status = 'active';
   }

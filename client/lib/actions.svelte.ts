@@ -1,7 +1,8 @@
 /**
  * The live action items of one board: the list the server keeps (shared/decisions.ts `ActionItem`), kept
  * current over socket.io (`actions:watch` acks the list, `actions:changed` brings changed items), and the
- * one write people make to it — marking an item done or open again (`PATCH /api/actions/:id`).
+ * writes people make to it (`PATCH /api/actions/:id`): marking an item done or open again, and correcting
+ * its owner or due date (which the server writes to the item's decision or request on the board).
  *
  * The board page shares one feed between its cards through context (`setActionFeed`/`getActionFeed`);
  * the action list page makes its own.
@@ -10,7 +11,8 @@ import { getContext, setContext } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
-import { setActionStatus } from './api.js';
+import { correctAction, setActionStatus } from './api.js';
+import type { ApiError } from '../../shared/errors.js';
 
 /** `revoked`: the link was replaced while watching (`board:revoked`); the feed has stopped for good. */
 export type FeedStatus = 'connecting' | 'live' | 'offline' | 'refused' | 'revoked';
@@ -110,6 +112,20 @@ export class ActionFeedModel {
     // Only undo my optimistic change if nothing newer arrived in the meantime.
     this.#items = this.#items.map((i) => (i.id === id && i.updatedAt === before.updatedAt ? before : i));
     return false;
+  }
+
+  /**
+   * Corrects an item's owner and/or due date. Not optimistic: the server re-reads the item from the board,
+   * and owners come back parsed. Resolves to null once stored, else the server's refusal (null error when
+   * the request never arrived).
+   */
+  async correct(id: string, patch: { owner?: string; due?: string }, by?: string): Promise<{ error: ApiError | null } | null> {
+    this.#pending = new Set([...this.#pending, id]);
+    const res = await correctAction(id, this.#token, { ...patch, ...(by ? { by } : {}) });
+    this.#pending = new Set([...this.#pending].filter((p) => p !== id));
+    if (!res.ok) return { error: res.error };
+    this.#items = merge(this.#items, [res.data.actionItem]);
+    return null;
   }
 
   destroy(): void {

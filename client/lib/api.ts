@@ -54,6 +54,10 @@ export const rotateLink = (boardId: string, token: string, role: RotatableRole) 
 export const setActionStatus = (actionId: string, token: string, status: ActionStatus) =>
   call<{ actionItem: ActionItem }>('PATCH', `/api/actions/${encodeURIComponent(actionId)}`, { body: { status } satisfies UpdateActionBody, token });
 
+/** Corrects an item's owner and/or due date, on its decision or request (participant link); `by` names it in the audit trail. */
+export const correctAction = (actionId: string, token: string, body: Pick<UpdateActionBody, 'owner' | 'due' | 'by'>) =>
+  call<{ actionItem: ActionItem }>('PATCH', `/api/actions/${encodeURIComponent(actionId)}`, { body: body satisfies UpdateActionBody, token });
+
 export const fetchSummary = (boardId: string, token: string) => call<MeetingSummary>('GET', `/api/boards/${encodeURIComponent(boardId)}/summary`, { token });
 
 /** Facilitators only. */

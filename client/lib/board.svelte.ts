@@ -23,6 +23,8 @@ import {
   readBoard,
   setCurrentAgenda,
   setMeta,
+  setMeetingDate,
+  setMeetingStart,
   updateCard,
   updateDecision,
   type BoardView,
@@ -436,6 +438,17 @@ export class BoardModel {
 
   setMeta(patch: { title?: string; purpose?: string }): void {
     setMeta(this.doc, patch, this.origin);
+  }
+
+  /**
+   * Sets when a board outside a series meets: its day (`YYYY-MM-DD`; '' = the day it was made) and start
+   * (`HH:MM`; '' = none), in one change. A series meeting moves through its series instead.
+   */
+  setMeetingWhen(date: string, start: string): void {
+    this.doc.transact(() => {
+      setMeetingDate(this.doc, date, this.origin);
+      setMeetingStart(this.doc, start, this.origin);
+    }, this.origin);
   }
 
   addProposal(cardId: string, text: string): string | null {

@@ -20,17 +20,27 @@ import {
   cardNames,
   cardsMap,
   getCard,
+  LIMITS,
   meetingDate,
   metaMap,
   readCard,
   readDecision,
   updateCard,
+  updateDecision,
   type Decision,
 } from '../../shared/board-schema.js';
 import { mentionsAnyName, type ParseContext } from '../../shared/decisions.js';
 import { decisionActionId, extractActions, type ActionItem, type ActionStatus, type ExtractedAction } from '../../shared/action-extraction.js';
 import { effectiveStatus, toActionItem, type ActionRecord, type ActionStore } from '../store/action-store.js';
-import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
+import {
+  BoardGoneError,
+  localOrigin,
+  type Actor,
+  type BoardAttachment,
+  type BoardExtension,
+  type BoardRegistry,
+  type LoadedBoard,
+} from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 
 const REST = localOrigin('rest');
@@ -57,6 +67,9 @@ interface Tracked extends BoardAttachment {
 export type ActionsChangedListener = (boardId: string, items: ActionItem[]) => void;
 
 export type SetStatusResult = { ok: true; item: ActionItem } | { ok: false; reason: 'not_found' | 'source_gone' };
+
+/** Why a correction was refused beyond those of a status: a request needs one addressee, within a name's length. */
+export type CorrectResult = SetStatusResult | { ok: false; reason: 'bad_owner'; message: string };
 
 export class ActionService implements BoardExtension<Tracked> {
   readonly name = 'actions';
@@ -162,6 +175,34 @@ export class ActionService implements BoardExtension<Tracked> {
     });
     if (wrote) await this.settled(boardId);
     return wrote === true;
+  }
+
+  /**
+   * Corrects an item's owner and/or due date where they come from: the decision's explicit owners and date
+   * (`''` = what its text says), or a request's addressee and "by when". The board, the summary and the item
+   * then agree, and the audit trail records the change under `actor`. Resolves once the change is stored and
+   * the item re-extracted.
+   */
+  async correct(boardId: string, id: string, patch: { owners?: string; due?: string }, actor: Actor): Promise<CorrectResult> {
+    await this.settled(boardId);
+    const rec = await this.store.get(boardId, id);
+    if (!rec) return { ok: false, reason: 'not_found' };
+    if (!rec.present) return { ok: false, reason: 'source_gone' };
+    if (rec.kind === 'need' && patch.owners !== undefined && (patch.owners === '' || patch.owners.length > LIMITS.name))
+      return { ok: false, reason: 'bad_owner', message: `a request is addressed to one name of 1 to ${LIMITS.name} characters` };
+    const origin = localOrigin('rest', actor);
+    const wrote = await this.registry.withBoard(boardId, async (board) => {
+      const ok =
+        rec.kind === 'decision' && rec.decisionId
+          ? updateDecision(board.doc, rec.cardId, rec.decisionId, { owners: patch.owners, due: patch.due }, origin)
+          : updateCard(board.doc, rec.cardId, { addressee: patch.owners, byWhen: patch.due }, origin);
+      if (ok) await this.registry.persisted(board);
+      return ok;
+    });
+    if (!wrote) return { ok: false, reason: 'source_gone' };
+    await this.settled(boardId);
+    const after = await this.store.get(boardId, id);
+    return after ? { ok: true, item: toActionItem(after) } : { ok: false, reason: 'not_found' };
   }
 
   /** Boards an item id exists on (ids are unique per board). */

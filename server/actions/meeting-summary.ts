@@ -2,7 +2,7 @@
  * The read side of action items for REST, sockets and the meeting module: lists, exports, summary and
  * its webhook. One way in: everything reads the live document (through the registry) and the action store.
  */
-import { readMeta } from '../../shared/board-schema.js';
+import { readBoard } from '../../shared/board-schema.js';
 import type { ActionListResponse, MeetingSummary, SummaryWebhookPayload } from '../../shared/action-schemas.js';
 import type { ActionStore } from '../store/action-store.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
@@ -44,11 +44,21 @@ export class MeetingSummaries {
     this.#targets = new WebhookTargets(delivery.allowHosts ?? []);
   }
 
-  /** The action list with board title and meeting day; null when there is no such board. */
+  /** The action list with board title and the meeting's day, start and length; null when there is no such board. */
   async actionList(boardId: string): Promise<ActionListResponse | null> {
-    const meta = await this.registry.withBoard(boardId, (b) => readMeta(b.doc));
-    if (!meta) return null;
-    return { boardId, title: meta.title, meetingDate: meta.meetingDate, actionItems: await this.actions.list(boardId) };
+    const view = await this.registry.withBoard(boardId, (b) => readBoard(b.doc));
+    if (!view) return null;
+    const { meta } = view;
+    const agendaMinutes = view.columns.agenda.reduce((n, a) => n + (a.timebox !== null && a.timebox > 0 ? a.timebox : 0), 0);
+    return {
+      boardId,
+      title: meta.title,
+      meetingDate: meta.meetingDate,
+      meetingStart: meta.meetingStart,
+      timezone: meta.timezone,
+      agendaMinutes,
+      actionItems: await this.actions.list(boardId),
+    };
   }
 
   async summary(boardId: string): Promise<MeetingSummary | null> {
@@ -126,7 +136,7 @@ export class MeetingSummaries {
       const summary = await this.summary(boardId);
       if (!summary) return { ok: false, attempts: 0, error: 'board not found' };
       const payload: SummaryWebhookPayload = {
-        text: summaryMarkdown(summary),
+        text: summaryMarkdown(summary, 'chat'),
         board: { id: boardId, title: summary.title, meetingDate: summary.meetingDate },
         actionItems: summary.actionItems.filter((i) => i.status !== 'cancelled'),
       };

@@ -4,7 +4,19 @@
  * out, no second copy of the board.
  */
 import * as Y from 'yjs';
-import { createCard, createCards, getCard, initBoard, readBoard, readCard, setMeta, type BoardView, type Card } from '../../shared/board-schema.js';
+import {
+  createCard,
+  createCards,
+  getCard,
+  initBoard,
+  readBoard,
+  readCard,
+  setMeetingDate,
+  setMeetingStart,
+  setMeta,
+  type BoardView,
+  type Card,
+} from '../../shared/board-schema.js';
 import type { CreateBoardBody, CreateCardBody, UpdateBoardBody } from '../../shared/api-schemas.js';
 import { randomId } from '../../shared/ids.js';
 import { templateCards, type BoardTemplate } from '../../shared/templates.js';
@@ -17,9 +29,17 @@ const REST = localOrigin('rest');
 /** The REST origin with the caller's role, so the audit trail can say who (by role) made the change. */
 const restAs = (role?: Role) => (role ? localOrigin('rest', { name: 'rest', role }) : REST);
 
+/** A board made outside a series, as its series of one is filed: `meetingDate` when it was set at creation. */
+export interface CreatedBoard {
+  id: string;
+  title: string;
+  createdAt: number;
+  meetingDate?: string;
+}
+
 export class BoardService {
   readonly #onDeleted: Array<(id: string) => void> = [];
-  #onCreated: (board: { id: string; title: string; createdAt: number }) => Promise<void> = async () => {};
+  #onCreated: (board: CreatedBoard) => Promise<void> = async () => {};
 
   constructor(
     private readonly store: Store,
@@ -40,13 +60,15 @@ export class BoardService {
     const doc = new Y.Doc();
     const purpose = body.purpose ?? template?.purpose ?? '';
     initBoard(doc, { title: body.title, purpose, createdAt: now });
+    if (body.meetingDate) setMeetingDate(doc, body.meetingDate);
+    if (body.meetingStart) setMeetingStart(doc, body.meetingStart);
     if (template) createCards(doc, templateCards(template), { now });
     await this.store.createBoard({ id, title: body.title, createdAt: now, updatedAt: now }, Y.encodeStateAsUpdate(doc));
     doc.destroy();
     let tokens: Record<Role, string>;
     try {
       tokens = await this.tokens.issue(id);
-      await this.#onCreated({ id, title: body.title, createdAt: now });
+      await this.#onCreated({ id, title: body.title, createdAt: now, meetingDate: body.meetingDate || undefined });
     } catch (err) {
       await this.store.deleteBoard(id); // a board nobody can open is worse than none
       throw err;
@@ -110,7 +132,7 @@ export class BoardService {
   }
 
   /** Files each new board (made outside a series) in a series of its own, before the board is handed out. */
-  onCreated(fn: (board: { id: string; title: string; createdAt: number }) => Promise<void>): void {
+  onCreated(fn: (board: CreatedBoard) => Promise<void>): void {
     this.#onCreated = fn;
   }
 

@@ -94,8 +94,15 @@ function listChanges(prev: readonly Item[], next: readonly Item[], kind: 'decisi
         field: `${kind}:${iid}`,
         summary: `${kind === 'decision' ? 'recorded decision' : 'proposed'} on ${where}: ${quote(i.text, 500)}`,
       });
-    } else if (was.text !== i.text || was.owners !== i.owners || was.due !== i.due) {
-      out.push({ action: `${kind}.edited`, cardId, field: `${kind}:${iid}`, summary: `edited ${kind} on ${where}`, coalesce: `${kind}|${iid}` });
+    } else {
+      if (was.text !== i.text)
+        out.push({ action: `${kind}.edited`, cardId, field: `${kind}:${iid}`, summary: `edited ${kind} on ${where}`, coalesce: `${kind}|${iid}` });
+      // A corrected owner or due date is a line of its own, never folded into typing: it changes an action item.
+      const set = [
+        was.owners !== i.owners ? `the owner to ${i.owners ? quote(i.owners) : 'what the text says'}` : '',
+        was.due !== i.due ? `the due date to ${i.due || 'what the text says'}` : '',
+      ].filter(Boolean);
+      if (set.length) out.push({ action: `${kind}.edited`, cardId, field: `${kind}:${iid}`, summary: `set ${set.join(' and ')} of the ${kind} on ${where}` });
     }
   }
   for (const [iid, i] of before) {

@@ -16,7 +16,7 @@ import { describeZodError } from '../../shared/api-schemas.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { type AccessControl, type AccessRefusal, type AccessResult } from '../auth/access.js';
 import { requestToken, requireRole, sendRefusal } from './access-guard.js';
-import type { ActionService } from '../actions/action-service.js';
+import type { ActionService, CorrectResult } from '../actions/action-service.js';
 import type { MeetingSummaries } from '../actions/meeting-summary.js';
 import { renderActions } from '../actions/exports.js';
 import { refuse } from '../limits/limits.js';
@@ -46,8 +46,9 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
     if (!list) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'board not found' });
     if (format.data === 'json' && rawFormat === undefined && !req.path.endsWith('.json')) return res.json(list);
     const out = renderActions(list, format.data);
-    res.type(out.contentType);
+    // attachment() sets the type from the file name's extension: set ours (charset, header=present) after it.
     res.attachment(out.filename);
+    res.type(out.contentType);
     res.send(out.body);
   };
 
@@ -57,6 +58,7 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
   r.patch('/actions/:actionId', validateBody(UpdateActionBody), async (req, res) => {
     const id = ActionIdParam.safeParse(req.params.actionId);
     if (!id.success) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such action item' });
+    const body = res.locals.body as UpdateActionBody;
     // Ids are unique per board: find the board among those holding this id that the token opens.
     const token = requestToken(req);
     let denied: AccessRefusal | null = null;
@@ -66,9 +68,15 @@ export function actionRouter(deps: ActionRouteDeps): express.Router {
         denied ??= allowed;
         continue;
       }
-      const result = await actions.setStatus(boardId, id.data, (res.locals.body as UpdateActionBody).status);
-      if (result.ok) return res.json({ actionItem: result.item });
-      if (result.reason === 'source_gone') {
+      let result: CorrectResult | null = null;
+      if (body.owner !== undefined || body.due !== undefined) {
+        // The role is the token's; the name is only what the audit trail shows.
+        result = await actions.correct(boardId, id.data, { owners: body.owner, due: body.due }, { name: body.by ?? 'rest', role: allowed.role });
+      }
+      if (body.status !== undefined && (result === null || result.ok)) result = await actions.setStatus(boardId, id.data, body.status);
+      if (result?.ok) return res.json({ actionItem: result.item });
+      if (result?.reason === 'bad_owner') return sendError(res, 400, { code: ErrorCode.BadRequest, field: 'owner', message: `owner: ${result.message}` });
+      if (result?.reason === 'source_gone') {
         return sendError(res, 409, {
           code: ErrorCode.PreconditionFailed,
           message: 'its decision or request is no longer on the board; restore it there first',

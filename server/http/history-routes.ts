@@ -30,7 +30,7 @@ import { requireRole } from './access-guard.js';
 import type { BoardService } from '../boards/board-service.js';
 import type { BoardRegistry } from '../sync/board-registry.js';
 import type { ActionService } from '../actions/action-service.js';
-import { csvTable, csvTime, slug } from '../actions/exports.js';
+import { CSV_TYPE, csvTable, csvTime, slug } from '../actions/exports.js';
 import type { HistoryService } from '../history/history-service.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { VersionStore } from '../store/version-store.js';
@@ -192,7 +192,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     const title = (await deps.boards.view(boardId))?.meta.title ?? 'board';
     res.attachment(`${slug(title)}-audit.${format}`);
     if (format === 'json') return res.type('application/json; charset=utf-8').send(JSON.stringify({ boardId, entries: all }, null, 2));
-    res.type('text/csv; charset=utf-8; header=present').send(auditCsv(all));
+    res.type(CSV_TYPE).send(auditCsv(all));
   };
 
   r.get('/boards/:id/audit', viewer, (req, res) => sendAudit(req, res, undefined));

@@ -229,7 +229,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'patch',
     path: '/actions/:actionId',
-    summary: "Set an action item's status (a participant link of its board)",
+    summary:
+      "Set an action item's status and/or correct its owner and due date, written to its decision or request on the board (a participant link of its board)",
     access: 'participant',
     body: UpdateActionBody,
     errors: [409],

@@ -74,8 +74,9 @@ export function seriesReportRouter(deps: SeriesReportRouteDeps): express.Router 
     const figures = computeReport(f, period, now());
     if (!format) return res.json(figures);
     const out = renderReport(figures, format);
-    res.type(out.contentType);
+    // attachment() sets the type from the file name's extension: set ours (charset, header=present) after it.
     res.attachment(out.filename);
+    res.type(out.contentType);
     res.send(out.body);
   };
   r.get('/series/:id/report', viewer, validateQuery(ReportQuery), (req, res) => report(req, res, null));

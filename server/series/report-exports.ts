@@ -1,11 +1,11 @@
 /**
  * The series report as a download: CSV (one figure a row: section, figure, value; then attendance), Markdown
- * and JSON. Escaping as the action exports do it (server/actions/exports.ts): formulas neutralised in CSV,
- * user text escaped in Markdown.
+ * and JSON. Written as the action exports are (server/actions/exports.ts): CSV with a UTF-8 byte order mark
+ * and formulas neutralised, user text escaped for Markdown (not HTML).
  */
 import type { SeriesReport } from '../../shared/series-report.js';
 import type { RenderedExport } from '../actions/exports.js';
-import { csvTable, mdEscape, slug } from '../actions/exports.js';
+import { CSV_TYPE, MARKDOWN_TYPE, csvTable, mdEscape, slug } from '../actions/exports.js';
 import type { ReportFormat } from '../../shared/series-report.js';
 
 const value = (n: number | null): string => (n === null ? '' : String(n));
@@ -71,7 +71,7 @@ export function reportMarkdown(r: SeriesReport): string {
     '',
   ];
   if (r.attendance.length === 0) lines.push('No meetings in this period.');
-  for (const a of r.attendance) lines.push(`- Meeting ${a.seq} (${a.date}): ${a.count}${a.count ? ` — ${a.people.map(mdEscape).join(', ')}` : ''}`);
+  for (const a of r.attendance) lines.push(`- Meeting ${a.seq} (${a.date}): ${a.count}${a.count ? ` — ${a.people.map((p) => mdEscape(p)).join(', ')}` : ''}`);
   if (r.attendanceByPerson.length)
     lines.push('', '| Person | Meetings |', '| --- | ---: |', ...r.attendanceByPerson.map((p) => `| ${mdEscape(p.name)} | ${p.meetings} |`));
   return `${lines.join('\n').trimEnd()}\n`;
@@ -83,8 +83,8 @@ export function renderReport(r: SeriesReport, format: ReportFormat): RenderedExp
     case 'json':
       return { body: JSON.stringify(r, null, 2), contentType: 'application/json; charset=utf-8', filename: `${base}.json` };
     case 'csv':
-      return { body: reportCsv(r), contentType: 'text/csv; charset=utf-8; header=present', filename: `${base}.csv` };
+      return { body: reportCsv(r), contentType: CSV_TYPE, filename: `${base}.csv` };
     case 'md':
-      return { body: reportMarkdown(r), contentType: 'text/markdown; charset=utf-8', filename: `${base}.md` };
+      return { body: reportMarkdown(r), contentType: MARKDOWN_TYPE, filename: `${base}.md` };
   }
 }

@@ -182,10 +182,14 @@ export class SeriesService {
     return { id: rec.id, tokens, meeting };
   }
 
-  /** Files a board made outside any series as a series of one (same id), so every board has a series. */
-  async adoptBoard(board: { id: string; title: string; createdAt: number }): Promise<void> {
+  /**
+   * Files a board made outside any series as a series of one (same id), so every board has a series. Its
+   * meeting is on the day set at creation, else the day it was made; a start time stays on the board only:
+   * without a time zone it is no schedule the clock could end or miss the meeting by.
+   */
+  async adoptBoard(board: { id: string; title: string; createdAt: number; meetingDate?: string }): Promise<void> {
     if (await this.deps.store.meetingOfBoard(board.id)) return;
-    const day = new Date(board.createdAt).toISOString().slice(0, 10);
+    const day = board.meetingDate ?? new Date(board.createdAt).toISOString().slice(0, 10);
     const startsAt = Date.parse(`${day}T00:00:00Z`);
     const rec: SeriesRecord = {
       id: board.id,

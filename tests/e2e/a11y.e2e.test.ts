@@ -117,6 +117,12 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.getByRole('heading', { name: 'Action items', level: 1 }).waitFor();
   await page.getByText('Ana drafts the budget').first().waitFor();
   await check('action list');
+  await page
+    .getByRole('button', { name: /^Edit owner or date: / })
+    .first()
+    .click();
+  await page.getByRole('form', { name: /^Owner and due date of / }).waitFor();
+  await check('action list, correcting an owner and due date');
 
   await page.goto(path_(board, '/summary'));
   await page.getByRole('heading', { name: 'Agenda and outcomes' }).waitFor();

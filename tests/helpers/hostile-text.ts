@@ -28,9 +28,9 @@ export const lf = (s: string): string => s.replace(/\r\n?/g, '\n');
 /** What iCalendar TEXT carries: line breaks as LF, no other control characters. */
 export const icsExpected = (s: string): string => lf(s).replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
 
-/** Rows as a spreadsheet reads them: a CR, LF or CRLF outside quotes ends the row. */
+/** Rows as a spreadsheet reads them: a CR, LF or CRLF outside quotes ends the row; a leading BOM is no text. */
 export function csvRowsLikeASpreadsheet(body: string): string[][] {
-  return parseCsv(body, { record_delimiter: ['\r\n', '\r', '\n'], relax_column_count: true });
+  return parseCsv(body, { bom: true, record_delimiter: ['\r\n', '\r', '\n'], relax_column_count: true });
 }
 
 /** A cell that a spreadsheet would run as a formula. */

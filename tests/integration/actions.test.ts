@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ICAL from 'ical.js';
+import type * as Y from 'yjs';
 import { addDecision, createCard, deleteCard, deleteDecision, decisionText, updateCard, updateDecision } from '../../shared/board-schema.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
@@ -298,6 +299,90 @@ describe('action items live over socket.io', () => {
   });
 });
 
+describe('owner and due date corrected on an action item', () => {
+  const audit = async (board: TestBoard) =>
+    (
+      await api<{ entries: Array<{ actor: string; role: string; action: string; summary: string }> }>(
+        server.url,
+        'GET',
+        `/api/boards/${board.id}/audit?limit=100`,
+        undefined,
+        board.tokens.viewer,
+      )
+    ).body.entries;
+
+  it('a participant corrects a decision’s item: the decision on the board changes with it, and the audit trail says who', async () => {
+    const { board, y, card } = await meeting();
+    const d = addDecision(y.doc, card, { text: 'Priya ships the FAQ by Friday', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await item(board, `dec:${d}`))?.owners[0] === 'Priya', 'stored');
+    const res = await api(server.url, 'PATCH', `/api/actions/dec:${d}`, { owner: 'Sam, Lee', due: '2026-12-09', by: 'Kofi' }, board.tokens.participant);
+    expect(res.status).toBe(200);
+    expect(res.body.actionItem).toMatchObject({ id: `dec:${d}`, owners: ['Sam', 'Lee'], due: '2026-12-09', text: 'Priya ships the FAQ by Friday' });
+    expect(await item(board, `dec:${d}`)).toMatchObject({ owners: ['Sam', 'Lee'], due: '2026-12-09' });
+    // The board holds the correction: every client sees it, and the summary agrees.
+    await waitFor(() => decisionOf(y, card, d)?.owners === 'Sam, Lee' && decisionOf(y, card, d)?.due === '2026-12-09', 'the board has it');
+    const summary = (await api(server.url, 'GET', `/api/boards/${board.id}/summary`, undefined, board.tokens.viewer)).body;
+    expect(summary.decisions[0]).toMatchObject({ owners: ['Sam', 'Lee'], due: '2026-12-09' });
+    await waitFor(async () => (await audit(board)).some((e) => e.action === 'decision.edited'), 'audited');
+    expect((await audit(board)).find((e) => e.action === 'decision.edited')).toMatchObject({
+      actor: 'Kofi',
+      role: 'participant',
+      summary: 'set the owner to "Sam, Lee" and the due date to 2026-12-09 of the decision on agenda item "Launch"',
+    });
+    // '' gives the text its say again.
+    const back = await api(server.url, 'PATCH', `/api/actions/dec:${d}`, { owner: '', due: '' }, board.tokens.facilitator);
+    expect(back.body.actionItem).toMatchObject({ owners: ['Priya'], due: '2026-11-27' });
+  });
+
+  it('a request’s item is corrected on the request: its addressee and by-when; status and correction in one call', async () => {
+    const { board, y } = await meeting();
+    const need = createCard(y.doc, { column: 'needs', asker: 'Lee', addressee: 'Sam', what: 'Budget numbers', byWhen: '2026-12-01', status: 'accepted' });
+    await waitFor(async () => (await item(board, `need:${need}`)) !== undefined, 'stored');
+    const res = await api(
+      server.url,
+      'PATCH',
+      `/api/actions/need:${need}`,
+      { owner: 'Müller', due: '2026-12-02', status: 'blocked' },
+      board.tokens.participant,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.actionItem).toMatchObject({ owners: ['Müller'], due: '2026-12-02', status: 'blocked' });
+    await waitFor(() => {
+      const c = y.doc.getMap('cards').get(need) as Y.Map<unknown> | undefined;
+      return c?.get('addressee') === 'Müller' && c?.get('byWhen') === '2026-12-02';
+    }, 'the request has it');
+    const noOne = await api(server.url, 'PATCH', `/api/actions/need:${need}`, { owner: '' }, board.tokens.participant);
+    expect(noOne.status).toBe(400);
+    expect(noOne.body.error.field).toBe('owner');
+  });
+
+  it('refuses a viewer, no token, a date that is no day, an over-long owner, an empty change and a source no longer on the board', async () => {
+    const { board, y, card } = await meeting();
+    const d = addDecision(y.doc, card, { text: 'Priya ships by Friday', decidedBy: 'Ana' })!;
+    await waitFor(async () => (await item(board, `dec:${d}`)) !== undefined, 'stored');
+    const patch = (body: unknown, token?: string) => api(server.url, 'PATCH', `/api/actions/dec:${d}`, body, token);
+    expect((await patch({ owner: 'Sam' }, board.tokens.viewer)).status).toBe(403);
+    expect((await patch({ owner: 'Sam' })).status).toBe(401);
+    const badDay = await patch({ due: '2026-02-30' }, board.tokens.participant);
+    expect(badDay.status).toBe(400);
+    expect(badDay.body.error.field).toBe('due');
+    expect((await patch({ owner: 'x'.repeat(501) }, board.tokens.participant)).body.error.field).toBe('owner');
+    expect((await patch({}, board.tokens.participant)).status).toBe(400);
+    expect((await patch({ owner: 'Sam', role: 'facilitator' }, board.tokens.participant)).status).toBe(400);
+    // Nothing of that reached the board.
+    expect(await item(board, `dec:${d}`)).toMatchObject({ owners: ['Priya'], due: '2026-11-27' });
+    deleteDecision(y.doc, card, d);
+    await waitFor(async () => (await item(board, `dec:${d}`))?.status === 'cancelled', 'cancelled');
+    expect((await patch({ owner: 'Sam' }, board.tokens.participant)).status).toBe(409);
+  });
+});
+
+const decisionOf = (y: YClient, card: string, id: string) => {
+  const decisions = (y.doc.getMap('cards').get(card) as Y.Map<unknown>).get('decisions') as import('yjs').Array<Y.Map<unknown>>;
+  const d = decisions.toArray().find((x) => x.get('id') === id);
+  return d ? { owners: d.get('owners'), due: d.get('due') } : undefined;
+};
+
 const HOSTILE = [
   '=HYPERLINK("http://evil.example","click")',
   '+1, "quoted", with, commas',
@@ -358,17 +443,81 @@ describe('exports', () => {
     expect(again.getAllSubcomponents('vtodo').map((t) => t.getFirstPropertyValue('uid'))).toEqual(todos.map((t) => t.getFirstPropertyValue('uid')));
   });
 
-  it('Markdown escapes markup and HTML in user text; JSON carries it verbatim', async () => {
+  it('Markdown escapes markup and HTML in user text for Markdown, not as HTML entities; JSON carries it verbatim', async () => {
     const { board } = await hostileBoard();
     const md = await api<string>(server.url, 'GET', `/api/boards/${board.id}/actions.md`, undefined, board.tokens.viewer);
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);
-    expect(md.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\* \\_it\\_ \\[link\\](x) \\| pipe');
+    expect(md.body).toContain('\\<script>alert(1)\\</script> \\*bold\\* \\_it\\_ \\[link\\](x) \\| pipe');
     expect(md.body).toContain('Weekly cross-team sync'); // plain hyphens stay unescaped
-    expect(md.body).not.toContain('<script>');
+    expect(md.body).not.toMatch(/(?<!\\)<script>/);
     const json = await api(server.url, 'GET', `/api/boards/${board.id}/actions.json`, undefined, board.tokens.viewer);
     expect(json.headers.get('content-disposition')).toMatch(/\.json"?$/);
     expect(json.body.actionItems.map((i: ActionItem) => i.text)).toEqual(HOSTILE);
     expect((await api(server.url, 'GET', `/api/boards/${board.id}/actions?format=pdf`, undefined, board.tokens.viewer)).status).toBe(400);
+  });
+});
+
+describe('downloads that spreadsheets and calendars open', () => {
+  /** A board on 2026-11-24 at 10:00 with a timed agenda, Müller's item due on 2026-12-03 and an undated one. */
+  async function dated() {
+    const { board, y, card } = await meeting();
+    y.doc.getMap('meta').set('meetingStart', '10:00');
+    updateCard(y.doc, card, { timebox: 30 });
+    createCard(y.doc, { column: 'agenda', title: 'R&D <b>review</b>', timebox: 20 });
+    addDecision(y.doc, card, { text: 'R&D <b> budget', owners: 'Müller', due: '2026-12-03', decidedBy: 'Ana' });
+    addDecision(y.doc, card, { text: 'Someone looks at it', decidedBy: 'Ana' });
+    await waitFor(async () => (await restList(board)).length === 2, 'items stored');
+    return board;
+  }
+  const download = (board: TestBoard, ext: string) =>
+    fetch(`${server.url}/api/boards/${board.id}/actions.${ext}`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+
+  it('the CSV starts with a UTF-8 BOM, says text/csv; charset=utf-8; header=present, and "Müller" parses back intact', async () => {
+    const board = await dated();
+    const res = await download(board, 'csv');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows: Record<string, string>[] = parseCsv(bytes, { bom: true, columns: true });
+    expect(rows.map((r) => r.owners)).toEqual(['Müller', '']);
+    expect(rows[0].text).toBe('R&D <b> budget');
+    // The series report and the audit trail are written alike.
+    const report = await fetch(`${server.url}/api/series/${board.id}/report.csv`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+    expect(report.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect([...Buffer.from(await report.arrayBuffer()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const audit = await fetch(`${server.url}/api/boards/${board.id}/audit.csv`, { headers: { authorization: `Bearer ${board.tokens.viewer}` } });
+    expect(audit.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect([...Buffer.from(await audit.arrayBuffer()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('the Markdown download has "R&D <b>" escaped for Markdown and no HTML entity', async () => {
+    const board = await dated();
+    const res = await download(board, 'md');
+    expect(res.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const md = await res.text();
+    expect(md).toContain('R&D \\<b> budget');
+    expect(md).not.toMatch(/(?<!\\)&(?:#\d+|#x[\da-f]+|[a-z]+);/i);
+  });
+
+  it('the iCalendar file has the meeting as an event at its start for the agenda’s length, and due items as all-day events', async () => {
+    const board = await dated();
+    const list = (await api(server.url, 'GET', `/api/boards/${board.id}/actions`, undefined, board.tokens.viewer)).body;
+    expect(list).toMatchObject({ meetingDate: '2026-11-24', meetingStart: '10:00', agendaMinutes: 50 });
+    const res = await download(board, 'ics');
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const cal = new ICAL.Component(ICAL.parse(await res.text()));
+    const events = cal.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(2);
+    const [meetingEvent, due] = events;
+    expect(meetingEvent.getFirstPropertyValue('summary')).toBe('Weekly cross-team sync');
+    // A board outside a series has no time zone: its start is floating, the importer's local 10:00.
+    expect(meetingEvent.getFirstPropertyValue('dtstart')!.toString()).toBe('2026-11-24T10:00:00');
+    expect(meetingEvent.getFirstPropertyValue('dtend')!.toString()).toBe('2026-11-24T10:50:00');
+    expect(due.getFirstPropertyValue('summary')).toBe('R&D <b> budget');
+    expect(due.getFirstProperty('dtstart')!.type).toBe('date');
+    expect(String(due.getFirstPropertyValue('dtstart'))).toBe('2026-12-03');
+    expect(String(due.getFirstPropertyValue('dtend'))).toBe('2026-12-04');
+    expect(cal.getAllSubcomponents('vtodo')).toHaveLength(2);
   });
 });
 

@@ -114,8 +114,10 @@ async function exportsHold(board: TestBoard): Promise<ActionListResponse> {
   const cal = new ICAL.Component(ICAL.parse(ics.body));
   expect(cal.getAllProperties().map((p) => p.name)).toEqual(['prodid', 'version', 'calscale', 'x-wr-calname']);
   expect(cal.getFirstPropertyValue('x-wr-calname')).toBe(icsExpected(`Action items: ${list.title}`));
-  const todos = cal.getAllSubcomponents();
-  expect(todos.map((t) => t.name)).toEqual(list.actionItems.map(() => 'vtodo'));
+  const dated = list.actionItems.filter((i) => i.due !== null);
+  // The meeting, each dated item's day, then each item's to-do.
+  expect(cal.getAllSubcomponents().map((c) => c.name)).toEqual(['vevent', ...dated.map(() => 'vevent'), ...list.actionItems.map(() => 'vtodo')]);
+  const todos = cal.getAllSubcomponents('vtodo');
   todos.forEach((todo, n) => {
     const i = list.actionItems[n];
     expect(todo.getFirstPropertyValue('uid')).toBe(`${i.id}.${board.id}@meshboard`);
@@ -153,9 +155,10 @@ describe('exports of hostile text', () => {
     const list = await exportsHold(board);
     expect(list.title).toBe(TITLE);
     expect(list.actionItems.map((i) => i.text)).toEqual(expect.arrayContaining(HOSTILE_TEXTS.map((t) => t.trim())));
-    // The injection of the finding: one calendar, the items' VTODOs and nothing else.
+    // The injection of the finding: one calendar, the meeting's event, the items' VTODOs and nothing else.
     const ics = (await get(board, '/actions.ics')).body;
-    expect(ics.match(/^BEGIN:/gm)).toHaveLength(1 + list.actionItems.length);
+    const dated = list.actionItems.filter((i) => i.due !== null).length;
+    expect(ics.match(/^BEGIN:/gm)).toHaveLength(2 + dated + list.actionItems.length);
     expect(ics).not.toMatch(/^(SUMMARY:injected|X-EVIL|UID:evil)/m);
   });
 

@@ -36,6 +36,27 @@ describe('REST API', () => {
     expect(res.body.columns.needs).toEqual([]);
   });
 
+  it('creates a board with the meeting’s date and start, which the board and its series of one keep; refuses a date or time that is none', async () => {
+    const res = await api(server.url, 'POST', '/api/boards', { title: 'Planning', meetingDate: '2026-12-08', meetingStart: '10:00' });
+    expect(res.status).toBe(201);
+    const token = new URL(res.body.links.viewer).searchParams.get('token');
+    const board = await api(server.url, 'GET', `/api/boards/${res.body.id}`, undefined, token ?? undefined);
+    expect(board.body.meta).toMatchObject({ meetingDate: '2026-12-08', meetingStart: '10:00', seriesId: null });
+    const meetings = await api(server.url, 'GET', `/api/series/${res.body.id}`, undefined, token ?? undefined);
+    // The series of one meets that day; the start stays on the board (no time zone to schedule it by).
+    expect(meetings.body.meetings[0]).toMatchObject({ date: '2026-12-08', start: '' });
+    for (const [field, value] of [
+      ['meetingDate', '2026-02-30'],
+      ['meetingDate', 'tomorrow'],
+      ['meetingStart', '24:00'],
+      ['meetingStart', '9am'],
+    ]) {
+      const bad = await api(server.url, 'POST', '/api/boards', { title: 'Planning', [field]: value });
+      expect(bad.status, `${field} ${value}`).toBe(400);
+      expect(bad.body.error.field).toBe(field);
+    }
+  });
+
   it('renames a board and deletes it', async () => {
     const { id, tokens } = await createBoard(server.url);
     const renamed = await api(server.url, 'PATCH', `/api/boards/${id}`, { title: 'Monday sync' }, tokens.participant);

@@ -56,7 +56,16 @@ const hostileItems = (): ActionItem[] =>
       status: n % 3 === 0 ? 'done' : 'open',
     }),
   );
-const list = (items: ActionItem[], title = 'Weekly sync'): ActionListResponse => ({ boardId: 'board1', title, meetingDate: '2026-11-24', actionItems: items });
+const list = (items: ActionItem[], title = 'Weekly sync', over: Partial<ActionListResponse> = {}): ActionListResponse => ({
+  boardId: 'board1',
+  title,
+  meetingDate: '2026-11-24',
+  meetingStart: '',
+  timezone: '',
+  agendaMinutes: 0,
+  actionItems: items,
+  ...over,
+});
 
 const parseIcs = (body: string) => new ICAL.Component(ICAL.parse(body));
 const propNames = (c: ICAL.Component) => c.getAllProperties().map((p) => p.name);
@@ -69,7 +78,9 @@ describe('iCalendar export', () => {
       const cal = parseIcs(actionsIcs(list([item()], title)));
       expect(propNames(cal)).toEqual(['prodid', 'version', 'calscale', 'x-wr-calname']);
       expect(cal.getFirstPropertyValue('x-wr-calname')).toBe(icsExpected(`Action items: ${title}`));
-      expect(cal.getAllSubcomponents().map((c) => c.name)).toEqual(['vtodo']);
+      // The meeting, the item's due day, the item's to-do.
+      expect(cal.getAllSubcomponents().map((c) => c.name)).toEqual(['vevent', 'vevent', 'vtodo']);
+      expect(cal.getAllSubcomponents('vevent')[0].getFirstPropertyValue('summary')).toBe(icsExpected(title));
       expect(cal.getAllSubcomponents('vtodo')[0].getFirstPropertyValue('summary')).toBe('Ship it');
     },
   );
@@ -77,8 +88,13 @@ describe('iCalendar export', () => {
   it('summary, description and UID round-trip hostile text with line breaks as LF, one VTODO per item and nothing more', () => {
     const items = hostileItems();
     const body = actionsIcs(list(items));
-    const todos = parseIcs(body).getAllSubcomponents();
-    expect(todos.map((c) => c.name)).toEqual(items.map(() => 'vtodo'));
+    // No item has a due date: the meeting's event and the to-dos.
+    expect(
+      parseIcs(body)
+        .getAllSubcomponents()
+        .map((c) => c.name),
+    ).toEqual(['vevent', ...items.map(() => 'vtodo')]);
+    const todos = parseIcs(body).getAllSubcomponents('vtodo');
     todos.forEach((todo, n) => {
       const t = HOSTILE_TEXTS[n];
       for (const name of propNames(todo)) expect(TODO_PROPS).toContain(name);
@@ -111,6 +127,8 @@ describe('iCalendar export', () => {
         'X-WR-CALNAME',
         'UID',
         'DTSTAMP',
+        'DTSTART',
+        'DTEND',
         'CREATED',
         'LAST-MODIFIED',
         'SUMMARY',
@@ -208,8 +226,10 @@ describe('Markdown exports', () => {
 
   it('defuses mass mentions with a zero-width space and leaves people and words alone', () => {
     expect(mdEscape('@channel @Here, @everyone! @all. @all_ <!channel>')).toBe(
-      `@${MENTION_BREAK}channel @${MENTION_BREAK}Here, @${MENTION_BREAK}everyone! @${MENTION_BREAK}all. @${MENTION_BREAK}all\\_ &lt;!channel&gt;`,
+      `@${MENTION_BREAK}channel @${MENTION_BREAK}Here, @${MENTION_BREAK}everyone! @${MENTION_BREAK}all. @${MENTION_BREAK}all\\_ \\<\\!channel>`,
     );
+    // Chat tools read `<!channel>` as a mention unless it arrives as entities.
+    expect(mdEscape('@here <!channel>', 'chat')).toBe(`@${MENTION_BREAK}here &lt;!channel&gt;`);
     expect(mdEscape('@Sam, @allison and @channels, mail a@here.example')).toBe(`@Sam, @allison and @channels, mail a@${MENTION_BREAK}here.example`);
   });
 
@@ -263,5 +283,79 @@ describe('Markdown exports', () => {
     expect(blocks.filter((l) => !l.startsWith('#'))).toHaveLength(n * 2 + n + n + n + n);
     expect(md).not.toContain('\r');
     expect(md).not.toMatch(MASS_MENTION);
+  });
+});
+
+describe('exports that other programs open', () => {
+  it('CSV starts with a UTF-8 byte order mark, so Excel reads "Müller" as written', () => {
+    const csv = actionsCsv([item({ owners: ['Müller'] })]);
+    expect([...Buffer.from(csv, 'utf8').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csvRowsLikeASpreadsheet(csv)[1][3]).toBe('Müller');
+  });
+
+  it('Markdown escapes "R&D <b>" for Markdown, with no HTML entity anywhere', () => {
+    const md = actionsMarkdown(list([item({ text: 'R&D <b>bold</b> & AT&amp;T > 3', owners: ['R&D'], cardTitle: '<i>Launch</i>' })], 'R&D <b>sync</b>'));
+    // An entity is an `&` CommonMark would read as one: not after a backslash.
+    expect(md).not.toMatch(/(?<!\\)&(?:#\d+|#x[\da-f]+|[a-z]+);/i);
+    expect(md).toContain('# Action items: R&D \\<b>sync\\</b>');
+    // An ampersand that would start an entity is backslashed so it reads as typed.
+    expect(md).toContain('R&D \\<b>bold\\</b> & AT\\&amp;T > 3');
+  });
+
+  it('the summary file prints every agenda item’s notes in full, line breaks kept, without entities', () => {
+    const summary: MeetingSummary = {
+      boardId: 'board1',
+      title: 'R&D sync',
+      purpose: '',
+      meetingDate: '2026-11-24',
+      agenda: [{ id: 'a1', title: 'Launch', owner: 'Priya', done: true, notes: 'First line\nSecond <line>\n- third', decisions: [] }],
+      decisions: [],
+      actionItems: [],
+      openNeeds: [],
+      unresolvedChallenges: [],
+      attendees: [],
+    };
+    const md = summaryMarkdown(summary);
+    expect(md).toContain('  First line  \n  Second \\<line>  \n  \\- third');
+    expect(md).not.toMatch(/&(?:#\d+|[a-z]+);/i);
+    expect(summaryMarkdown(summary, 'chat')).toContain('Second &lt;line&gt;');
+  });
+
+  it('iCalendar: the meeting is an all-day event without a start, and due items are transparent all-day events', () => {
+    const items = [
+      item(),
+      item({ id: 'dec:d2', decisionId: 'd2', due: null }),
+      item({ id: 'dec:d3', decisionId: 'd3', status: 'cancelled', due: '2026-12-01' }),
+    ];
+    const cal = parseIcs(actionsIcs(list(items)));
+    const events = cal.getAllSubcomponents('vevent');
+    expect(events.map((e) => e.getFirstPropertyValue('uid'))).toEqual([
+      'meeting.board1@meshboard',
+      'dec:d1.due.board1@meshboard',
+      'dec:d3.due.board1@meshboard',
+    ]);
+    const [meeting, due, cancelled] = events;
+    expect(meeting.getFirstProperty('dtstart')!.type).toBe('date');
+    expect(String(meeting.getFirstPropertyValue('dtstart'))).toBe('2026-11-24');
+    expect(String(meeting.getFirstPropertyValue('dtend'))).toBe('2026-11-25');
+    expect(due.getFirstProperty('dtstart')!.type).toBe('date');
+    expect(String(due.getFirstPropertyValue('dtstart'))).toBe('2026-12-04');
+    expect(String(due.getFirstPropertyValue('dtend'))).toBe('2026-12-05');
+    expect(due.getFirstPropertyValue('transp')).toBe('TRANSPARENT');
+    expect(due.getFirstPropertyValue('summary')).toBe('Ship it');
+    expect(cancelled.getFirstPropertyValue('status')).toBe('CANCELLED');
+    // The to-dos stay, one per item.
+    expect(cal.getAllSubcomponents('vtodo')).toHaveLength(3);
+  });
+
+  it('iCalendar: a start makes the meeting a timed event as long as its agenda; a series zone makes it an instant', () => {
+    const plain = parseIcs(actionsIcs(list([], 'Sync', { meetingStart: '10:00', agendaMinutes: 45 }))).getFirstSubcomponent('vevent')!;
+    // No zone: floating, read as the importer's local time.
+    expect(plain.getFirstPropertyValue('dtstart')!.toString()).toBe('2026-11-24T10:00:00');
+    expect(plain.getFirstPropertyValue('dtend')!.toString()).toBe('2026-11-24T10:45:00');
+    const berlin = parseIcs(actionsIcs(list([], 'Sync', { meetingStart: '10:00', timezone: 'Europe/Berlin' }))).getFirstSubcomponent('vevent')!;
+    expect(berlin.getFirstPropertyValue('dtstart')!.toString()).toBe('2026-11-24T09:00:00Z');
+    // No timeboxes: an hour.
+    expect(berlin.getFirstPropertyValue('dtend')!.toString()).toBe('2026-11-24T10:00:00Z');
   });
 });

@@ -211,7 +211,10 @@ describe('report', () => {
   it('exports every figure as CSV that parses back, and as Markdown with user text escaped', () => {
     const f = facts([meeting(1, '2030-01-03', [need('r1')], { attendees: ['=HYPERLINK("x")', 'Ana | B'] })]);
     const r = computeReport(f, { from: '2030-01-01', to: '2030-03-31' }, 0);
-    const rows: string[][] = parse(reportCsv(r));
+    const csv = reportCsv(r);
+    // A byte order mark first, as every CSV export has it: Excel then reads the file as UTF-8.
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const rows: string[][] = parse(csv, { bom: true });
     expect(rows[0]).toEqual(['section', 'figure', 'value']);
     expect(rows).toContainEqual(['requests', 'made', '1']);
     expect(rows).toContainEqual(['requests', 'medianHoursToAnswer', '']);
