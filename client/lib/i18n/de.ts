@@ -485,6 +485,13 @@ export const de: Translation = {
       autosave: 'Automatisch gespeichert',
       restore: 'Vor einer Wiederherstellung gespeichert',
     },
+    names: {
+      autosave: 'Automatisch gespeichert',
+      beforeRestore: 'Vor der Wiederherstellung',
+      meetingStarted: 'Meeting begonnen',
+      meetingEnded: 'Meeting beendet',
+      agendaDone: (title) => `Agendapunkt erledigt: ${title}`,
+    },
     open: 'Ansehen',
     openLabel: (name) => `Version „${name}“ ansehen`,
     backToList: 'Alle Versionen',

@@ -499,6 +499,14 @@ export const en = {
     by: (name: string) => `by ${name}`,
     automatic: 'Automatic',
     kinds: { manual: 'Saved by hand', meeting: 'Meeting', agenda: 'Agenda item done', autosave: 'Autosave', restore: 'Saved before a restore' },
+    /** The names the server gives the versions it saves (server/history), in the reader's language. */
+    names: {
+      autosave: 'Autosave',
+      beforeRestore: 'Before restore',
+      meetingStarted: 'Meeting started',
+      meetingEnded: 'Meeting ended',
+      agendaDone: (title: string) => `Agenda item done: ${title}`,
+    },
     open: 'View',
     openLabel: (name: string) => `View version “${name}”`,
     backToList: 'All versions',
