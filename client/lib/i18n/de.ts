@@ -763,6 +763,23 @@ export const de: Translation = {
     failed: 'Die Vorlagen konnten nicht geladen werden; Sie können trotzdem mit einem leeren Board beginnen.',
     meta: (items, minutes) => `${items === 1 ? '1 Agendapunkt' : `${items} Agendapunkte`}${minutes ? ` · ${minutes} Min.` : ''}`,
     saved: 'Von Ihrem Team gespeichert',
+    shipped: {
+      'weekly-sync': {
+        name: 'Wöchentliches teamübergreifendes Meeting',
+        description:
+          'Eine Stunde, in der jedes Team sagt, was es gelernt hat, was es braucht und was ansteht. Abschnitte für Vertrieb, Support und Produkt, Community, Management und eine Runde für alle.',
+      },
+      retrospective: {
+        name: 'Retrospektive',
+        description:
+          'Was gut lief, was nicht, und Ideen, die zu Herausforderungen zum Anpacken werden. Tipp: Schalten Sie für die ersten Runden verdecktes Schreiben ein, damit sich niemand an der ersten Antwort orientiert.',
+      },
+      'lean-coffee': {
+        name: 'Lean Coffee',
+        description:
+          'Eine Agenda, die die Gruppe vor Ort baut: Alle schlagen Themen vor, Punkte entscheiden die Reihenfolge, jedes Thema bekommt einen kurzen Zeitrahmen und eine Daumenabstimmung, ob es weitergeht.',
+      },
+    },
     saveHeading: 'Als Vorlage speichern',
     saveIntro:
       'Bewahrt Agenda, Anfragen und Herausforderungen dieses Boards – nicht seine Entscheidungen, Status oder Abstimmungen –, damit ein neues Board damit beginnen kann.',
