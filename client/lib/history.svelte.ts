@@ -25,15 +25,17 @@ export function versionKind(v: VersionInfo): VersionKind {
 }
 
 /** A version's name for people: the names the server gives its own versions, in the reader's language. */
-export function versionName(v: VersionInfo): string {
+export const versionName = (v: VersionInfo): string => (v.by === 'server' || v.name === 'Before restore' ? serverVersionName(v.name) : v.name);
+
+/** A name the server gives a version (server/history), in the reader's language; any other name as it is. */
+export function serverVersionName(name: string): string {
   const names = t.history.names;
-  if (v.name === 'Before restore') return names.beforeRestore;
-  if (v.by !== 'server') return v.name;
-  if (v.name === 'Autosave') return names.autosave;
-  if (v.name === 'Meeting started') return names.meetingStarted;
-  if (v.name === 'Meeting ended') return names.meetingEnded;
-  if (v.name.startsWith('Agenda item done: ')) return names.agendaDone(v.name.slice('Agenda item done: '.length));
-  return v.name;
+  if (name === 'Before restore') return names.beforeRestore;
+  if (name === 'Autosave') return names.autosave;
+  if (name === 'Meeting started') return names.meetingStarted;
+  if (name === 'Meeting ended') return names.meetingEnded;
+  if (name.startsWith('Agenda item done: ')) return names.agendaDone(name.slice('Agenda item done: '.length));
+  return name;
 }
 
 /** "Oct 14, 2026, 3:05 PM" in the reader's locale. */
