@@ -184,6 +184,10 @@ describe('a meeting in German', () => {
       }
       await item.getByText('Sam', { exact: true }).first().waitFor();
       await expectGerman(page, 'the agenda phase with decisions');
+      await e2e.shot(page, 'german-meeting-agenda-1280.png');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await e2e.shot(page, 'german-meeting-agenda-390.png', true);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       await page.getByRole('button', { name: 'Weiter: Anfragen' }).click();
       await page.getByRole('button', { name: 'Weiter: Herausforderungen' }).click();
@@ -217,11 +221,16 @@ describe('a meeting in German', () => {
     await page.getByRole('heading', { name: 'Aufgaben', level: 1 }).waitFor();
     await page.getByText('bis Monatsende').first().waitFor();
     await expectGerman(page, 'the action list');
+    await e2e.shot(page, 'german-actions-1280.png', true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await e2e.shot(page, 'german-actions-390.png', true);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.goto(`${boardPath}/summary?token=${token}`);
     await page.getByText(/^Zusammenfassung des Meetings · /).waitFor();
     await page.getByText('bis Ende der Woche').first().waitFor();
     await expectGerman(page, 'the summary');
+    await e2e.shot(page, 'german-summary-1280.png', true);
 
     await page.goto(`${boardPath}/agenda?token=${token}`);
     await page.getByRole('button', { name: 'Drucken' }).first().waitFor();

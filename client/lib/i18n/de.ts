@@ -380,7 +380,7 @@ export const de: Translation = {
     everyone: 'Alle',
     unassigned: 'Nicht zugewiesen',
     statusFilter: 'Status',
-    statuses: { active: 'Offen und erledigt', open: 'Offen', done: 'Erledigt' },
+    statuses: { active: 'Offen/erledigt', open: 'Offen', done: 'Erledigt' },
     showCancelled: (n) => `Abgebrochene zeigen (${n})`,
     clearFilters: 'Filter zurücksetzen',
     countOpen: (n) => `${n} offen`,
