@@ -1,22 +1,20 @@
 /**
  * Decisions → owners and due dates (the action items a board implies are read in action-extraction.ts).
  *
- * Pure (no I/O, no clock): the browser previews exactly what the server stores. Natural-language dates are
- * read by chrono-node relative to the meeting's day, never the wall clock, so the same text on the same
- * board always means the same day.
+ * Pure (no I/O, no clock): the browser previews exactly what the server stores. Due dates are read in
+ * due-dates.ts, in English or German, relative to the meeting's day, never the wall clock, so the same text
+ * on the same board always means the same day.
  */
-import * as chrono from 'chrono-node';
 import type * as Y from 'yjs';
 import { isIsoDate, meetingDate, knownNames } from './board-schema.js';
+import { dueFromText, type DueDate, type DueFlag } from './due-dates.js';
+
+export { DATE_WINDOW, DUE_FLAGS, decisionLanguage, type DueFlag, type DateLanguage } from './due-dates.js';
 
 // ---- parsing one decision --------------------------------------------------------------------------------
 
-/** Why a due date could not be taken at face value. The text as typed is always kept beside it. */
-export const DUE_FLAGS = ['unparseable', 'past'] as const;
-export type DueFlag = (typeof DUE_FLAGS)[number];
-
 export interface ParsedDecision {
-  /** The decision's text without a leading `Decision:` (or `Decided:`, `Agreed:`, `Action:`). */
+  /** The decision's text without a leading `Decision:` (or `Decided:`, `Agreed:`, `Action:`, `Entscheidung:`, `Beschluss:`…). */
   text: string;
   /** Who owns it, in the order they appear; [] = unassigned (never dropped). */
   owners: string[];
@@ -41,28 +39,9 @@ export interface ParseContext {
   participants?: readonly string[];
 }
 
-/**
- * How much of a decision its due date is read from: the first this many characters (cut back to the last
- * whitespace, so a date is not cut in half). A decision is a sentence; the bound keeps chrono-node to a
- * fixed cost per decision (a few ms at most): it spends ~10 µs a character on text dense with dates, and
- * more than linear on long text (160,000 characters of ISO dates: 1.3 s).
- */
-export const DATE_WINDOW = 1000;
-/** How far before a date a cue word ("by", "due on the") is looked for. */
-const CUE_LOOKBEHIND = 64;
-/** The longest deadline phrase kept as typed when chrono cannot read it ("by the Q3 offsite"). */
-const PHRASE_MAX = 100;
-
-const PREFIX = /^\s*(?:decision|decided|agreed|action(?:\s+item)?)\s*[:：–—-]\s*/i;
+const PREFIX = /^\s*(?:decision|decided|agreed|action(?:\s+item)?|entscheidung|entschieden|beschluss|beschlossen|vereinbart|aufgabe)\s*[:：–—-]\s*/i;
 /** `@name`, where a name is letters, digits, `.`, `_`, `-` or `'` (no spaces: use a participant's name for those). */
 const MENTION = /(^|[^\p{L}\p{N}_.@])@([\p{L}\p{N}][\p{L}\p{N}_.'-]*)/gu;
-/** Words that introduce a deadline; after them, text chrono cannot read is flagged rather than ignored. */
-const DUE_CUE = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+/gi;
-/** A cue word ending right where a date starts (the text before the date ends with it). */
-const CUE_AT_END = /\b(?:due(?:\s+(?:by|on|date))?|deadline|by|before|until|no later than)\s*:?\s+(?:the\s+)?$/i;
-/** Things one does "by" that are not dates ("send it by email"). */
-const NOT_A_DATE_AFTER_BY =
-  /^(?:e-?mail|mail|post|phone|hand|vote|consensus|default|design|accident|slack|chat|courier|the way|then|now|far|all means|itself|themselves|himself|herself|myself|yourself|ourselves)\b/i;
 /** What joins the names of a leading list ("Priya, Sam and Lee"), once trimmed. */
 const LIST_JOINER = /^(?:,|&|\+|\/|and|und|et|y)?$/i;
 
@@ -79,7 +58,7 @@ export function parseDecision(input: { text: string; owners?: string; due?: stri
   const names = nameIndex(ctx.participants);
 
   const explicitOwners = ownersFromField(input.owners ?? '', names);
-  const date = explicitDue(input.due ?? '', ctx) ?? dueFromText(text, ctx);
+  const date = explicitDue(input.due ?? '', ctx) ?? textDue(text, ctx);
   // Names inside the date phrase ("by Sam's birthday") are not owners.
   const ownerText = date.span ? text.slice(0, date.span[0]) + ' '.repeat(date.span[1] - date.span[0]) + text.slice(date.span[1]) : text;
   const owners = explicitOwners.length > 0 ? explicitOwners : ownersFromText(ownerText, names);
@@ -161,13 +140,8 @@ function trimTrailing(s: string, chars: string): string {
   return s.slice(0, end);
 }
 
-interface DateResult {
-  due: string | null;
-  dueText: string;
+interface DateResult extends DueDate {
   from: ParsedDecision['dueFrom'];
-  flag: DueFlag | null;
-  /** Where the date phrase sits in the text, to keep names in it from becoming owners. */
-  span?: [number, number];
 }
 
 function explicitDue(value: string, ctx: ParseContext): DateResult | null {
@@ -177,66 +151,10 @@ function explicitDue(value: string, ctx: ParseContext): DateResult | null {
   return { due: v, dueText: v, from: 'explicit', flag: v < ctx.meetingDate ? 'past' : null };
 }
 
-function dueFromText(full: string, ctx: ParseContext): DateResult {
-  const text = dateWindow(full);
-  // Noon UTC on the meeting's day, read in UTC: calendar arithmetic without a time zone to go wrong.
-  const ref = { instant: new Date(`${ctx.meetingDate}T12:00:00Z`), timezone: 0 };
-  // A bare time ("standup at 9:30") is not a deadline: keep results that name a day.
-  const results = chrono.en
-    .parse(text, ref, { forwardDate: true })
-    .filter((r) => r.start.isCertain('day') || r.start.isCertain('weekday') || r.start.isCertain('month'));
-  // A date after a cue ("by …") is the deadline; else the last date named.
-  const cued = results.find((r) => cueBefore(text, r.index) !== null);
-  const hit = cued ?? results[results.length - 1];
-  if (hit) {
-    const y = hit.start.get('year');
-    const m = hit.start.get('month');
-    const d = hit.start.get('day');
-    const due = y && m && d ? `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : null;
-    const cue = cueBefore(text, hit.index);
-    const start = cue ?? hit.index;
-    const end = hit.index + hit.text.length;
-    const dueText = text.slice(start, end).trim();
-    if (!due || !isIsoDate(due)) return { due: null, dueText, from: 'text', flag: 'unparseable', span: [start, end] };
-    return { due, dueText, from: 'text', flag: due < ctx.meetingDate ? 'past' : null, span: [start, end] };
-  }
-  // A cue followed by something that is not a date: keep what was typed, flag it, never guess.
-  for (const m of text.matchAll(DUE_CUE)) {
-    const start = m.index ?? 0;
-    // Cut before splitting: splitting all the rest of the text at every cue would be quadratic.
-    const after = text.slice(start + m[0].length, start + m[0].length + PHRASE_MAX);
-    const phrase = after.split(/[.;!?\n]|,\s|\s[-–—]\s/)[0].trim();
-    if (!phrase || NOT_A_DATE_AFTER_BY.test(phrase) || phrase.startsWith('@')) continue;
-    return {
-      due: null,
-      dueText: text.slice(start, start + m[0].length + phrase.length).trim(),
-      from: 'text',
-      flag: 'unparseable',
-      span: [start, start + m[0].length + phrase.length],
-    };
-  }
-  return { due: null, dueText: '', from: 'none', flag: null };
+function textDue(text: string, ctx: ParseContext): DateResult {
+  const date = dueFromText(text, ctx.meetingDate);
+  return { ...date, from: date.dueText ? 'text' : 'none' };
 }
-
-/** The start of `text` that dates are read from: all of it, or its first `DATE_WINDOW` characters. */
-function dateWindow(text: string): string {
-  if (text.length <= DATE_WINDOW) return text;
-  let cut = DATE_WINDOW;
-  while (cut > 0 && !/\s/.test(text[cut])) cut--;
-  if (cut === 0) cut = /[\uD800-\uDBFF]/.test(text[DATE_WINDOW - 1]) ? DATE_WINDOW - 1 : DATE_WINDOW;
-  return text.slice(0, cut);
-}
-
-/** Start of the cue word right before `index` ("by ", "due "), or null. */
-function cueBefore(text: string, index: number): number | null {
-  // Only the last few characters: a `$`-anchored search over the whole prefix is quadratic on long runs of
-  // whitespace. The window starts after any word it cuts, so `\b` means what it does in the whole text.
-  let from = Math.max(0, index - CUE_LOOKBEHIND);
-  while (from > 0 && from < index && WORD_CHAR.test(text[from - 1]) && WORD_CHAR.test(text[from])) from++;
-  const m = CUE_AT_END.exec(text.slice(from, index));
-  return m ? from + m.index : null;
-}
-const WORD_CHAR = /\w/;
 
 // ---- known names in text -------------------------------------------------------------------------------------
 

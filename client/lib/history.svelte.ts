@@ -24,6 +24,20 @@ export function versionKind(v: VersionInfo): VersionKind {
   return 'manual';
 }
 
+/** A version's name for people: the names the server gives its own versions, in the reader's language. */
+export const versionName = (v: VersionInfo): string => (v.by === 'server' || v.name === 'Before restore' ? serverVersionName(v.name) : v.name);
+
+/** A name the server gives a version (server/history), in the reader's language; any other name as it is. */
+export function serverVersionName(name: string): string {
+  const names = t.history.names;
+  if (name === 'Before restore') return names.beforeRestore;
+  if (name === 'Autosave') return names.autosave;
+  if (name === 'Meeting started') return names.meetingStarted;
+  if (name === 'Meeting ended') return names.meetingEnded;
+  if (name.startsWith('Agenda item done: ')) return names.agendaDone(name.slice('Agenda item done: '.length));
+  return name;
+}
+
 /** "Oct 14, 2026, 3:05 PM" in the reader's locale. */
 export const formatWhen = (ms: number): string => new Intl.DateTimeFormat(locale.tag, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 
@@ -100,7 +114,7 @@ export class HistoryModel {
   async restore(version: VersionInfo): Promise<string | null> {
     const res = await restoreVersion(this.boardId, this.token, version.id, by());
     if (!res.ok) return t.history.restoreFailed(failure(res));
-    this.#announcement = res.data.changed ? t.history.restored(version.name) : t.history.restoredUnchanged(version.name);
+    this.#announcement = res.data.changed ? t.history.restored(versionName(version)) : t.history.restoredUnchanged(versionName(version));
     await this.load();
     return null;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { parseDecision, splitOwners } from '../../shared/decisions.js';
+import { decisionLanguage, parseDecision, splitOwners } from '../../shared/decisions.js';
 import { extractActions } from '../../shared/action-extraction.js';
 import {
   addDecision,
@@ -127,6 +127,150 @@ describe('parseDecision reads owners and due dates from natural text', () => {
 
   it('splitOwners trims, drops @ and duplicates', () => {
     expect(splitOwners(' @Sam, sam ,Lee,,', people)).toEqual(['Sam', 'Lee']);
+  });
+});
+
+/** A Wednesday, for the phrasings a team lead uses; what each means is listed in docs/board-schema.md. */
+const WEDNESDAY = '2026-12-02';
+const lead = { meetingDate: WEDNESDAY, participants: people };
+
+const phrasings: Row[] = [
+  // dates before the meeting are kept and flagged, never moved to next week or next year
+  ['Sam reports by last Monday', ['Sam'], '2026-11-30', 'past', 'by last Monday'],
+  ['Sam reports by Nov 30', ['Sam'], '2026-11-30', 'past', 'by Nov 30'],
+  ['Sam reports by 30 November', ['Sam'], '2026-11-30', 'past'],
+  ['Sam reports by last Friday', ['Sam'], '2026-11-27', 'past'],
+  // a weekday alone is the coming one; a month and day the nearest one
+  ['Sam reports by Monday', ['Sam'], '2026-12-07', null, 'by Monday'],
+  ['Sam reports by Wednesday', ['Sam'], '2026-12-02', null],
+  ['Sam reports by Jan 15', ['Sam'], '2027-01-15', null],
+  // end of week = Friday of the meeting's week; EOD = the meeting's day
+  ['Priya ships by end of week', ['Priya'], '2026-12-04', null, 'by end of week'],
+  ['Priya ships by the end of the week', ['Priya'], '2026-12-04', null, 'by the end of the week'],
+  ['Priya ships by EOW', ['Priya'], '2026-12-04', null, 'by EOW'],
+  ['Priya ships by end of next week', ['Priya'], '2026-12-11', null],
+  ['Lee answers EOD', ['Lee'], '2026-12-02', null, 'EOD'],
+  ['Lee answers by end of day', ['Lee'], '2026-12-02', null, 'by end of day'],
+  ['Lee answers by COB', ['Lee'], '2026-12-02', null],
+  // "the 15th" = the next 15th from the meeting on
+  ['Lee answers by the 15th', ['Lee'], '2026-12-15', null, 'by the 15th'],
+  ['Lee answers by the 1st', ['Lee'], '2027-01-01', null, 'by the 1st'],
+  ['Lee answers by the 15th of January', ['Lee'], '2027-01-15', null],
+  ['Priya ranks 15th in the survey', ['Priya'], null, null, ''],
+  // a month: "by May" = when May starts; "in May", "end of May" = its last day
+  ['Sam migrates by May', ['Sam'], '2027-05-01', null, 'by May'],
+  ['Sam migrates before March', ['Sam'], '2027-03-01', null, 'before March'],
+  ['Sam migrates in May', ['Sam'], '2027-05-31', null, 'in May'],
+  ['Sam migrates by end of May', ['Sam'], '2027-05-31', null, 'by end of May'],
+  ['Sam migrates by December', ['Sam'], '2026-12-31', null],
+  ['Sam may ship it', ['Sam'], null, null, ''],
+  // month, quarter, year
+  ['Close the books by end of month', [], '2026-12-31', null, 'by end of month'],
+  ['Close the books by EOM', [], '2026-12-31', null],
+  ['Lee hires next quarter', ['Lee'], '2027-03-31', null, 'next quarter'],
+  ['Lee hires in the next quarter', ['Lee'], '2027-03-31', null],
+  ['Lee hires by next quarter', ['Lee'], '2027-01-01', null, 'by next quarter'],
+  ['Lee hires by end of quarter', ['Lee'], '2026-12-31', null],
+  ['Lee hires by end of next quarter', ['Lee'], '2027-03-31', null],
+  ['Lee hires by end of year', ['Lee'], '2026-12-31', null],
+  // relative spans
+  ['Sam ships in two weeks', ['Sam'], '2026-12-16', null, 'in two weeks'],
+  ['Sam ships in 3 days', ['Sam'], '2026-12-05', null],
+];
+
+describe('parseDecision reads what a team lead means by a deadline', () => {
+  it.each(phrasings)('%s (said on Wednesday 2 December 2026)', (text, owners, due, flag = null, dueText) => {
+    const p = parseDecision({ text }, lead);
+    expect(p.owners).toEqual(owners);
+    expect(p.due).toBe(due);
+    expect(p.dueFlag).toBe(flag);
+    if (dueText !== undefined) expect(p.dueText).toBe(dueText);
+  });
+
+  it('the action item of a decision due in the past keeps that day and its flag', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Sync', createdAt: Date.UTC(2026, 11, 2, 9) });
+    const card = createCard(doc, { column: 'agenda', title: 'Audit' }, { createdBy: 'Ana' });
+    addDecision(doc, card, { text: 'Sam files the audit by Nov 30', decidedBy: 'Ana' });
+    addDecision(doc, card, { text: 'Lee answers by last Monday', decidedBy: 'Ana' });
+    expect(extractActions(doc).map((a) => [a.due, a.dueFlag])).toEqual([
+      ['2026-11-30', 'past'],
+      ['2026-11-30', 'past'],
+    ]);
+  });
+});
+
+const german: Row[] = [
+  // the phrases of the issue
+  ['Sam liefert bis nächsten Freitag', ['Sam'], '2026-12-11', null, 'bis nächsten Freitag'],
+  ['@Sam kümmert sich bis Monatsende', ['Sam'], '2026-12-31', null, 'bis Monatsende'],
+  ['Priya schickt es bis Ende der Woche', ['Priya'], '2026-12-04', null, 'bis Ende der Woche'],
+  ['Lee antwortet bis morgen', ['Lee'], '2026-12-03', null, 'bis morgen'],
+  ['Priya liefert bis 15. Januar', ['Priya'], '2027-01-15', null, 'bis 15. Januar'],
+  // more dates
+  ['Priya liefert bis zum 15. Januar', ['Priya'], '2027-01-15', null, 'bis zum 15. Januar'],
+  ['Priya und Sam schreiben das Memo bis zum 15.', ['Priya', 'Sam'], '2026-12-15', null, 'bis zum 15.'],
+  ['Lee meldet sich bis 3.12.', ['Lee'], '2026-12-03', null, 'bis 3.12.'],
+  ['Lee meldet sich bis 03.12.2026', ['Lee'], '2026-12-03', null],
+  ['Sam liefert bis Freitag', ['Sam'], '2026-12-04', null, 'bis Freitag'],
+  ['Sam liefert bis Montag', ['Sam'], '2026-12-07', null, 'bis Montag'],
+  ['Sam liefert in zwei Wochen', ['Sam'], '2026-12-16', null, 'in zwei Wochen'],
+  ['Sam liefert bis übermorgen', ['Sam'], '2026-12-04', null],
+  ['Lee antwortet heute', ['Lee'], '2026-12-02', null, 'heute'],
+  ['Lee antwortet bis Feierabend', ['Lee'], '2026-12-02', null],
+  ['Priya liefert bis zum Wochenende', ['Priya'], '2026-12-04', null, 'bis zum Wochenende'],
+  ['Priya liefert bis Ende nächster Woche', ['Priya'], '2026-12-11', null],
+  ['Priya liefert bis Ende des Monats', ['Priya'], '2026-12-31', null],
+  ['Beschluss: Sam prüft das bis Mai', ['Sam'], '2027-05-01', null, 'bis Mai'],
+  ['Sam prüft das Ende Mai', ['Sam'], '2027-05-31', null, 'Ende Mai'],
+  ['Sam stellt im nächsten Quartal ein', ['Sam'], '2027-03-31', null, 'im nächsten Quartal'],
+  ['Sam stellt bis zum nächsten Quartal ein', ['Sam'], '2027-01-01', null],
+  ['Lee klärt das bis Quartalsende', ['Lee'], '2026-12-31', null, 'bis Quartalsende'],
+  ['Lee klärt das spätestens am Freitag', ['Lee'], '2026-12-04', null, 'spätestens am Freitag'],
+  // before the meeting: kept and flagged
+  ['Sam liefert bis letzten Montag', ['Sam'], '2026-11-30', 'past', 'bis letzten Montag'],
+  ['Lee meldet sich bis 30.11.', ['Lee'], '2026-11-30', 'past', 'bis 30.11.'],
+  ['Lee meldet sich bis 30. November', ['Lee'], '2026-11-30', 'past'],
+  // not a date, or not one that can be read
+  ['Sam antwortet bis auf Weiteres nicht', ['Sam'], null, null, ''],
+  ['Sam liefert bis irgendwann', ['Sam'], null, 'unparseable', 'bis irgendwann'],
+  ['Lee liefert bis 31.02.', ['Lee'], null, 'unparseable', 'bis 31.02'],
+  // owners, as in English: @mentions, a leading list, else every known name
+  ['Entscheidung: Priya übernimmt die Planung', ['Priya'], null],
+  ['Vereinbart: Sam und Lee kümmern sich um das Budget', ['Sam', 'Lee'], null],
+  ['Sam fragt Priya nach den Zahlen', ['Sam'], null],
+  ['Wir haben beschlossen, dass Lee die Notizen veröffentlicht', ['Lee'], null],
+  ['Aufgabe: @José bucht den Raum bis Donnerstag', ['José'], '2026-12-03'],
+  ['Die Freigabe macht Mary Ann bis zum 10.', ['Mary Ann'], '2026-12-10'],
+];
+
+describe('parseDecision reads German decisions', () => {
+  it.each(german)('%s', (text, owners, due, flag = null, dueText) => {
+    const p = parseDecision({ text }, lead);
+    expect(p.owners).toEqual(owners);
+    expect(p.due).toBe(due);
+    expect(p.dueFlag).toBe(flag);
+    if (dueText !== undefined) expect(p.dueText).toBe(dueText);
+  });
+
+  it('strips a German prefix as it does an English one', () => {
+    expect(parseDecision({ text: 'Entscheidung: Sam liefert bis Freitag' }, lead).text).toBe('Sam liefert bis Freitag');
+    expect(parseDecision({ text: 'Beschluss – Sam liefert' }, lead).text).toBe('Sam liefert');
+  });
+
+  it('tells the language of a decision from its words, English when in doubt', () => {
+    expect(decisionLanguage('@Sam kümmert sich bis Monatsende')).toBe('de');
+    expect(decisionLanguage('Sam liefert bis Freitag')).toBe('de');
+    expect(decisionLanguage('Jürgen ships the release by Friday')).toBe('en');
+    expect(decisionLanguage('Sam Lee')).toBe('en');
+  });
+
+  it('the server extracts German decisions into action items with the same parser', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Sync', createdAt: Date.UTC(2026, 11, 2, 9) });
+    const card = createCard(doc, { column: 'agenda', title: 'Planung', owner: 'Sam' }, { createdBy: 'Ana' });
+    addDecision(doc, card, { text: '@Sam kümmert sich bis Monatsende', decidedBy: 'Ana' });
+    expect(extractActions(doc)[0]).toMatchObject({ owners: ['Sam'], due: '2026-12-31', dueText: 'bis Monatsende', dueFlag: null });
   });
 });
 

@@ -548,6 +548,14 @@ export const en = {
     by: (name: string) => `by ${name}`,
     automatic: 'Automatic',
     kinds: { manual: 'Saved by hand', meeting: 'Meeting', agenda: 'Agenda item done', autosave: 'Autosave', restore: 'Saved before a restore' },
+    /** The names the server gives the versions it saves (server/history), in the reader's language. */
+    names: {
+      autosave: 'Autosave',
+      beforeRestore: 'Before restore',
+      meetingStarted: 'Meeting started',
+      meetingEnded: 'Meeting ended',
+      agendaDone: (title: string) => `Agenda item done: ${title}`,
+    },
     open: 'View',
     openLabel: (name: string) => `View version “${name}”`,
     backToList: 'All versions',
@@ -878,6 +886,24 @@ export const en = {
     failed: 'Templates could not be loaded; you can still start with a blank board.',
     meta: (items: number, minutes: number) => `${items === 1 ? '1 agenda item' : `${items} agenda items`}${minutes ? ` · ${minutes} min` : ''}`,
     saved: 'Saved by your team',
+    /** The templates shipped with the server (server/templates/*.json), by id, in the reader's language. */
+    shipped: {
+      'weekly-sync': {
+        name: 'Weekly cross-team sync',
+        description:
+          'One hour where every team says what it learned, what it needs and what is coming. Sections for sales, support and product, community, management, and a round for everyone.',
+      },
+      retrospective: {
+        name: 'Retrospective',
+        description:
+          "What went well, what didn't, and ideas turned into challenges to work on. Tip: turn on hidden writing for the first rounds so nobody anchors on the first answer.",
+      },
+      'lean-coffee': {
+        name: 'Lean coffee',
+        description:
+          'An agenda the group builds on the spot: everyone proposes topics, dots decide the order, each topic gets a short timebox and a thumbs vote to continue.',
+      },
+    } as Record<string, { name: string; description: string }>,
     saveHeading: 'Save as a template',
     saveIntro: 'Keeps the agenda, requests and challenges of this board — not its decisions, statuses or votes — so a new board can start from it.',
     nameLabel: 'Template name',
