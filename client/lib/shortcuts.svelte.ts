@@ -9,9 +9,10 @@
  *   . / Shift+N  next agenda item (leaders, while a meeting runs)
  * None fires while typing in a field; there Escape leaves the field for its card instead.
  */
-import { tick } from 'svelte';
+import { flushSync, tick } from 'svelte';
 import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
 import type { BoardModel } from './board.svelte.js';
+import { cardEditor } from './card-editor.svelte.js';
 import { t } from './i18n/index.svelte.js';
 import { announcer } from './live-announcer.svelte.js';
 import type { MeetingModel } from './meeting.svelte.js';
@@ -57,6 +58,9 @@ export const SHORTCUT_LIST = [
 
 const CARD = 'article[data-card-id]';
 
+/** Keys that are shortcuts on a focused card; any other letter typed there opens the card for editing. */
+export const SHORTCUT_KEYS: ReadonlySet<string> = new Set(['?', 'n', 'N', '.', 'j', 'k', 'h', 'l', 'd']);
+
 export function isTypingTarget(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
   if (el.isContentEditable) return true;
@@ -95,7 +99,8 @@ export class BoardShortcuts {
     const target = e.target as HTMLElement | null;
     if (isTypingTarget(target)) {
       const card = cardOf(target);
-      // Escape leaves a card's field for the card, where the shortcuts work again (new-card forms handle their own).
+      // Escape leaves a card's field for the card, where the shortcuts work again (an open card closes
+      // itself first, in CardFrame; new-card forms handle their own).
       if (e.key === 'Escape' && card && !target?.closest('form')) {
         e.preventDefault();
         card.focus();
@@ -193,10 +198,13 @@ export class BoardShortcuts {
     this.#focus(document.querySelector<HTMLElement>(`${CARD}[data-card-id="${CSS.escape(id)}"]`));
   }
 
-  /** Focuses the decision field of the card that has focus. */
+  /** Opens the card that has focus and puts the keyboard in its decision field. */
   decide(): void {
     const id = cardOf(document.activeElement)?.dataset.cardId;
-    if (id) document.getElementById(`decision-${id}`)?.focus();
+    if (!id || !this.#board.canEdit) return;
+    cardEditor.open(id);
+    flushSync();
+    document.getElementById(`decision-${id}`)?.focus();
   }
 
   nextItem(): void {

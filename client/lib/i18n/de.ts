@@ -18,6 +18,8 @@ export const de: Translation = {
     themes: { system: 'Wie das System', light: 'Hell', dark: 'Dunkel' },
     language: 'Sprache',
     languageAuto: 'Sprache des Browsers',
+    density: 'Karten',
+    densities: { compact: 'Kompakt', comfortable: 'Großzügig' },
   },
   shortcuts: {
     open: 'Tastenkürzel',
@@ -271,7 +273,6 @@ export const de: Translation = {
     moveDown: 'Nach unten',
     drag: 'Ziehen zum Umsortieren',
     delete: 'Löschen',
-    deleteConfirm: 'Diese Karte löschen? Sie können es rückgängig machen.',
     editing: (name) => `${name} bearbeitet gerade`,
     actionsFor: (what) => `Aktionen für ${what}`,
     marks: 'Zu dieser Karte',
@@ -280,6 +281,16 @@ export const de: Translation = {
     tags: 'Tags',
     tagsFor: (what) => `Tags: ${what}`,
     tagNames: { win: 'Erfolg', loss: 'Rückschlag', faq: 'FAQ', idea: 'Idee für ein anderes Team' },
+    actions: 'Kartenaktionen',
+    edit: 'Bearbeiten',
+    close: 'Schließen',
+    deleted: (what) => `„${what}“ gelöscht.`,
+    deletedActions: (n) =>
+      n === 1
+        ? 'Die Aufgabe aus ihrer Entscheidung ist abgesagt, bis Sie es rückgängig machen.'
+        : `Die Aufgaben aus ihren ${n} Entscheidungen sind abgesagt, bis Sie es rückgängig machen.`,
+    undo: 'Rückgängig',
+    dismiss: 'Ausblenden',
   },
   agenda: {
     title: 'Thema',
@@ -294,6 +305,9 @@ export const de: Translation = {
     minutes: (n) => `${n} Min.`,
     pin: 'Ins nächste Meeting mitnehmen',
     pinned: 'Geht ins nächste Meeting mit',
+    untitled: 'Noch kein Thema',
+    markDone: 'Als erledigt markieren',
+    markNotDone: 'Als nicht erledigt markieren',
   },
   need: {
     asker: 'Von',
@@ -306,6 +320,8 @@ export const de: Translation = {
     declineReasonPlaceholder: 'Warum nicht, oder wer sonst helfen kann',
     declinedBecause: (reason) => `Abgelehnt: ${reason}`,
     team: (name) => `Team: ${name}`,
+    noWhat: 'Noch nichts eingetragen',
+    byDay: (day) => `Bis ${day}`,
   },
   challenge: {
     problem: 'Problem',
@@ -327,6 +343,7 @@ export const de: Translation = {
     openFor: (n) => `Seit ${n} Meetings offen`,
     escalatedTo: (to) => `Eskaliert an ${to}`,
     escalatedFrom: (from) => `Eskaliert von ${from}`,
+    noProblem: 'Noch kein Problem beschrieben',
   },
   addForm: {
     cancel: 'Abbrechen',

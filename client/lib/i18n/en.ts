@@ -16,6 +16,8 @@ export const en = {
     themes: { system: 'Same as system', light: 'Light', dark: 'Dark' },
     language: 'Language',
     languageAuto: 'Browser language',
+    density: 'Cards',
+    densities: { compact: 'Compact', comfortable: 'Comfortable' },
   },
   shortcuts: {
     open: 'Keyboard shortcuts',
@@ -286,7 +288,6 @@ export const en = {
     moveDown: 'Move down',
     drag: 'Drag to reorder',
     delete: 'Delete',
-    deleteConfirm: 'Delete this card? You can undo it.',
     editing: (name: string) => `${name} is editing`,
     actionsFor: (what: string) => `Actions for ${what}`,
     marks: 'About this card',
@@ -295,6 +296,14 @@ export const en = {
     tags: 'Tags',
     tagsFor: (what: string) => `Tags: ${what}`,
     tagNames: { win: 'Win', loss: 'Loss', faq: 'FAQ', idea: 'Idea for another team' },
+    actions: 'Card actions',
+    edit: 'Edit',
+    close: 'Close',
+    deleted: (what: string) => `Deleted “${what}”.`,
+    deletedActions: (n: number) =>
+      n === 1 ? 'The action item of its decision is cancelled until you undo.' : `The action items of its ${n} decisions are cancelled until you undo.`,
+    undo: 'Undo',
+    dismiss: 'Dismiss',
   },
   agenda: {
     title: 'Topic',
@@ -309,6 +318,9 @@ export const en = {
     minutes: (n: number) => `${n} min`,
     pin: 'Pin to next meeting',
     pinned: 'Carries to the next meeting',
+    untitled: 'No topic yet',
+    markDone: 'Mark done',
+    markNotDone: 'Mark not done',
   },
   need: {
     asker: 'From',
@@ -321,6 +333,8 @@ export const en = {
     declineReasonPlaceholder: 'Why not, or who could help instead',
     declinedBecause: (reason: string) => `Declined: ${reason}`,
     team: (name: string) => `Team: ${name}`,
+    noWhat: 'Nothing written yet',
+    byDay: (day: string) => `By ${day}`,
   },
   challenge: {
     problem: 'Problem',
@@ -342,6 +356,7 @@ export const en = {
     openFor: (n: number) => `Open for ${n} meetings`,
     escalatedTo: (to: string) => `Escalated to ${to}`,
     escalatedFrom: (from: string) => `Escalated from ${from}`,
+    noProblem: 'No problem written yet',
   },
   addForm: {
     cancel: 'Cancel',
