@@ -5,7 +5,8 @@
  *   j / k        next / previous card in the column (also ↓ / ↑ when a card itself has focus)
  *   h / l        the card at the same height in the previous / next column (also ← / →)
  *   Alt+↑ / ↓    move the focused card up / down (the keyboard's drag and drop; announced)
- *   d            the decision field of the focused card
+ *   d            the decision field of the focused card (opening the card)
+ *   Enter        open the focused card for editing (typing a letter that is no shortcut does too; CardFrame)
  *   . / Shift+N  next agenda item (leaders, while a meeting runs)
  * None fires while typing in a field; there Escape leaves the field for its card instead.
  */
@@ -45,6 +46,7 @@ export const SHORTCUT_LIST = [
   { keys: [['Alt', '↑']], action: 'moveUp' },
   { keys: [['Alt', '↓']], action: 'moveDown' },
   { keys: [['d']], action: 'decision' },
+  { keys: [['Enter']], action: 'edit' },
   { keys: [['.'], ['Shift', 'N']], action: 'nextItem' },
   {
     keys: [

@@ -38,6 +38,7 @@ export const de: Translation = {
       moveUp: 'Ausgewählte Karte nach oben schieben',
       moveDown: 'Ausgewählte Karte nach unten schieben',
       decision: 'Entscheidung auf der ausgewählten Karte festhalten',
+      edit: 'Ausgewählte Karte bearbeiten (oder einfach lostippen)',
       nextItem: 'Nächster Agendapunkt (Moderation, im Meeting)',
       undo: 'Eigene Änderungen rückgängig machen / wiederholen',
       escape: 'Feld verlassen oder Dialog schließen',

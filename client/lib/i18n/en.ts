@@ -36,6 +36,7 @@ export const en = {
       moveUp: 'Move the focused card up',
       moveDown: 'Move the focused card down',
       decision: 'Record a decision on the focused card',
+      edit: 'Open the focused card for editing (or just start typing)',
       nextItem: 'Next agenda item (facilitator, during a meeting)',
       undo: 'Undo / redo your own changes',
       escape: 'Leave a field or close a dialog',
