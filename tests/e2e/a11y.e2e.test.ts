@@ -100,7 +100,7 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
     .getByRole('article')
     .last();
   await (await cardMenu(last)).getByRole('button', { name: /^Delete: / }).click();
-  const undo = page.getByRole('button', { name: 'Undo', exact: true });
+  const undo = page.getByRole('status').filter({ hasText: 'Deleted' }).getByRole('button', { name: 'Undo', exact: true });
   await undo.waitFor();
   await check('board, a deleted card offered for undo');
   await undo.click();
