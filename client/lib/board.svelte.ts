@@ -432,6 +432,28 @@ export class BoardModel {
     deleteCard(this.doc, cardId, this.origin);
   }
 
+  /**
+   * Deletes a card as an undo step of its own and returns what takes back exactly that deletion — even
+   * after later changes of mine — with its texts, decisions (so their action items reopen) and place.
+   * The returned function is false when there is nothing left to take back (already undone, or gone).
+   */
+  removeUndoably(cardId: string): () => boolean {
+    this.undoManager.stopCapturing();
+    if (!deleteCard(this.doc, cardId, this.origin)) return () => false;
+    const item = this.undoManager.undoStack.at(-1);
+    this.undoManager.stopCapturing();
+    return () => {
+      const stack = this.undoManager.undoStack;
+      const at = item ? stack.indexOf(item) : -1;
+      if (at < 0) return false;
+      // Brought to the top, so that one undo takes back this deletion alone.
+      stack.splice(at, 1);
+      stack.push(item!);
+      this.undoManager.undo();
+      return true;
+    };
+  }
+
   setCurrent(cardId: string | null): void {
     setCurrentAgenda(this.doc, cardId, this.origin);
   }

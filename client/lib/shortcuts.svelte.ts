@@ -5,13 +5,15 @@
  *   j / k        next / previous card in the column (also ↓ / ↑ when a card itself has focus)
  *   h / l        the card at the same height in the previous / next column (also ← / →)
  *   Alt+↑ / ↓    move the focused card up / down (the keyboard's drag and drop; announced)
- *   d            the decision field of the focused card
+ *   d            the decision field of the focused card (opening the card)
+ *   Enter        open the focused card for editing (typing a letter that is no shortcut does too; CardFrame)
  *   . / Shift+N  next agenda item (leaders, while a meeting runs)
  * None fires while typing in a field; there Escape leaves the field for its card instead.
  */
-import { tick } from 'svelte';
+import { flushSync, tick } from 'svelte';
 import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
 import type { BoardModel } from './board.svelte.js';
+import { cardEditor } from './card-editor.svelte.js';
 import { t } from './i18n/index.svelte.js';
 import { announcer } from './live-announcer.svelte.js';
 import type { MeetingModel } from './meeting.svelte.js';
@@ -44,6 +46,7 @@ export const SHORTCUT_LIST = [
   { keys: [['Alt', '↑']], action: 'moveUp' },
   { keys: [['Alt', '↓']], action: 'moveDown' },
   { keys: [['d']], action: 'decision' },
+  { keys: [['Enter']], action: 'edit' },
   { keys: [['.'], ['Shift', 'N']], action: 'nextItem' },
   {
     keys: [
@@ -56,6 +59,9 @@ export const SHORTCUT_LIST = [
 ] as const;
 
 const CARD = 'article[data-card-id]';
+
+/** Keys that are shortcuts on a focused card; any other letter typed there opens the card for editing. */
+export const SHORTCUT_KEYS: ReadonlySet<string> = new Set(['?', 'n', 'N', '.', 'j', 'k', 'h', 'l', 'd']);
 
 export function isTypingTarget(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -95,7 +101,8 @@ export class BoardShortcuts {
     const target = e.target as HTMLElement | null;
     if (isTypingTarget(target)) {
       const card = cardOf(target);
-      // Escape leaves a card's field for the card, where the shortcuts work again (new-card forms handle their own).
+      // Escape leaves a card's field for the card, where the shortcuts work again (an open card closes
+      // itself first, in CardFrame; new-card forms handle their own).
       if (e.key === 'Escape' && card && !target?.closest('form')) {
         e.preventDefault();
         card.focus();
@@ -193,10 +200,13 @@ export class BoardShortcuts {
     this.#focus(document.querySelector<HTMLElement>(`${CARD}[data-card-id="${CSS.escape(id)}"]`));
   }
 
-  /** Focuses the decision field of the card that has focus. */
+  /** Opens the card that has focus and puts the keyboard in its decision field. */
   decide(): void {
     const id = cardOf(document.activeElement)?.dataset.cardId;
-    if (id) document.getElementById(`decision-${id}`)?.focus();
+    if (!id || !this.#board.canEdit) return;
+    cardEditor.open(id);
+    flushSync();
+    document.getElementById(`decision-${id}`)?.focus();
   }
 
   nextItem(): void {

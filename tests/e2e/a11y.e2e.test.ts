@@ -10,6 +10,7 @@ import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { axeContext, describeViolations, seriousViolations } from '../helpers/axe.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { cardMenu, openCard } from '../helpers/cards.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
 const { openPage, join, shot } = e2e;
@@ -84,6 +85,26 @@ async function auditEverything(page: Page, board: TestBoard, theme: string, shot
   await page.locator('form.card.add').waitFor();
   await check('board, new card form');
   await page.keyboard.press('Escape');
+
+  // A card open for editing, with its actions menu, and the Undo offered after a delete.
+  const first = page
+    .getByRole('region', { name: /^Agenda/ })
+    .getByRole('article')
+    .first();
+  await openCard(first);
+  await (await cardMenu(first)).waitFor();
+  await check('board, card open for editing with its menu');
+  if (shots) await shot(page, `board-card-open-${theme}-1280x800.png`);
+  const last = page
+    .getByRole('region', { name: /^Agenda/ })
+    .getByRole('article')
+    .last();
+  await (await cardMenu(last)).getByRole('button', { name: /^Delete: / }).click();
+  const undo = page.getByRole('status').filter({ hasText: 'Deleted' }).getByRole('button', { name: 'Undo', exact: true });
+  await undo.waitFor();
+  await check('board, a deleted card offered for undo');
+  await undo.click();
+  await undo.waitFor({ state: 'detached' });
 
   // The meeting: started, on the agenda, timer running, roster open.
   await page.getByRole('button', { name: 'Start meeting' }).click();
@@ -231,10 +252,7 @@ describe('keyboard', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('article', { name: 'Hiring' }).waitFor();
     await expect(agendaTitles(page)).resolves.toEqual(['Budget', 'Roadmap', 'Hiring']);
-    await expect(focused(page)).resolves.toMatchObject({ label: 'Add agenda item' });
-
-    // k from outside the cards: the last card of the column.
-    await page.keyboard.press('k');
+    // The new card has the keyboard, so the shortcuts go on from it.
     await expect(focused(page)).resolves.toMatchObject({ label: 'Hiring', visible: true });
     await page.keyboard.press('Alt+ArrowUp');
     await waitForAnnouncement(page, 'Moved Hiring to position 2 of 3');

@@ -10,6 +10,7 @@ import type { VersionInfo } from '../../shared/history-schemas.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { openCard } from '../helpers/cards.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
@@ -61,6 +62,7 @@ describe('version history', () => {
     await shot(a, 'history-1280x800.png');
 
     await a.getByRole('link', { name: 'Back to the board' }).click();
+    await openCard(column(a, 'Agenda').getByRole('article').first());
     const title = column(a, 'Agenda').getByLabel('Topic', { exact: true });
     await title.fill('Launch plan, moved to Monday');
     await column(a, 'Agenda').getByLabel('Notes', { exact: true }).fill('Ship on Monday');
@@ -68,6 +70,9 @@ describe('version history', () => {
       const res = await api(e2e.server().url, 'GET', `/api/boards/${board.id}`, undefined, board.tokens.viewer);
       return res.body.columns.agenda[0].title === 'Launch plan, moved to Monday' && res.body.columns.agenda[0].notes === 'Ship on Monday';
     }, 'the edits stored');
+    // Closed again: the card reads as text on A's board.
+    await title.press('Escape');
+    await column(a, 'Agenda').getByRole('heading', { name: 'Launch plan, moved to Monday', exact: true }).waitFor();
 
     // B, the facilitator, opens the version: the old text, and nothing to type into.
     const b = await openPage(DESKTOP);
@@ -94,8 +99,8 @@ describe('version history', () => {
     await b.getByRole('status').filter({ hasText: 'Restored “Before the edits”' }).waitFor({ state: 'attached' });
 
     // A's open board receives the restore as a live change.
-    await waitForValue(title, (v) => v === 'Launch plan', 'the old title on A’s board');
-    await waitForValue(column(a, 'Agenda').getByLabel('Notes', { exact: true }), (v) => v === 'Ship on Friday', 'the old notes on A’s board');
+    await column(a, 'Agenda').getByRole('heading', { name: 'Launch plan', exact: true }).waitFor();
+    await column(a, 'Agenda').getByText('Ship on Friday', { exact: true }).waitFor();
 
     // The board before the restore is a version of its own.
     await b.getByRole('button', { name: 'All versions' }).click();
@@ -114,7 +119,7 @@ describe('version history', () => {
     await shot(b, 'history-copy-1280x800.png');
     await created.getByRole('button', { name: 'Open the new board' }).click();
     await waitForValue(b.getByLabel('Board title'), (v) => v === 'Launch sync (copy)', 'the new board opened');
-    await waitForValue(column(b, 'Agenda').getByLabel('Notes', { exact: true }), (v) => v === 'Ship on Friday', 'the copy has the version’s content');
+    await column(b, 'Agenda').getByText('Ship on Friday', { exact: true }).waitFor();
   });
 
   test('on a phone the history lists versions and shows a version as stacked columns', async () => {
@@ -145,6 +150,7 @@ describe('audit trail', () => {
     const a = await openPage(DESKTOP);
     await a.goto(url(board, 'participant'));
     await join(a, 'Priya');
+    await openCard(column(a, 'Agenda').getByRole('article').first());
     await column(a, 'Agenda').getByLabel('Notes', { exact: true }).fill('We decided on October pricing');
     await column(a, 'Agenda').getByLabel('Topic', { exact: true }).fill('Launch plan and pricing');
     await waitFor(async () => {
@@ -367,20 +373,13 @@ describe('user text is never markup', () => {
     await page.goto(url(board, 'facilitator'));
     await join(page, 'Ana');
     await waitForValue(page.getByLabel('Board title'), (v) => v === `Board ${P}`, 'the title as text');
-    // Card fields are inputs bound to the document: the payload is their value.
-    const values = () => page.evaluate(() => [...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value));
-    for (const text of [
-      `Topic ${P}`,
-      `Notes ${P}`,
-      `Need ${P}`,
-      `Problem ${P}`,
-      `Proposal ${P}`,
-      `Priya ships ${P} by Friday`,
-      `Synced ${P}`,
-      `Purpose ${P}`,
-    ]) {
-      await waitFor(async () => (await values()).includes(text), `"${text}" on the board`);
+    // Cards read as text: the payload is their text, not markup.
+    const texts = () => page.evaluate(() => [...document.querySelectorAll('article[data-card-id] :is(h3, p, li, span)')].map((e) => e.textContent ?? ''));
+    for (const text of [`Topic ${P}`, `Notes ${P}`, `Need ${P}`, `Problem ${P}`, `Proposal ${P}`, `Priya ships ${P} by Friday`, `Synced ${P}`]) {
+      await waitFor(async () => (await texts()).some((t) => t.includes(text)), `"${text}" on the board`);
     }
+    // The purpose is a field bound to the document: the payload is its value.
+    await waitForValue(page.getByLabel('Board purpose'), (v) => v === `Purpose ${P}`, 'the purpose as text');
     await assertInert(page, 'the board');
 
     await page.goto(url(board, 'facilitator', '/actions'));

@@ -54,7 +54,11 @@ describe('a second language', () => {
     await page.getByRole('region', { name: /^Herausforderungen/ }).waitFor();
     await page.getByRole('button', { name: 'Agendapunkt hinzufügen' }).waitFor();
     await page.getByRole('button', { name: 'Meeting starten' }).waitFor();
+    // The card reads in German; opened, its fields are labelled in German.
+    await page.getByRole('article', { name: 'Budget' }).getByText('10 Min.', { exact: true }).waitFor();
+    await page.getByRole('article', { name: 'Budget' }).getByRole('heading', { name: 'Budget' }).click();
     await expect(page.getByRole('article', { name: 'Budget' }).getByLabel('Zeitrahmen (Min.)').inputValue()).resolves.toBe('10');
+    await page.getByRole('article', { name: 'Budget' }).getByRole('button', { name: 'Schließen' }).click();
 
     // The decision's due day, formatted as a German reader writes it.
     const due = new Intl.DateTimeFormat('de-DE', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(

@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
+import { openCard } from '../helpers/cards.js';
 
 const e2e = useE2E();
 const { openPage, join, shot } = e2e;
@@ -92,6 +93,8 @@ describe('offline, templates and the agenda on paper', () => {
     await join(b, 'Ben');
     const notesA = () => agendaCard(a, 'Kickoff').getByLabel('Notes', { exact: true });
     const notesB = agendaCard(b, 'Kickoff').getByLabel('Notes', { exact: true });
+    await openCard(agendaCard(a, 'Kickoff'));
+    await openCard(agendaCard(b, 'Kickoff'));
     await notesB.waitFor();
 
     // Cut Ana's network, edit, and reload the page while still offline.
@@ -106,6 +109,8 @@ describe('offline, templates and the agenda on paper', () => {
 
     const reload = await a.reload();
     expect(reload?.fromServiceWorker()).toBe(true);
+    await agendaCard(a, 'Kickoff').getByText('offline note', { exact: true }).waitFor();
+    await openCard(agendaCard(a, 'Kickoff'));
     await waitForValue(notesA(), (v) => v === 'offline note', 'the offline note after the reload');
     await agendaCard(a, 'Written offline').waitFor();
     await notice(a).getByText(PENDING).waitFor();

@@ -56,8 +56,8 @@ describe('a refused change', () => {
       const problems = () =>
         page
           .getByRole('region', { name: /^Challenges/ })
-          .locator('textarea')
-          .evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value.split(' ').slice(0, 2).join(' ')));
+          .getByRole('article')
+          .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').split(' ').slice(0, 2).join(' ')));
       await expect.poll(problems).toEqual(['Challenge 0', 'Challenge 1', 'Challenge 2', 'Challenge 3', 'Challenge 4', 'Challenge 5']);
       expect(await alert.count()).toBe(0);
     });

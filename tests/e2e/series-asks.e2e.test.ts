@@ -12,6 +12,7 @@ import type { SeriesAsksResponse } from '../../shared/series-asks.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api } from '../helpers/server.js';
+import { cardMenu } from '../helpers/cards.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
@@ -60,7 +61,7 @@ describe('asking another team from the board', () => {
       // On a phone the columns are tabs.
       if (size === PHONE) await page.getByRole('tab', { name: /Challenges/ }).click();
       const challenge = page.getByRole('article', { name: /Pager load/ });
-      await challenge.getByRole('button', { name: 'Escalate…' }).click();
+      await (await cardMenu(challenge)).getByRole('button', { name: 'Escalate…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Escalate this challenge' });
       await expect.poll(() => dialog.isVisible()).toBe(true);
       await shot(page, `asks-escalate-dialog-${label}.png`);
@@ -73,8 +74,10 @@ describe('asking another team from the board', () => {
     await join(page, 'Ana Lopez');
     const request = page.getByRole('article', { name: 'Ana → Mia' });
     // A participant may ask; escalating is the facilitator's.
-    await expect.poll(() => page.getByRole('button', { name: 'Escalate…' }).count()).toBe(0);
-    await request.getByRole('button', { name: 'Ask another team…' }).click();
+    const escalateMenu = await cardMenu(page.getByRole('article', { name: /Pager load/ }));
+    await escalateMenu.getByRole('button', { name: /^Delete: / }).waitFor();
+    expect(await escalateMenu.getByRole('button', { name: 'Escalate…' }).count()).toBe(0);
+    await (await cardMenu(request)).getByRole('button', { name: 'Ask another team…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Ask another team' });
     const link = dialog.getByLabel('Link of the other team’s series');
     await link.fill('just some words');
@@ -87,7 +90,7 @@ describe('asking another team from the board', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     // The card now names the team it went to, and offers no second ask.
     await expect.poll(() => request.getByText('Team: Management').isVisible()).toBe(true);
-    await expect.poll(() => request.getByRole('button', { name: 'Ask another team…' }).count()).toBe(0);
+    await expect.poll(async () => (await cardMenu(request)).getByRole('button', { name: 'Ask another team…' }).count()).toBe(0);
 
     // It is on the other team's open meeting, once.
     const server = e2e.server();
@@ -106,7 +109,7 @@ describe('asking another team from the board', () => {
     const other = createCard(y.doc, { column: 'needs', asker: 'Sam', addressee: 'Lee', what: 'Load test numbers' });
     expect(other).toBeTruthy();
     await phone.getByRole('tab', { name: /Needs/ }).click();
-    await phone.getByRole('article', { name: 'Sam → Lee' }).getByRole('button', { name: 'Ask another team…' }).click();
+    await (await cardMenu(phone.getByRole('article', { name: 'Sam → Lee' }))).getByRole('button', { name: 'Ask another team…' }).click();
     const small = phone.getByRole('dialog', { name: 'Ask another team' });
     await small.getByLabel('Link of the other team’s series').fill(management.links.participant);
     await shot(phone, 'asks-ask-dialog-390.png');

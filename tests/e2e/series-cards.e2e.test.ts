@@ -11,6 +11,7 @@ import { axeContext, describeViolations, seriousViolations } from '../helpers/ax
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { cardMenu, openCard } from '../helpers/cards.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
@@ -91,7 +92,7 @@ describe('a meeting of a series on the board', () => {
 
     // Pin an agenda item to the next meeting.
     const roadmap = card(a, 'Roadmap');
-    const pin = roadmap.getByRole('button', { name: 'Pin to next meeting' });
+    const pin = (await cardMenu(roadmap)).getByRole('button', { name: 'Pin to next meeting' });
     await expect(pin.getAttribute('aria-pressed')).resolves.toBe('false');
     await pin.click();
     await waitFor(async () => (await pin.getAttribute('aria-pressed')) === 'true', 'the pin toggle pressed');
@@ -106,6 +107,7 @@ describe('a meeting of a series on the board', () => {
 
     // Tag the request as a win.
     const request = card(a, 'Sam → Lee');
+    await openCard(request);
     await request.getByRole('button', { name: 'Tags: Sam → Lee' }).click();
     const win = request.getByRole('group', { name: 'Tags: Sam → Lee' }).getByRole('button', { name: 'Win' });
     await win.click();
@@ -150,6 +152,7 @@ describe('a meeting of a series on the board', () => {
     await shot(a, 'series-cards-1280x800.png', true);
 
     // Resolved, the flag goes.
+    await openCard(challenge);
     await challenge.getByLabel('Status').selectOption('resolved');
     await marks(challenge).getByText('Open for 3 meetings').waitFor({ state: 'detached' });
 
@@ -170,7 +173,7 @@ describe('a meeting of a series on the board', () => {
     const c = await openPage(PHONE, true);
     await c.goto(boardUrl(board, 'participant'));
     await join(c, 'Sam');
-    await card(c, 'Roadmap').getByRole('button', { name: 'Pin to next meeting' }).waitFor();
+    await card(c, 'Roadmap').getByRole('button', { name: 'Actions for Roadmap' }).waitFor();
     await shot(c, 'series-cards-agenda-tab-390x844.png', true);
     await c.getByRole('tab', { name: /Challenges/ }).click();
     await card(c, 'Deploys take an hour').getByText('Carried over').waitFor();
@@ -193,8 +196,10 @@ describe('a meeting of a series on the board', () => {
         const challenge = card(page, 'Deploys take an hour');
         await challenge.getByText(/^Meeting 2 · /).click();
         await challenge.getByText('Lee splits the test stage').waitFor();
-        if (role === 'participant') await card(page, 'Sam → Lee').getByRole('button', { name: 'Tags: Sam → Lee' }).click();
-        else await card(page, 'Sam → Lee').getByText('Declined: No capacity').waitFor();
+        if (role === 'participant') {
+          await openCard(card(page, 'Sam → Lee'));
+          await card(page, 'Sam → Lee').getByRole('button', { name: 'Tags: Sam → Lee' }).click();
+        } else await card(page, 'Sam → Lee').getByText('Declined: No capacity').waitFor();
         const violations = await seriousViolations(page);
         expect(violations, describeViolations(`${role}, ${colorScheme}`, violations)).toEqual([]);
       }

@@ -16,6 +16,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { joinMeeting } from '../helpers/meeting-client.js';
 import { createSeries } from '../helpers/series.js';
 import { api } from '../helpers/server.js';
+import { cardMenu, openCard } from '../helpers/cards.js';
 import { connect, synced, waitFor } from '../helpers/yclient.js';
 
 // Wednesday 9 January 2030, 08:00 UTC: the series meets on Thursdays at 10:00 Berlin (09:00 UTC), 45 minutes.
@@ -70,7 +71,7 @@ describe('a series over three weeks', () => {
     const ana = await openPage(DESKTOP);
     await ana.goto(`/b/${m1.boardId}?token=${fac}`);
     await join(ana, 'Ana');
-    await card(ana, 'Customer escalations').getByRole('button', { name: 'Pin to next meeting' }).click();
+    await (await cardMenu(card(ana, 'Customer escalations'))).getByRole('button', { name: 'Pin to next meeting' }).click();
     await marks(card(ana, 'Customer escalations')).getByText('Carries to the next meeting').waitFor();
     const decided = await api(s.url, 'POST', `/api/boards/${m1.boardId}/cards/${flaky}/decisions`, { text: 'Sam quarantines the flaky tests by Friday' }, fac);
     expect(decided.status).toBe(201);
@@ -136,6 +137,7 @@ describe('a series over three weeks', () => {
       .getByRole('region', { name: 'Earlier meetings' })
       .getByText(/^Meeting 1 · /)
       .waitFor();
+    await openCard(flaky2);
     await flaky2.getByLabel('Status').selectOption('moving');
     const y2 = connect(s.wsUrl, { id: m2.boardId, tokens: platform.tokens }, platform.tokens.participant, new Y.Doc());
     await synced(y2);

@@ -18,6 +18,8 @@ export const de: Translation = {
     themes: { system: 'Wie das System', light: 'Hell', dark: 'Dunkel' },
     language: 'Sprache',
     languageAuto: 'Sprache des Browsers',
+    density: 'Karten',
+    densities: { compact: 'Kompakt', comfortable: 'Großzügig' },
   },
   shortcuts: {
     open: 'Tastenkürzel',
@@ -36,6 +38,7 @@ export const de: Translation = {
       moveUp: 'Ausgewählte Karte nach oben schieben',
       moveDown: 'Ausgewählte Karte nach unten schieben',
       decision: 'Entscheidung auf der ausgewählten Karte festhalten',
+      edit: 'Ausgewählte Karte bearbeiten (oder einfach lostippen)',
       nextItem: 'Nächster Agendapunkt (Moderation, im Meeting)',
       undo: 'Eigene Änderungen rückgängig machen / wiederholen',
       escape: 'Feld verlassen oder Dialog schließen',
@@ -282,7 +285,6 @@ export const de: Translation = {
     moveDown: 'Nach unten',
     drag: 'Ziehen zum Umsortieren',
     delete: 'Löschen',
-    deleteConfirm: 'Diese Karte löschen? Sie können es rückgängig machen.',
     editing: (who, count) => (count === 1 ? `${who} bearbeitet gerade` : `${who} bearbeiten gerade`),
     editingOthers: (n) => (n === 1 ? '1 weitere Person' : `${n} weitere`),
     actionsFor: (what) => `Aktionen für ${what}`,
@@ -292,6 +294,16 @@ export const de: Translation = {
     tags: 'Tags',
     tagsFor: (what) => `Tags: ${what}`,
     tagNames: { win: 'Erfolg', loss: 'Rückschlag', faq: 'FAQ', idea: 'Idee für ein anderes Team' },
+    actions: 'Kartenaktionen',
+    edit: 'Bearbeiten',
+    close: 'Schließen',
+    deleted: (what) => `„${what}“ gelöscht.`,
+    deletedActions: (n) =>
+      n === 1
+        ? 'Die Aufgabe aus ihrer Entscheidung ist abgesagt, bis Sie es rückgängig machen.'
+        : `Die Aufgaben aus ihren ${n} Entscheidungen sind abgesagt, bis Sie es rückgängig machen.`,
+    undo: 'Rückgängig',
+    dismiss: 'Ausblenden',
   },
   agenda: {
     title: 'Thema',
@@ -306,6 +318,9 @@ export const de: Translation = {
     minutes: (n) => `${n} Min.`,
     pin: 'Ins nächste Meeting mitnehmen',
     pinned: 'Geht ins nächste Meeting mit',
+    untitled: 'Noch kein Thema',
+    markDone: 'Als erledigt markieren',
+    markNotDone: 'Als nicht erledigt markieren',
   },
   need: {
     asker: 'Von',
@@ -318,6 +333,8 @@ export const de: Translation = {
     declineReasonPlaceholder: 'Warum nicht, oder wer sonst helfen kann',
     declinedBecause: (reason) => `Abgelehnt: ${reason}`,
     team: (name) => `Team: ${name}`,
+    noWhat: 'Noch nichts eingetragen',
+    byDay: (day) => `Bis ${day}`,
   },
   needAnswer: {
     forYou: 'Für Sie',
@@ -327,7 +344,7 @@ export const de: Translation = {
     decline: 'Ablehnen',
     done: 'Erledigt',
     reasonLabel: (asker) => (asker ? `Warum nicht? ${asker} sieht diese Begründung` : 'Warum nicht? Die fragende Person sieht diese Begründung'),
-    confirmDecline: 'Bitte ablehnen',
+    confirmDecline: 'Anfrage ablehnen',
     cancel: 'Abbrechen',
     answeredBy: (name) => `beantwortet von ${name}`,
     notConnected: 'Keine Verbindung zum Meeting; bitte versuchen Sie es gleich noch einmal.',
@@ -353,6 +370,7 @@ export const de: Translation = {
     openFor: (n) => `Seit ${n} Meetings offen`,
     escalatedTo: (to) => `Eskaliert an ${to}`,
     escalatedFrom: (from) => `Eskaliert von ${from}`,
+    noProblem: 'Noch kein Problem beschrieben',
   },
   addForm: {
     cancel: 'Abbrechen',

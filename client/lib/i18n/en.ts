@@ -16,6 +16,8 @@ export const en = {
     themes: { system: 'Same as system', light: 'Light', dark: 'Dark' },
     language: 'Language',
     languageAuto: 'Browser language',
+    density: 'Cards',
+    densities: { compact: 'Compact', comfortable: 'Comfortable' },
   },
   shortcuts: {
     open: 'Keyboard shortcuts',
@@ -34,6 +36,7 @@ export const en = {
       moveUp: 'Move the focused card up',
       moveDown: 'Move the focused card down',
       decision: 'Record a decision on the focused card',
+      edit: 'Open the focused card for editing (or just start typing)',
       nextItem: 'Next agenda item (facilitator, during a meeting)',
       undo: 'Undo / redo your own changes',
       escape: 'Leave a field or close a dialog',
@@ -297,7 +300,6 @@ export const en = {
     moveDown: 'Move down',
     drag: 'Drag to reorder',
     delete: 'Delete',
-    deleteConfirm: 'Delete this card? You can undo it.',
     /** `who`: the editors' names already joined ("Ann and Bo"); `count`: how many people that is. */
     editing: (who: string, count: number) => (count === 1 ? `${who} is editing` : `${who} are editing`),
     /** The tail of a long list of editors: "Ann, Bo and 2 others". */
@@ -309,6 +311,14 @@ export const en = {
     tags: 'Tags',
     tagsFor: (what: string) => `Tags: ${what}`,
     tagNames: { win: 'Win', loss: 'Loss', faq: 'FAQ', idea: 'Idea for another team' },
+    actions: 'Card actions',
+    edit: 'Edit',
+    close: 'Close',
+    deleted: (what: string) => `Deleted “${what}”.`,
+    deletedActions: (n: number) =>
+      n === 1 ? 'The action item of its decision is cancelled until you undo.' : `The action items of its ${n} decisions are cancelled until you undo.`,
+    undo: 'Undo',
+    dismiss: 'Dismiss',
   },
   agenda: {
     title: 'Topic',
@@ -323,6 +333,9 @@ export const en = {
     minutes: (n: number) => `${n} min`,
     pin: 'Pin to next meeting',
     pinned: 'Carries to the next meeting',
+    untitled: 'No topic yet',
+    markDone: 'Mark done',
+    markNotDone: 'Mark not done',
   },
   need: {
     asker: 'From',
@@ -335,6 +348,8 @@ export const en = {
     declineReasonPlaceholder: 'Why not, or who could help instead',
     declinedBecause: (reason: string) => `Declined: ${reason}`,
     team: (name: string) => `Team: ${name}`,
+    noWhat: 'Nothing written yet',
+    byDay: (day: string) => `By ${day}`,
   },
   /** The addressee's answer to a request (NeedAnswer), and the names offered on its From/To fields. */
   needAnswer: {
@@ -371,6 +386,7 @@ export const en = {
     openFor: (n: number) => `Open for ${n} meetings`,
     escalatedTo: (to: string) => `Escalated to ${to}`,
     escalatedFrom: (from: string) => `Escalated from ${from}`,
+    noProblem: 'No problem written yet',
   },
   addForm: {
     cancel: 'Cancel',
