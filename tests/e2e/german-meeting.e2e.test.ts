@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { en } from '../../client/lib/i18n/en.js';
 import { de } from '../../client/lib/i18n/de.js';
+import { openCard } from '../helpers/cards.js';
 import { useE2E } from '../helpers/e2e.js';
 import { joinMeeting } from '../helpers/meeting-client.js';
 
@@ -176,12 +177,16 @@ describe('a meeting in German', () => {
 
       // Decisions in German words: owners and due dates are read from them.
       const decisions = ['@Sam kümmert sich bis Monatsende um den Lasttest', 'Jürgen schreibt die Release-Notes bis Ende der Woche'];
+      await openCard(item);
       for (const text of decisions) {
         const input = item.getByLabel('Entscheidung festhalten');
         await type(input, text);
         await input.press('Enter');
         await item.getByText(text).first().waitFor();
       }
+      // Closed again, the card reads its decisions with their owners.
+      await page.keyboard.press('Escape');
+      await item.locator('.read').waitFor();
       await item.getByText('Sam', { exact: true }).first().waitFor();
       await expectGerman(page, 'the agenda phase with decisions');
       await e2e.shot(page, 'german-meeting-agenda-1280.png');

@@ -334,13 +334,22 @@ describe('the meeting bar', () => {
 
   test('on a phone the offline notice stays in view while the board scrolls, counts the changes waiting to be sent, and goes once the server has them', async () => {
     const board = await boardWithAgenda('Offline sync');
-    for (let i = 1; i <= 6; i++)
+    // Enough cards, with notes, that the board scrolls well past a phone's screen even read compactly.
+    for (let i = 1; i <= 20; i++)
       expect(
-        (await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, { column: 'agenda', title: `Topic ${i}` }, board.tokens.facilitator)).status,
+        (
+          await api(
+            e2e.server().url,
+            'POST',
+            `/api/boards/${board.id}/cards`,
+            { column: 'agenda', title: `Topic ${i}`, notes: 'First line\nSecond line' },
+            board.tokens.facilitator,
+          )
+        ).status,
       ).toBe(201);
     const page = await open(board.links.participant, 'Pat', 'en', PHONE, true);
     const agenda = page.getByRole('region', { name: /^Agenda/ });
-    await agenda.getByRole('article', { name: 'Topic 6' }).waitFor();
+    await agenda.getByRole('article', { name: 'Topic 20' }).waitFor();
     await page.getByRole('status').getByText('Live').waitFor();
 
     await page.context().setOffline(true);

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { createCard, type BoardView } from '../../shared/board-schema.js';
 import { axeContext, describeViolations, seriousViolations } from '../helpers/axe.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
+import { openCard } from '../helpers/cards.js';
 import { useE2E } from '../helpers/e2e.js';
 import { api, createBoard, type TestBoard } from '../helpers/server.js';
 import { connect, synced, waitFor } from '../helpers/yclient.js';
@@ -64,7 +65,13 @@ describe('a request is answered by its addressee', () => {
       card(page, 'Priya → Sam')
         .getByLabel('To', { exact: true })
         .evaluate((input) => [...((input as HTMLInputElement).list?.options ?? [])].map((o) => o.value));
-    await waitFor(async () => ['Sam', 'Priya', 'Lee'].every((n) => suggested(lee).then((names) => names.includes(n))), 'everyone present suggested');
+    await openCard(theirs);
+    await waitFor(async () => {
+      const names = await suggested(lee);
+      return ['Sam', 'Priya', 'Lee'].every((n) => names.includes(n));
+    }, 'everyone present suggested');
+    await lee.keyboard.press('Escape');
+    await theirs.locator('.read').waitFor();
 
     // Sam declines, with a reason; focus goes to the reason, and back to Decline once it is sent.
     await answer.getByRole('button', { name: 'Decline', exact: true }).click();
@@ -93,6 +100,21 @@ describe('a request is answered by its addressee', () => {
     await answer.getByRole('button', { name: 'Done', exact: true }).click();
     await theirs.getByText('Status: Done').waitFor();
   }, 90_000);
+
+  test('a facilitator reads the request without answer buttons, and answers for Sam from the opened card', async () => {
+    const board = await boardWithRequest();
+    const fay = await openPage(DESKTOP);
+    await fay.goto(boardUrl(board, 'facilitator'));
+    await join(fay, 'Fay');
+    const request = card(fay, 'Priya → Sam');
+    await request.getByText('Status: Open').waitFor();
+    await expect(request.getByRole('button', { name: /^(Accept|Decline|Done)$/ }).count()).resolves.toBe(0);
+
+    await openCard(request);
+    await request.getByRole('group', { name: 'Answer for Sam' }).getByRole('button', { name: 'Accept', exact: true }).click();
+    await waitFor(async () => (await stored(board))?.status === 'accepted', 'the facilitator’s answer stored');
+    expect((await stored(board))?.answeredBy).toBe('Fay');
+  });
 
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`the answer on a request has no serious axe violation, for the addressee on a phone and for others (${colorScheme})`, async () => {

@@ -318,8 +318,12 @@ describe('fuzzing the REST API', () => {
           expect(last.replace(/^'/, '')).toBe(stored.replace(/\r\n?/g, '\n'));
           expect(last).not.toMatch(/^[=+\-@\t\r]/);
           const ics = await api<string>(server.url, 'GET', `/api/boards/${exportsBoard.id}/actions.ics`, undefined, exportsBoard.tokens.viewer);
-          const todos = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents();
+          const calendar = new ICAL.Component(ICAL.parse(ics.body));
+          // One to-do for the item, and the meeting itself as its one event (the item has no due day).
+          const todos = calendar.getAllSubcomponents('vtodo');
           expect(todos).toHaveLength(1);
+          expect(calendar.getAllSubcomponents('vevent')).toHaveLength(1);
+          expect(calendar.getAllSubcomponents()).toHaveLength(2);
           expect(todos[0].getFirstPropertyValue('summary')).toBe(stored.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ''));
         },
       ),
