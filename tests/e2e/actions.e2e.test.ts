@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { parseDecision } from '../../shared/decisions.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
-import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { api, createBoard, type TestBoard, addCard as addCardOver, addDecision as addDecisionOver } from '../helpers/server.js';
 import { openCard } from '../helpers/cards.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
@@ -18,17 +18,9 @@ const { openPage, join, shot } = e2e;
 const boardUrl = (board: TestBoard, role: keyof TestBoard['tokens'], page = '') => `/b/${board.id}${page}?token=${board.tokens[role]}`;
 const card = (page: Page, name: string | RegExp): Locator => page.getByRole('article', { name });
 
-async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
-  expect(res.status).toBe(201);
-  return res.body.card.id as string;
-}
-
-async function addDecision(board: TestBoard, cardId: string, body: { text: string; owner?: string; due?: string }): Promise<void> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, body, board.tokens.participant);
-  expect(res.status).toBe(201);
-}
-
+const addCard = (board: TestBoard, body: Record<string, unknown>) => addCardOver(e2e.server().url, board, body);
+const addDecision = (board: TestBoard, cardId: string, body: { text: string; owner?: string; due?: string }) =>
+  addDecisionOver(e2e.server().url, board, cardId, body);
 /** The day as the client shows it (en-US, the test browsers' locale and UTC time zone). */
 const shownDay = (iso: string) =>
   new Intl.DateTimeFormat('en-US', {

@@ -8,25 +8,16 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
-import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { api, createBoard, type TestBoard, addCard as addCardOver, addDecision as addDecisionOver } from '../helpers/server.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
 const { openPage, join, shot } = e2e;
 
 const boardUrl = (board: TestBoard, role: keyof TestBoard['tokens'], page = '') => `/b/${board.id}${page}?token=${board.tokens[role]}`;
 
-async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
-  expect(res.status).toBe(201);
-  return res.body.card.id as string;
-}
-
-async function addDecision(board: TestBoard, cardId: string, body: { text: string; owner?: string; due?: string }): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, body, board.tokens.participant);
-  expect(res.status).toBe(201);
-  return res.body.actionItem.id as string;
-}
-
+const addCard = (board: TestBoard, body: Record<string, unknown>) => addCardOver(e2e.server().url, board, body);
+const addDecision = (board: TestBoard, cardId: string, body: { text: string; owner?: string; due?: string }) =>
+  addDecisionOver(e2e.server().url, board, cardId, body);
 /** The day as the client shows it (en-US, the test browsers' locale and UTC time zone). */
 const shownDay = (iso: string) =>
   new Intl.DateTimeFormat('en-US', {

@@ -9,22 +9,13 @@ import { cardText } from '../../shared/board-schema.js';
 import { DESKTOP } from '../helpers/browser.js';
 import { cardMenu, openCard } from '../helpers/cards.js';
 import { useE2E } from '../helpers/e2e.js';
-import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { createBoard, type TestBoard, addCard as addCardOver, addDecision as addDecisionOver } from '../helpers/server.js';
 import { connect, synced, waitFor } from '../helpers/yclient.js';
 
 const e2e = useE2E({ stepTimeout: 10_000 });
 
-async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.facilitator);
-  expect(res.status).toBe(201);
-  return res.body.card.id as string;
-}
-
-async function addDecision(board: TestBoard, cardId: string, text: string): Promise<void> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, { text }, board.tokens.facilitator);
-  expect(res.status).toBe(201);
-}
-
+const addCard = (board: TestBoard, body: Record<string, unknown>) => addCardOver(e2e.server().url, board, body);
+const addDecision = (board: TestBoard, cardId: string, text: string) => addDecisionOver(e2e.server().url, board, cardId, text);
 async function open(link: string, name: string): Promise<Page> {
   const page = await e2e.openPage(DESKTOP);
   await page.goto(link);

@@ -9,7 +9,7 @@ import { applyTextDiff, cardText, createCard, readBoard } from '../../shared/boa
 import type { VersionInfo } from '../../shared/history-schemas.js';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
-import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { api, createBoard, type TestBoard, addCard as addCardOver } from '../helpers/server.js';
 import { openCard } from '../helpers/cards.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
@@ -24,12 +24,7 @@ afterEach(() => {
 const url = (board: TestBoard, role: keyof TestBoard['tokens'], page = '') => `/b/${board.id}${page}?token=${board.tokens[role]}`;
 const column = (page: Page, name: string): Locator => page.getByRole('region', { name });
 
-async function addCard(board: TestBoard, body: Record<string, unknown>): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
-  expect(res.status).toBe(201);
-  return res.body.card.id as string;
-}
-
+const addCard = (board: TestBoard, body: Record<string, unknown>) => addCardOver(e2e.server().url, board, body);
 const innerHeightOf = (size: { height: number }) => size.height - 100;
 
 async function waitForValue(locator: Locator, pred: (v: string) => boolean, what: string): Promise<void> {

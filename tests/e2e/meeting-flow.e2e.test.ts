@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { DESKTOP, PHONE } from '../helpers/browser.js';
 import { useE2E } from '../helpers/e2e.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { api, createBoard, type TestBoard } from '../helpers/server.js';
+import { api, createBoard, type TestBoard, addCard as addCardOver, addDecision as addDecisionOver } from '../helpers/server.js';
 import { waitFor } from '../helpers/yclient.js';
 
 const clock = new FakeClock(Date.now());
@@ -47,17 +47,8 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await e2e.shot(page, name, fullPage);
 }
 
-async function addCard(board: TestBoard, card: Record<string, unknown>): Promise<string> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards`, card, board.tokens.facilitator);
-  expect(res.status).toBe(201);
-  return res.body.card?.id ?? res.body.id;
-}
-
-async function addDecision(board: TestBoard, cardId: string, text: string): Promise<void> {
-  const res = await api(e2e.server().url, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, { text }, board.tokens.participant);
-  expect(res.status).toBe(201);
-}
-
+const addCard = (board: TestBoard, body: Record<string, unknown>) => addCardOver(e2e.server().url, board, body);
+const addDecision = (board: TestBoard, cardId: string, text: string) => addDecisionOver(e2e.server().url, board, cardId, text);
 const phase = async (fac: Page, name: string) => fac.getByRole('button', { name: `Go to ${name}` }).click();
 
 describe('the meeting flows', () => {

@@ -87,3 +87,23 @@ export async function createBoard(base: string, title = 'Weekly cross-team sync'
     tokens: { facilitator: token(links.facilitator), participant: token(links.participant), viewer: token(links.viewer) },
   };
 }
+
+/** Adds a card through the REST API, as a teammate with the participant link, and returns its id. */
+export async function addCard(base: string, board: TestBoard, body: Record<string, unknown>): Promise<string> {
+  const res = await api(base, 'POST', `/api/boards/${board.id}/cards`, body, board.tokens.participant);
+  if (res.status !== 201) throw new Error(`could not add a card: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.card.id as string;
+}
+
+/** Records a decision on a card through the REST API (text, or text with owner/due) and returns its action item's id. */
+export async function addDecision(
+  base: string,
+  board: TestBoard,
+  cardId: string,
+  decision: string | { text: string; owner?: string; due?: string },
+): Promise<string> {
+  const body = typeof decision === 'string' ? { text: decision } : decision;
+  const res = await api(base, 'POST', `/api/boards/${board.id}/cards/${cardId}/decisions`, body, board.tokens.participant);
+  if (res.status !== 201) throw new Error(`could not record the decision: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.actionItem.id as string;
+}
