@@ -528,6 +528,26 @@ interface CardKey {
 }
 
 const byOrder = (a: CardKey, b: CardKey): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** How cards sort within a column (order key, then id): what `readBoard` and `listCards` use. */
+export const compareCards: (a: CardKey, b: CardKey) => number = byOrder;
+
+/**
+ * Ids of the cards that one transaction's `cardsMap(doc).observeDeep` events touch: added, removed, or
+ * changed anywhere inside (a field, a text, a decision, a proposal). What a reader that keeps the board
+ * up to date card by card re-reads, instead of the whole board.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its events by the base type
+export function changedCardIds(events: ReadonlyArray<Y.YEvent<any>>, cards: Y.Map<CardMap>): Set<string> {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.target === cards) for (const key of (e as Y.YMapEvent<unknown>).keysChanged) ids.add(key as string);
+    else {
+      const key = e.path[0];
+      if (typeof key === 'string') ids.add(key);
+    }
+  }
+  return ids;
+}
 
 /** The cards of one column, in display order (order key, then id for the rare tie of concurrent inserts). */
 export function listCards<C extends ColumnId>(doc: Y.Doc, column: C): CardOf<C>[] {

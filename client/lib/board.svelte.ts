@@ -20,19 +20,21 @@ import {
   metaMap,
   moveCard,
   proposalText,
-  readBoard,
+  readMeta,
   setCurrentAgenda,
   setMeta,
   setMeetingDate,
   setMeetingStart,
   updateCard,
   updateDecision,
+  type BoardMeta,
   type BoardView,
   type CardPatch,
   type DecisionPatch,
   type NewCard,
 } from '../../shared/board-schema.js';
-import { boardParseContext, type ParseContext } from '../../shared/decisions.js';
+import type { ParseContext } from '../../shared/decisions.js';
+import { BoardIndex, type Columns } from './board-index.js';
 import { CloseCode, PERMANENT_CLOSE_CODES } from '../../shared/errors.js';
 import { PresenceState } from '../../shared/presence.js';
 import { canEdit as roleCanEdit, type Role } from '../../shared/roles.js';
@@ -76,7 +78,21 @@ export class BoardModel {
   /** Origin of every write made in this tab; the undo manager tracks only this. */
   readonly origin = Symbol('local');
 
-  #view = $state.raw<BoardView>(readBoard(this.doc));
+  /** The cards, kept up to date card by card from the document's events (see board-index.ts). */
+  readonly #index = new BoardIndex(this.doc);
+  #meta = $state.raw<BoardMeta>(readMeta(this.doc));
+  /** The board's title, purpose, date and current item; new only when one of them changed. */
+  get meta() {
+    return this.#meta;
+  }
+  #columns = $state.raw<Columns>(this.#index.columns);
+  /** Each column's cards in order; a column's array is new only when one of its cards changed. */
+  get columns() {
+    return this.#columns;
+  }
+  #names = $state.raw<string[]>(this.#index.names);
+  #view = $derived<BoardView>({ meta: this.#meta, columns: this.#columns });
+  /** Meta and columns together, for readers that want both. */
   get view() {
     return this.#view;
   }
@@ -152,10 +168,7 @@ export class BoardModel {
   get canRedo() {
     return this.#canRedo;
   }
-  #parseContext = $derived.by<ParseContext>(() => {
-    void this.#view; // recomputed whenever the document changes
-    return boardParseContext(this.doc);
-  });
+  #parseContext = $derived<ParseContext>({ meetingDate: this.#meta.meetingDate, participants: this.#names });
   /** Meeting day and known names for `parseDecision`, as the server reads them from the same document. */
   get parseContext() {
     return this.#parseContext;
@@ -237,8 +250,20 @@ export class BoardModel {
 
   #wire(): void {
     const { doc, provider, undoManager } = this;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its events by the base type
+    const onCards = (events: Array<Y.YEvent<any>>) => {
+      const change = this.#index.apply(events);
+      if (change.columns.length) this.#columns = this.#index.columns;
+      if (change.names) this.#names = this.#index.names;
+    };
+    const cards = cardsMap(doc);
+    cards.observeDeep(onCards);
+    this.#cleanup.push(() => cards.unobserveDeep(onCards));
+    // The meeting day comes from the meta map; nothing in it is nested.
+    const onMeta = () => (this.#meta = readMeta(doc));
+    metaMap(doc).observe(onMeta);
+    this.#cleanup.push(() => metaMap(doc).unobserve(onMeta));
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      this.#view = readBoard(doc);
       // The socket can look connected for a while after the network went away; the browser knows sooner.
       // What the local copy loads is not a new change: it counted when it was made.
       if (origin !== provider && origin !== this.local && !this.#live) this.#unsynced = true;

@@ -9,7 +9,7 @@
  */
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { cardsMap, readCard, type ColumnId } from '../../shared/board-schema.js';
+import { cardsMap, changedCardIds, readCard, type ColumnId } from '../../shared/board-schema.js';
 import { PresenceState } from '../../shared/presence.js';
 
 export type ChangeKind = 'added' | 'moved' | 'removed' | 'decided';
@@ -62,11 +62,16 @@ interface CardFacts {
   createdBy: string;
 }
 
+function factsOf(entry: unknown): CardFacts | null {
+  const card = readCard(entry);
+  return card && { column: card.column, order: card.order, decisions: card.decisions.length, createdBy: card.createdBy };
+}
+
 function facts(doc: Y.Doc): Map<string, CardFacts> {
   const out = new Map<string, CardFacts>();
-  for (const entry of cardsMap(doc).values()) {
-    const card = readCard(entry);
-    if (card) out.set(card.id, { column: card.column, order: card.order, decisions: card.decisions.length, createdBy: card.createdBy });
+  for (const [id, entry] of cardsMap(doc)) {
+    const f = factsOf(entry);
+    if (f) out.set(id, f);
   }
   return out;
 }
@@ -97,7 +102,7 @@ export function watchRemoteChanges(opts: {
   windowMs?: number;
 }): () => void {
   const { doc, awareness, remoteOrigin, windowMs = 2000 } = opts;
-  let known = facts(doc);
+  const known = facts(doc);
   let pending: RemoteChange[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -108,33 +113,34 @@ export function watchRemoteChanges(opts: {
     if (text) opts.announce(text);
   };
 
-  const onTransaction = (tr: Y.Transaction) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its change maps by the base type
-    const cards = cardsMap(doc) as unknown as Y.AbstractType<Y.YEvent<any>>;
-    if (!tr.changedParentTypes.has(cards) && !tr.changed.has(cards)) return;
-    const now = facts(doc);
-    const before = known;
-    known = now;
-    if (tr.local || tr.origin !== remoteOrigin || !opts.ready()) return;
-    const writer = authors(tr, awareness)[0] ?? '';
+  // Only the cards a transaction touched are read again: on a board of thousands this runs per keystroke.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its events by the base type
+  const onCards = (events: Array<Y.YEvent<any>>, tr: Y.Transaction) => {
+    const announce = !tr.local && tr.origin === remoteOrigin && opts.ready();
+    const writer = announce ? (authors(tr, awareness)[0] ?? '') : '';
     const found: RemoteChange[] = [];
-    for (const [id, card] of now) {
-      const was = before.get(id);
-      if (!was) found.push({ kind: 'added', who: card.createdBy, column: card.column });
-      else {
-        if (was.order !== card.order) found.push({ kind: 'moved', who: writer, column: card.column });
-        if (card.decisions > was.decisions) found.push({ kind: 'decided', who: writer, column: card.column });
+    for (const id of changedCardIds(events, cards)) {
+      const was = known.get(id);
+      const now = factsOf(cards.get(id));
+      if (now) known.set(id, now);
+      else known.delete(id);
+      if (!announce) continue;
+      if (!was && now) found.push({ kind: 'added', who: now.createdBy, column: now.column });
+      else if (was && !now) found.push({ kind: 'removed', who: '', column: was.column });
+      else if (was && now) {
+        if (was.order !== now.order) found.push({ kind: 'moved', who: writer, column: now.column });
+        if (now.decisions > was.decisions) found.push({ kind: 'decided', who: writer, column: now.column });
       }
     }
-    for (const [id, was] of before) if (!now.has(id)) found.push({ kind: 'removed', who: '', column: was.column });
     if (!found.length) return;
     pending.push(...found);
     timer ??= setTimeout(flush, windowMs);
   };
 
-  doc.on('afterTransaction', onTransaction);
+  const cards = cardsMap(doc);
+  cards.observeDeep(onCards);
   return () => {
-    doc.off('afterTransaction', onTransaction);
+    cards.unobserveDeep(onCards);
     if (timer) clearTimeout(timer);
   };
 }
