@@ -3,6 +3,7 @@
  * the next card of the column (or the one before, or the column's add button) — never on another card's
  * delete button. The toast says when the card's decisions take their action items with them.
  */
+import { cardOrder, revealCard } from './card-reveal.js';
 import { tick } from 'svelte';
 import type { ColumnId } from '../../shared/board-schema.js';
 import type { BoardModel } from './board.svelte.js';
@@ -18,8 +19,6 @@ export interface Deleted {
   undo: () => boolean;
 }
 
-const cardEl = (id: string) => document.querySelector<HTMLElement>(`article[data-card-id="${CSS.escape(id)}"]`);
-
 class CardDeletion {
   #last = $state.raw<Deleted | null>(null);
   /** The most recent deletion still offered for undo; null when none. */
@@ -29,14 +28,14 @@ class CardDeletion {
 
   /** Deletes `cardId` (of `column`) and moves the focus to its neighbour. */
   async remove(store: BoardModel, column: ColumnId, cardId: string, label: string, decisions: number): Promise<void> {
-    const cards = [...document.querySelectorAll<HTMLElement>(`#col-${column} article[data-card-id]`)];
-    const at = cards.findIndex((el) => el.dataset.cardId === cardId);
-    const neighbour = (cards[at + 1] ?? cards[at - 1])?.dataset.cardId;
+    const cards = cardOrder(column);
+    const at = cards.indexOf(cardId);
+    const neighbour = at < 0 ? undefined : (cards[at + 1] ?? cards[at - 1]);
     cardEditor.close(cardId);
     const undo = store.removeUndoably(cardId);
     this.#last = { label, decisions, cardId, undo };
     await tick();
-    const next = neighbour ? cardEl(neighbour) : null;
+    const next = neighbour ? await revealCard(neighbour) : null;
     (next ?? document.querySelector<HTMLElement>(`#col-${column} .add-btn`))?.focus();
   }
 
@@ -46,7 +45,7 @@ class CardDeletion {
     this.#last = null;
     if (!last?.undo()) return;
     await tick();
-    const el = cardEl(last.cardId);
+    const el = await revealCard(last.cardId);
     el?.focus({ preventScroll: true });
     el?.scrollIntoView({ block: 'nearest' });
   }

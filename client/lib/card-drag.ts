@@ -25,14 +25,20 @@ export const endDrag = (): void => {
 export const draggedIn = (column: ColumnId): string | null => (dragging?.column === column ? dragging.id : null);
 
 /**
- * Where a drop at `clientY` puts the card, as an index among the column's other cards (what moveCard expects).
+ * Where a drop at `clientY` puts the card, as an index among the column's other cards (what moveCard
+ * expects): before the first card on screen whose middle is below the pointer. `ids` is the column in
+ * document order; a long column renders only some of its cards, so positions come from it, not the DOM.
  */
-export function dropIndex(container: HTMLElement, clientY: number, draggedId: string): number {
-  let index = 0;
-  for (const el of container.querySelectorAll<HTMLElement>(':scope > article[data-card-id]')) {
-    if (el.dataset.cardId === draggedId) continue;
+export function dropIndex(container: HTMLElement, clientY: number, draggedId: string, ids: readonly string[]): number {
+  const others = ids.filter((id) => id !== draggedId);
+  let after = -1;
+  for (const el of container.querySelectorAll<HTMLElement>('article[data-card-id]')) {
+    const id = el.dataset.cardId;
+    if (!id || id === draggedId) continue;
     const r = el.getBoundingClientRect();
-    if (clientY > r.top + r.height / 2) index++;
+    const at = others.indexOf(id);
+    if (clientY <= r.top + r.height / 2) return at < 0 ? after + 1 : at;
+    after = Math.max(after, at);
   }
-  return index;
+  return after + 1;
 }

@@ -3,6 +3,7 @@
  * flashes it; a new phase brings its column (or panel) into view, a dot vote its panel. Scrolling by hand or editing another card detaches (the user is busy elsewhere and must not
  * be yanked away); re-attaching jumps back to the current item.
  */
+import { revealCard } from './card-reveal.js';
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
 const FLASH_MS = 2200;
 
@@ -45,10 +46,12 @@ export class FollowModel {
   show(id: string | null): void {
     this.#currentId = id;
     if (!this.#following || !id) return;
-    const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
-    if (!el) return;
-    el.scrollIntoView({ block: 'center', behavior: behavior() });
-    flash(el);
+    // A long column may not have the card rendered: it is scrolled to and rendered first.
+    void revealCard(id).then((el) => {
+      if (!el || this.#currentId !== id) return;
+      el.scrollIntoView({ block: 'center', behavior: behavior() });
+      flash(el);
+    });
   }
 
   /**

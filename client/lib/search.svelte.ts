@@ -2,6 +2,7 @@
  * Search within a board from its header: the query, debounced requests to `GET /api/boards/:id/search`
  * (only the newest answer is shown) and jumping to a card on the live board.
  */
+import { revealCard } from './card-reveal.js';
 import type { SearchResult } from '../../shared/history-schemas.js';
 import { searchBoard } from './history-api.js';
 
@@ -85,8 +86,8 @@ export class BoardSearchModel {
  * Scrolls the live board to a card and flashes it; false when the card is not on the board (any more).
  * The caller switches the phone's column tab first, so the card is displayed.
  */
-export function flashCard(cardId: string): boolean {
-  const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(cardId)}"]`);
+export async function flashCard(cardId: string): Promise<boolean> {
+  const el = await revealCard(cardId);
   if (!el) return false;
   const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   el.scrollIntoView({ block: 'center', behavior: reduced ? 'auto' : 'smooth' });

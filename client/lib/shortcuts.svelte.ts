@@ -10,6 +10,7 @@
  *   . / Shift+N  next agenda item (leaders, while a meeting runs)
  * None fires while typing in a field; there Escape leaves the field for its card instead.
  */
+import { CARD_SELECTOR, cardOrder, revealCard } from './card-reveal.js';
 import { flushSync, tick } from 'svelte';
 import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
 import type { BoardModel } from './board.svelte.js';
@@ -58,7 +59,7 @@ export const SHORTCUT_LIST = [
   { keys: [['Esc']], action: 'escape' },
 ] as const;
 
-const CARD = 'article[data-card-id]';
+const CARD = CARD_SELECTOR;
 
 /** Keys that are shortcuts on a focused card; any other letter typed there opens the card for editing. */
 export const SHORTCUT_KEYS: ReadonlySet<string> = new Set(['?', 'n', 'N', '.', 'j', 'k', 'h', 'l', 'd']);
@@ -72,7 +73,7 @@ export function isTypingTarget(el: EventTarget | null): boolean {
 }
 
 const cardOf = (el: Element | null): HTMLElement | null => (el?.closest(CARD) as HTMLElement | null) ?? null;
-const cardsIn = (column: ColumnId): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(`#col-${column} ${CARD}`)];
+const idOf = (el: Element | null): string | undefined => cardOf(el)?.dataset.cardId;
 
 export class BoardShortcuts {
   readonly #board: BoardModel;
@@ -161,13 +162,13 @@ export class BoardShortcuts {
 
   /** Focuses the next (`delta` 1) or previous card of the current column; from outside a card, the first or last. */
   step(delta: 1 | -1): void {
-    const column = this.#column();
-    const cards = cardsIn(column);
+    // By id, not by element: a long column renders only the cards on screen, and j/k go through all of them.
+    const cards = cardOrder(this.#column());
     if (!cards.length) return;
-    const here = cardOf(document.activeElement);
+    const here = idOf(document.activeElement);
     const i = here ? cards.indexOf(here) : -1;
     const next = i < 0 ? (delta > 0 ? 0 : cards.length - 1) : Math.max(0, Math.min(cards.length - 1, i + delta));
-    this.#focus(cards[next]);
+    void revealCard(cards[next]).then((el) => this.#focus(el));
   }
 
   /** Focuses the card at about the same position in the neighbouring column. */
@@ -175,12 +176,12 @@ export class BoardShortcuts {
     const from = this.#column();
     const to = COLUMNS[COLUMNS.indexOf(from) + delta];
     if (!to) return;
-    const here = cardOf(document.activeElement);
-    const i = here ? Math.max(0, cardsIn(from).indexOf(here)) : 0;
+    const here = idOf(document.activeElement);
+    const i = here ? Math.max(0, cardOrder(from).indexOf(here)) : 0;
     this.#showColumn(to);
-    void tick().then(() => {
-      const cards = cardsIn(to);
-      if (cards.length) this.#focus(cards[Math.min(i, cards.length - 1)]);
+    void tick().then(async () => {
+      const cards = cardOrder(to);
+      if (cards.length) this.#focus(await revealCard(cards[Math.min(i, cards.length - 1)]));
       else document.querySelector<HTMLElement>(`#col-${to} .add-btn`)?.focus();
     });
   }
@@ -197,7 +198,7 @@ export class BoardShortcuts {
     const to = from + delta;
     if (from < 0 || to < 0 || to >= ids.length) return;
     await moveCardAndSay(this.#board, id, to, ids.length, card.getAttribute('aria-label') ?? '');
-    this.#focus(document.querySelector<HTMLElement>(`${CARD}[data-card-id="${CSS.escape(id)}"]`));
+    this.#focus(await revealCard(id));
   }
 
   /** Opens the card that has focus and puts the keyboard in its decision field. */

@@ -58,7 +58,9 @@ export function useE2E(opts: E2EOptions = {}): E2E {
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
     // Any uncaught error or console error in a page fails the test that caused it.
-    expect(errors.splice(0)).toEqual([]);
+    const seen = errors.splice(0);
+    if (seen.length) console.error('PAGE ERRORS', seen);
+    expect(seen).toEqual([]);
   });
 
   afterAll(async () => {

@@ -653,6 +653,7 @@ export const de: Translation = {
     resultsLabel: 'Suchergebnisse',
     kinds: { card: 'Karte', decision: 'Entscheidung', action: 'Aufgabe', version: 'Version', audit: 'Änderung' },
     columns: { agenda: 'Agenda', needs: 'Anfrage', challenges: 'Herausforderung' },
+    findHint: (keys) => `Diese Suche findet jede Karte, auch die noch nicht angezeigten. Erneut ${keys} durchsucht die Seite selbst.`,
     jump: 'Auf dem Board zeigen',
     gone: 'Diese Karte ist nicht mehr auf dem Board.',
     openHistory: 'Im Verlauf öffnen',

@@ -673,6 +673,8 @@ export const en = {
     kinds: { card: 'Card', decision: 'Decision', action: 'Action item', version: 'Version', audit: 'Change' },
     columns: { agenda: 'Agenda', needs: 'Request', challenges: 'Challenge' },
     jump: 'Show on the board',
+    /** Shown when Ctrl+F opened this search on a board too long to have every card on the page. */
+    findHint: (keys: string) => `This finds every card, including those not on screen yet. ${keys} again searches the page itself.`,
     gone: 'This card is no longer on the board.',
     openHistory: 'Open in history',
     openAudit: 'Open the audit trail',
