@@ -7,9 +7,20 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './sqlite-migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Longest time a committed write waits for its fsync (power-loss safety); target p99 ≤ 50 ms. */
 const GROUP_COMMIT_MS = 10;
+
+/**
+ * Size of the write-ahead log from which it is checkpointed (SQLite's own default: 1,000 pages of 4 KiB). The
+ * checkpoint runs on a worker (see wal-checkpointer.ts), never inside a commit on the event loop.
+ */
+export const CHECKPOINT_WAL_BYTES = 1000 * 4096;
+/** A log this long means the worker's checkpoints cannot keep up (see `#maybeCheckpoint`). */
+const STARVED_WAL_BYTES = 4 * CHECKPOINT_WAL_BYTES;
+/** Once the log has reached that size, it is checkpointed again after this many commits. */
+const CHECKPOINT_EVERY_COMMITS = 250;
 
 /** The database file's name inside the data directory. */
 export const DATABASE_FILE = 'meshboard.sqlite';
@@ -28,6 +39,10 @@ export class SqliteDatabase {
   #synced = 0;
   #syncedWalBytes = 0;
   #waiters: { upTo: number; resolve: () => void }[] = [];
+  readonly #checkpointer: WalCheckpointer;
+  readonly #pageSize: number;
+  /** Commits and log size when the last checkpoint was asked for. */
+  #checkpointAt = { written: 0, walBytes: 0 };
 
   /** Opens (creating if needed) the database in `dataDir` and brings its schema up to date. */
   constructor(dataDir: string) {
@@ -41,6 +56,13 @@ export class SqliteDatabase {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
+    // The log's file keeps its size after a checkpoint restarts it, so its size says how full it is only when
+    // it grows: past the size it had at the last checkpoint, or by commits counted since (see #maybeCheckpoint).
+    this.#db.pragma('wal_autocheckpoint = 0');
+    this.#pageSize = Number(this.#db.pragma('page_size', { simple: true }));
+    this.#checkpointer = new WalCheckpointer(this.file, () => {
+      if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${CHECKPOINT_WAL_BYTES / 4096}`);
+    });
     migrate(this.#db);
     this.#groupCommit(); // a migration's writes are writes like any other
   }
@@ -138,11 +160,32 @@ export class SqliteDatabase {
     this.#syncing = new Promise((done) =>
       fs.fdatasync(fd, (err) => {
         this.#syncing = null;
-        if (!err) this.#covered(upTo, walBytes);
+        if (!err) {
+          this.#covered(upTo, walBytes);
+          this.#maybeCheckpoint(upTo, walBytes);
+        }
         if (this.#synced < this.#written) this.#scheduleSync();
         done();
       }),
     );
+  }
+
+  /** Asks the worker to checkpoint once the log is large: only now, after the fdatasync, never in a commit. */
+  #maybeCheckpoint(written: number, walBytes: number): void {
+    if (walBytes < CHECKPOINT_WAL_BYTES || !this.#db.open) return;
+    if (this.#checkpointer.frames * this.#pageSize >= STARVED_WAL_BYTES) {
+      // Writes so constant that no checkpoint of the worker's ever found the log fully copied, so it never
+      // restarted. One here, between commits, finishes the job (only the frames the worker left behind);
+      // the price is one stall, rather than a log that grows without bound.
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+      this.#checkpointer.restarted();
+      this.#checkpointAt = { written, walBytes };
+      return;
+    }
+    const last = this.#checkpointAt;
+    if (walBytes <= last.walBytes && written - last.written < CHECKPOINT_EVERY_COMMITS) return;
+    this.#checkpointAt = { written, walBytes };
+    this.#checkpointer.request();
   }
 
   #covered(upTo: number, walBytes: number): void {
@@ -162,6 +205,8 @@ export class SqliteDatabase {
     this.#syncTimer = null;
     // The descriptor must outlive a flush still running on the thread pool.
     await this.#syncing;
+    // The worker's connection closes first, so the main one is the last and checkpoints everything below.
+    await this.#checkpointer.close();
     if (this.#walFd !== null) {
       try {
         fs.fdatasyncSync(this.#walFd);

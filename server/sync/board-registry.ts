@@ -148,6 +148,9 @@ export class LoadedBoard {
   }
 }
 
+/** How many of the latest flushes tell whether the server is busy (see `BoardRegistry.#busy`). */
+const BUSY_FLUSHES = 16;
+
 interface Pending {
   board: LoadedBoard;
   update: Uint8Array;
@@ -170,7 +173,8 @@ export class BoardRegistry {
   readonly #extensions: BoardExtension[] = [];
   #pending: Pending[] = [];
   #flushScheduled = false;
-  #lastFlushAt = -Infinity;
+  /** When the latest flushes started, oldest first (at most BUSY_FLUSHES): how busy the server is. */
+  readonly #flushTimes: number[] = [];
   /** Resolves when the scheduled flush has joined the chain (so waiting for it needs no polling). */
   #flushStarted: Promise<void> = Promise.resolve();
   #retryTimer: NodeJS.Timeout | null = null;
@@ -328,18 +332,38 @@ export class BoardRegistry {
       this.#flushStarted = new Promise<void>((r) => (flushed = r));
       const run = () => {
         this.#flushScheduled = false;
-        this.#lastFlushAt = performance.now();
+        this.#flushTimes.push(performance.now());
+        if (this.#flushTimes.length > BUSY_FLUSHES) this.#flushTimes.shift();
         this.#chain = this.#chain.then(() => this.#flush());
         flushed();
       };
-      // setImmediate, not a microtask: every frame that arrived in this turn joins the same transaction.
-      // Under load flushes are spaced `coalesceMs` apart, so that one write to each peer carries several
-      // updates: the per-write cost in the kernel was most of the server's time per delivery. When quiet,
-      // the gap has long passed and an update goes out in the same turn.
-      const wait = this.#lastFlushAt + (this.opts.coalesceMs ?? 0) - performance.now();
+      const coalesceMs = this.opts.coalesceMs ?? 0;
+      const now = performance.now();
+      if (!this.#busy(now, coalesceMs)) {
+        // Quiet: store and relay in this very turn, once the code that made the change has returned (so the
+        // frames of one socket read still share a transaction). Waiting for the next turn, or for the gap
+        // below, only added latency here: a second update 1 ms after the last one waited 2 ms for nothing.
+        queueMicrotask(run);
+        return;
+      }
+      // Busy: flushes are spaced `coalesceMs` apart, so that one write to each peer carries several updates
+      // (the per-write cost in the kernel was most of the server's time per delivery); setImmediate, not a
+      // microtask, so every frame that arrived in this turn joins the same transaction.
+      const wait = this.#flushTimes[this.#flushTimes.length - 1] + coalesceMs - now;
       if (wait >= 1) setTimeout(run, wait);
       else setImmediate(run);
     }
+  }
+
+  /**
+   * Whether the latest flushes came faster than one per 1.5 × `coalesceMs` on average: a rate a quiet board
+   * (even 100 updates/s, where the gaps are 10 ms) does not reach by chance, and which spaced flushes keep up
+   * while the load lasts.
+   */
+  #busy(now: number, coalesceMs: number): boolean {
+    const times = this.#flushTimes;
+    if (coalesceMs <= 0 || times.length < BUSY_FLUSHES) return false;
+    return now - times[0] < BUSY_FLUSHES * coalesceMs * 1.5;
   }
 
   async #flush(): Promise<void> {

@@ -7,13 +7,13 @@
  * covered (`syncedWalBytes`); the shared-memory index is lost, as in a real cut, and SQLite rebuilds it from
  * the log on open. Copying the main file whole is honest because nothing but a checkpoint writes to it, and
  * SQLite (synchronous = NORMAL) syncs the log before a checkpoint and the main file after it; the test checks
- * that the log never reached the automatic checkpoint's size, so no checkpoint ran and the log was never
+ * that the log never reached the size from which it is checkpointed, so no checkpoint ran and the log was never
  * restarted over its own synced prefix.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, type SqliteDatabase } from '../../server/store/sqlite-database.js';
+import { CHECKPOINT_WAL_BYTES, DATABASE_FILE, type SqliteDatabase } from '../../server/store/sqlite-database.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
 import { api, createBoard, startServer, tempDataDir, type TestServer } from '../helpers/server.js';
@@ -26,9 +26,8 @@ function databaseOf(server: TestServer): SqliteDatabase {
 
 /** Copies what would survive a power cut now into a fresh data directory. */
 function powerCut(database: SqliteDatabase): string {
-  const pragma = (name: string) => Number(Object.values(database.prepare(`PRAGMA ${name}`).get() as object)[0]);
   const wal = fs.readFileSync(`${database.file}-wal`);
-  expect(wal.length).toBeLessThan(pragma('wal_autocheckpoint') * pragma('page_size'));
+  expect(wal.length).toBeLessThan(CHECKPOINT_WAL_BYTES);
   const dir = tempDataDir();
   fs.copyFileSync(database.file, path.join(dir, DATABASE_FILE));
   fs.writeFileSync(path.join(dir, `${DATABASE_FILE}-wal`), wal.subarray(0, database.syncedWalBytes));

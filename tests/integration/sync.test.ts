@@ -5,7 +5,11 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { cardText, cardsMap, createCard, createCards, listCards, readBoard, readMeta } from '../../shared/board-schema.js';
 import { CloseCode } from '../../shared/errors.js';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
+import { DATABASE_FILE } from '../../server/store/sqlite-database.js';
+import type { BoardRegistry, StoredChange } from '../../server/sync/board-registry.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
@@ -111,6 +115,75 @@ describe('y-websocket sync', () => {
       }
     } finally {
       await reader.close();
+    }
+  });
+
+  /**
+   * Registers an extension after the relay that notes, for each commit it hears of, its changes and how many of
+   * the board's updates an independent reader finds in the SQLite log at that moment.
+   */
+  function listenAfterRelay(s: TestServer, registry: BoardRegistry, boardId: string) {
+    const reader = new Database(path.join(s.dataDir, DATABASE_FILE), { readonly: true });
+    const count = reader.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM updates WHERE board_id = ?');
+    const commits: Array<{ changes: readonly StoredChange[]; inLog: number }> = [];
+    registry.use({ name: 'test-listener', attach: () => ({ stored: (changes) => commits.push({ changes, inLog: count.get(boardId)!.n }), detach() {} }) });
+    return { commits, inLog: () => count.get(boardId)!.n, close: () => reader.close() };
+  }
+
+  it('on a quiet server a change is stored and relayed in the same turn, and is in the log before anyone hears of it', async () => {
+    const board = await createBoard(server.url);
+    const a = open(board);
+    const b = open(board);
+    await Promise.all([synced(a), synced(b)]);
+    const registry = server.app.registry;
+    await registry.persisted();
+    const listener = listenAfterRelay(server, registry, board.id);
+    try {
+      const before = listener.inLog();
+      // The server's own write (as the REST API makes one): the next turn has not begun when the relay, and the
+      // extensions after it, have heard of the stored change.
+      const heardByNextTurn = new Promise<number>((resolve) => setImmediate(() => resolve(listener.commits.length)));
+      registry.loaded(board.id)!.doc.getArray<string>('quiet').push(['one']);
+      expect(await heardByNextTurn).toBe(1);
+      expect(listener.commits[0].inLog).toBe(before + 1);
+      await waitFor(() => b.doc.getArray('quiet').length === 1 && a.doc.getArray('quiet').length === 1, 'both clients have it');
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('a stream of changes is coalesced into spaced commits, each stored whole and in order before it is relayed', async () => {
+    const busy = await startServer({ config: { relayCoalesceMs: 20 } });
+    try {
+      const board = await createBoard(busy.url);
+      const registry = busy.app.registry;
+      const loaded = (await registry.acquire(board.id))!;
+      await registry.persisted();
+      const listener = listenAfterRelay(busy, registry, board.id);
+      const before = listener.inLog();
+      const list = loaded.doc.getArray<number>('stream');
+      // One change per turn, as fast as the server can take them: it stores and relays each of the first ones
+      // at once, then, seeing how busy it is, gathers the rest into commits spaced 20 ms apart.
+      for (let i = 0; i < 60; i++) {
+        list.push([i]);
+        await new Promise((r) => setImmediate(r));
+      }
+      await registry.persisted();
+      const { commits } = listener;
+      expect(commits.length).toBeLessThan(60);
+      expect(commits.some((c) => c.changes.length > 1)).toBe(true);
+      let stored = before;
+      for (const c of commits) {
+        stored += c.changes.length;
+        expect(c.inLog).toBe(stored);
+      }
+      expect(stored).toBe(before + 60);
+      const seqs = commits.flatMap((c) => c.changes.map((x) => x.seq));
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      listener.close();
+      registry.release(loaded);
+    } finally {
+      await busy.stop();
     }
   });
 

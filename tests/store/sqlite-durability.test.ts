@@ -4,8 +4,9 @@
  * transactions would leave the log longer than what the last flush covered.
  */
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { CHECKPOINT_WAL_BYTES } from '../../server/store/sqlite-database.js';
 import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite-stores.js';
 import { tempDataDir } from '../helpers/server.js';
 import { addBoard } from './engines.js';
@@ -95,4 +96,32 @@ describe('sqlite group commit', () => {
     await stores.close();
     await waiting;
   });
+
+  it('the log is checkpointed off the commits while writes go on, restarts, and stays bounded; nothing is lost', async () => {
+    const dir = tempDataDir();
+    const stores = openSqliteStores(dir);
+    opened.push(stores);
+    await addBoard(stores, 'b');
+    const file = stores.database.file;
+    const sizes = () => ({ db: fs.statSync(file).size, wal: fs.statSync(`${file}-wal`).size });
+    const dbBefore = sizes().db;
+    const update = new Uint8Array(20_000).fill(7);
+    // Six times the checkpoint size goes through the log, a group commit every few commits (as a live server).
+    let written = 0;
+    while (written < 6 * CHECKPOINT_WAL_BYTES) {
+      for (let i = 0; i < 5; i++) await stores.boards.appendUpdates([{ boardId: 'b', update }]);
+      written += 5 * update.length;
+      await stores.database.durable();
+    }
+    // The checkpoints copied the log into the database file (no commit did: they are not asked to) and the
+    // writer restarted the log over and over, so it never grew to hold what went through it.
+    await vi.waitFor(() => expect(sizes().db).toBeGreaterThan(dbBefore + 4 * CHECKPOINT_WAL_BYTES), { timeout: 10_000 });
+    expect(sizes().wal).toBeLessThan(3 * CHECKPOINT_WAL_BYTES);
+    const count = written / update.length;
+    await stores.close();
+    opened.splice(opened.indexOf(stores), 1);
+    const again = openSqliteStores(dir);
+    opened.push(again);
+    expect((await again.boards.loadDocument('b')).updates).toHaveLength(count);
+  }, 60_000);
 });
