@@ -344,13 +344,13 @@ export async function watchFrames(page: Page, fn: () => Promise<void>): Promise<
 }
 
 /**
- * Sum of the scroll offsets (or, with `room`, of how far each could scroll) of the element at the centre
- * of `#col-agenda` and its ancestors.
+ * Sum of the scroll offsets (or, with `room`, of how far each could scroll) of the element in `#col-agenda`'s
+ * lane at the middle of the viewport and its ancestors.
  */
 const scrollSum = (page: Page, room: boolean): Promise<number> =>
   page.evaluate((room) => {
     const col = document.querySelector('#col-agenda')!.getBoundingClientRect();
-    let el: Element | null = document.elementFromPoint(col.left + col.width / 2, Math.min(innerHeight - 10, col.top + 300));
+    let el: Element | null = document.elementFromPoint(col.left + col.width / 2, innerHeight / 2);
     let sum = 0;
     for (; el; el = el.parentElement) sum += room ? Math.max(0, el.scrollHeight - el.clientHeight) : el.scrollTop;
     return sum;

@@ -293,7 +293,7 @@ async function twoTabs(
         scrollTo(0, 0);
       });
       const box = (await b.locator('#col-agenda').boundingBox())!;
-      await b.mouse.move(box.x + box.width / 2, Math.min(700, box.y + 300));
+      await b.mouse.move(box.x + box.width / 2, 400);
       let steps = 0;
       const top = await scrollPosition(b);
       const room = await scrollRoom(b);
