@@ -1,8 +1,9 @@
 /** Aggregates repetitions (median) and renders the results as markdown tables with Meshboard/peer ratios. */
 import { median } from './stats.js';
 import type { ServerKind } from './servers.js';
+import { renderBrowser, type BrowserPart } from './browser-report.js';
 
-export interface Results {
+export interface Results extends BrowserPart {
   startedAt: string;
   mode: 'quick' | 'default';
   machine: Record<string, unknown>;
@@ -260,5 +261,6 @@ export function renderMarkdown(r: Results): string {
       out.push(`| ${x.shape} | ${fmt(x.chars, 0)} | ${fmt(x.names, 0)} | ${fmt(x.firstMs)} | ${x.ms.n} | ${fmt(x.ms.p50)} | ${fmt(x.ms.max)} |`);
     out.push('');
   }
+  out.push(...renderBrowser(r));
   return out.join('\n');
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--only=S1,S2] [--servers=meshboard,y-websocket] [--no-docs]`
- * (`--only=S8`: the decision parser alone, in this process, in seconds.)
+ * (`--only=S8`: the decision parser alone, in this process, in seconds. `--only=B1,B2,B3,B4`: the browser
+ * scenarios alone, Meshboard's client in headless Chromium; by default they run after the server scenarios.)
  *
  * Meshboard side by side with the plain y-websocket server and Hocuspocus. Each server runs in its own child
  * process pinned to core 0; this process (the load generator) pins itself to core 1. Servers start fresh
@@ -17,6 +18,8 @@ import { awarenessLoad, coldLoad, connectionChurn, decisionToAction, idleMemory,
 import { decisionParser } from './parser.js';
 import { loadAvg, machine } from './proc.js';
 import { renderMarkdown, type Results } from './report.js';
+import { browserScenarios, B_SCENARIOS } from './browser.js';
+import { ensureClientBuilt } from './browser-page.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -48,6 +51,7 @@ const cfg = quick
       s6: { clients: 100, hz: 20, measureMs: 1000 },
       s7: { cards: [300], samples: 3 },
       s8: { samples: 5 },
+      b: { sizes: [30, 1500], loads: 2, samples: 10, capMs: 120_000, typeMs: 5000 },
     }
   : {
       reps: 3,
@@ -70,6 +74,7 @@ const cfg = quick
       s6: { clients: 100, hz: 20, measureMs: 4000 },
       s7: { cards: [50, 5000], samples: 20 },
       s8: { samples: 20 },
+      b: { sizes: [30, 300, 1500, 10_000], loads: 5, samples: 30, capMs: 120_000, typeMs: 5000 },
     };
 
 // The generator on core 1, servers on core 0 (when the machine has two cores and taskset exists).
@@ -180,6 +185,14 @@ async function main() {
   if (want('S8') && servers.includes('meshboard')) {
     log('S8 decision parser, normal and crafted decisions (in this process)');
     results.s8 = decisionParser(cfg.s8.samples);
+  }
+  if (B_SCENARIOS.some(want) && servers.includes('meshboard')) {
+    ensureClientBuilt(log);
+    // Chromium inherits this process's affinity: give it every core (a person's browser has them); the server stays on core 0.
+    if (HAVE_TASKSET && cores >= 2) spawnSync('taskset', ['-a', '-cp', `0-${cores - 1}`, String(process.pid)], { stdio: 'ignore' });
+    const b = await withServer('meshboard', (s) => browserScenarios(s, cfg.b, want, log));
+    Object.assign(results, b);
+    if (b.pageErrors.length) log(`page errors during the browser scenarios: ${b.pageErrors.slice(0, 5).join(' | ')}`);
   }
   results.durationS = Math.round((Date.now() - started) / 1000);
   results.machine.loadAvgAtEnd = loadAvg();
