@@ -11,8 +11,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-// Plain CommonJS evaluated by the worker, so it runs the same under tsx, vitest and plain Node. The worker's
-// connection only checkpoints; `synchronous = NORMAL` syncs the log before copying and the database file after.
 // Plain CommonJS evaluated by the worker, so it runs the same under tsx, vitest and plain Node. The writer
 // restarts the log only when a checkpoint has copied every frame in it; commits made while one runs leave a few
 // behind, so it goes again (a short pass: only those frames) until a pass finds nothing new, at most 10 times.
