@@ -18,6 +18,7 @@ import * as Y from 'yjs';
 import {
   addDecision,
   cardNames,
+  changedCardIds,
   cardsMap,
   getCard,
   LIMITS,
@@ -244,15 +245,7 @@ export class ActionService implements BoardExtension<Tracked> {
     const cards = cardsMap(board.doc);
     const onCards = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
       if (t.dirty === null) return this.#schedule(t);
-      for (const e of events) {
-        if (e.target === cards) {
-          // A card was added, replaced or removed: its key says which.
-          for (const key of (e as Y.YMapEvent<unknown>).keysChanged) t.dirty.add(key);
-        } else {
-          const key = e.path[0];
-          if (typeof key === 'string') t.dirty.add(key);
-        }
-      }
+      for (const id of changedCardIds(events, cards)) t.dirty.add(id);
       // Nothing runs yet: the run waits until the change is stored (`stored` below).
     };
     const meta = metaMap(board.doc);
@@ -308,6 +301,7 @@ export class ActionService implements BoardExtension<Tracked> {
     const cards = cardsMap(doc);
     const dirty = t.dirty;
     t.dirty = new Set();
+    let namesMoved = dirty === null;
     if (dirty === null) {
       t.cardNames.clear();
       for (const [id, entry] of cards) {
@@ -317,13 +311,17 @@ export class ActionService implements BoardExtension<Tracked> {
     } else {
       for (const id of dirty) {
         const card = readCard(cards.get(id));
-        if (card) t.cardNames.set(id, cardNames(card));
+        const before = t.cardNames.get(id);
+        const after = card ? cardNames(card) : undefined;
+        if (!namesMoved && !sameNames(before, after)) namesMoved = true;
+        if (after) t.cardNames.set(id, after);
         else t.cardNames.delete(id);
       }
     }
     // In document order, as `knownNames` reads them in the browser: the first spelling of a name wins alike.
-    const names = new Map<string, string>();
-    for (const id of cards.keys()) for (const n of t.cardNames.get(id) ?? []) if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
+    // Walked again only when some card's names changed: on a board of thousands it is most of a keystroke's cost.
+    const names = namesMoved ? new Map<string, string>() : t.names;
+    if (namesMoved) for (const id of cards.keys()) for (const n of t.cardNames.get(id) ?? []) if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
     const day = meetingDate(doc);
     const changedNames = namesChanged(t.names, names);
     const sameContext = t.ctx !== null && t.ctx.meetingDate === day && changedNames.length === 0;
@@ -453,4 +451,10 @@ const FIELDS = [
 
 function sameContent(a: ActionRecord, b: ActionRecord): boolean {
   return FIELDS.every((f) => a[f] === b[f]) && a.owners.length === b.owners.length && a.owners.every((o, i) => o === b.owners[i]);
+}
+
+/** Whether a card names the same people, in the same order, as before (undefined: no such card). */
+function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((n, i) => n === b[i]);
 }
