@@ -56,6 +56,7 @@ export const SHORTCUT_LIST = [
     ],
     action: 'undo',
   },
+  { keys: [['Ctrl', 'F']], action: 'find' },
   { keys: [['Esc']], action: 'escape' },
 ] as const;
 

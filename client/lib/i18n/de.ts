@@ -42,6 +42,7 @@ export const de: Translation = {
       nextItem: 'Nächster Agendapunkt (Moderation, im Meeting)',
       undo: 'Eigene Änderungen rückgängig machen / wiederholen',
       escape: 'Feld verlassen oder Dialog schließen',
+      find: 'Das ganze Board durchsuchen (bei langen Boards; erneut für die Suche des Browsers)',
     },
     moved: (title, position, of) => `${title} auf Position ${position} von ${of} verschoben`,
     leadersOnly: 'Nur die Moderation wechselt im Meeting zum nächsten Punkt.',

@@ -40,6 +40,7 @@ export const en = {
       nextItem: 'Next agenda item (facilitator, during a meeting)',
       undo: 'Undo / redo your own changes',
       escape: 'Leave a field or close a dialog',
+      find: 'Search the whole board (on a long board; again for the browser’s own search)',
     },
     moved: (title: string, position: number, of: number) => `Moved ${title} to position ${position} of ${of}`,
     leadersOnly: 'Only the facilitator moves the meeting to the next item.',
