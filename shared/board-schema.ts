@@ -531,6 +531,18 @@ const byOrder = (a: CardKey, b: CardKey): number => (a.order < b.order ? -1 : a.
 /** How cards sort within a column (order key, then id): what `readBoard` and `listCards` use. */
 export const compareCards: (a: CardKey, b: CardKey) => number = byOrder;
 
+/** Where `card` goes in `list`, sorted by `compareCards`: the first index whose card sorts at or after it. */
+export function insertionIndex(list: readonly CardKey[], card: CardKey): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byOrder(list[mid], card) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Ids of the cards that one transaction's `cardsMap(doc).observeDeep` events touch: added, removed, or
  * changed anywhere inside (a field, a text, a decision, a proposal). What a reader that keeps the board

@@ -7,7 +7,18 @@
  * column's array is new only when something in that column changed.
  */
 import type * as Y from 'yjs';
-import { cardNames, cardsMap, changedCardIds, compareCards, readCard, COLUMNS, type BoardView, type Card, type ColumnId } from '../../shared/board-schema.js';
+import {
+  cardNames,
+  cardsMap,
+  changedCardIds,
+  compareCards,
+  insertionIndex,
+  readCard,
+  COLUMNS,
+  type BoardView,
+  type Card,
+  type ColumnId,
+} from '../../shared/board-schema.js';
 
 export type Columns = BoardView['columns'];
 
@@ -104,7 +115,7 @@ export class BoardIndex {
       }
       if (after) {
         const list = out[after.column]!;
-        list.splice(insertionPoint(list, after), 0, after);
+        list.splice(insertionIndex(list, after), 0, after);
       }
     }
     return out as Partial<Columns>;
@@ -127,20 +138,8 @@ export class BoardIndex {
 
 /** Index of `card` (by order and id) in a sorted column, or -1. */
 function find(list: readonly Card[], card: Card): number {
-  const at = insertionPoint(list, card);
+  const at = insertionIndex(list, card);
   return at < list.length && list[at].id === card.id && compareCards(list[at], card) === 0 ? at : list.indexOf(card);
-}
-
-/** First index whose card sorts at or after `card`. */
-function insertionPoint(list: readonly Card[], card: Card): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareCards(list[mid], card) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function sameNames(a: Card | undefined, b: Card | null): boolean {
