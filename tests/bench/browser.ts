@@ -146,9 +146,10 @@ export async function browserScenarios(
     for (const cards of cfg.sizes) {
       log(`B seeding a ${cards.toLocaleString('en-US')}-card board`);
       const board = await seedBoard(server, cards);
-      const opened = await loads(browser, server, board, cfg, want, out, log, watchErrors);
+      const run: SizeRun = { browser, server, board, cfg, want, out, log, watchErrors };
+      const opened = await loads(run);
       if (!opened) continue;
-      if (want('B2') || want('B3')) await twoTabs(browser, server, board, cfg, want, out, log, watchErrors);
+      if (want('B2') || want('B3')) await twoTabs(run);
     }
   } finally {
     await browser.close();
@@ -159,17 +160,21 @@ export async function browserScenarios(
   return out;
 }
 
+/** What the scenarios of one board size work with. */
+interface SizeRun {
+  browser: Browser;
+  server: RunningServer;
+  board: SeededBoard;
+  cfg: BrowserConfig;
+  want: (s: string) => boolean;
+  out: BrowserResults;
+  log: (msg: string) => void;
+  watchErrors: (p: Page) => void;
+}
+
 /** B1 (and B4 on the last loaded page). Returns false when the board did not open in time. */
-async function loads(
-  browser: Browser,
-  server: RunningServer,
-  board: SeededBoard,
-  cfg: BrowserConfig,
-  want: (s: string) => boolean,
-  out: BrowserResults,
-  log: (msg: string) => void,
-  watchErrors: (p: Page) => void,
-): Promise<boolean> {
+async function loads(run: SizeRun): Promise<boolean> {
+  const { browser, server, board, cfg, want, out, log, watchErrors } = run;
   const { cards } = board;
   const context = await benchContext(browser, server.base, 'Bench');
   const result: B1Result = { cards, runs: [], firstCardMs: NaN, interactiveMs: NaN };
@@ -216,16 +221,8 @@ async function loads(
 }
 
 /** B2 and B3: tab A and tab B (own contexts, so own renderer processes) and a Node peer on one board. */
-async function twoTabs(
-  browser: Browser,
-  server: RunningServer,
-  board: SeededBoard,
-  cfg: BrowserConfig,
-  want: (s: string) => boolean,
-  out: BrowserResults,
-  log: (msg: string) => void,
-  watchErrors: (p: Page) => void,
-): Promise<void> {
+async function twoTabs(run: SizeRun): Promise<void> {
+  const { browser, server, board, cfg, want, out, log, watchErrors } = run;
   const { cards, agenda } = board;
   const b2: B2Result = { cards };
   const b3: B3Result = { cards };
