@@ -36,6 +36,22 @@ export const cardElement = (id: string): HTMLElement | null => document.querySel
 /** The ids of a column's cards as shown, rendered or not; [] when the column is not on the page. */
 export const cardOrder = (column: ColumnId): readonly string[] => columns.get(column)?.order() ?? [];
 
+/**
+ * Scrolls `el` into view and keeps it there for the few frames in which the cards rendered around it are
+ * measured (a long column estimates the height of cards it has not rendered, so they move as they come in).
+ */
+export async function settleInView(el: HTMLElement, block: ScrollLogicalPosition = 'nearest'): Promise<void> {
+  let last = NaN;
+  for (let frame = 0; frame < 20 && el.isConnected; frame++) {
+    const { top, bottom, height } = el.getBoundingClientRect();
+    const inView = top >= 0 && top < innerHeight && (bottom <= innerHeight || height > innerHeight);
+    if (inView && top === last) return;
+    if (!inView) el.scrollIntoView({ block });
+    last = top;
+    await new Promise(requestAnimationFrame);
+  }
+}
+
 /** The card's element, scrolled into the rendered range first if it has to be; null when no column lists it. */
 export async function revealCard(id: string): Promise<HTMLElement | null> {
   for (const handle of columns.values()) if (handle.order().includes(id)) return handle.reveal(id);

@@ -10,7 +10,7 @@
  *   . / Shift+N  next agenda item (leaders, while a meeting runs)
  * None fires while typing in a field; there Escape leaves the field for its card instead.
  */
-import { CARD_SELECTOR, cardOrder, revealCard } from './card-reveal.js';
+import { CARD_SELECTOR, cardOrder, revealCard, settleInView } from './card-reveal.js';
 import { flushSync, tick } from 'svelte';
 import { COLUMNS, type ColumnId } from '../../shared/board-schema.js';
 import type { BoardModel } from './board.svelte.js';
@@ -218,8 +218,9 @@ export class BoardShortcuts {
   }
 
   #focus(el: HTMLElement | null): void {
-    el?.focus();
-    el?.scrollIntoView({ block: 'nearest' });
+    if (!el) return;
+    el.focus();
+    void settleInView(el);
   }
 }
 

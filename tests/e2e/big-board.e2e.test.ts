@@ -101,7 +101,7 @@ describe('a board of hundreds of cards', () => {
       await waitFor(async () => (await focusedCard(page))?.id === agenda[i], `j reaches agenda card ${i}`);
     }
     expect(await focusedCard(page)).toEqual({ id: agenda.at(-1), pos: String(PER_COLUMN), size: String(PER_COLUMN) });
-    expect(await onScreen(page, agenda.at(-1)!)).toBe(true);
+    await waitFor(() => onScreen(page, agenda.at(-1)!), 'the last card is on screen');
     expect(await rendered(page, agenda[0])).toBe(0);
     await page.keyboard.press('k');
     await waitFor(async () => (await focusedCard(page))?.id === agenda.at(-2), 'k goes back one card');
