@@ -53,6 +53,9 @@ import { seriesPeopleRouter } from './http/series-people-routes.js';
 import { SeriesAsks } from './series/asks.js';
 import { seriesAskRouter } from './http/series-ask-routes.js';
 import { seriesReportRouter } from './http/series-report-routes.js';
+import { Outbox, type Deliverer } from './outbox/outbox.js';
+import type { OutboxChannel } from './store/outbox-store.js';
+import { SeriesEvents } from './notify/events.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -75,6 +78,10 @@ export interface MeshboardApp {
   /** The audit trail, recorded from every change the server receives. */
   readonly audit: AuditService;
   readonly log: Logger;
+  /** Mails and webhook calls: stored first, then sent with retries (server/outbox/outbox.ts). */
+  readonly outbox: Outbox;
+  /** The series' events (meeting ended, action items, requests) that mail and webhooks follow. */
+  readonly seriesEvents: SeriesEvents;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
   /** The express app of the page and the REST API (tests walk its routes). */
@@ -158,6 +165,13 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
     dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
   });
+  // Reaching people outside the meeting: each channel that is configured gets a deliverer.
+  const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
+  const outbox = new Outbox(stores.outbox, deliverers, () => stores.database.durable(), log, {
+    retryDelaysMs: config.outboxRetryMs,
+    keepMs: 90 * 24 * 3_600_000,
+  });
+  const events = new SeriesEvents(log);
   const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
   const web = express();
@@ -349,11 +363,14 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     history,
     audit,
     log,
+    outbox,
+    seriesEvents: events,
     limits,
     web,
     listen: async () => {
       // Interrupted openings are finished or undone before anyone can ask for a series.
       await series.start();
+      outbox.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -371,6 +388,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         io.close();
         await series.close();
         await meetings.close();
+        await events.settled();
+        await outbox.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         // The registry stores and compacts every board and detaches the extensions, which ends every wait for

@@ -1,95 +1,135 @@
 import { z } from 'zod';
 
 /** Server configuration, from environment variables (documented in README.md). */
-export const ConfigSchema = z.object({
-  /** TCP port; 0 picks a free one (tests). */
-  port: z.coerce.number().int().min(0).max(65535).default(3000),
-  host: z.string().min(1).default('0.0.0.0'),
-  /** Where the SQLite database lives. */
-  dataDir: z.string().min(1).default('./data'),
-  /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
-  publicUrl: z.url().optional(),
-  /** Largest websocket frame or HTTP body accepted, in bytes. */
-  maxMessageBytes: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(1024 * 1024),
-  /** How long a board stays in memory after its last client leaves, in ms. */
-  unloadGraceMs: z.coerce.number().int().min(0).default(30_000),
-  /** Compact a board's update log into a snapshot once it holds this many entries. */
-  compactEvery: z.coerce.number().int().min(1).default(500),
-  /** Under load, updates are relayed at most this often (ms), several per write to each peer; 0 = every turn. */
-  relayCoalesceMs: z.coerce.number().int().min(0).max(50).default(3),
-  /** Websocket heartbeat interval in ms: a connection that misses one ping is dropped. */
-  heartbeatMs: z.coerce.number().int().min(100).default(30_000),
-  /** How long a client may take to send its request headers (HTTP and websocket handshakes), ms. */
-  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
-  /** Directory of the built client (vite build output). */
-  clientDir: z.string().min(1).default('dist/client'),
-  /** How long a meeting waits for a dropped facilitator before passing the role on, ms. */
-  facilitatorGraceMs: z.coerce.number().int().min(0).default(60_000),
-  /** A board that changes gets an automatic version ("Autosave") this long after its first change since its last version, ms; 0 = never. */
-  versionEveryMs: z.coerce.number().int().min(0).default(600_000),
-  /** Least time between two automatic versions of a board made when agenda items are ticked done, ms (sooner ones wait). */
-  autoVersionGapMs: z.coerce.number().int().min(0).default(60_000),
-  /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
-  boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
-  /**
-   * Which proxies to trust for the client's address (express `trust proxy`): `false` (default, the socket's
-   * peer is the client), `true`, a hop count, or comma-separated addresses/subnets. Limits per address use it.
-   */
-  trustProxy: z
-    .union([z.boolean(), z.number().int().min(0), z.string().trim()])
-    .transform((v): boolean | number | string =>
-      typeof v !== 'string' ? v : v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v,
-    )
-    .default(false),
-  /** Boards one client address may create per hour (new, imported or copied). */
-  boardsPerHour: z.coerce.number().int().min(1).default(60),
-  /** Largest board import accepted, bytes. */
-  maxImportBytes: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(16 * 1024 * 1024),
-  /** Imports parsed at the same time; more are refused with 429 until one finishes (each takes a few times its size in memory). */
-  importsAtOnce: z.coerce.number().int().min(1).default(2),
-  /** Largest board document, bytes as stored (snapshot plus log). An update that would pass it is refused. */
-  maxBoardBytes: z.coerce
-    .number()
-    .int()
-    .min(64 * 1024)
-    .default(32 * 1024 * 1024),
-  /** Most Yjs items (structs) in one board document; each costs memory on every load, so tiny items are bounded too. */
-  maxBoardItems: z.coerce.number().int().min(1000).default(300_000),
-  /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
-  versionsPerBoard: z.coerce.number().int().min(10).default(500),
-  /** Total size of a board's versions, bytes; past it likewise. */
-  versionBytesPerBoard: z.coerce
-    .number()
-    .int()
-    .min(1024 * 1024)
-    .default(256 * 1024 * 1024),
-  /** Versions saved by hand per board per hour. */
-  versionSavesPerHour: z.coerce.number().int().min(1).default(60),
-  /** Summaries sent to a board's webhook per hour (by hand or at the end of a meeting). */
-  summarySendsPerHour: z.coerce.number().int().min(1).default(10),
-  /** Templates saved from one board per hour. */
-  templateSavesPerHour: z.coerce.number().int().min(1).default(10),
-  /** Drop-in submissions per hour from one address, and into one series from everyone. */
-  dropinsPerHour: z.coerce.number().int().min(1).default(20),
-  dropinsPerSeriesPerHour: z.coerce.number().int().min(1).default(200),
-  /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
-  webhookAllowHosts: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean))
-    .default([]),
-  /** Most people in one meeting's roster (online or not); the longest-gone leave it first. */
-  meetingMaxPeople: z.coerce.number().int().min(2).default(200),
-  /** `silent` in tests; `info` otherwise. */
-  logLevel: z.enum(['silent', 'error', 'info']).default('info'),
-});
+export const ConfigSchema = z
+  .object({
+    /** TCP port; 0 picks a free one (tests). */
+    port: z.coerce.number().int().min(0).max(65535).default(3000),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Where the SQLite database lives. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
+    publicUrl: z.url().optional(),
+    /** Largest websocket frame or HTTP body accepted, in bytes. */
+    maxMessageBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    /** How long a board stays in memory after its last client leaves, in ms. */
+    unloadGraceMs: z.coerce.number().int().min(0).default(30_000),
+    /** Compact a board's update log into a snapshot once it holds this many entries. */
+    compactEvery: z.coerce.number().int().min(1).default(500),
+    /** Under load, updates are relayed at most this often (ms), several per write to each peer; 0 = every turn. */
+    relayCoalesceMs: z.coerce.number().int().min(0).max(50).default(3),
+    /** Websocket heartbeat interval in ms: a connection that misses one ping is dropped. */
+    heartbeatMs: z.coerce.number().int().min(100).default(30_000),
+    /** How long a client may take to send its request headers (HTTP and websocket handshakes), ms. */
+    headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+    /** Directory of the built client (vite build output). */
+    clientDir: z.string().min(1).default('dist/client'),
+    /** How long a meeting waits for a dropped facilitator before passing the role on, ms. */
+    facilitatorGraceMs: z.coerce.number().int().min(0).default(60_000),
+    /** A board that changes gets an automatic version ("Autosave") this long after its first change since its last version, ms; 0 = never. */
+    versionEveryMs: z.coerce.number().int().min(0).default(600_000),
+    /** Least time between two automatic versions of a board made when agenda items are ticked done, ms (sooner ones wait). */
+    autoVersionGapMs: z.coerce.number().int().min(0).default(60_000),
+    /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
+    boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Which proxies to trust for the client's address (express `trust proxy`): `false` (default, the socket's
+     * peer is the client), `true`, a hop count, or comma-separated addresses/subnets. Limits per address use it.
+     */
+    trustProxy: z
+      .union([z.boolean(), z.number().int().min(0), z.string().trim()])
+      .transform((v): boolean | number | string =>
+        typeof v !== 'string' ? v : v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v,
+      )
+      .default(false),
+    /** Boards one client address may create per hour (new, imported or copied). */
+    boardsPerHour: z.coerce.number().int().min(1).default(60),
+    /** Largest board import accepted, bytes. */
+    maxImportBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(16 * 1024 * 1024),
+    /** Imports parsed at the same time; more are refused with 429 until one finishes (each takes a few times its size in memory). */
+    importsAtOnce: z.coerce.number().int().min(1).default(2),
+    /** Largest board document, bytes as stored (snapshot plus log). An update that would pass it is refused. */
+    maxBoardBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(32 * 1024 * 1024),
+    /** Most Yjs items (structs) in one board document; each costs memory on every load, so tiny items are bounded too. */
+    maxBoardItems: z.coerce.number().int().min(1000).default(300_000),
+    /** Versions kept per board; past it the oldest automatic ones go, and saving by hand is refused when none are left to go. */
+    versionsPerBoard: z.coerce.number().int().min(10).default(500),
+    /** Total size of a board's versions, bytes; past it likewise. */
+    versionBytesPerBoard: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(256 * 1024 * 1024),
+    /** Versions saved by hand per board per hour. */
+    versionSavesPerHour: z.coerce.number().int().min(1).default(60),
+    /** Summaries sent to a board's webhook per hour (by hand or at the end of a meeting). */
+    summarySendsPerHour: z.coerce.number().int().min(1).default(10),
+    /** Templates saved from one board per hour. */
+    templateSavesPerHour: z.coerce.number().int().min(1).default(10),
+    /** Drop-in submissions per hour from one address, and into one series from everyone. */
+    dropinsPerHour: z.coerce.number().int().min(1).default(20),
+    dropinsPerSeriesPerHour: z.coerce.number().int().min(1).default(200),
+    /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
+    webhookAllowHosts: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .default([]),
+    /** Most people in one meeting's roster (online or not); the longest-gone leave it first. */
+    meetingMaxPeople: z.coerce.number().int().min(2).default(200),
+    /**
+     * Where mail goes out (`smtp://user:pass@host:587`, or `smtps://…:465` for TLS from the first byte); no mail is
+     * sent without it. User and password are URL-encoded in it.
+     */
+    smtpUrl: z
+      .url()
+      .refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    /** The sender of every mail, `Name <address>` or an address. Needed with SMTP_URL. */
+    mailFrom: z.string().trim().min(3).max(320).optional(),
+    /** Refuse to send over smtp:// unless the server offers STARTTLS (smtps:// is always TLS). */
+    smtpRequireTls: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(false),
+    /** Check the SMTP server's TLS certificate (turn off only for a self-signed server on your own network). */
+    smtpTlsRejectUnauthorized: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true),
+    /** Delays between attempts to send a mail or webhook call, ms, comma-separated; their count is the retries. */
+    outboxRetryMs: z
+      .union([z.string(), z.array(z.number())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',').map((x) => Number(x.trim()))))
+      .pipe(
+        z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 24 * 3_600_000),
+          )
+          .max(20),
+      )
+      .default([60_000, 300_000, 900_000, 3_600_000, 10_800_000, 21_600_000]),
+    /** A request waits this long, ms, before its mail goes, so one being typed or changed is mailed once, as it ends up. */
+    notifySettleMs: z.coerce.number().int().min(0).default(60_000),
+    /** `silent` in tests; `info` otherwise. */
+    logLevel: z.enum(['silent', 'error', 'info']).default('info'),
+  })
+  .refine((c) => !c.smtpUrl || c.mailFrom, { path: ['mailFrom'], message: 'is needed when SMTP_URL is set (the address mail is sent from)' });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
@@ -125,6 +165,12 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dropinsPerSeriesPerHour: 'DROPINS_PER_SERIES_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
   meetingMaxPeople: 'MEETING_MAX_PEOPLE',
+  smtpUrl: 'SMTP_URL',
+  mailFrom: 'MAIL_FROM',
+  smtpRequireTls: 'SMTP_REQUIRE_TLS',
+  smtpTlsRejectUnauthorized: 'SMTP_TLS_REJECT_UNAUTHORIZED',
+  outboxRetryMs: 'OUTBOX_RETRY_MS',
+  notifySettleMs: 'NOTIFY_SETTLE_MS',
 };
 
 /** Reads the config from `env`; throws with every bad variable named. */

@@ -355,6 +355,65 @@ export const MIGRATIONS: Migration[] = [
           CREATE INDEX series_escalations_from ON series_escalations(from_series, created_at);
           CREATE INDEX series_escalations_placed ON series_escalations(placed_board);`,
   },
+  {
+    // Reaching people outside the meeting: every mail and webhook call is stored here before it is sent.
+    name: '013-outbox-contacts-webhooks-feeds',
+    sql: `CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+            series_id TEXT REFERENCES series(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            response TEXT,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER
+          );
+          CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+          CREATE INDEX outbox_series ON outbox(series_id, created_at);
+          CREATE INDEX outbox_recipient ON outbox(recipient);
+          CREATE TABLE email_contacts (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            name_key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            confirmed_at INTEGER,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (series_id, name_key)
+          );
+          CREATE INDEX email_contacts_address ON email_contacts(address);
+          CREATE TABLE email_unsubscribes (
+            address_hash BLOB NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (address_hash, kind)
+          );
+          CREATE TABLE series_webhooks (
+            id TEXT PRIMARY KEY,
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            format TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+          );
+          CREATE INDEX series_webhooks_series ON series_webhooks(series_id);
+          CREATE TABLE calendar_feeds (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            name_key TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            PRIMARY KEY (series_id, name_key)
+          );
+          ALTER TABLE series ADD COLUMN reminder_days INTEGER DEFAULT 1;
+          ALTER TABLE series ADD COLUMN overdue_digest INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

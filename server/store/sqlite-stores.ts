@@ -3,6 +3,7 @@ import { SqliteAskStore } from './sqlite-ask-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
+import { SqliteOutboxStore } from './sqlite-outbox-store.js';
 import { SqlitePeopleStore } from './sqlite-people-store.js';
 import { SqliteSecretStore } from './sqlite-secret-store.js';
 import { SqliteSeriesStore } from './sqlite-series-store.js';
@@ -37,6 +38,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     series: new SqliteSeriesStore(database),
     people: new SqlitePeopleStore(database),
     asks: new SqliteAskStore(database),
+    outbox: new SqliteOutboxStore(database),
     close: () => database.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { ActionStore } from './action-store.js';
 import type { AskStore } from './ask-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { MeetingStore } from './meeting-store.js';
+import type { OutboxStore } from './outbox-store.js';
 import type { PeopleStore } from './people-store.js';
 import type { SecretStore } from './secret-store.js';
 import type { SeriesStore } from './series-store.js';
@@ -31,5 +32,7 @@ export interface Stores {
   people: PeopleStore;
   /** Requests between series and escalated challenges. */
   asks: AskStore;
+  /** Mails and webhook calls, stored before they are sent. */
+  outbox: OutboxStore;
   close(): Promise<void>;
 }
