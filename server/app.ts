@@ -56,6 +56,11 @@ import { seriesReportRouter } from './http/series-report-routes.js';
 import { Outbox, type Deliverer } from './outbox/outbox.js';
 import type { OutboxChannel } from './store/outbox-store.js';
 import { SeriesEvents } from './notify/events.js';
+import { ReachTriggers } from './notify/triggers.js';
+import { MailService } from './email/mail-service.js';
+import { SmtpMailer } from './email/mailer.js';
+import { SignedLinks } from './email/signed-links.js';
+import { emailRouter } from './http/email-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -82,6 +87,8 @@ export interface MeshboardApp {
   readonly outbox: Outbox;
   /** The series' events (meeting ended, action items, requests) that mail and webhooks follow. */
   readonly seriesEvents: SeriesEvents;
+  /** Mail to the people of series, and the clock-driven events (reminders, digests, overdue items). */
+  readonly reach: { mail: MailService; triggers: ReachTriggers; tick(): Promise<void> };
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
   /** The express app of the page and the REST API (tests walk its routes). */
@@ -164,6 +171,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     templateSave: { points: config.templateSavesPerHour, durationSec: hour },
     dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
     dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
+    emailAddress: { points: config.emailAddressesPerHour, durationSec: hour },
   });
   // Reaching people outside the meeting: each channel that is configured gets a deliverer.
   const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
@@ -172,6 +180,24 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     keepMs: 90 * 24 * 3_600_000,
   });
   const events = new SeriesEvents(log);
+  const mailer = config.smtpUrl && config.mailFrom ? new SmtpMailer({ ...config, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : null;
+  if (mailer) deliverers.email = mailer;
+  // Links in mails need an origin: PUBLIC_URL, else the address the server listens on (set by listen()).
+  let origin = config.publicUrl ?? `http://localhost:${config.port}`;
+  const mail = new MailService({
+    contacts: stores.contacts,
+    outbox,
+    links: new SignedLinks(stores.secrets.secret('email-links')),
+    seriesStore,
+    seriesActions: (id) => series.actions(id),
+    actionList: (boardId) => summaries.actionList(boardId),
+    origin: () => origin,
+    enabled: mailer !== null,
+    settleMs: config.notifySettleMs,
+    now: () => (deps.clock ?? systemClock).now(),
+    log,
+  });
+  events.on((event) => mail.onEvent(event));
   const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
   const web = express();
@@ -235,25 +261,28 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       onLinkRotated,
     }),
   );
+  const people = new PeopleService({
+    store: stores.people,
+    seriesStore,
+    series,
+    registry,
+    actions,
+    answers,
+    verifySeat: (boardId, seat) => seats.verify(boardId, seat),
+    rosterEntry: async (boardId, seatId) => {
+      const room = await meetings.room(boardId);
+      const entry = room?.snapshot().roster.find((p) => p.id === seatId);
+      void meetings.releaseIfEmpty(boardId);
+      return entry ? { name: entry.name, role: entry.role } : null;
+    },
+  });
+  // The links in mails open the person's page too, while the address they went to is still theirs.
+  people.acceptLinks((id, token) => mail.personOfLink(id, token));
   // Before apiRouter, whose catch-all answers 404.
   web.use(
     '/api',
     seriesPeopleRouter({
-      people: new PeopleService({
-        store: stores.people,
-        seriesStore,
-        series,
-        registry,
-        actions,
-        answers,
-        verifySeat: (boardId, seat) => seats.verify(boardId, seat),
-        rosterEntry: async (boardId, seatId) => {
-          const room = await meetings.room(boardId);
-          const entry = room?.snapshot().roster.find((p) => p.id === seatId);
-          void meetings.releaseIfEmpty(boardId);
-          return entry ? { name: entry.name, role: entry.role } : null;
-        },
-      }),
+      people,
       dropin: new DropinService({ store: stores.people, seriesStore, registry }),
       seriesStore,
       access,
@@ -262,6 +291,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       limits,
     }),
   );
+  web.use('/api', emailRouter({ mail, outbox, people, seriesStore, access, limits, maxBodyBytes: config.maxMessageBytes }));
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
   web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
@@ -327,7 +357,25 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   const logFailure = (what: string) => (err: unknown) => log.error(what, { err });
   meetings.onStarted((boardId) => void series.meetingStarted(boardId).catch(logFailure('could not record the meeting start')));
-  meetings.onEnded((boardId) => void series.meetingEnded(boardId).catch(logFailure('could not record the meeting end')));
+  const triggers = new ReachTriggers({
+    events,
+    seriesStore,
+    seriesActions: (id) => series.actions(id),
+    actions,
+    summaries,
+    actionStore,
+    registry,
+    clock: deps.clock ?? systemClock,
+    log,
+  });
+  // The series records who ended the meeting first; the event (and its mail and webhooks) follows.
+  meetings.onEnded(
+    (boardId) =>
+      void series
+        .meetingEnded(boardId)
+        .then(() => triggers.meetingEnded(boardId))
+        .catch(logFailure('could not record the meeting end')),
+  );
   boards.onDeleted((boardId) => void series.boardDeleted(boardId).catch(logFailure('could not remove the meeting from its series')));
   boards.onCreated((board) => series.adoptBoard(board));
 
@@ -340,6 +388,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   registry.use(history);
   registry.use(boardEvents);
   registry.use(seriesAsks);
+  registry.use(triggers);
 
   server.on('upgrade', (req, socket, head) => {
     if (sync.handleUpgrade(req, socket, head)) return;
@@ -365,6 +414,14 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     log,
     outbox,
     seriesEvents: events,
+    reach: {
+      mail,
+      triggers,
+      tick: async () => {
+        await triggers.tick();
+        await mail.tick();
+      },
+    },
     limits,
     web,
     listen: async () => {
@@ -378,6 +435,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
           const addr = server.address();
           const port = typeof addr === 'object' && addr ? addr.port : config.port;
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          origin = config.publicUrl?.replace(/\/$/, '') ?? `http://${host}:${port}`;
+          triggers.start();
           resolve({ port, url: config.publicUrl ?? `http://${host}:${port}` });
         });
       });
@@ -388,8 +447,10 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         io.close();
         await series.close();
         await meetings.close();
+        triggers.close();
         await events.settled();
         await outbox.close();
+        mailer?.close();
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         // The registry stores and compacts every board and detaches the extensions, which ends every wait for

@@ -81,6 +81,8 @@ export const ConfigSchema = z
     /** Drop-in submissions per hour from one address, and into one series from everyone. */
     dropinsPerHour: z.coerce.number().int().min(1).default(20),
     dropinsPerSeriesPerHour: z.coerce.number().int().min(1).default(200),
+    /** Mail addresses given (or changed) per hour from one client address: each sends a confirmation mail. */
+    emailAddressesPerHour: z.coerce.number().int().min(1).default(10),
     /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
     webhookAllowHosts: z
       .union([z.string(), z.array(z.string())])
@@ -163,6 +165,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   templateSavesPerHour: 'TEMPLATE_SAVES_PER_HOUR',
   dropinsPerHour: 'DROPINS_PER_HOUR',
   dropinsPerSeriesPerHour: 'DROPINS_PER_SERIES_PER_HOUR',
+  emailAddressesPerHour: 'EMAIL_ADDRESSES_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
   meetingMaxPeople: 'MEETING_MAX_PEOPLE',
   smtpUrl: 'SMTP_URL',

@@ -61,5 +61,8 @@ export type SeriesEvent =
       decisions: number;
       attendees: string[];
     })
-  | (EventBase & { type: 'action_item.created' | 'action_item.done' | 'action_item.overdue'; item: ActionItemInfo })
-  | (EventBase & { type: 'request.made' | 'request.answered'; request: RequestInfo });
+  | (EventBase & { type: 'action_item.created'; item: ActionItemInfo })
+  | (EventBase & { type: 'action_item.done'; item: ActionItemInfo })
+  | (EventBase & { type: 'action_item.overdue'; item: ActionItemInfo })
+  | (EventBase & { type: 'request.made'; request: RequestInfo })
+  | (EventBase & { type: 'request.answered'; request: RequestInfo });

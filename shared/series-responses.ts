@@ -21,7 +21,13 @@ export const SeriesSchema = z.object({
   durationMinutes: z.number().int(),
   template: z.string().nullable(),
   people: z.array(z.string()),
-  settings: z.object({ openBeforeMinutes: z.number().int().nullable(), flagAfter: z.number().int(), graceMinutes: z.number().int() }),
+  settings: z.object({
+    openBeforeMinutes: z.number().int().nullable(),
+    flagAfter: z.number().int(),
+    graceMinutes: z.number().int(),
+    reminderDaysBefore: z.number().int().nullable(),
+    overdueDigest: z.boolean(),
+  }),
   createdAt: epochMs,
   updatedAt: epochMs,
 });

@@ -21,6 +21,7 @@ export const SERIES_LIMITS = {
   openBefore: 7 * 24 * 60,
   grace: 24 * 60,
   flagAfter: 100,
+  reminderDays: 30,
   rule: 500,
 } as const;
 
@@ -31,6 +32,10 @@ export interface SeriesSettings {
   flagAfter: number;
   /** A meeting still running this long after its scheduled end ends by itself. */
   graceMinutes: number;
+  /** Mail owners about an action item this many days before it is due (0 = on the day); null = no reminders. */
+  reminderDaysBefore: number | null;
+  /** Mail each owner a weekly list of their overdue action items (Mondays). Off unless turned on. */
+  overdueDigest: boolean;
 }
 
 export interface Series {
@@ -141,6 +146,8 @@ const settingsFields = {
   openBeforeMinutes: minutes(0, SERIES_LIMITS.openBefore).nullable().optional(),
   flagAfter: minutes(0, SERIES_LIMITS.flagAfter).optional(),
   graceMinutes: minutes(0, SERIES_LIMITS.grace).optional(),
+  reminderDaysBefore: z.number().int('must be whole days').min(0).max(SERIES_LIMITS.reminderDays).nullable().optional(),
+  overdueDigest: z.boolean().optional(),
 };
 
 /** A cadence with a first day that the rule never reaches (30 February) has no meeting: refused. */

@@ -12,7 +12,7 @@ export function staticClient(clientDir: string): express.Router {
   const index = path.join(dir, 'index.html');
   r.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   r.use(express.static(dir, { index: false, maxAge: '1h' }));
-  r.get(['/', '/b/{*rest}', '/s/{*rest}'], (_req, res) => {
+  r.get(['/', '/b/{*rest}', '/s/{*rest}', '/email/{*rest}'], (_req, res) => {
     if (!fs.existsSync(index)) {
       res.status(503).type('text').send('The client is not built yet: run `npm run build` (npm start does it for you).');
       return;

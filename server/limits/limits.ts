@@ -17,7 +17,7 @@ export interface LimitPolicy {
   durationSec: number;
 }
 
-export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries'] as const;
+export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries', 'emailAddress'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** What each limit counts, for the refusal's message. */
@@ -28,6 +28,7 @@ const WHAT: Record<LimitName, string> = {
   templateSave: 'templates saved from this board',
   dropinAddress: 'drop-in submissions from your address',
   dropinSeries: 'drop-in submissions to this series',
+  emailAddress: 'addresses given from your address (each gets a confirmation mail)',
 };
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSec: number; message: string };

@@ -114,6 +114,11 @@ export class Outbox {
     return this.store.get(id);
   }
 
+  /** Cancels what is pending to an address and blanks it in the log (someone removed their address). */
+  forgetRecipient(recipient: string): Promise<number> {
+    return this.store.forgetRecipient(recipient);
+  }
+
   list(seriesId: string, limit = 200): Promise<OutboxRecord[]> {
     return this.store.list(seriesId, limit);
   }

@@ -43,7 +43,14 @@ export interface PeopleDeps {
 const same = sameName;
 
 export class PeopleService {
+  readonly #linkResolvers: ((seriesId: string, token: string) => Promise<string | null>)[] = [];
+
   constructor(private readonly deps: PeopleDeps) {}
+
+  /** Also accepts the links another part hands out for a person's page (the links in mails). */
+  acceptLinks(resolve: (seriesId: string, token: string) => Promise<string | null>): void {
+    this.#linkResolvers.push(resolve);
+  }
 
   /** A fresh personal link token for `name`; the person's previous link stops working. */
   async link(seriesId: string, name: string): Promise<string> {
@@ -65,8 +72,14 @@ export class PeopleService {
   }
 
   /** The person a personal token names in the series, or null. */
-  resolve(seriesId: string, token: string): Promise<string | null> {
-    return this.deps.store.resolvePerson(seriesId, token);
+  async resolve(seriesId: string, token: string): Promise<string | null> {
+    const name = await this.deps.store.resolvePerson(seriesId, token);
+    if (name !== null) return name;
+    for (const resolve of this.#linkResolvers) {
+      const other = await resolve(seriesId, token);
+      if (other !== null) return other;
+    }
+    return null;
   }
 
   async items(seriesId: string, name: string): Promise<MyItemsResponse> {

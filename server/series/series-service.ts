@@ -106,8 +106,24 @@ export class SeriesService {
   #timer: unknown = null;
   #ticking: Promise<void> | null = null;
   #closed = false;
+  readonly #meetingListeners: ((change: 'opened' | 'moved', meeting: MeetingRecord) => void)[] = [];
 
   constructor(private readonly deps: SeriesDeps) {}
+
+  /** Calls `fn` once a meeting is opened (stored, its board written) and whenever one is moved. */
+  onMeeting(fn: (change: 'opened' | 'moved', meeting: MeetingRecord) => void): void {
+    this.#meetingListeners.push(fn);
+  }
+
+  #meetingChanged(change: 'opened' | 'moved', meeting: MeetingRecord): void {
+    for (const fn of this.#meetingListeners) {
+      try {
+        fn(change, meeting);
+      } catch (err) {
+        this.deps.log.error('a meeting listener failed', { err });
+      }
+    }
+  }
 
   /** Adds a part that puts cards on each new meeting (in registration order, after the carried cards). */
   contribute(c: MeetingContributor): void {
@@ -173,7 +189,13 @@ export class SeriesService {
       durationMinutes: body.durationMinutes ?? 60,
       template: body.template ?? null,
       people: body.people ?? [],
-      settings: { openBeforeMinutes: body.openBeforeMinutes ?? null, flagAfter: body.flagAfter ?? 3, graceMinutes: body.graceMinutes ?? 30 },
+      settings: {
+        openBeforeMinutes: body.openBeforeMinutes ?? null,
+        flagAfter: body.flagAfter ?? 3,
+        graceMinutes: body.graceMinutes ?? 30,
+        reminderDaysBefore: body.reminderDaysBefore !== undefined ? body.reminderDaysBefore : 1,
+        overdueDigest: body.overdueDigest ?? false,
+      },
       createdAt: now,
       updatedAt: now,
     };
@@ -202,7 +224,7 @@ export class SeriesService {
       durationMinutes: 60,
       template: null,
       people: [],
-      settings: { openBeforeMinutes: null, flagAfter: 0, graceMinutes: 30 },
+      settings: { openBeforeMinutes: null, flagAfter: 0, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
       createdAt: board.createdAt,
       updatedAt: board.createdAt,
     };
@@ -244,6 +266,8 @@ export class SeriesService {
           openBeforeMinutes: body.openBeforeMinutes !== undefined ? body.openBeforeMinutes : rec.settings.openBeforeMinutes,
           flagAfter: body.flagAfter ?? rec.settings.flagAfter,
           graceMinutes: body.graceMinutes ?? rec.settings.graceMinutes,
+          reminderDaysBefore: body.reminderDaysBefore !== undefined ? body.reminderDaysBefore : rec.settings.reminderDaysBefore,
+          overdueDigest: body.overdueDigest ?? rec.settings.overdueDigest,
         },
         updatedAt: Date.now(),
       };
@@ -315,7 +339,9 @@ export class SeriesService {
       throw err;
     }
     await this.deps.store.updateMeeting(rec.id, meeting.seq, { status: 'open' });
-    return { ...meeting, status: 'open' };
+    const opened: MeetingRecord = { ...meeting, status: 'open' };
+    this.#meetingChanged('opened', opened);
+    return opened;
   }
 
   async #undoOpening(meeting: MeetingRecord): Promise<void> {
@@ -370,7 +396,9 @@ export class SeriesService {
         }, SERIES_ORIGIN);
         await this.deps.registry.persisted(board);
       });
-      return { ...m, ...patch };
+      const moved = { ...m, ...patch };
+      this.#meetingChanged('moved', moved);
+      return moved;
     });
   }
 

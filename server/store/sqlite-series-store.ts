@@ -16,6 +16,8 @@ interface SeriesRow {
   template_id: string | null;
   people: string;
   open_before: number | null;
+  reminder_days: number | null;
+  overdue_digest: number;
   flag_after: number;
   grace: number;
   created_at: number;
@@ -50,7 +52,13 @@ const fromSeries = (r: SeriesRow): SeriesRecord => ({
   durationMinutes: r.duration,
   template: r.template_id,
   people: JSON.parse(r.people) as string[],
-  settings: { openBeforeMinutes: r.open_before, flagAfter: r.flag_after, graceMinutes: r.grace },
+  settings: {
+    openBeforeMinutes: r.open_before,
+    flagAfter: r.flag_after,
+    graceMinutes: r.grace,
+    reminderDaysBefore: r.reminder_days,
+    overdueDigest: r.overdue_digest === 1,
+  },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -90,15 +98,16 @@ export class SqliteSeriesStore implements SeriesStore {
     this.#db = db;
     this.#stmt = {
       insert: db.prepare(
-        `INSERT INTO series (id, name, team, cadence, first_date, start_time, timezone, duration, template_id, people, open_before, flag_after, grace, created_at, updated_at)
-         VALUES (@id, @name, @team, @cadence, @first_date, @start_time, @timezone, @duration, @template_id, @people, @open_before, @flag_after, @grace, @created_at, @updated_at)`,
+        `INSERT INTO series (id, name, team, cadence, first_date, start_time, timezone, duration, template_id, people, open_before, flag_after, grace, reminder_days, overdue_digest, created_at, updated_at)
+         VALUES (@id, @name, @team, @cadence, @first_date, @start_time, @timezone, @duration, @template_id, @people, @open_before, @flag_after, @grace, @reminder_days, @overdue_digest, @created_at, @updated_at)`,
       ),
       update: db.prepare(
         `UPDATE series SET name = @name, team = @team, cadence = @cadence, first_date = @first_date, start_time = @start_time, timezone = @timezone,
-           duration = @duration, template_id = @template_id, people = @people, open_before = @open_before, flag_after = @flag_after, grace = @grace,
+           duration = @duration, template_id = @template_id, people = @people, open_before = @open_before, flag_after = @flag_after, grace = @grace, reminder_days = @reminder_days, overdue_digest = @overdue_digest,
            updated_at = @updated_at WHERE id = @id`,
       ),
       get: db.prepare<[string], SeriesRow>('SELECT * FROM series WHERE id = ?'),
+      ids: db.prepare<[], { id: string }>('SELECT id FROM series ORDER BY id'),
       autoOpen: db.prepare<[], SeriesRow>('SELECT * FROM series WHERE open_before IS NOT NULL AND cadence IS NOT NULL'),
       meetings: db.prepare<[string], MeetingRow>('SELECT * FROM series_meetings WHERE series_id = ? ORDER BY seq'),
       ofBoard: db.prepare<[string], MeetingRow>('SELECT * FROM series_meetings WHERE board_id = ?'),
@@ -144,6 +153,10 @@ export class SqliteSeriesStore implements SeriesStore {
 
   async update(s: SeriesRecord): Promise<void> {
     this.#db.write(() => this.#stmt.update.run(toRow(s)));
+  }
+
+  async ids(): Promise<string[]> {
+    return this.#stmt.ids.all().map((r) => r.id);
   }
 
   async withAutoOpen(): Promise<SeriesRecord[]> {
@@ -244,6 +257,8 @@ function toRow(s: SeriesRecord): SeriesRow {
     open_before: s.settings.openBeforeMinutes,
     flag_after: s.settings.flagAfter,
     grace: s.settings.graceMinutes,
+    reminder_days: s.settings.reminderDaysBefore,
+    overdue_digest: s.settings.overdueDigest ? 1 : 0,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
   };

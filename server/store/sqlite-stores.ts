@@ -1,6 +1,7 @@
 import { SqliteActionStore } from './sqlite-action-store.js';
 import { SqliteAskStore } from './sqlite-ask-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
+import { SqliteContactStore } from './sqlite-contact-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
@@ -39,6 +40,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     people: new SqlitePeopleStore(database),
     asks: new SqliteAskStore(database),
     outbox: new SqliteOutboxStore(database),
+    contacts: new SqliteContactStore(database),
     close: () => database.close(),
   };
 }

@@ -16,7 +16,7 @@ const series = (stores: Stores, id: string) =>
     durationMinutes: 60,
     template: null,
     people: [],
-    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30 },
+    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
     createdAt: 1,
     updatedAt: 1,
   });

@@ -16,7 +16,7 @@ async function addSeries(stores: Stores, id: string): Promise<void> {
     durationMinutes: 60,
     template: null,
     people: [],
-    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30 },
+    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
     createdAt: 1,
     updatedAt: 1,
   });
