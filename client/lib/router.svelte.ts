@@ -17,6 +17,8 @@ export type Route =
   | { name: SeriesPeopleRoute; seriesId: string; token: string | null }
   /** A series' team memory and report: `/s/:id/decisions`, `/s/:id/memory`, `/s/:id/report`. */
   | { name: SeriesReportPage; seriesId: string; token: string | null }
+  /** The links in mails: confirming an address, stopping a kind of mail. */
+  | { name: 'email-confirm' | 'email-unsubscribe'; token: string | null }
   | { name: 'not-found' };
 
 /** Pages of a series reached by their own links: a person's items, the drop-in form, its poster, the inbox. */
@@ -25,6 +27,8 @@ export type SeriesReportPage = 'series-decisions' | 'series-memory' | 'series-re
 
 export function parseRoute(pathname: string, search = ''): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
+  const mail = /^\/email\/(confirm|unsubscribe)\/?$/.exec(pathname);
+  if (mail) return { name: `email-${mail[1]}` as 'email-confirm' | 'email-unsubscribe', token: new URLSearchParams(search).get('token') };
   const m = /^\/b\/([^/]+)(?:\/(actions|summary|history|audit|agenda))?\/?$/.exec(pathname);
   if (m) {
     const id = decodeURIComponent(m[1]);
