@@ -80,11 +80,13 @@ export class CalendarFeeds {
     let name = series.name;
     const extra: IcsActionItem[] = [];
     if (owner.kind === 'person') {
-      const person = series.people.find((p) => sameName(p, owner.name)) ?? owner.name;
-      name = `${series.name}: ${person}`;
       items = items.filter((i) => i.owners.some((o) => sameName(o, owner.name)));
+      const requests = await this.deps.requests(seriesId);
+      // The feed knows the name lowercased: shown as the series or its items write it.
+      const written = [...series.people, ...items.flatMap((i) => i.owners), ...[...requests.values()].map((r) => r.addressee)];
+      name = `${series.name}: ${written.find((p) => sameName(p, owner.name))?.trim() ?? owner.name}`;
       const openedAt = new Map(view.meetings.map((m) => [m.seq, m.openedAt]));
-      for (const [root, r] of await this.deps.requests(seriesId)) {
+      for (const [root, r] of requests) {
         if (!sameName(r.addressee, owner.name) || !isIsoDate(r.byWhen)) continue;
         extra.push({
           id: `request.${root}`,

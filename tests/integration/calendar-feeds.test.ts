@@ -217,6 +217,8 @@ describe('a person’s feed', () => {
     expect((await api(s.url, 'GET', `/api/series/${series.id}/me/calendar`, undefined, series.tokens.viewer)).status).toBe(403);
 
     const cal = await calendarAt(mine.url);
+    // Named as the items write the name, whatever case the link was made with.
+    expect(value(cal, 'x-wr-calname')).toBe('Ops weekly: Bo');
     expect(byUid(cal, 'vevent', meetingUid(series.id, 1))).toBeDefined();
     expect(summaries(cal, 'vtodo').sort()).toEqual(['Bo sends the weekly report by 2030-01-09', 'Request from Ana: Churn numbers']);
     const request = cal.getAllSubcomponents('vtodo').find((t) => String(t.getFirstPropertyValue('summary')).startsWith('Request'));
