@@ -78,4 +78,19 @@ describe('subscribing to a calendar', () => {
     await panel.scrollIntoViewIfNeeded();
     await e2e.shot(page, 'calendar-personal-390.png', true);
   }, 90_000);
+  it('speaks German to a German browser', async () => {
+    const { url } = e2e.server();
+    const series = await createSeries(url, { name: 'Lager wöchentlich' });
+    const page = await e2e.pageIn(await axeContext(e2e.browser(), url, { viewport: DESKTOP, locale: 'de-DE' }));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`/s/${series.id}?token=${series.tokens.facilitator}`);
+    const panel = page.getByRole('region', { name: 'Im Kalender abonnieren' });
+    await expect.poll(() => panel.getByLabel('Adresse des Kalender-Abos').inputValue()).toMatch(/\.ics$/);
+    await panel.getByRole('link', { name: 'In der Kalender-App öffnen' }).waitFor();
+    await panel.getByRole('button', { name: 'Neuer Link' }).click();
+    await panel.getByText('Neuer Link erstellt: Abonnieren Sie den Kalender damit erneut.').waitFor();
+    await panel.getByText('So fügen Sie es hinzu').click();
+    await panel.scrollIntoViewIfNeeded();
+    await e2e.shot(page, 'calendar-series-de-1280.png');
+  }, 90_000);
 });
