@@ -12,7 +12,7 @@ import { isClockTime, isIsoDate } from '../../shared/board-schema.js';
 import { slotInstant } from '../../shared/cadence.js';
 import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
 import type { ActionListResponse, ExportFormat, MeetingSummary, SummaryDecision } from '../../shared/action-schemas.js';
-import { icsString, icsText, icsTime, nextDay } from '../calendar/ics-values.js';
+import { addText, icsString, icsText, icsTime, nextDay } from '../calendar/ics-values.js';
 import { exportableTime, normaliseLineBreaks } from './text-rules.js';
 
 export { exportableTime, icsText, normaliseLineBreaks };
@@ -288,11 +288,9 @@ export function actionsIcs(list: ActionListResponse, now: number = Date.now()): 
   cal.updatePropertyWithValue('prodid', '-//Meshboard//Action items//EN');
   cal.updatePropertyWithValue('version', '2.0');
   cal.updatePropertyWithValue('calscale', 'GREGORIAN');
-  // ical.js writes a property it does not know (type "unknown") raw, line breaks and all. Typed TEXT it is
-  // escaped, and `VALUE=TEXT` tells every parser to unescape it (RFC 5545's default for x-properties, which
-  // ical.js does not apply).
-  cal.addProperty(new ICAL.Property(['x-wr-calname', {}, 'text', icsText(`Action items: ${list.title}`)]));
-  const text = (c: ICAL.Component, name: string, value: string) => c.addProperty(new ICAL.Property([name, {}, 'text', icsText(value)]));
+  // Typed TEXT, the calendar's name too: ical.js would write an x-property raw, line breaks and all.
+  addText(cal, 'x-wr-calname', `Action items: ${list.title}`);
+  const text = addText;
   const time = (c: ICAL.Component, name: string, t: ICAL.Time | null) => t && c.updatePropertyWithValue(name, t);
   const exportedAt = icsTime(now);
 
