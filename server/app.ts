@@ -91,7 +91,7 @@ export interface MeshboardApp {
   readonly seriesEvents: SeriesEvents;
   /** Mail to the people of series, and the clock-driven events (reminders, digests, overdue items). */
   readonly reach: { mail: MailService; triggers: ReachTriggers; tick(): Promise<void> };
-  /** Calendar feeds of series and people; `calendar.meeting(...)` gives a meeting with its SEQUENCE for invitations. */
+  /** Calendar feeds of series and people; `calendar.meeting(seriesId, seq, url)` is a meeting with its SEQUENCE for invitations. */
   readonly calendar: CalendarFeeds;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;

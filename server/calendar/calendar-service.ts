@@ -71,11 +71,7 @@ export class CalendarFeeds {
     const { series } = view;
     const url = `${origin}${seriesPath(seriesId)}`;
     const meetings = await Promise.all(view.meetings.map((m) => this.#meeting(series, m, url)));
-    if (view.next) {
-      const startsAt = view.next.startsAt;
-      const planned = { seq: (view.meetings.at(-1)?.seq ?? 0) + 1, startsAt, endsAt: startsAt + series.durationMinutes * 60_000 };
-      meetings.push(await this.#ics(series, { ...planned, status: 'planned', stamp: series.updatedAt }, url));
-    }
+    if (view.next) meetings.push(await this.#planned(series, (view.meetings.at(-1)?.seq ?? 0) + 1, view.next.startsAt, url));
     let items = await this.deps.series.actions(seriesId);
     let name = series.name;
     const extra: IcsActionItem[] = [];
@@ -103,9 +99,21 @@ export class CalendarFeeds {
     return feedIcs({ name, meetings, actionItems: [...items.map((i) => toIcsItem(i, series.name, url)), ...extra] }, series.updatedAt);
   }
 
-  /** A meeting as invitations and feeds write it, with its current SEQUENCE. */
-  meeting(series: Series, m: SeriesMeeting, url: string | null): Promise<IcsMeeting> {
-    return this.#meeting(series, m, url);
+  /**
+   * Meeting `seq` of a series as invitations and feeds write it, with its current SEQUENCE (for `invitationIcs`),
+   * or null when there is no such meeting. The next planned meeting of the cadence counts as one.
+   */
+  async meeting(seriesId: string, seq: number, url: string | null): Promise<IcsMeeting | null> {
+    const view = await this.deps.series.view(seriesId);
+    if (!view) return null;
+    const m = view.meetings.find((x) => x.seq === seq);
+    if (m) return this.#meeting(view.series, m, url);
+    if (!view.next || seq !== (view.meetings.at(-1)?.seq ?? 0) + 1) return null;
+    return this.#planned(view.series, seq, view.next.startsAt, url);
+  }
+
+  #planned(series: Series, seq: number, startsAt: number, url: string | null): Promise<IcsMeeting> {
+    return this.#ics(series, { seq, startsAt, endsAt: startsAt + series.durationMinutes * 60_000, status: 'planned', stamp: series.updatedAt }, url);
   }
 
   #meeting(series: Series, m: SeriesMeeting, url: string | null): Promise<IcsMeeting> {

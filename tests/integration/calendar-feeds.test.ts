@@ -145,6 +145,10 @@ describe('the series feed', () => {
     const missed = byUid(await calendarAt(url), 'vevent', uid);
     expect(value(missed, 'status')).toBe('CANCELLED');
     expect(sequence(missed)).toBeGreaterThan(sequence(rescheduled));
+    // An invitation written now carries the same SEQUENCE as the feed.
+    expect((await s.app.calendar.meeting(series.id, 1, null))?.sequence).toBe(sequence(missed));
+    expect((await s.app.calendar.meeting(series.id, 2, null))?.status).toBe('planned');
+    expect(await s.app.calendar.meeting(series.id, 3, null)).toBeNull();
   });
 
   it('answers 304 to If-None-Match with its ETag, and 404 to a wrong key or to the old key after a new link', async () => {
