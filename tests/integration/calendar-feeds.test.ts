@@ -9,8 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addDecision, createCard } from '../../shared/board-schema.js';
 import type { CalendarFeedResponse } from '../../shared/calendar.js';
 import type { PersonLinkResponse } from '../../shared/series-people.js';
+import type { SeriesEvent } from '../../shared/reach.js';
 import { meetingUid } from '../../server/calendar/ics.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { joinMeeting } from '../helpers/meeting-client.js';
 import { HOSTILE_TEXTS, icsExpected } from '../helpers/hostile-text.js';
 import { createSeries } from '../helpers/series.js';
 import { api, startServer, type TestServer } from '../helpers/server.js';
@@ -205,6 +207,40 @@ describe('the series feed', () => {
     expect(value(byUid(cal, 'vevent', meetingUid(series.id, 1)), 'summary')).toBe(`${icsExpected(hostile.trim())} — meeting 1`);
     expect(summaries(cal, 'vtodo').sort()).toEqual(items.map((i) => icsExpected(i.text)).sort());
   });
+});
+
+describe('after a real meeting', () => {
+  it('a meeting ended by its facilitator is in the feed as ended, with the items decided in it, under a new ETag', async () => {
+    const { s, series, boardId } = await start();
+    const { url } = await feedUrl(s, `/api/series/${series.id}/calendar`, series.tokens.viewer);
+    const before = await read(url);
+    const ended: SeriesEvent[] = [];
+    s.app.seriesEvents.on((e) => void (e.type === 'meeting.ended' && ended.push(e)));
+
+    const lead = joinMeeting(s.url, { id: boardId }, series.tokens.facilitator, { name: 'Ana' });
+    await lead.until(() => true, 'joined');
+    expect(await lead.send('meeting:advance', { phase: 'check-in' })).toMatchObject({ ok: true });
+    const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens });
+    await synced(c);
+    addDecision(c.doc, createCard(c.doc, { column: 'agenda', title: 'Reports' }), { text: 'Bo sends the weekly report by 2030-01-09', decidedBy: 'Ana' });
+    await waitFor(
+      async () => (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems.length === 1,
+      'the item',
+    );
+    expect(await lead.send('meeting:end')).toMatchObject({ ok: true });
+    await waitFor(() => ended.length === 1, 'the meeting.ended event');
+    c.destroy();
+    lead.close();
+
+    const after = await read(url, { 'if-none-match': before.headers.get('etag')! });
+    expect(after.status).toBe(200);
+    const cal = new ICAL.Component(ICAL.parse(after.body));
+    const meeting = byUid(cal, 'vevent', meetingUid(series.id, 1));
+    const { meetings } = (await api(s.url, 'GET', `/api/series/${series.id}`, undefined, series.tokens.viewer)).body as { meetings: { endedAt: number }[] };
+    expect(utc(meeting, 'dtstamp')).toBe(new Date(meetings[0].endedAt).toISOString());
+    expect(value(meeting, 'status')).toBe('CONFIRMED');
+    expect(summaries(cal, 'vtodo')).toEqual(['Bo sends the weekly report by 2030-01-09']);
+  }, 30_000);
 });
 
 describe('a person’s feed', () => {
