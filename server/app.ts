@@ -61,6 +61,8 @@ import { MailService } from './email/mail-service.js';
 import { SmtpMailer } from './email/mailer.js';
 import { SignedLinks } from './email/signed-links.js';
 import { emailRouter } from './http/email-routes.js';
+import { CalendarFeeds } from './calendar/calendar-service.js';
+import { calendarRouter } from './http/calendar-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -89,6 +91,8 @@ export interface MeshboardApp {
   readonly seriesEvents: SeriesEvents;
   /** Mail to the people of series, and the clock-driven events (reminders, digests, overdue items). */
   readonly reach: { mail: MailService; triggers: ReachTriggers; tick(): Promise<void> };
+  /** Calendar feeds of series and people; `calendar.meeting(seriesId, seq, url)` is a meeting with its SEQUENCE for invitations. */
+  readonly calendar: CalendarFeeds;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
   /** The express app of the page and the REST API (tests walk its routes). */
@@ -278,6 +282,12 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   // The links in mails open the person's page too, while the address they went to is still theirs.
   people.acceptLinks((id, token) => mail.personOfLink(id, token));
+  const calendar = new CalendarFeeds({
+    store: stores.calendar,
+    secret: stores.secrets.secret('calendar-feeds'),
+    series,
+    requests: (id) => people.latestRequests(id),
+  });
   // Before apiRouter, whose catch-all answers 404.
   web.use(
     '/api',
@@ -292,6 +302,16 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', emailRouter({ mail, outbox, people, seriesStore, access, limits, maxBodyBytes: config.maxMessageBytes }));
+  web.use(
+    '/api',
+    calendarRouter({
+      feeds: calendar,
+      access,
+      seriesExists: async (id) => (await seriesStore.get(id)) !== null,
+      resolvePerson: (id, token) => people.resolve(id, token),
+      publicUrl: config.publicUrl,
+    }),
+  );
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
   web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
@@ -422,6 +442,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
         await mail.tick();
       },
     },
+    calendar,
     limits,
     web,
     listen: async () => {

@@ -11,8 +11,11 @@ import ICAL from 'ical.js';
 import { isClockTime, isIsoDate } from '../../shared/board-schema.js';
 import { slotInstant } from '../../shared/cadence.js';
 import type { ActionItem, ActionStatus } from '../../shared/action-extraction.js';
-import { TIME_MAX_MS } from '../../shared/history-schemas.js';
 import type { ActionListResponse, ExportFormat, MeetingSummary, SummaryDecision } from '../../shared/action-schemas.js';
+import { addText, icsString, icsText, icsTime, nextDay } from '../calendar/ics-values.js';
+import { exportableTime, normaliseLineBreaks } from './text-rules.js';
+
+export { exportableTime, icsText, normaliseLineBreaks };
 
 export interface RenderedExport {
   body: string;
@@ -50,24 +53,6 @@ export function slug(title: string): string {
     .slice(0, 60)
     .replace(/-+$/, '');
   return s || 'board';
-}
-
-// ---- shared rules ------------------------------------------------------------------------------------------
-
-/**
- * CR LF and a lone CR as LF. Spreadsheets, CommonMark and iCalendar parsers all end a line at a lone CR,
- * while the escaping below (and csv-stringify's and ical.js's) is written for LF: normalise first.
- */
-export function normaliseLineBreaks(s: string): string {
-  return s.replace(/\r\n?/g, '\n');
-}
-
-/**
- * A time (ms since the epoch) as a Date, or null when an export cannot write it: not a finite number, or
- * outside 1970 to 9999 (iCalendar and ISO 8601 need four-digit years; earlier times never occur here).
- */
-export function exportableTime(ms: number): Date | null {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= TIME_MAX_MS ? new Date(ms) : null;
 }
 
 // ---- Markdown ---------------------------------------------------------------------------------------------
@@ -265,26 +250,6 @@ export function actionsCsv(items: readonly ActionItem[]): string {
 const ICS_STATUS: Record<ActionStatus, string> = { open: 'NEEDS-ACTION', done: 'COMPLETED', cancelled: 'CANCELLED', blocked: 'NEEDS-ACTION' };
 
 /**
- * User text for an iCalendar TEXT value: line breaks as LF (ical.js escapes LF as `\n` but would write a CR
- * raw, ending the line), and without the other control characters, which TEXT cannot carry (RFC 5545 §3.3.11).
- */
-export function icsText(s: string): string {
-  return normaliseLineBreaks(s).replace(/[\x00-\x08\x0B-\x1F\x7F]/g, '');
-}
-
-function icsTime(ms: number): ICAL.Time | null {
-  const d = exportableTime(ms);
-  return d ? ICAL.Time.fromJSDate(d, true) : null;
-}
-
-/** The day after a `YYYY-MM-DD` (the exclusive end of an all-day event). */
-function nextDay(day: string): ICAL.Time {
-  const t = ICAL.Time.fromDateString(day);
-  t.adjust(1, 0, 0, 0);
-  return t;
-}
-
-/**
  * When the meeting starts, as iCalendar writes it: with a series' time zone the UTC instant of its local
  * start; without one (a board outside a series) a floating time, which calendars read as the importer's own
  * local time — what the person who typed "10:00" meant. Null without a start (an all-day event then).
@@ -323,11 +288,9 @@ export function actionsIcs(list: ActionListResponse, now: number = Date.now()): 
   cal.updatePropertyWithValue('prodid', '-//Meshboard//Action items//EN');
   cal.updatePropertyWithValue('version', '2.0');
   cal.updatePropertyWithValue('calscale', 'GREGORIAN');
-  // ical.js writes a property it does not know (type "unknown") raw, line breaks and all. Typed TEXT it is
-  // escaped, and `VALUE=TEXT` tells every parser to unescape it (RFC 5545's default for x-properties, which
-  // ical.js does not apply).
-  cal.addProperty(new ICAL.Property(['x-wr-calname', {}, 'text', icsText(`Action items: ${list.title}`)]));
-  const text = (c: ICAL.Component, name: string, value: string) => c.addProperty(new ICAL.Property([name, {}, 'text', icsText(value)]));
+  // Typed TEXT, the calendar's name too: ical.js would write an x-property raw, line breaks and all.
+  addText(cal, 'x-wr-calname', `Action items: ${list.title}`);
+  const text = addText;
   const time = (c: ICAL.Component, name: string, t: ICAL.Time | null) => t && c.updatePropertyWithValue(name, t);
   const exportedAt = icsTime(now);
 
@@ -379,15 +342,7 @@ export function actionsIcs(list: ActionListResponse, now: number = Date.now()): 
     if (i.status === 'done') time(todo, 'completed', updated);
     cal.addSubcomponent(todo);
   }
-  // ical.js folds every segment at 75 octets, so a continuation line with its leading space has 76; RFC 5545
-  // §3.1 counts the space. Its fold length is module state: set it for this synchronous call only.
-  const foldLength = ICAL.foldLength;
-  ICAL.foldLength = 74;
-  try {
-    return `${cal.toString()}\r\n`;
-  } finally {
-    ICAL.foldLength = foldLength;
-  }
+  return icsString(cal);
 }
 
 /** What DESCRIPTION says about an item: owners, a date that needs a look, where it came from, who decided. */

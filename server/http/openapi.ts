@@ -65,6 +65,7 @@ import {
   SeriesReportSchema,
 } from '../../shared/series-report.js';
 import { ByBody, SaveBody } from './history-routes.js';
+import { CalendarFeedResponseSchema } from '../../shared/calendar.js';
 import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
 import {
   CreateSeriesResponseSchema,
@@ -208,6 +209,45 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'facilitator',
     body: RotateLinkBody,
     ok: { status: 200, description: 'the new link', schema: RotateSeriesLinkResponseSchema },
+  },
+  // ---- calendar feeds (docs/calendars.md): the feed's URL carries its own key, no role token
+  {
+    method: 'get',
+    path: '/series/:id/calendar',
+    summary: "The URL of the series' calendar feed (the same each time until it is replaced)",
+    access: 'viewer',
+    ok: { status: 200, description: 'the feed as https and webcal:// URLs', schema: CalendarFeedResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/calendar/rotate',
+    summary: "Replace the series' calendar feed URL; the old one answers 404",
+    access: 'facilitator',
+    ok: { status: 200, description: 'the new URLs', schema: CalendarFeedResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/me/calendar',
+    summary: 'The URL of your own calendar feed: the meetings, your action items and the dated requests to you',
+    access: 'person',
+    ok: { status: 200, description: 'the feed as https and webcal:// URLs', schema: CalendarFeedResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/me/calendar/rotate',
+    summary: 'Replace your calendar feed URL; the old one answers 404',
+    access: 'person',
+    ok: { status: 200, description: 'the new URLs', schema: CalendarFeedResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/calendar/:file',
+    summary:
+      'A calendar feed (`<key>.ics`, the URL as handed out): iCalendar with the meetings and action items; ETag, `304` on If-None-Match, `Cache-Control: private, max-age=300`',
+    access: 'anyone',
+    ok: { status: 200, description: 'the feed', types: ['text/calendar'] },
+    errors: [404],
+    limited: true,
   },
   // ---- action items
   {

@@ -85,7 +85,7 @@ export class PeopleService {
   async items(seriesId: string, name: string): Promise<MyItemsResponse> {
     const rec = await this.deps.seriesStore.get(seriesId);
     if (!rec) throw new SeriesError(404, 'series_not_found', 'series not found');
-    const requests = [...(await this.#latestRequests(seriesId)).values()];
+    const requests = [...(await this.latestRequests(seriesId)).values()];
     return {
       name,
       seriesName: rec.name,
@@ -97,7 +97,7 @@ export class PeopleService {
 
   /** The addressee accepts, declines (with a reason) or finishes a request, on the latest board it is on. */
   async answerRequest(seriesId: string, name: string, cardId: string, body: MyRequestStatusBody): Promise<MyRequest> {
-    const found = [...(await this.#latestRequests(seriesId)).entries()].find(([root, r]) => r.cardId === cardId || root === cardId)?.[1];
+    const found = [...(await this.latestRequests(seriesId)).entries()].find(([root, r]) => r.cardId === cardId || root === cardId)?.[1];
     if (!found) throw new PeopleError(404, 'this series has no such request');
     // The token names the person; the rule (the addressee answers) and the write are the board's own.
     const result = await this.deps.answers.answer(found.boardId, found.cardId, body, { name, role: 'participant', via: 'personal-link' });
@@ -125,10 +125,11 @@ export class PeopleService {
   }
 
   /**
-   * Each request of the series once, as on the latest meeting board it is on: a request carried from meeting
-   * to meeting keeps its root id in `carriedFrom`, so the newest copy is the one that counts.
+   * Each request of the series once, as on the latest meeting board it is on, keyed by its root id: a request
+   * carried from meeting to meeting keeps its root id in `carriedFrom`, so the newest copy is the one that
+   * counts. (The calendar feeds read it too.)
    */
-  async #latestRequests(seriesId: string): Promise<Map<string, MyRequest>> {
+  async latestRequests(seriesId: string): Promise<Map<string, MyRequest>> {
     const meetings = (await this.deps.seriesStore.meetings(seriesId)).filter((m) => m.status !== 'opening');
     const latest = new Map<string, MyRequest>();
     for (const m of meetings) {

@@ -414,6 +414,18 @@ export const MIGRATIONS: Migration[] = [
           ALTER TABLE series ADD COLUMN reminder_days INTEGER DEFAULT 1;
           ALTER TABLE series ADD COLUMN overdue_digest INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Each meeting's RFC 5545 SEQUENCE: bumped when a feed or an invitation is written for a meeting whose
+    // time or status differs from the last one written (server/calendar/calendar-service.ts).
+    name: '015-calendar-sequences',
+    sql: `CREATE TABLE calendar_sequences (
+            series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            PRIMARY KEY (series_id, seq)
+          );`,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -2,6 +2,7 @@ import { SqliteActionStore } from './sqlite-action-store.js';
 import { SqliteAskStore } from './sqlite-ask-store.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
 import { SqliteContactStore } from './sqlite-contact-store.js';
+import { SqliteCalendarStore } from './sqlite-calendar-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteMeetingStore } from './sqlite-meeting-store.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
@@ -41,6 +42,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     asks: new SqliteAskStore(database),
     outbox: new SqliteOutboxStore(database),
     contacts: new SqliteContactStore(database),
+    calendar: new SqliteCalendarStore(database),
     close: () => database.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { ActionStore } from './action-store.js';
 import type { AskStore } from './ask-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { ContactStore } from './contact-store.js';
+import type { CalendarStore } from './calendar-store.js';
 import type { MeetingStore } from './meeting-store.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { PeopleStore } from './people-store.js';
@@ -37,5 +38,7 @@ export interface Stores {
   outbox: OutboxStore;
   /** Addresses people gave for a series' mail, and the kinds of mail each address turned off. */
   contacts: ContactStore;
+  /** Calendar feeds' generations and meetings' sequences. */
+  calendar: CalendarStore;
   close(): Promise<void>;
 }

@@ -1266,6 +1266,28 @@ export const en = {
     reminderOff: 'No reminders',
     digestLabel: 'Weekly email to each owner with their overdue items (Mondays)',
   },
+  /** Calendar feeds: the subscribe panel on the series page and the personal page (docs/calendars.md). */
+  calendar: {
+    heading: 'Subscribe in your calendar',
+    introSeries: 'The meetings of this series and its action items in your calendar app, kept up to date as they change.',
+    introMine: 'The meetings, your action items and the requests to you that have a date, in your calendar app, kept up to date.',
+    urlLabel: 'Calendar feed URL',
+    copy: 'Copy',
+    copied: 'Copied',
+    open: 'Open in your calendar app',
+    howTo: 'How to add it',
+    google: 'Google Calendar: Other calendars → + → From URL, then paste the URL.',
+    outlook: 'Outlook: Add calendar → Subscribe from web, then paste the URL.',
+    apple: 'Apple Calendar: File → New Calendar Subscription…, then paste the URL, or open the link above.',
+    secret: 'Anyone with this URL can read the calendar. If it leaked, make a new link.',
+    replace: 'New link',
+    replaceConfirm: 'Make a new calendar link? Calendars subscribed to the current one stop updating.',
+    replaced: 'New link made: subscribe again with it.',
+    replaceFailed: 'No new link was made. Please try again.',
+    loading: 'Loading the calendar link…',
+    failed: 'The calendar link could not be loaded.',
+    retry: 'Try again',
+  },
   /** What a meeting announces to everyone (shared/messages.ts). */
   announcements: {
     facilitator_dropped: (p: AnnouncementParams['facilitator_dropped']) => `${p.gone} dropped out; ${p.successor} is now facilitating.`,
