@@ -16,6 +16,7 @@ import type { Store } from './store.js';
 import type { TemplateStore } from './template-store.js';
 import type { TokenStore } from './token-store.js';
 import type { VersionStore } from './version-store.js';
+import type { WebhookStore } from './webhook-store.js';
 
 export interface Stores {
   /** Board rows, snapshots and the update log. */
@@ -37,5 +38,7 @@ export interface Stores {
   outbox: OutboxStore;
   /** Addresses people gave for a series' mail, and the kinds of mail each address turned off. */
   contacts: ContactStore;
+  /** The webhook endpoints of series. */
+  webhooks: WebhookStore;
   close(): Promise<void>;
 }
