@@ -17,8 +17,13 @@ export function oneLine(s: string, max = MAX_TEXT): string {
     .replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return flat.length > max ? `${[...flat].slice(0, max - 1).join('')}…` : flat;
+  if (flat.length <= max) return flat;
+  // Counted and cut in graphemes, so an emoji sequence or an accent is never split.
+  const graphemes = [...GRAPHEMES.segment(flat)].map((g) => g.segment);
+  return graphemes.length <= max ? flat : `${graphemes.slice(0, max - 1).join('')}…`;
 }
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
  * Slack mrkdwn: `&`, `<` and `>` as entities — the only escaping Slack has, and enough that `<!channel>`,
