@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../server/config.js';
+import { API_ROUTES } from '../../server/http/openapi.js';
 import type { WebhookDelivery } from '../../shared/webhooks.js';
 import { createSeries } from '../helpers/series.js';
 import { itemEvent, meetingEndedEvent } from '../helpers/series-events.js';
@@ -247,5 +248,31 @@ describe('series webhook endpoints over REST', () => {
     // Another series' facilitator cannot reach this endpoint through its own series either.
     expect((await api(s.url, 'DELETE', `/api/series/${other.id}/webhooks/${webhook.id}`, undefined, other.tokens.facilitator)).status).toBe(404);
     expect((await api(s.url, 'GET', base, undefined, series.tokens.facilitator)).body.webhooks).toHaveLength(1);
+  });
+
+  it('answers what the OpenAPI document says, route by route', async () => {
+    const s = await start();
+    const series = await createSeries(s.url);
+    const rx = await receiver();
+    const t = series.tokens.facilitator;
+    const fits = (res: { status: number; body: unknown }, method: string, path: string) => {
+      const route = API_ROUTES.find((r) => r.method === method && r.path === path)!;
+      expect(res.status, `${method} ${path}`).toBe(route.ok.status);
+      if (route.ok.schema) expect(route.ok.schema.safeParse(res.body).success, `${method} ${path} fits its schema`).toBe(true);
+    };
+    const base = `/api/series/${series.id}/webhooks`;
+    const created = await api(s.url, 'POST', base, { url: rx.url, format: 'teams', events: ['meeting.ended'] }, t);
+    fits(created, 'post', '/series/:id/webhooks');
+    const id = created.body.webhook.id;
+    fits(await api(s.url, 'GET', base, undefined, t), 'get', '/series/:id/webhooks');
+    const test = await api(s.url, 'POST', `${base}/${id}/test`, undefined, t);
+    fits(test, 'post', '/series/:id/webhooks/:webhookId/test');
+    await waitFor(() => rx.got.length === 1, 'the test delivery');
+    fits(await api(s.url, 'GET', `${base}/${id}/deliveries`, undefined, t), 'get', '/series/:id/webhooks/:webhookId/deliveries');
+    const again = await api(s.url, 'POST', `${base}/${id}/deliveries/${test.body.delivery.id}/resend`, undefined, t);
+    fits(again, 'post', '/series/:id/webhooks/:webhookId/deliveries/:deliveryId/resend');
+    await waitFor(() => rx.got.length === 2, 'the resent delivery');
+    fits(await api(s.url, 'DELETE', `${base}/${id}`, undefined, t), 'delete', '/series/:id/webhooks/:webhookId');
+    expect((await api(s.url, 'GET', `${base}/${id}/deliveries`, undefined, t)).status).toBe(404);
   });
 });
