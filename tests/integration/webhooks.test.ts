@@ -11,10 +11,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../server/config.js';
 import { API_ROUTES } from '../../server/http/openapi.js';
 import type { WebhookDelivery } from '../../shared/webhooks.js';
+import { joinMeeting } from '../helpers/meeting-client.js';
 import { createSeries } from '../helpers/series.js';
 import { itemEvent, meetingEndedEvent } from '../helpers/series-events.js';
 import { api, startServer, type TestServer } from '../helpers/server.js';
-import { waitFor } from '../helpers/yclient.js';
+import { connect, synced, waitFor } from '../helpers/yclient.js';
+import { addDecision, createCard } from '../../shared/board-schema.js';
 
 const servers: TestServer[] = [];
 const receivers: http.Server[] = [];
@@ -179,6 +181,39 @@ describe('series webhooks', () => {
     expect(() => new Webhook(secret).verify(rx.got[0].body, rx.got[0].headers)).not.toThrow();
     expect(JSON.parse(rx.got[0].body).text).toContain('test message');
   });
+});
+
+describe('series webhooks from a real meeting', () => {
+  it('a meeting that ends reaches a Mattermost endpoint with its decisions and action items, and a new action item a standard one', async () => {
+    const s = await start();
+    const series = await createSeries(s.url);
+    const boardId = series.body.meetings[0].boardId;
+    const chat = await receiver();
+    const tool = await receiver();
+    await addHook(s, series.id, series.tokens.facilitator, { url: chat.url, format: 'mattermost', events: ['meeting.ended'] });
+    const { secret } = await addHook(s, series.id, series.tokens.facilitator, { url: tool.url, events: ['action_item.created'] });
+
+    const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens });
+    const lead = joinMeeting(s.url, { id: boardId }, series.tokens.facilitator, { name: 'Ana' });
+    try {
+      await synced(c);
+      const item = createCard(c.doc, { column: 'agenda', title: 'Reports' });
+      addDecision(c.doc, item, { text: 'Bo sends the report @channel', owners: 'Bo', due: '2030-01-09', decidedBy: 'Ana' });
+      await lead.until(() => true, 'Ana seated');
+      expect(await lead.send('meeting:advance', { phase: 'check-in' })).toMatchObject({ ok: true });
+      await waitFor(() => tool.got.length === 1, 'the action item at the tool');
+      expect(await lead.send('meeting:end')).toMatchObject({ ok: true });
+      await waitFor(() => chat.got.length === 1, 'the meeting end in the chat');
+    } finally {
+      lead.close();
+      c.destroy();
+    }
+
+    const created = new Webhook(secret).verify(tool.got[0].body, tool.got[0].headers) as { type: string; data: { item: { text: string; owners: string[] } } };
+    expect(created).toMatchObject({ type: 'action_item.created', data: { item: { text: 'Bo sends the report @channel', owners: ['Bo'] } } });
+    const text = JSON.parse(chat.got[0].body).text as string;
+    expect(text).toMatch(/^\*\*Ops weekly\*\*: meeting 1 .* ended\n1 decision · 1 action item\n- Bo sends the report @\u200Dchannel — Bo · due 2030-01-09\n/);
+  }, 30_000);
 });
 
 describe('series webhook endpoints over REST', () => {
