@@ -63,6 +63,10 @@ import { SignedLinks } from './email/signed-links.js';
 import { emailRouter } from './http/email-routes.js';
 import { CalendarFeeds } from './calendar/calendar-service.js';
 import { calendarRouter } from './http/calendar-routes.js';
+import { WebhookTargets } from './actions/webhook-targets.js';
+import { WebhookDeliverer } from './webhooks/deliverer.js';
+import { WebhookService } from './webhooks/webhook-service.js';
+import { webhookRouter } from './http/webhook-routes.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -202,6 +206,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     log,
   });
   events.on((event) => mail.onEvent(event));
+  // Series webhooks: each event becomes one signed delivery per endpoint that wants it (server/webhooks/).
+  const webhookTargets = new WebhookTargets(config.webhookAllowHosts);
+  deliverers.webhook = new WebhookDeliverer(stores.webhooks, webhookTargets);
+  const webhooks = new WebhookService({ store: stores.webhooks, outbox, targets: webhookTargets, baseUrl: () => origin });
+  events.on(webhooks.onEvent);
   const summaries = new MeetingSummaries(actions, actionStore, registry, log, { limits, allowHosts: config.webhookAllowHosts });
 
   const web = express();
@@ -313,6 +322,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', webhookRouter({ webhooks, seriesStore, access, maxBodyBytes: config.maxMessageBytes }));
   web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
     '/api',

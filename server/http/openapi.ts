@@ -68,6 +68,13 @@ import { ByBody, SaveBody } from './history-routes.js';
 import { CalendarFeedResponseSchema } from '../../shared/calendar.js';
 import { CreateSeriesBody, OpenMeetingBody, RescheduleMeetingBody, UpdateSeriesBody } from '../../shared/series.js';
 import {
+  CreateWebhookBody,
+  CreateWebhookResponseSchema,
+  WebhookDeliveriesResponseSchema,
+  WebhookDeliveryResponseSchema,
+  WebhookListResponseSchema,
+} from '../../shared/webhooks.js';
+import {
   CreateSeriesResponseSchema,
   OpenMeetingResponseSchema,
   RescheduleResponseSchema,
@@ -248,6 +255,52 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ok: { status: 200, description: 'the feed', types: ['text/calendar'] },
     errors: [404],
     limited: true,
+  },
+  // ---- series webhooks (docs/webhooks.md)
+  {
+    method: 'get',
+    path: '/series/:id/webhooks',
+    summary: "The series' webhook endpoints (without their secrets)",
+    access: 'facilitator',
+    ok: { status: 200, description: 'the endpoints', schema: WebhookListResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/webhooks',
+    summary: 'Add a webhook endpoint: URL, format (standard, slack, mattermost, teams) and the events it wants; at most 10 per series',
+    access: 'facilitator',
+    body: CreateWebhookBody,
+    ok: { status: 201, description: 'the endpoint and its signing secret, shown only in this answer', schema: CreateWebhookResponseSchema },
+    errors: [409],
+  },
+  {
+    method: 'delete',
+    path: '/series/:id/webhooks/:webhookId',
+    summary: 'Remove a webhook endpoint; its deliveries still waiting are cancelled',
+    access: 'facilitator',
+    ok: { status: 204, description: 'removed' },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/webhooks/:webhookId/test',
+    summary: 'Send the endpoint a `webhook.test` event now',
+    access: 'facilitator',
+    ok: { status: 202, description: 'the delivery, queued', schema: WebhookDeliveryResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/webhooks/:webhookId/deliveries',
+    summary: "The endpoint's last 50 deliveries, newest first: event, status, attempts, last error, response status, times",
+    access: 'facilitator',
+    ok: { status: 200, description: 'the delivery log', schema: WebhookDeliveriesResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/webhooks/:webhookId/deliveries/:deliveryId/resend',
+    summary: 'Send a delivery again now, with the same `webhook-id`',
+    access: 'facilitator',
+    ok: { status: 202, description: 'the delivery, queued again', schema: WebhookDeliveryResponseSchema },
+    errors: [409],
   },
   // ---- action items
   {

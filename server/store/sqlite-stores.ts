@@ -13,6 +13,7 @@ import { SqliteStore } from './sqlite-store.js';
 import { SqliteTemplateStore } from './sqlite-template-store.js';
 import { SqliteTokenStore } from './sqlite-token-store.js';
 import { SqliteVersionStore } from './sqlite-version-store.js';
+import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import type { Stores } from './stores.js';
 import type { VersionQuota } from './version-store.js';
 
@@ -43,6 +44,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     outbox: new SqliteOutboxStore(database),
     contacts: new SqliteContactStore(database),
     calendar: new SqliteCalendarStore(database),
+    webhooks: new SqliteWebhookStore(database),
     close: () => database.close(),
   };
 }

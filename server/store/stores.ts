@@ -17,6 +17,7 @@ import type { Store } from './store.js';
 import type { TemplateStore } from './template-store.js';
 import type { TokenStore } from './token-store.js';
 import type { VersionStore } from './version-store.js';
+import type { WebhookStore } from './webhook-store.js';
 
 export interface Stores {
   /** Board rows, snapshots and the update log. */
@@ -40,5 +41,7 @@ export interface Stores {
   contacts: ContactStore;
   /** Calendar feeds' generations and meetings' sequences. */
   calendar: CalendarStore;
+  /** The webhook endpoints of series. */
+  webhooks: WebhookStore;
   close(): Promise<void>;
 }

@@ -3,7 +3,14 @@ import { en } from '../../client/lib/i18n/en.js';
 import { de } from '../../client/lib/i18n/de.js';
 
 /** Texts of more than a word that German rightly writes as English does: placeholders of names and links. */
-const SAME_IN_GERMAN = new Set(['Ana, Sam, Lee', 'Team (optional)', 'https://…/s/…?token=…', 'https://hooks.example.com/…']);
+const SAME_IN_GERMAN = new Set([
+  'Ana, Sam, Lee',
+  'Team (optional)',
+  'https://…/s/…?token=…',
+  'https://hooks.example.com/…',
+  'Microsoft Teams',
+  'Standard Webhooks (JSON)',
+]);
 const SAMPLE = 7;
 /** The words of a text, without the sample arguments a wording was called with ("Meeting 7" is one word). */
 const words = (text: string): string[] => text.replaceAll(String(SAMPLE), '').match(/\p{L}+(?:-\p{L}+)*/gu) ?? [];
