@@ -58,7 +58,7 @@ import type { OutboxChannel } from './store/outbox-store.js';
 import { SeriesEvents } from './notify/events.js';
 import { ReachTriggers } from './notify/triggers.js';
 import { MailService } from './email/mail-service.js';
-import { SmtpMailer } from './email/mailer.js';
+import { SmtpMailer, senderOf } from './email/mailer.js';
 import { SignedLinks } from './email/signed-links.js';
 import { emailRouter } from './http/email-routes.js';
 import { CalendarFeeds } from './calendar/calendar-service.js';
@@ -202,6 +202,8 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     origin: () => origin,
     enabled: mailer !== null,
     settleMs: config.notifySettleMs,
+    calendarMeeting: (seriesId, seq) => calendar.meeting(seriesId, seq, null),
+    organizer: senderOf(config.mailFrom ?? 'meshboard@localhost'),
     now: () => (deps.clock ?? systemClock).now(),
     log,
   });
@@ -408,6 +410,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   );
   boards.onDeleted((boardId) => void series.boardDeleted(boardId).catch(logFailure('could not remove the meeting from its series')));
   boards.onCreated((board) => series.adoptBoard(board));
+  series.onMeeting((change, meeting) => void mail.invitation(change, meeting).catch(logFailure('could not queue the invitations')));
 
   // Per-board extensions, in the order they run after each commit (see docs/architecture.md): peers hear of a
   // stored change first; then what is derived from it is written — action items, audit lines, versions — and

@@ -23,10 +23,12 @@ import type { ContactRecord, ContactStore } from '../store/contact-store.js';
 import type { SeriesRecord, SeriesStore } from '../store/series-store.js';
 import type { SeriesActionItem } from '../series/series-service.js';
 import { actionsIcs } from '../actions/exports.js';
+import { invitationIcs, type IcsMeeting } from '../calendar/ics.js';
+import type { MeetingRecord } from '../store/series-store.js';
 import type { MailPayload } from './mailer.js';
 import { renderMail, type MailContent } from './render.js';
 import type { SignedLinks } from './signed-links.js';
-import { formatDay, MAIL_TEXTS } from './texts.js';
+import { formatDay, formatWhen, MAIL_TEXTS } from './texts.js';
 
 export interface MailDeps {
   contacts: ContactStore;
@@ -42,6 +44,10 @@ export interface MailDeps {
   /** Whether SMTP is configured: without it nothing is stored for mail. */
   enabled: boolean;
   settleMs: number;
+  /** A meeting as calendars show it, with the SEQUENCE the feeds carry (server/calendar). */
+  calendarMeeting(seriesId: string, seq: number): Promise<IcsMeeting | null>;
+  /** The organizer of invitations: the sender of the mails. */
+  organizer: { name: string; address: string };
   now(): number;
   log: Logger;
 }
@@ -301,6 +307,39 @@ export class MailService {
       sections: [{ items: overdue.map((i) => `${i.text} (${t.digest.overdueSince(formatDay(i.due!, c.lang))})`) }],
       button: { label: t.openMyItems, url: this.#personalLink(series.id, c.name, c.address) },
     });
+  }
+
+  // ---- invitations -----------------------------------------------------------------------------------------
+
+  /**
+   * A meeting opened or moved: each confirmed person of the series gets its invitation (an iCalendar REQUEST
+   * with the meeting's stable UID), and a moved one an update that replaces it in their calendar.
+   */
+  async invitation(change: 'opened' | 'moved', meeting: MeetingRecord): Promise<void> {
+    if (!this.deps.enabled || meeting.startsAt <= this.deps.now()) return;
+    const contacts = await this.deps.contacts.confirmed(meeting.seriesId);
+    if (!contacts.length) return;
+    const series = await this.deps.seriesStore.get(meeting.seriesId);
+    const m = await this.deps.calendarMeeting(meeting.seriesId, meeting.seq);
+    if (!series || !m) return;
+    const moved = change === 'moved';
+    for (const c of contacts) {
+      const t = MAIL_TEXTS[c.lang];
+      const when = formatWhen(m.startsAt, series.timezone, c.lang);
+      const content = invitationIcs(m, { method: 'REQUEST', organizer: this.deps.organizer, attendees: [{ name: c.name, address: c.address }] });
+      await this.#queue(
+        series,
+        c,
+        'invitation',
+        `mail:invite:${series.id}:${meeting.seq}:${m.sequence}:${c.name.toLowerCase()}`,
+        {
+          subject: t.invitation.subject(series.name, when, moved),
+          paragraphs: [t.invitation.intro(series.name, series.team, moved), t.invitation.when(when, series.durationMinutes, series.timezone)],
+          button: { label: t.openMyItems, url: this.#personalLink(series.id, c.name, c.address) },
+        },
+        { icalEvent: { method: 'REQUEST', filename: 'invite.ics', content } },
+      );
+    }
   }
 
   // ---- sending ----------------------------------------------------------------------------------------------

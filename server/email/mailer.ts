@@ -24,6 +24,12 @@ export interface MailPayload {
 
 export type SmtpConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'smtpRequireTls' | 'smtpTlsRejectUnauthorized'>;
 
+/** The sender as a name and an address (`Name <a@b>` or `a@b`), for the organizer of invitations. */
+export function senderOf(from: string): { name: string; address: string } {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  return m ? { name: m[1].trim() || 'Meshboard', address: m[2].trim() } : { name: 'Meshboard', address: from.trim() };
+}
+
 /** The domain of the sender's address, for Message-IDs. */
 export function senderDomain(from: string): string {
   const m = /@([^>\s]+)>?\s*$/.exec(from);

@@ -3,6 +3,16 @@
  * (zod 4 emits JSON Schema), served at `GET /api/openapi.json`. A test checks that the routes express
  * registers and this list are the same, and that real answers fit the documented schemas.
  */
+import {
+  ConfirmResponseSchema,
+  EmailTokenBody,
+  MyEmailBody,
+  MyEmailKindsBody,
+  MyEmailResponseSchema,
+  OutboxEntrySchema,
+  OutboxListSchema,
+  UnsubscribeResponseSchema,
+} from '../../shared/email.js';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { CreateBoardBody, CreateCardBody, RotateLinkBody, UpdateBoardBody } from '../../shared/api-schemas.js';
@@ -255,6 +265,77 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ok: { status: 200, description: 'the feed', types: ['text/calendar'] },
     errors: [404],
     limited: true,
+  },
+  // ---- mail (docs/notifications.md): the person's address through their personal link, the links in mails
+  {
+    method: 'get',
+    path: '/series/:id/me/email',
+    summary: 'Your address for this series’ mail, whether it is confirmed, and which kinds of mail you get',
+    access: 'person',
+    ok: { status: 200, description: 'your mail settings', schema: MyEmailResponseSchema },
+  },
+  {
+    method: 'put',
+    path: '/series/:id/me/email',
+    summary: 'Give or change your address and the language of your mails; a new address gets a confirmation mail and nothing else until confirmed',
+    access: 'person',
+    body: MyEmailBody,
+    ok: { status: 200, description: 'your mail settings', schema: MyEmailResponseSchema },
+    errors: [503],
+    limited: true,
+  },
+  {
+    method: 'delete',
+    path: '/series/:id/me/email',
+    summary: 'Remove your address: what waits for it is cancelled and it is blanked in the outbox log',
+    access: 'person',
+    ok: { status: 204, description: 'removed' },
+  },
+  {
+    method: 'put',
+    path: '/series/:id/me/email/kinds',
+    summary: 'Turn kinds of mail on or off (summary, actions, ask, answer, reminder, digest, invitation)',
+    access: 'person',
+    body: MyEmailKindsBody,
+    ok: { status: 200, description: 'your mail settings', schema: MyEmailResponseSchema },
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: '/email/confirm',
+    summary: 'Confirm an address with the token of the link in its confirmation mail',
+    access: 'anyone',
+    body: EmailTokenBody,
+    ok: { status: 200, description: 'confirmed; the link opens the person’s page', schema: ConfirmResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/email/unsubscribe',
+    summary: 'The List-Unsubscribe URL opened in a browser: redirects (303) to the page that asks; a GET never unsubscribes',
+    access: 'anyone',
+    ok: { status: 303, description: 'to the unsubscribe page' },
+  },
+  {
+    method: 'post',
+    path: '/email/unsubscribe',
+    summary: 'One-click unsubscribe (RFC 8058): the token in the URL (`?token=`) or the body; stops that kind of mail to that address',
+    access: 'anyone',
+    ok: { status: 200, description: 'the address and the kind turned off', schema: UnsubscribeResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/series/:id/outbox',
+    summary: 'What the series sent, newest first: mails (addresses shown in part) and webhook calls, with status, attempts and the last error',
+    access: 'facilitator',
+    ok: { status: 200, description: 'the outbox', schema: OutboxListSchema },
+  },
+  {
+    method: 'post',
+    path: '/series/:id/outbox/:messageId/resend',
+    summary: 'Send a failed (or sent) message again now, under the same id',
+    access: 'facilitator',
+    ok: { status: 200, description: 'the message, waiting to be sent', schema: OutboxEntrySchema },
+    errors: [409],
   },
   // ---- series webhooks (docs/webhooks.md)
   {

@@ -15,6 +15,8 @@ import { addDecision, cardText, createCard, updateCard } from '../../shared/boar
 import type { ConfigInput } from '../../server/config.js';
 import type { MyEmailResponse, OutboxList } from '../../shared/email.js';
 import type { PersonLinkResponse } from '../../shared/series-people.js';
+import type { OpenMeetingResponse } from '../../shared/series.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,10 +24,11 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(config: ConfigInput = {}) {
+async function setup(config: ConfigInput = {}, clock?: FakeClock) {
   const smtp = await startSmtp();
   const s = await startServer({
     config: { smtpUrl: smtp.url, mailFrom: 'Meshboard <board@example.org>', notifySettleMs: 0, outboxRetryMs: [50, 50], ...config },
+    deps: clock ? { clock } : undefined,
   });
   cleanup.push(
     () => smtp.stop(),
@@ -270,4 +273,61 @@ describe('mail', () => {
     expect(refused.status).toBe(503);
     expect(refused.body.error.message).toContain('SMTP_URL');
   });
+
+  it('invites to the next meeting with an iCalendar event, updates it when the meeting moves, and sends reminders and the overdue digest on the clock, once each', async () => {
+    // Monday 7 January 2030, 10:00 in Berlin: the series' next meeting is on Thursday the 10th.
+    const clock = new FakeClock(Date.UTC(2030, 0, 7, 9, 0));
+    const { smtp, s, series, boardId } = await setup({}, clock);
+    expect((await api(s.url, 'PATCH', `/api/series/${series.id}`, { overdueDigest: true, reminderDaysBefore: 1 }, series.tokens.facilitator)).status).toBe(200);
+    const ana = await personalToken(s, series.id, series.tokens.facilitator, 'Ana');
+    await giveAddress(s, smtp, series.id, ana, 'ana@example.org', 'de');
+
+    const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens });
+    cleanup.push(async () => c.destroy());
+    await synced(c);
+    const item = createCard(c.doc, { column: 'agenda', title: 'Reports' });
+    addDecision(c.doc, item, { text: 'Ana books the room', owners: 'Ana', due: '2030-01-08', decidedBy: 'Ana' });
+    addDecision(c.doc, item, { text: 'Ana files the expenses', owners: 'Ana', due: '2030-01-03', decidedBy: 'Ana' });
+    addDecision(c.doc, item, { text: 'Ana plans the offsite', owners: 'Ana', due: '2030-03-01', decidedBy: 'Ana' });
+    await waitFor(
+      async () => (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems.length === 3,
+      'items',
+    );
+
+    await s.app.reach.tick();
+    await s.app.reach.tick(); // the clock's work runs again every few minutes: still one mail each
+    const [reminder] = await smtp.waitFor((m) => m.to.includes('ana@example.org') && m.parsed.subject === 'Morgen fällig: Ana books the room', 'the reminder');
+    expect(reminder.parsed.text).toContain('Diese Aufgabe ist morgen fällig:');
+    const [digest] = await smtp.waitFor((m) => m.parsed.subject === '1 überfällige Aufgabe in „Ops weekly“', 'the digest');
+    expect(digest.parsed.text).toContain('Ana files the expenses (war fällig am Do., 3. Jan. 2030)');
+    await s.app.outbox.idle();
+    expect(
+      smtp.received
+        .filter((m) => m.to.includes('ana@example.org'))
+        .map((m) => m.parsed.subject)
+        .sort(),
+    ).toEqual(['1 überfällige Aufgabe in „Ops weekly“', 'Bitte bestätigen Sie Ihre Adresse für „Ops weekly“', 'Morgen fällig: Ana books the room'].sort());
+
+    const opened = await api<OpenMeetingResponse>(s.url, 'POST', `/api/series/${series.id}/meetings`, { after: 1 }, series.tokens.facilitator);
+    expect(opened.status).toBe(201);
+    const [invite] = await smtp.waitFor((m) => String(m.parsed.subject).startsWith('Einladung: Ops weekly'), 'the invitation');
+    const event = (mail: ReceivedMail) => {
+      const part = mail.parsed.attachments.find((a) => a.contentType === 'text/calendar')!;
+      const cal = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+      return { method: cal.getFirstPropertyValue('method'), vevent: cal.getFirstSubcomponent('vevent')! };
+    };
+    const first = event(invite);
+    expect(first.method).toBe('REQUEST');
+    expect(first.vevent.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-10T09:00:00Z');
+    expect(String(first.vevent.getFirstPropertyValue('attendee'))).toBe('mailto:ana@example.org');
+    expect(String(first.vevent.getFirstPropertyValue('organizer'))).toBe('mailto:board@example.org');
+
+    const moved = await api(s.url, 'PATCH', `/api/series/${series.id}/meetings/2`, { start: '14:00' }, series.tokens.facilitator);
+    expect(moved.status).toBe(200);
+    const [update] = await smtp.waitFor((m) => String(m.parsed.subject).startsWith('Verschoben: Ops weekly'), 'the update');
+    const second = event(update);
+    expect(second.vevent.getFirstPropertyValue('uid')).toBe(first.vevent.getFirstPropertyValue('uid'));
+    expect(second.vevent.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-10T13:00:00Z');
+    expect(Number(second.vevent.getFirstPropertyValue('sequence'))).toBeGreaterThan(Number(first.vevent.getFirstPropertyValue('sequence')));
+  }, 60_000);
 });
