@@ -392,6 +392,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const triggers = new ReachTriggers({
     events,
     seriesStore,
+    overdueWatchers: () => stores.webhooks.seriesWanting('action_item.overdue'),
     seriesActions: (id) => series.actions(id),
     actions,
     summaries,

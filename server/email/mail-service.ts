@@ -34,7 +34,7 @@ export interface MailDeps {
   contacts: ContactStore;
   outbox: Outbox;
   links: SignedLinks;
-  seriesStore: Pick<SeriesStore, 'get' | 'ids'>;
+  seriesStore: Pick<SeriesStore, 'get'>;
   /** The series' action items across its meetings. */
   seriesActions(seriesId: string): Promise<SeriesActionItem[]>;
   /** A board's action list (title, day, start, items), for the calendar file. */
@@ -265,7 +265,7 @@ export class MailService {
   async tick(): Promise<void> {
     if (!this.deps.enabled) return;
     const now = this.deps.now();
-    for (const id of await this.deps.seriesStore.ids()) {
+    for (const id of await this.deps.contacts.seriesWithConfirmed()) {
       const contacts = await this.deps.contacts.confirmed(id);
       if (!contacts.length) continue;
       const series = await this.deps.seriesStore.get(id);

@@ -25,7 +25,9 @@ import type { SeriesEvents } from './events.js';
 
 export interface TriggerDeps {
   events: SeriesEvents;
-  seriesStore: Pick<SeriesStore, 'get' | 'ids' | 'meetingOfBoard'>;
+  seriesStore: Pick<SeriesStore, 'get' | 'meetingOfBoard'>;
+  /** Series that want overdue events (a webhook subscribed to them): the clock looks at these only. */
+  overdueWatchers(): Promise<string[]>;
   seriesActions(seriesId: string): Promise<SeriesActionItem[]>;
   actions: Pick<ActionService, 'onChanged'>;
   summaries: Pick<MeetingSummaries, 'actionList' | 'summary'>;
@@ -124,7 +126,7 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
   /** Overdue items, once per item and due day; the clock runs it every few minutes (tests call it). */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const id of await this.deps.seriesStore.ids()) {
+    for (const id of await this.deps.overdueWatchers()) {
       if (this.#closed) return;
       const series = await this.deps.seriesStore.get(id);
       if (!series) continue;

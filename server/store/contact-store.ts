@@ -26,6 +26,8 @@ export interface ContactStore {
   remove(seriesId: string, name: string): Promise<string | null>;
   /** The series' confirmed contacts. */
   confirmed(seriesId: string): Promise<ContactRecord[]>;
+  /** Series with at least one confirmed address (the clock's reminders look at these only). */
+  seriesWithConfirmed(): Promise<string[]>;
   /** Whether any series still has this address. */
   inUse(address: string): Promise<boolean>;
   /** Kinds this address turned off. */

@@ -48,8 +48,6 @@ export interface SeriesStore {
   create(series: SeriesRecord): Promise<Record<Role, string>>;
   get(id: string): Promise<SeriesRecord | null>;
   update(series: SeriesRecord): Promise<void>;
-  /** Every series' id (the clock's per-series work: reminders, overdue items). */
-  ids(): Promise<string[]>;
   /** Every series with a lead time for opening its next meeting by itself. */
   withAutoOpen(): Promise<SeriesRecord[]>;
 

@@ -44,6 +44,7 @@ export class SqliteContactStore implements ContactStore {
       ),
       remove: db.prepare('DELETE FROM email_contacts WHERE series_id = ? AND name_key = ?'),
       confirmed: db.prepare<[string], Row>('SELECT * FROM email_contacts WHERE series_id = ? AND confirmed_at IS NOT NULL ORDER BY name_key'),
+      withConfirmed: db.prepare<[], { series_id: string }>('SELECT DISTINCT series_id FROM email_contacts WHERE confirmed_at IS NOT NULL'),
       inUse: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM email_contacts WHERE lower(address) = lower(?)'),
       off: db.prepare<[Buffer], { kind: EmailKind }>('SELECT kind FROM email_unsubscribes WHERE address_hash = ?'),
       addOff: db.prepare('INSERT OR IGNORE INTO email_unsubscribes (address_hash, kind, at) VALUES (?, ?, ?)'),
@@ -79,6 +80,10 @@ export class SqliteContactStore implements ContactStore {
 
   async confirmed(seriesId: string): Promise<ContactRecord[]> {
     return this.#stmt.confirmed.all(seriesId).map(fromRow);
+  }
+
+  async seriesWithConfirmed(): Promise<string[]> {
+    return this.#stmt.withConfirmed.all().map((r) => r.series_id);
   }
 
   async inUse(address: string): Promise<boolean> {

@@ -107,7 +107,6 @@ export class SqliteSeriesStore implements SeriesStore {
            updated_at = @updated_at WHERE id = @id`,
       ),
       get: db.prepare<[string], SeriesRow>('SELECT * FROM series WHERE id = ?'),
-      ids: db.prepare<[], { id: string }>('SELECT id FROM series ORDER BY id'),
       autoOpen: db.prepare<[], SeriesRow>('SELECT * FROM series WHERE open_before IS NOT NULL AND cadence IS NOT NULL'),
       meetings: db.prepare<[string], MeetingRow>('SELECT * FROM series_meetings WHERE series_id = ? ORDER BY seq'),
       ofBoard: db.prepare<[string], MeetingRow>('SELECT * FROM series_meetings WHERE board_id = ?'),
@@ -153,10 +152,6 @@ export class SqliteSeriesStore implements SeriesStore {
 
   async update(s: SeriesRecord): Promise<void> {
     this.#db.write(() => this.#stmt.update.run(toRow(s)));
-  }
-
-  async ids(): Promise<string[]> {
-    return this.#stmt.ids.all().map((r) => r.id);
   }
 
   async withAutoOpen(): Promise<SeriesRecord[]> {

@@ -38,6 +38,7 @@ export class SqliteWebhookStore implements WebhookStore {
          VALUES (@id, @series_id, @url, @format, @events, @secret, @created_at)`,
       ),
       remove: db.prepare('DELETE FROM series_webhooks WHERE series_id = ? AND id = ?'),
+      wanting: db.prepare<[string], { series_id: string }>('SELECT DISTINCT w.series_id FROM series_webhooks w, json_each(w.events) e WHERE e.value = ?'),
     };
   }
 
@@ -64,6 +65,10 @@ export class SqliteWebhookStore implements WebhookStore {
       });
       return true;
     });
+  }
+
+  async seriesWanting(type: SeriesEventType): Promise<string[]> {
+    return this.#stmt.wanting.all(type).map((r) => r.series_id);
   }
 
   async remove(seriesId: string, id: string): Promise<boolean> {

@@ -22,6 +22,8 @@ export interface WebhookStore {
   get(id: string): Promise<WebhookRecord | null>;
   /** Stores an endpoint unless its series has `max` already (checked in the same transaction); false when full. */
   add(rec: WebhookRecord, max: number): Promise<boolean>;
+  /** Series with at least one endpoint that wants events of `type` (the clock's overdue scan looks at these only). */
+  seriesWanting(type: SeriesEventType): Promise<string[]>;
   /** Removes an endpoint of a series; false when the series has no such endpoint. */
   remove(seriesId: string, id: string): Promise<boolean>;
 }

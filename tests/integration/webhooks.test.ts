@@ -310,4 +310,34 @@ describe('series webhook endpoints over REST', () => {
     fits(await api(s.url, 'DELETE', `${base}/${id}`, undefined, t), 'delete', '/series/:id/webhooks/:webhookId');
     expect((await api(s.url, 'GET', `${base}/${id}/deliveries`, undefined, t)).status).toBe(404);
   });
+
+  it('the clock posts an open item past its due day as action_item.overdue, once, to the endpoints that want it', async () => {
+    const s = await start();
+    const series = await createSeries(s.url);
+    const wants = await receiver();
+    const other = await receiver();
+    await addHook(s, series.id, series.tokens.facilitator, { url: wants.url, events: ['action_item.overdue'] });
+    await addHook(s, series.id, series.tokens.facilitator, { url: other.url, events: ['action_item.created'] });
+    const boardId = series.body.meetings[0].boardId;
+    const c = connect(s.wsUrl, { id: boardId, tokens: series.tokens });
+    await synced(c);
+    const card = createCard(c.doc, { column: 'agenda', title: 'Budget' });
+    addDecision(c.doc, card, { text: 'Sam files the report', owners: 'Sam', due: '2000-01-05', decidedBy: 'Ana' });
+    addDecision(c.doc, card, { text: 'Kim plans the offsite', owners: 'Kim', due: '2099-12-31', decidedBy: 'Ana' });
+    await waitFor(
+      async () => (await api(s.url, 'GET', `/api/series/${series.id}/actions`, undefined, series.tokens.viewer)).body.actionItems.length === 2,
+      'items',
+    );
+    c.destroy();
+
+    await s.app.reach.tick();
+    await s.app.reach.tick();
+    await waitFor(() => wants.got.length === 1, 'the overdue delivery');
+    await s.app.seriesEvents.settled();
+    await s.app.outbox.idle();
+    expect(wants.got).toHaveLength(1);
+    const body = JSON.parse(wants.got[0].body);
+    expect(body).toMatchObject({ type: 'action_item.overdue', data: { item: { text: 'Sam files the report', due: '2000-01-05' } } });
+    expect(other.got.every((g) => JSON.parse(g.body).type === 'action_item.created')).toBe(true);
+  });
 });
