@@ -152,13 +152,20 @@ export class Outbox {
     return (Object.keys(this.deliverers) as OutboxChannel[]).filter((c) => this.deliverers[c]);
   }
 
-  /** Stops taking new work and waits for sends under way; what is pending stays for the next start. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking new work and gives sends under way a moment to finish; what is pending stays for the next
+   * start. A send still hanging then (a mail server that never answers) is not waited for: shutting down must
+   * not wait on it, and its message, not marked sent, goes again after the restart under the same id.
+   */
+  async close(graceMs = 2_000): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#running) await this.#running;
-    await Promise.all([...this.#sends]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.all([...this.#sends]), grace]);
+    clearTimeout(timer);
     this.#notifyIdle();
   }
 

@@ -4,6 +4,7 @@
  * both parts, headers and a calendar file; a refusing server is retried and the mail sent once; an unsubscribe
  * is honoured; the facilitator sees the outbox and resends.
  */
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import { api, startServer, type TestServer } from '../helpers/server.js';
@@ -17,6 +18,7 @@ import type { MyEmailResponse, OutboxList } from '../../shared/email.js';
 import type { PersonLinkResponse } from '../../shared/series-people.js';
 import type { OpenMeetingResponse } from '../../shared/series.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { openSqliteStores } from '../../server/store/sqlite-stores.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -329,5 +331,36 @@ describe('mail', () => {
     expect(second.vevent.getFirstPropertyValue('uid')).toBe(first.vevent.getFirstPropertyValue('uid'));
     expect(second.vevent.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-10T13:00:00Z');
     expect(Number(second.vevent.getFirstPropertyValue('sequence'))).toBeGreaterThan(Number(first.vevent.getFirstPropertyValue('sequence')));
+  }, 60_000);
+
+  it('a mail server that takes the connection and never answers holds up neither the form, nor the meeting, nor the server stopping', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(async () => {
+      for (const h of held) h.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    });
+    const s = await startServer({
+      config: { smtpUrl: `smtp://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, mailFrom: 'board@example.org', notifySettleMs: 0 },
+    });
+    const series = await createSeries(s.url);
+    const ana = await personalToken(s, series.id, series.tokens.facilitator, 'Ana');
+    expect((await api(s.url, 'PUT', `/api/series/${series.id}/me/email`, { address: 'ana@example.org', lang: 'en' }, ana)).status).toBe(200);
+    await waitFor(() => held.length === 1, 'the attempt under way');
+
+    const boardId = series.body.meetings[0].boardId;
+    const lead = await seat(s, boardId, series.tokens.facilitator, 'Ana');
+    expect(await lead.send('meeting:advance', { phase: 'check-in' })).toMatchObject({ ok: true });
+    expect(await lead.send('meeting:end')).toMatchObject({ ok: true });
+    lead.close();
+    const [waiting] = await s.app.outbox.list(series.id);
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
+    // Stopping does not wait for the mail server to give up (its greeting timeout is 10 s): the attempt is not
+    // yet recorded as failed when the database closes, and the mail waits, stored, for the next start.
+    await s.stop();
+    const stored = openSqliteStores(s.dataDir);
+    cleanup.push(() => stored.close());
+    expect(await stored.outbox.list(series.id, 10)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0, recipient: 'ana@example.org' })]);
   }, 60_000);
 });
