@@ -57,7 +57,8 @@ describe('the outbox across a crash', () => {
     const [mail] = await smtp.waitFor((m) => m.to.includes('ana@example.org'), 'the confirmation after the restart');
     expect(mail.parsed.subject).toBe('Confirm your address for “Ops weekly”');
     await waitFor(
-      async () => (await api<OutboxList>(second.url, 'GET', `/api/series/${series.id}/outbox`, undefined, series.tokens.facilitator)).body.entries[0]?.status === 'sent',
+      async () =>
+        (await api<OutboxList>(second.url, 'GET', `/api/series/${series.id}/outbox`, undefined, series.tokens.facilitator)).body.entries[0]?.status === 'sent',
       'marked sent',
     );
     const log = await api<OutboxList>(second.url, 'GET', `/api/series/${series.id}/outbox`, undefined, series.tokens.facilitator);
