@@ -4,11 +4,10 @@
  * no redirects are followed. Retried with backoff on network errors, 429 and 5xx; logged; callers never wait
  * on it unless they want to (the promise resolves with the outcome and never rejects).
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { SummaryWebhookPayload } from '../../shared/action-schemas.js';
 import type { Logger } from '../log.js';
 import { WebhookRefusedError, type WebhookTargets } from './webhook-targets.js';
+import { guardedPost } from './guarded-post.js';
 
 export interface WebhookOptions {
   /** Delay before each retry, ms; its length is the number of retries. */
@@ -34,7 +33,7 @@ export async function postWebhook(
   let attempt = 1;
   for (; attempt <= delays.length + 1; attempt++) {
     try {
-      const status = await postOnce(new URL(url), body, targets, opts.timeoutMs ?? 10_000);
+      const status = await guardedPost(new URL(url), body, targets, opts.timeoutMs ?? 10_000);
       if (status >= 200 && status < 300) {
         log.info('summary webhook delivered', { board: payload.board.id, status, attempts: attempt });
         return { ok: true, attempts: attempt, status };
@@ -54,30 +53,4 @@ export async function postWebhook(
   const attempts = Math.min(attempt, delays.length + 1);
   log.error('summary webhook gave up', { board: payload.board.id, error: lastError, attempts });
   return { ok: false, attempts, error: lastError };
-}
-
-/** One POST; resolves with the response status once its headers arrive (the body is drained, unread). */
-function postOnce(url: URL, body: string, targets: WebhookTargets, timeoutMs: number): Promise<number> {
-  const connect = targets.connectOptions(url);
-  const send = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = send(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Meshboard-webhook' },
-        // A fresh connection each time: a pooled socket would skip the checked lookup.
-        agent: false,
-        signal: AbortSignal.timeout(timeoutMs),
-        ...connect,
-      },
-      (res) => {
-        res.resume();
-        res.on('error', () => undefined);
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

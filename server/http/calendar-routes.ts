@@ -7,10 +7,10 @@ import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/errors.js';
-import type { AccessControl, AccessRefusal } from '../auth/access.js';
+import type { AccessControl } from '../auth/access.js';
 import type { CalendarFeeds, FeedOwner } from '../calendar/calendar-service.js';
 import { clientAddress, refuse } from '../limits/limits.js';
-import { requestToken, sendRefusal } from './access-guard.js';
+import { requestToken, requireSeriesToken, sendRefusal } from './access-guard.js';
 import { requestOrigin } from './api-routes.js';
 import { sendError } from './errors.js';
 
@@ -26,17 +26,6 @@ export interface CalendarRouteDeps {
 }
 
 const NOT_FOUND = { code: ErrorCode.NotFound, message: 'no such calendar feed (the link may have been replaced)' };
-const NO_TOKEN: AccessRefusal = {
-  ok: false,
-  status: 401,
-  error: { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this page needs the token from its link' },
-};
-const INVALID: AccessRefusal = {
-  ok: false,
-  status: 403,
-  error: { code: ErrorCode.Forbidden, reason: 'link_invalid', message: 'this link is not valid (it may have been replaced)' },
-};
-const NO_SERIES: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'series_not_found', message: 'series not found' } };
 
 /** Whether `If-None-Match` names `etag` (a list, `*`, or a weak form of it). */
 function matches(header: string | undefined, etag: string): boolean {
@@ -63,15 +52,13 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
       res.locals.feedOwner = { kind: 'series' } satisfies FeedOwner;
       next();
     };
-  const personal: RequestHandler = async (req, res, next) => {
-    if (!(await deps.seriesExists(seriesId(req)))) return sendRefusal(res, NO_SERIES);
-    const token = requestToken(req);
-    if (!token) return sendRefusal(res, NO_TOKEN);
-    const name = await deps.resolvePerson(seriesId(req), token);
-    if (name === null) return sendRefusal(res, INVALID);
-    res.locals.feedOwner = { kind: 'person', name } satisfies FeedOwner;
-    next();
-  };
+  const checkPerson = requireSeriesToken(deps.seriesExists, deps.resolvePerson);
+  const personal: RequestHandler = (req, res, next) =>
+    checkPerson(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      res.locals.feedOwner = { kind: 'person', name: res.locals.person as string } satisfies FeedOwner;
+      next();
+    });
 
   r.get('/series/:id/calendar', seriesRole('viewer'), async (req, res) => {
     res.json(await feeds.urls(origin(req), seriesId(req), owner(res)));

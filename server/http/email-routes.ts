@@ -14,7 +14,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { PeopleService } from '../series/people-service.js';
 import type { SeriesStore } from '../store/series-store.js';
 import type { OutboxRecord } from '../store/outbox-store.js';
-import { requestToken, sendRefusal } from './access-guard.js';
+import { requestToken, requireSeriesToken, sendRefusal } from './access-guard.js';
 import { sendError, validateBody } from './errors.js';
 
 export interface EmailRouteDeps {
@@ -45,7 +45,7 @@ function refuse(res: Response, err: unknown): void {
   throw err;
 }
 
-const LINK_INVALID = { code: ErrorCode.BadRequest, message: 'this link is not valid any more (it may be old, or the address was removed)' };
+const MAIL_LINK_INVALID = { code: ErrorCode.BadRequest, message: 'this link is not valid any more (it may be old, or the address was removed)' };
 
 export function emailRouter(deps: EmailRouteDeps): express.Router {
   const { mail } = deps;
@@ -54,18 +54,10 @@ export function emailRouter(deps: EmailRouteDeps): express.Router {
   // One-click unsubscribe posts a form body (`List-Unsubscribe=One-Click`); its token is in the URL.
   r.use('/email/unsubscribe', express.urlencoded({ extended: false, limit: 1024 }));
 
-  const personal: RequestHandler = async (req, res, next) => {
-    const id = String(req.params.id);
-    if (!(await deps.seriesStore.get(id))) return sendError(res, 404, { code: ErrorCode.NotFound, reason: 'series_not_found', message: 'series not found' });
-    const token = requestToken(req);
-    if (!token) return sendError(res, 401, { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this page needs the token from its link' });
-    const who = await deps.people.resolve(id, token);
-    if (who === null)
-      return sendError(res, 403, { code: ErrorCode.Forbidden, reason: 'link_invalid', message: 'this link is not valid (it may have been replaced)' });
-    res.locals.seriesId = id;
-    res.locals.person = who;
-    next();
-  };
+  const personal = requireSeriesToken(
+    async (id) => (await deps.seriesStore.get(id)) !== null,
+    (id, token) => deps.people.resolve(id, token),
+  );
   const facilitator: RequestHandler = async (req, res, next) => {
     const result = await deps.access.checkSeries(String(req.params.id), requestToken(req), 'facilitator');
     if (!result.ok) return sendRefusal(res, result);
@@ -104,7 +96,7 @@ export function emailRouter(deps: EmailRouteDeps): express.Router {
 
   r.post('/email/confirm', validateBody(EmailTokenBody), async (_req, res) => {
     const done = await mail.confirm((res.locals.body as EmailTokenBody).token);
-    if (!done) return sendError(res, 400, LINK_INVALID);
+    if (!done) return sendError(res, 400, MAIL_LINK_INVALID);
     res.json(done);
   });
 
@@ -119,7 +111,7 @@ export function emailRouter(deps: EmailRouteDeps): express.Router {
     const fromBody = req.body && typeof req.body.token === 'string' ? (req.body.token as string) : '';
     const token = (fromQuery || fromBody).slice(0, 2000);
     const done = token ? await mail.unsubscribe(token) : null;
-    if (!done) return sendError(res, 400, LINK_INVALID);
+    if (!done) return sendError(res, 400, MAIL_LINK_INVALID);
     res.json(done);
   });
 

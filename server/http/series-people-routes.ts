@@ -19,13 +19,13 @@ import {
   type PersonLinkResponse,
 } from '../../shared/series-people.js';
 import { withToken } from '../../shared/urls.js';
-import type { AccessControl, AccessRefusal } from '../auth/access.js';
+import type { AccessControl } from '../auth/access.js';
 import { clientAddress, type Limits } from '../limits/limits.js';
 import type { DropinService } from '../series/dropin-service.js';
 import { PeopleError, type PeopleService } from '../series/people-service.js';
 import { SeriesError } from '../series/series-service.js';
 import type { SeriesStore } from '../store/series-store.js';
-import { requestToken, sendRefusal } from './access-guard.js';
+import { SERIES_NOT_FOUND, requestToken, requireSeriesToken, sendRefusal } from './access-guard.js';
 import { requestOrigin } from './api-routes.js';
 import { sendError, validateBody } from './errors.js';
 
@@ -38,18 +38,6 @@ export interface SeriesPeopleRouteDeps {
   maxBodyBytes: number;
   limits: Limits;
 }
-
-const NO_SERIES: AccessRefusal = { ok: false, status: 404, error: { code: ErrorCode.NotFound, reason: 'series_not_found', message: 'series not found' } };
-const NO_TOKEN: AccessRefusal = {
-  ok: false,
-  status: 401,
-  error: { code: ErrorCode.Unauthorized, reason: 'token_missing', message: 'this page needs the token from its link' },
-};
-const INVALID: AccessRefusal = {
-  ok: false,
-  status: 403,
-  error: { code: ErrorCode.Forbidden, reason: 'link_invalid', message: 'this link is not valid (it may have been replaced)' },
-};
 
 /** A body that may be left out (`boardId` has a default) is read as `{}`. */
 const emptyBodyIsEmptyObject: RequestHandler = (req, _res, next) => {
@@ -81,22 +69,9 @@ export function seriesPeopleRouter(deps: SeriesPeopleRouteDeps): express.Router 
     res.locals.seriesId = result.seriesId;
     next();
   };
-  /** A token of the series' own kind (personal or drop-in), checked after the series is known to exist. */
-  const tokenOf =
-    (check: (seriesId: string, token: string) => Promise<string | null>): RequestHandler =>
-    async (req, res, next) => {
-      const id = String(req.params.id);
-      if (!(await deps.seriesStore.get(id))) return sendRefusal(res, NO_SERIES);
-      const token = requestToken(req);
-      if (!token) return sendRefusal(res, NO_TOKEN);
-      const who = await check(id, token);
-      if (who === null) return sendRefusal(res, INVALID);
-      res.locals.seriesId = id;
-      res.locals.person = who;
-      next();
-    };
-  const personal = tokenOf((id, token) => people.resolve(id, token));
-  const dropinToken = tokenOf(async (id, token) => ((await dropin.isToken(id, token)) ? '' : null));
+  const exists = async (id: string) => (await deps.seriesStore.get(id)) !== null;
+  const personal = requireSeriesToken(exists, (id, token) => people.resolve(id, token));
+  const dropinToken = requireSeriesToken(exists, async (id, token) => ((await dropin.isToken(id, token)) ? '' : null));
   const origin = (req: express.Request) => requestOrigin(req, deps.publicUrl);
 
   // ---- personal links --------------------------------------------------------------------------------------
@@ -111,7 +86,7 @@ export function seriesPeopleRouter(deps: SeriesPeopleRouteDeps): express.Router 
   // The seat is the proof: issued by the meeting channel to this person's socket alone.
   r.post('/series/:id/people/me', validateBody(SeatLinkBody), async (req, res) => {
     const id = String(req.params.id);
-    if (!(await deps.seriesStore.get(id))) return sendRefusal(res, NO_SERIES);
+    if (!(await deps.seriesStore.get(id))) return sendRefusal(res, SERIES_NOT_FOUND);
     try {
       const { boardId, seat } = res.locals.body as SeatLinkBody;
       const { name, token } = await people.linkForSeat(id, boardId, seat);
@@ -157,7 +132,7 @@ export function seriesPeopleRouter(deps: SeriesPeopleRouteDeps): express.Router 
 
   r.get('/series/:id/dropin', dropinToken, async (_req, res) => {
     const info = await dropin.info(seriesId(res));
-    if (!info) return sendRefusal(res, NO_SERIES);
+    if (!info) return sendRefusal(res, SERIES_NOT_FOUND);
     res.json(info);
   });
 

@@ -3,12 +3,11 @@
  * is not called — signs the body afresh for this attempt and POSTs it over a connection that only reaches
  * addresses `WebhookTargets` allows (fresh connection, checked lookup, no redirects, a timeout).
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { DeliveryResult, Deliverer } from '../outbox/outbox.js';
 import type { OutboxRecord } from '../store/outbox-store.js';
 import type { WebhookStore } from '../store/webhook-store.js';
 import { WebhookRefusedError, type WebhookTargets } from '../actions/webhook-targets.js';
+import { guardedPost } from '../actions/guarded-post.js';
 import { signatureHeaders } from './signature.js';
 
 /** What the outbox stores for a delivery: the rendered body, serialised once at send time. */
@@ -37,7 +36,7 @@ export class WebhookDeliverer implements Deliverer {
     const headers = signatureHeaders(endpoint.secret, message.id, timestamp, body);
     let status: number;
     try {
-      status = await post(new URL(endpoint.url), body, headers, this.targets, this.opts.timeoutMs ?? 10_000);
+      status = await guardedPost(new URL(endpoint.url), body, this.targets, this.opts.timeoutMs ?? 10_000, headers);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       return { ok: false, error, permanent: err instanceof WebhookRefusedError };
@@ -47,35 +46,4 @@ export class WebhookDeliverer implements Deliverer {
     const retryable = status >= 500 || status === 408 || status === 429;
     return { ok: false, error: `HTTP ${status}`, permanent: !retryable };
   }
-}
-
-/** One POST; resolves with the status once the response headers arrive (its body is drained, unread). */
-function post(url: URL, body: string, signed: Record<string, string>, targets: WebhookTargets, timeoutMs: number): Promise<number> {
-  const connect = targets.connectOptions(url);
-  const send = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = send(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'Meshboard-webhook',
-          ...signed,
-        },
-        // A fresh connection each time: a pooled socket would skip the checked lookup.
-        agent: false,
-        signal: AbortSignal.timeout(timeoutMs),
-        ...connect,
-      },
-      (res) => {
-        res.resume();
-        res.on('error', () => undefined);
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

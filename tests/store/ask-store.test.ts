@@ -2,24 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AskRecord, EscalationRecord } from '../../server/store/ask-store.js';
 import type { Stores } from '../../server/store/stores.js';
-import { ENGINES, storesOn } from './engines.js';
+import { addSeries, ENGINES, storesOn } from './engines.js';
 
-const series = (stores: Stores, id: string) =>
-  stores.series.create({
-    id,
-    name: id,
-    team: '',
-    cadence: null,
-    firstDate: '2030-01-01',
-    startTime: '10:00',
-    timezone: 'UTC',
-    durationMinutes: 60,
-    template: null,
-    people: [],
-    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
-    createdAt: 1,
-    updatedAt: 1,
-  });
+const series = (stores: Stores, id: string) => addSeries(stores, id, id);
 
 const ask = (over: Partial<AskRecord> = {}): AskRecord => ({
   id: 'ask1',

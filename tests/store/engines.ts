@@ -51,3 +51,22 @@ export function storesOn(engine: StoreEngine) {
 export async function addBoard(stores: Stores, id: string): Promise<void> {
   await stores.boards.createBoard({ id, title: 'T', createdAt: 1, updatedAt: 1 }, Y.encodeStateAsUpdate(new Y.Doc()));
 }
+
+/** Stores a plain series `id` (a one-off in UTC), for suites whose records belong to a series. */
+export async function addSeries(stores: Stores, id: string, name = `Series ${id}`): Promise<void> {
+  await stores.series.create({
+    id,
+    name,
+    team: '',
+    cadence: null,
+    firstDate: '2030-01-01',
+    startTime: '09:00',
+    timezone: 'UTC',
+    durationMinutes: 60,
+    template: null,
+    people: [],
+    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
+    createdAt: 1,
+    updatedAt: 1,
+  });
+}

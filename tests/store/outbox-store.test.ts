@@ -1,26 +1,7 @@
 /** The outbox and contact store contracts: every implementation passes these suites (engines.ts). */
 import { describe, expect, it } from 'vitest';
 import type { NewOutboxRecord } from '../../server/store/outbox-store.js';
-import type { Stores } from '../../server/store/stores.js';
-import { ENGINES, storesOn } from './engines.js';
-
-async function addSeries(stores: Stores, id: string): Promise<void> {
-  await stores.series.create({
-    id,
-    name: `Series ${id}`,
-    team: '',
-    cadence: null,
-    firstDate: '2030-01-01',
-    startTime: '09:00',
-    timezone: 'UTC',
-    durationMinutes: 60,
-    template: null,
-    people: [],
-    settings: { openBeforeMinutes: null, flagAfter: 3, graceMinutes: 30, reminderDaysBefore: 1, overdueDigest: false },
-    createdAt: 1,
-    updatedAt: 1,
-  });
-}
+import { addSeries, ENGINES, storesOn } from './engines.js';
 
 const message = (id: string, key: string, at: number, over: Partial<NewOutboxRecord> = {}): NewOutboxRecord => ({
   id,
