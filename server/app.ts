@@ -199,6 +199,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     seriesStore,
     seriesActions: (id) => series.actions(id),
     actionList: (boardId) => summaries.actionList(boardId),
+    summary: (boardId) => summaries.summary(boardId),
     origin: () => origin,
     enabled: mailer !== null,
     settleMs: config.notifySettleMs,

@@ -16,7 +16,7 @@ import { personalPath } from '../../shared/series-people.js';
 import { withToken } from '../../shared/urls.js';
 import { instantSlot } from '../../shared/cadence.js';
 import { sameName } from '../../shared/need-answers.js';
-import type { ActionListResponse } from '../../shared/action-schemas.js';
+import type { ActionListResponse, MeetingSummary } from '../../shared/action-schemas.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { ContactRecord, ContactStore } from '../store/contact-store.js';
@@ -39,6 +39,8 @@ export interface MailDeps {
   seriesActions(seriesId: string): Promise<SeriesActionItem[]>;
   /** A board's action list (title, day, start, items), for the calendar file. */
   actionList(boardId: string): Promise<ActionListResponse | null>;
+  /** A board's summary: its decisions, for the summary mail. */
+  summary(boardId: string): Promise<MeetingSummary | null>;
   /** The origin links in mails start with (PUBLIC_URL, else the address the server listens on). */
   origin(): string;
   /** Whether SMTP is configured: without it nothing is stored for mail. */
@@ -162,6 +164,7 @@ export class MailService {
     const series = await this.deps.seriesStore.get(ev.seriesId);
     if (!series) return;
     const list = await this.deps.actionList(ev.boardId);
+    const decisions = (await this.deps.summary(ev.boardId))?.decisions ?? [];
     const day = list?.meetingDate ?? instantSlot(ev.at, series.timezone).date;
     const live = ev.actionItems.filter((i) => i.status !== 'cancelled');
     for (const c of contacts) {
@@ -170,7 +173,10 @@ export class MailService {
         await this.#queue(series, c, 'summary', `mail:summary:${ev.boardId}:${c.name.toLowerCase()}`, {
           subject: t.summary.subject(ev.title),
           paragraphs: [t.summary.intro(ev.title, formatDay(day, c.lang))],
-          sections: [{ heading: t.summary.actions, items: live.map((i) => this.#itemLine(i, c.lang, true)), empty: t.summary.none }],
+          sections: [
+            { heading: t.summary.decisions, items: decisions.map((d) => (d.cardTitle ? `${d.cardTitle}: ${d.text}` : d.text)), empty: t.summary.none },
+            { heading: t.summary.actions, items: live.map((i) => this.#itemLine(i, c.lang, true)), empty: t.summary.none },
+          ],
           button: { label: t.openMyItems, url: this.#personalLink(series.id, c.name, c.address) },
         });
       }
@@ -344,18 +350,7 @@ export class MailService {
 
   // ---- sending ----------------------------------------------------------------------------------------------
 
-  /** Invitations (invitations.ts) and the rest queue through here: the kind turned off means nothing is stored. */
-  async queue(
-    series: SeriesRecord,
-    c: ContactRecord,
-    kind: EmailKind,
-    key: string,
-    content: Pick<MailContent, 'subject' | 'paragraphs' | 'sections' | 'button' | 'after'>,
-    extra: { attachments?: MailPayload['attachments']; icalEvent?: MailPayload['icalEvent']; notBefore?: number; replace?: boolean } = {},
-  ): Promise<void> {
-    return this.#queue(series, c, kind, key, content, extra);
-  }
-
+  /** Every mail but the confirmation is stored through here: a kind the address turned off stores nothing. */
   async #queue(
     series: SeriesRecord,
     c: ContactRecord,

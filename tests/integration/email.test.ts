@@ -116,6 +116,7 @@ describe('mail', () => {
 
     // Both parts, the user's text escaped in HTML, the headers a mail app needs, the language.
     expect(anaSummary.parsed.text).toContain('Bo sends the <b>weekly</b> report — Bo, due Wed, 9 Jan 2030');
+    expect(anaSummary.parsed.text).toContain('Decisions\n---------\n- Reports: Bo sends the <b>weekly</b> report');
     expect(anaSummary.parsed.html).toContain('Bo sends the &lt;b&gt;weekly&lt;/b&gt; report');
     expect(boSummary.parsed.text).toContain('fällig am Mi., 9. Jan. 2030');
     expect(headerOf(boSummary, 'content-language')).toBe('de');
