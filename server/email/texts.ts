@@ -106,7 +106,7 @@ const en: MailTexts = {
 
 const de: MailTexts = {
   hello: (name) => `Hallo ${name},`,
-  footer: (series) => `Sie erhalten diese E-Mail, weil Sie Ihre Adresse für die Besprechungsreihe „${series}“ in Meshboard angegeben haben.`,
+  footer: (series) => `Sie erhalten diese E-Mail, weil Sie Ihre Adresse für die Meetingreihe „${series}“ in Meshboard angegeben haben.`,
   unsubscribe: (kind) => `Solche E-Mails abbestellen (${de.kindNames[kind]})`,
   openMyItems: 'Meine Punkte öffnen',
   due: (date) => `fällig am ${date}`,
@@ -114,21 +114,20 @@ const de: MailTexts = {
   owners: (names) => (names.length ? names.join(', ') : 'noch niemand'),
   confirm: {
     subject: (series) => `Bitte bestätigen Sie Ihre Adresse für „${series}“`,
-    body: (series) =>
-      `Bitte bestätigen Sie, dass dies Ihre Adresse für die Besprechungsreihe „${series}“ ist. Bis dahin sendet Meshboard nichts weiter an sie.`,
+    body: (series) => `Bitte bestätigen Sie, dass dies Ihre Adresse für die Meetingreihe „${series}“ ist. Bis dahin sendet Meshboard nichts weiter an sie.`,
     button: 'Adresse bestätigen',
     ignore: 'Falls Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Es wird nichts weiter gesendet.',
   },
   summary: {
     subject: (title) => `Zusammenfassung: ${title}`,
-    intro: (title, date) => `Das hat die Besprechung „${title}“ am ${date} beschlossen.`,
+    intro: (title, date) => `Das hat das Meeting „${title}“ am ${date} beschlossen.`,
     decisions: 'Beschlüsse',
     actions: 'Aufgaben',
     none: 'Keine.',
   },
   actions: {
     subject: (n, title) => (n === 1 ? `Ihre Aufgabe aus „${title}“` : `Ihre ${n} Aufgaben aus „${title}“`),
-    intro: (title) => `Aus der Besprechung „${title}“ liegt Folgendes bei Ihnen:`,
+    intro: (title) => `Aus dem Meeting „${title}“ liegt Folgendes bei Ihnen:`,
     calendar: 'Die angehängte Kalenderdatei trägt jede Aufgabe an ihrem Fälligkeitstag ein.',
   },
   ask: {
@@ -157,18 +156,18 @@ const de: MailTexts = {
     subject: (series, when, moved) => (moved ? `Verschoben: ${series}, jetzt ${when}` : `Einladung: ${series}, ${when}`),
     intro: (series, team, moved) =>
       moved
-        ? `Die nächste Besprechung von „${series}“${team ? ` (${team})` : ''} wurde verschoben.`
-        : `Sie sind zur nächsten Besprechung von „${series}“${team ? ` (${team})` : ''} eingeladen.`,
+        ? `Das nächste Meeting von „${series}“${team ? ` (${team})` : ''} wurde verschoben.`
+        : `Sie sind zum nächsten Meeting von „${series}“${team ? ` (${team})` : ''} eingeladen.`,
     when: (when, minutes, zone) => `${when}, ${minutes} Minuten (${zone})`,
   },
   kindNames: {
-    summary: 'Besprechungszusammenfassungen',
-    actions: 'Ihre Aufgaben nach einer Besprechung',
+    summary: 'Meeting-Zusammenfassungen',
+    actions: 'Ihre Aufgaben nach einem Meeting',
     ask: 'Bitten an Sie',
     answer: 'Antworten auf Ihre Bitten',
     reminder: 'Erinnerungen an Fälligkeiten',
     digest: 'die wöchentliche Übersicht überfälliger Aufgaben',
-    invitation: 'Einladungen zu Besprechungen',
+    invitation: 'Einladungen zu Meetings',
   },
 };
 
