@@ -394,6 +394,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     events,
     seriesStore,
     overdueWatchers: () => stores.webhooks.seriesWanting('action_item.overdue'),
+    onTick: () => mail.tick(),
     seriesActions: (id) => series.actions(id),
     actions,
     summaries,
@@ -452,10 +453,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     reach: {
       mail,
       triggers,
-      tick: async () => {
-        await triggers.tick();
-        await mail.tick();
-      },
+      tick: () => triggers.tick(),
     },
     calendar,
     limits,

@@ -37,6 +37,8 @@ export interface TriggerDeps {
   log: Logger;
   /** How long a request must stay unchanged before it counts as made (its text being typed is not). */
   quietMs?: number;
+  /** More clock-driven work, run after each of this clock's passes (the mail's reminders and digests). */
+  onTick?: () => Promise<void>;
 }
 
 interface RequestWatch extends BoardAttachment {
@@ -123,8 +125,19 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
     }
   }
 
-  /** Overdue items, once per item and due day; the clock runs it every few minutes (tests call it). */
+  /**
+   * One pass of the clock-driven work: overdue items (once per item and due day), then `onTick` (reminders,
+   * digests). The clock runs it every five minutes; tests call it too.
+   */
   async tick(): Promise<void> {
+    try {
+      await this.#overdue();
+    } finally {
+      await this.deps.onTick?.();
+    }
+  }
+
+  async #overdue(): Promise<void> {
     const now = this.deps.clock.now();
     for (const id of await this.deps.overdueWatchers()) {
       if (this.#closed) return;
