@@ -471,6 +471,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           origin = config.publicUrl?.replace(/\/$/, '') ?? `http://${host}:${port}`;
           triggers.start();
+          if (mailer && !config.publicUrl) log.info(`mail: links in mails point to ${origin}; set PUBLIC_URL to the address people reach`);
           resolve({ port, url: config.publicUrl ?? `http://${host}:${port}` });
         });
       });
