@@ -53,6 +53,8 @@ import { seriesPeopleRouter } from './http/series-people-routes.js';
 import { SeriesAsks } from './series/asks.js';
 import { seriesAskRouter } from './http/series-ask-routes.js';
 import { seriesReportRouter } from './http/series-report-routes.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoute } from './http/metrics-route.js';
 import { Outbox, type Deliverer } from './outbox/outbox.js';
 import type { OutboxChannel } from './store/outbox-store.js';
 import { SeriesEvents } from './notify/events.js';
@@ -120,9 +122,11 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const log = createLogger(config.logLevel);
   const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
   const store = stores.boards;
+  // Metrics cost nothing unless they are turned on (METRICS_TOKEN).
+  const metrics = config.metricsToken ? new Metrics() : null;
   const registry = new BoardRegistry(
     store,
-    { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs },
+    { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs, observer: metrics?.observer },
     log,
   );
   const tokens = stores.tokens;
@@ -186,6 +190,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const outbox = new Outbox(stores.outbox, deliverers, () => stores.database.durable(), log, {
     retryDelaysMs: config.outboxRetryMs,
     keepMs: 90 * 24 * 3_600_000,
+    onAttempt: metrics ? (channel, outcome) => metrics.outboxAttempt(channel, outcome) : undefined,
   });
   const events = new SeriesEvents(log);
   const mailer = config.smtpUrl && config.mailFrom ? new SmtpMailer({ ...config, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : null;
@@ -342,6 +347,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       limits,
     }),
   );
+  web.use(metricsRoute(metrics, config.metricsToken));
   web.use(staticClient(config.clientDir));
   web.use(errorHandler(log));
 
@@ -358,6 +364,12 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   });
   // First: the limits stand in front of every default-namespace event.
   limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
+  metrics?.attach({
+    wsConnections: () => sync.connectionCount,
+    socketConnections: () => io.engine.clientsCount,
+    boardsLoaded: () => registry.loadedCount,
+    outboxPending: () => outbox.pendingByChannel(),
+  });
   const boardEvents = attachBoardEvents(io, { registry, boards, store, access, log });
   attachActionEvents(io, { actions, access, log });
   const seriesEvents = attachSeriesEvents(io, { series, actions, access, log });

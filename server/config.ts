@@ -34,6 +34,8 @@ export const ConfigSchema = z
     versionEveryMs: z.coerce.number().int().min(0).default(600_000),
     /** Least time between two automatic versions of a board made when agenda items are ticked done, ms (sooner ones wait). */
     autoVersionGapMs: z.coerce.number().int().min(0).default(60_000),
+    /** When set, `GET /metrics` answers (Prometheus format) to `Authorization: Bearer <this>`; off without it. */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** When set, `POST /api/boards` needs `Authorization: Bearer <this>`: only those who know it create boards. */
     boardCreateToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
@@ -149,6 +151,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
   logLevel: 'LOG_LEVEL',
   boardCreateToken: 'BOARD_CREATE_TOKEN',
+  metricsToken: 'METRICS_TOKEN',
   facilitatorGraceMs: 'FACILITATOR_GRACE_MS',
   versionEveryMs: 'VERSION_EVERY_MS',
   autoVersionGapMs: 'AUTO_VERSION_GAP_MS',

@@ -26,6 +26,8 @@ export interface OutboxOptions {
   /** Sent, failed and cancelled messages older than this are deleted, ms (the log keeps addresses). */
   keepMs?: number;
   now?: () => number;
+  /** Told of each attempt's outcome (metrics). */
+  onAttempt?: (channel: OutboxChannel, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
 export type NewMessage = Omit<NewOutboxRecord, 'id' | 'createdAt' | 'nextAttemptAt'> & {
@@ -117,6 +119,11 @@ export class Outbox {
   /** Cancels what is pending to an address and blanks it in the log (someone removed their address). */
   forgetRecipient(recipient: string): Promise<number> {
     return this.store.forgetRecipient(recipient);
+  }
+
+  /** Messages waiting, by channel. */
+  pendingByChannel(): Promise<Record<string, number>> {
+    return this.store.pendingByChannel();
   }
 
   list(seriesId: string, limit = 200): Promise<OutboxRecord[]> {
@@ -226,6 +233,7 @@ export class Outbox {
     try {
       if (result.ok) {
         await this.store.markSent(msg.id, this.#now(), result.response);
+        this.opts.onAttempt?.(msg.channel, 'sent');
         this.log.info('outbox: sent', { id: msg.id, channel: msg.channel, kind: msg.kind, attempt: msg.attempts + 1 });
         return;
       }
@@ -233,6 +241,7 @@ export class Outbox {
       const retry = !result.permanent && msg.attempts < delays.length;
       const next = retry ? this.#now() + delays[msg.attempts] : null;
       await this.store.markAttemptFailed(msg.id, result.error, next);
+      this.opts.onAttempt?.(msg.channel, retry ? 'retry' : 'failed');
       this.log.error(retry ? 'outbox: attempt failed; will retry' : 'outbox: gave up', {
         id: msg.id,
         channel: msg.channel,

@@ -56,6 +56,8 @@ export interface OutboxStore {
   markAttemptFailed(id: string, error: string, nextAttemptAt: number | null): Promise<void>;
   /** Back to pending, due now (a failed or sent message sent again by hand); false when there is no such message. */
   resend(id: string, now: number): Promise<boolean>;
+  /** Messages waiting to be sent, by channel (for metrics). */
+  pendingByChannel(): Promise<Record<string, number>>;
   /** A series' messages, newest first. */
   list(seriesId: string, limit: number): Promise<OutboxRecord[]>;
   /** Removes an address from the log: pending messages to it are cancelled, and it is blanked in every row. */

@@ -65,6 +65,7 @@ export class SqliteOutboxStore implements OutboxStore {
       retry: db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`),
       failed: db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`),
       resend: db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, sent_at = NULL WHERE id = ? AND status IN ('failed', 'sent', 'pending')`),
+      pending: db.prepare<[], { channel: string; n: number }>(`SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel`),
       list: db.prepare<[string, number], Row>('SELECT * FROM outbox WHERE series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
       cancelTo: db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE recipient = ? AND status = 'pending'`),
       forget: db.prepare(`UPDATE outbox SET recipient = ?, payload = '{}' WHERE recipient = ?`),
@@ -125,6 +126,10 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async resend(id: string, now: number): Promise<boolean> {
     return this.#db.write(() => this.#stmt.resend.run(now, id).changes === 1);
+  }
+
+  async pendingByChannel(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.#stmt.pending.all().map((r) => [r.channel, r.n]));
   }
 
   async list(seriesId: string, limit: number): Promise<OutboxRecord[]> {

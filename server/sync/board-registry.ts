@@ -155,6 +155,18 @@ interface Pending {
   board: LoadedBoard;
   update: Uint8Array;
   origin: unknown;
+  /** When it was applied (performance.now()), for the time from a change to its relay. */
+  at: number;
+}
+
+/** What the registry reports for metrics (server/metrics/): every call is cheap and synchronous. */
+export interface RegistryObserver {
+  /** A batch of `count` updates was appended in one transaction that took `seconds`. */
+  appended(count: number, seconds: number): void;
+  /** An append failed (the batch is kept and retried). */
+  appendFailed(): void;
+  /** A stored update was handed to the relay `seconds` after it was applied. */
+  relayed(seconds: number): void;
 }
 
 export interface RegistryOptions {
@@ -164,6 +176,8 @@ export interface RegistryOptions {
   retryMs?: number;
   /** Least time between two flushes (append + relay) under load, ms; see `#enqueue`. */
   coalesceMs?: number;
+  /** Told of appends and relays, for metrics. */
+  observer?: RegistryObserver;
 }
 
 export class BoardRegistry {
@@ -315,7 +329,7 @@ export class BoardRegistry {
     board.logLength = stored.updates.length;
     board.bytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((n, u) => n + u.length, 0);
     board.items = countItems(board.doc);
-    board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin }));
+    board.doc.on('update', (update: Uint8Array, origin: unknown) => this.#enqueue({ board, update, origin, at: performance.now() }));
     this.#boards.set(id, board);
     for (const ext of this.#extensions) this.#attach(board, ext);
     this.log.info('board loaded', { board: id, logLength: board.logLength });
@@ -371,10 +385,14 @@ export class BoardRegistry {
     if (batch.length === 0) return;
     this.#pending = [];
     let stored: Array<{ p: Pending; seq: number }>;
+    const observer = this.opts.observer;
+    const started = performance.now();
     try {
       const seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
       stored = batch.map((p, i) => ({ p, seq: seqs[i] }));
+      observer?.appended(batch.length, (performance.now() - started) / 1000);
     } catch {
+      observer?.appendFailed();
       stored = await this.#flushEachBoard(batch);
     }
     for (const { p, seq } of stored) {
@@ -397,6 +415,10 @@ export class BoardRegistry {
       this.#each(board, 'stored', (a) => a.stored?.(changes));
       this.#wake(board);
     }
+    if (observer) {
+      const now = performance.now();
+      for (const { p } of stored) observer.relayed((now - p.at) / 1000);
+    }
     for (const board of byBoard.keys()) {
       if (board.logLength >= this.opts.compactEvery) this.#chain = this.#chain.then(() => this.#compact(board));
     }
@@ -412,9 +434,11 @@ export class BoardRegistry {
     const kept: Pending[] = [];
     for (const [board, list] of byBoardOf(batch)) {
       if (this.#boards.get(board.id) !== board) continue; // forgotten meanwhile (deleted): nothing to store
+      const started = performance.now();
       try {
         const seqs = await this.store.appendUpdates(list.map((p) => ({ boardId: board.id, update: p.update })));
         list.forEach((p, i) => stored.push({ p, seq: seqs[i] }));
+        this.opts.observer?.appended(list.length, (performance.now() - started) / 1000);
       } catch (err) {
         const exists = await this.store.getBoard(board.id).then(Boolean, () => true);
         if (!exists) {
