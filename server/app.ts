@@ -184,6 +184,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
     dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
     emailAddress: { points: config.emailAddressesPerHour, durationSec: hour },
+    calendarRead: { points: config.calendarReadsPerHour, durationSec: hour },
   });
   // Reaching people outside the meeting: each channel that is configured gets a deliverer.
   const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
@@ -327,6 +328,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       seriesExists: async (id) => (await seriesStore.get(id)) !== null,
       resolvePerson: (id, token) => people.resolve(id, token),
       publicUrl: config.publicUrl,
+      limits,
     }),
   );
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));

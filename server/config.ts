@@ -85,6 +85,8 @@ export const ConfigSchema = z
     dropinsPerSeriesPerHour: z.coerce.number().int().min(1).default(200),
     /** Mail addresses given (or changed) per hour from one client address: each sends a confirmation mail. */
     emailAddressesPerHour: z.coerce.number().int().min(1).default(10),
+    /** Calendar feed reads per hour from one client address (calendar apps poll about hourly per feed). */
+    calendarReadsPerHour: z.coerce.number().int().min(1).default(600),
     /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
     webhookAllowHosts: z
       .union([z.string(), z.array(z.string())])
@@ -169,6 +171,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dropinsPerHour: 'DROPINS_PER_HOUR',
   dropinsPerSeriesPerHour: 'DROPINS_PER_SERIES_PER_HOUR',
   emailAddressesPerHour: 'EMAIL_ADDRESSES_PER_HOUR',
+  calendarReadsPerHour: 'CALENDAR_READS_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
   meetingMaxPeople: 'MEETING_MAX_PEOPLE',
   smtpUrl: 'SMTP_URL',

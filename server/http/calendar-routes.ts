@@ -5,11 +5,10 @@
  */
 import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/errors.js';
 import type { AccessControl } from '../auth/access.js';
 import type { CalendarFeeds, FeedOwner } from '../calendar/calendar-service.js';
-import { clientAddress, refuse } from '../limits/limits.js';
+import { clientAddress, type Limits } from '../limits/limits.js';
 import { requestToken, requireSeriesToken, sendRefusal } from './access-guard.js';
 import { requestOrigin } from './api-routes.js';
 import { sendError } from './errors.js';
@@ -21,8 +20,8 @@ export interface CalendarRouteDeps {
   /** The person a personal link's token names in the series, or null. */
   resolvePerson(seriesId: string, token: string): Promise<string | null>;
   publicUrl?: string;
-  /** Feed reads per client address and hour; calendar apps poll hourly at most (REFRESH-INTERVAL). */
-  feedReadsPerHour?: number;
+  /** `calendarRead` counts feed reads per client address (calendar apps poll hourly at most: REFRESH-INTERVAL). */
+  limits: Pick<Limits, 'guard'>;
 }
 
 const NOT_FOUND = { code: ErrorCode.NotFound, message: 'no such calendar feed (the link may have been replaced)' };
@@ -40,7 +39,6 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
   const { feeds } = deps;
   const r = express.Router();
   const origin = (req: Request) => requestOrigin(req, deps.publicUrl);
-  const reads = new RateLimiterMemory({ points: deps.feedReadsPerHour ?? 600, duration: 3600 });
   const owner = (res: Response) => res.locals.feedOwner as FeedOwner;
   const seriesId = (req: Request) => String(req.params.id);
 
@@ -74,13 +72,7 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
   });
 
   // `:file` is `<key>.ics`: the key is the only credential, so a wrong one and a gone series look alike.
-  r.get('/series/:id/calendar/:file', async (req, res) => {
-    try {
-      await reads.consume(clientAddress(req));
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      return refuse(res, Math.max(1, Math.ceil(err.msBeforeNext / 1000)), 'too many calendar feed reads from your address; try again later');
-    }
+  r.get('/series/:id/calendar/:file', deps.limits.guard('calendarRead', clientAddress), async (req, res) => {
     const file = String(req.params.file);
     const found = file.endsWith('.ics') ? await feeds.resolve(seriesId(req), file.slice(0, -4)) : null;
     const body = found && (await feeds.feed(origin(req), seriesId(req), found));

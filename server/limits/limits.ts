@@ -17,7 +17,7 @@ export interface LimitPolicy {
   durationSec: number;
 }
 
-export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries', 'emailAddress'] as const;
+export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries', 'emailAddress', 'calendarRead'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** What each limit counts, for the refusal's message. */
@@ -29,6 +29,7 @@ const WHAT: Record<LimitName, string> = {
   dropinAddress: 'drop-in submissions from your address',
   dropinSeries: 'drop-in submissions to this series',
   emailAddress: 'addresses given from your address (each gets a confirmation mail)',
+  calendarRead: 'calendar feed reads from your address',
 };
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSec: number; message: string };
