@@ -17,7 +17,16 @@ export interface LimitPolicy {
   durationSec: number;
 }
 
-export const LIMIT_NAMES = ['boardCreate', 'versionSave', 'summarySend', 'templateSave', 'dropinAddress', 'dropinSeries', 'emailAddress', 'calendarRead'] as const;
+export const LIMIT_NAMES = [
+  'boardCreate',
+  'versionSave',
+  'summarySend',
+  'templateSave',
+  'dropinAddress',
+  'dropinSeries',
+  'emailAddress',
+  'calendarRead',
+] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** What each limit counts, for the refusal's message. */

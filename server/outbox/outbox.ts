@@ -121,6 +121,16 @@ export class Outbox {
     return this.store.forgetRecipient(recipient);
   }
 
+  /** A series' messages to one recipient, newest first. */
+  listTo(seriesId: string, recipient: string, limit: number): Promise<OutboxRecord[]> {
+    return this.store.listTo(seriesId, recipient, limit);
+  }
+
+  /** Cancels what waits for a recipient that is gone (a removed webhook endpoint). */
+  cancelPendingTo(recipient: string): Promise<number> {
+    return this.store.cancelPendingTo(recipient);
+  }
+
   /** Messages waiting, by channel. */
   pendingByChannel(): Promise<Record<string, number>> {
     return this.store.pendingByChannel();

@@ -58,6 +58,10 @@ export interface OutboxStore {
   resend(id: string, now: number): Promise<boolean>;
   /** Messages waiting to be sent, by channel (for metrics). */
   pendingByChannel(): Promise<Record<string, number>>;
+  /** A series' messages to one recipient (a webhook endpoint), newest first. */
+  listTo(seriesId: string, recipient: string, limit: number): Promise<OutboxRecord[]>;
+  /** Cancels every pending message to a recipient (a removed webhook endpoint); returns how many. */
+  cancelPendingTo(recipient: string): Promise<number>;
   /** A series' messages, newest first. */
   list(seriesId: string, limit: number): Promise<OutboxRecord[]>;
   /** Removes an address from the log: pending messages to it are cancelled, and it is blanked in every row. */

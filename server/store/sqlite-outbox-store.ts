@@ -67,6 +67,9 @@ export class SqliteOutboxStore implements OutboxStore {
       resend: db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, sent_at = NULL WHERE id = ? AND status IN ('failed', 'sent', 'pending')`),
       pending: db.prepare<[], { channel: string; n: number }>(`SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel`),
       list: db.prepare<[string, number], Row>('SELECT * FROM outbox WHERE series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+      listTo: db.prepare<[string, string, number], Row>(
+        'SELECT * FROM outbox WHERE recipient = ? AND series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      ),
       cancelTo: db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE recipient = ? AND status = 'pending'`),
       forget: db.prepare(`UPDATE outbox SET recipient = ?, payload = '{}' WHERE recipient = ?`),
       prune: db.prepare(`DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled') AND created_at < ?`),
@@ -134,6 +137,14 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async list(seriesId: string, limit: number): Promise<OutboxRecord[]> {
     return this.#stmt.list.all(seriesId, limit).map(fromRow);
+  }
+
+  async listTo(seriesId: string, recipient: string, limit: number): Promise<OutboxRecord[]> {
+    return this.#stmt.listTo.all(recipient, seriesId, limit).map(fromRow);
+  }
+
+  async cancelPendingTo(recipient: string): Promise<number> {
+    return this.#db.write(() => this.#stmt.cancelTo.run(recipient).changes);
   }
 
   async forgetRecipient(recipient: string): Promise<number> {

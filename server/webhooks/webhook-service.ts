@@ -41,8 +41,6 @@ export interface WebhookServiceDeps {
   baseUrl: () => string;
 }
 
-/** Outbox rows read for one endpoint's log (the outbox lists a series' mails and calls together). */
-const LOG_SCAN = 1000;
 const LOG_LENGTH = 50;
 
 export const toWebhook = (r: WebhookRecord): Webhook => ({ id: r.id, url: r.url, format: r.format, events: r.events, createdAt: r.createdAt });
@@ -90,7 +88,7 @@ export class WebhookService {
   /** Removes an endpoint; its deliveries still waiting are cancelled (one being sent fails when it finds it gone). */
   async remove(seriesId: string, id: string): Promise<void> {
     if (!(await this.deps.store.remove(seriesId, id))) throw notFound();
-    for (const r of await this.#rows(seriesId, id)) if (r.status === 'pending') await this.deps.outbox.cancel(r.key);
+    await this.deps.outbox.cancelPendingTo(id);
   }
 
   /** Sends `webhook.test` to one endpoint now. */
@@ -104,7 +102,7 @@ export class WebhookService {
   /** One endpoint's deliveries, newest first. */
   async deliveries(seriesId: string, id: string): Promise<WebhookDelivery[]> {
     await this.#endpoint(seriesId, id);
-    return (await this.#rows(seriesId, id)).slice(0, LOG_LENGTH).map(toDelivery);
+    return (await this.deps.outbox.listTo(seriesId, id, LOG_LENGTH)).map(toDelivery);
   }
 
   /** Sends a delivery of an endpoint again, now, with the same `webhook-id`. */
@@ -141,10 +139,6 @@ export class WebhookService {
     const rec = await this.deps.store.get(id);
     if (!rec || rec.seriesId !== seriesId) throw notFound();
     return rec;
-  }
-
-  async #rows(seriesId: string, id: string): Promise<OutboxRecord[]> {
-    return (await this.deps.outbox.list(seriesId, LOG_SCAN)).filter((r) => r.channel === 'webhook' && r.recipient === id);
   }
 }
 

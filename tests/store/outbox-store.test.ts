@@ -68,6 +68,14 @@ describe.each(ENGINES)('$name outbox store', (engine) => {
     await stores.outbox.add(message('m3', 'k3', 300, { seriesId: 'series-b', recipient: 'bo@example.org' }));
     await stores.outbox.markSent('m1', 150, 'ok');
     expect((await stores.outbox.list('series-a', 10)).map((m) => m.id)).toEqual(['m2', 'm1']);
+    await stores.outbox.add(message('w1', 'kw1', 400, { channel: 'webhook', recipient: 'wh_1' }));
+    await stores.outbox.add(message('w2', 'kw2', 500, { channel: 'webhook', recipient: 'wh_1' }));
+    await stores.outbox.markSent('w1', 450, 'HTTP 200');
+    expect((await stores.outbox.listTo('series-a', 'wh_1', 10)).map((m) => m.id)).toEqual(['w2', 'w1']);
+    expect(await stores.outbox.listTo('series-b', 'wh_1', 10)).toEqual([]);
+    expect(await stores.outbox.cancelPendingTo('wh_1')).toBe(1);
+    expect((await stores.outbox.get('w1'))?.status).toBe('sent');
+    expect((await stores.outbox.get('w2'))?.status).toBe('cancelled');
 
     expect(await stores.outbox.forgetRecipient('ana@example.org')).toBe(2);
     expect(await stores.outbox.get('m1')).toMatchObject({ status: 'sent', recipient: '(removed)', payload: {} });
