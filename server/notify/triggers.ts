@@ -8,7 +8,7 @@
  * Events carry stable keys; a listener that stores a message under them sends it once, however often an
  * event is seen again (a restart, a request carried to the next meeting).
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { cardsMap, changedCardIds, readCard, type NeedCard } from '../../shared/board-schema.js';
 import { instantSlot } from '../../shared/cadence.js';
 import type { ActionItem } from '../../shared/action-extraction.js';
@@ -173,7 +173,7 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
     };
     // What the board holds when it comes into memory is the starting point, not news.
     for (const [, raw] of cards) {
-      const card = readCard(raw);
+      const card = isRequest(raw) ? readCard(raw) : null;
       if (card?.column === 'needs') watch.seen.set(rootOf(card), { said: said(card), status: card.status });
     }
     cards.observeDeep(onCards);
@@ -186,7 +186,8 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
     const ids = watch.dirty;
     watch.dirty = new Set();
     for (const id of ids) {
-      const card = readCard(cards.get(id));
+      const raw = cards.get(id);
+      const card = isRequest(raw) ? readCard(raw) : null;
       if (card?.column !== 'needs') continue;
       const root = rootOf(card);
       const before = watch.seen.get(root);
@@ -253,6 +254,8 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
   }
 }
 
+/** Only request cards are read in full: a board of thousands of agenda cards costs a look at each one's column. */
+const isRequest = (raw: unknown): boolean => raw instanceof Y.Map && raw.get('column') === 'needs';
 const rootOf = (card: NeedCard): string => card.carriedFrom || card.id;
 const said = (card: NeedCard): string => [card.asker, card.addressee, card.what, card.byWhen].join('\u0000');
 
