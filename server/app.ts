@@ -185,6 +185,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
     emailAddress: { points: config.emailAddressesPerHour, durationSec: hour },
     calendarRead: { points: config.calendarReadsPerHour, durationSec: hour },
+    webhookTest: { points: config.webhookTestsPerHour, durationSec: hour },
   });
   // Reaching people outside the meeting: each channel that is configured gets a deliverer.
   const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
@@ -332,7 +333,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
     }),
   );
   web.use('/api', seriesAskRouter({ asks: seriesAsks, access, maxBodyBytes: config.maxMessageBytes }));
-  web.use('/api', webhookRouter({ webhooks, seriesStore, access, maxBodyBytes: config.maxMessageBytes }));
+  web.use('/api', webhookRouter({ webhooks, seriesStore, access, limits, maxBodyBytes: config.maxMessageBytes }));
   web.use('/api', seriesReportRouter({ store: seriesStore, registry, actionStore, auditStore, flushAudit: () => audit.flush(), access }));
   web.use(
     '/api',

@@ -87,6 +87,8 @@ export const ConfigSchema = z
     emailAddressesPerHour: z.coerce.number().int().min(1).default(10),
     /** Calendar feed reads per hour from one client address (calendar apps poll about hourly per feed). */
     calendarReadsPerHour: z.coerce.number().int().min(1).default(600),
+    /** Test events one series may send to its webhooks per hour (each is a request to an outside address). */
+    webhookTestsPerHour: z.coerce.number().int().min(1).default(30),
     /** Hosts (names or addresses) webhooks may reach although they are private or loopback, comma-separated (internal chat servers). */
     webhookAllowHosts: z
       .union([z.string(), z.array(z.string())])
@@ -172,6 +174,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dropinsPerSeriesPerHour: 'DROPINS_PER_SERIES_PER_HOUR',
   emailAddressesPerHour: 'EMAIL_ADDRESSES_PER_HOUR',
   calendarReadsPerHour: 'CALENDAR_READS_PER_HOUR',
+  webhookTestsPerHour: 'WEBHOOK_TESTS_PER_HOUR',
   webhookAllowHosts: 'WEBHOOK_ALLOW_HOSTS',
   meetingMaxPeople: 'MEETING_MAX_PEOPLE',
   smtpUrl: 'SMTP_URL',

@@ -364,9 +364,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'post',
     path: '/series/:id/webhooks/:webhookId/test',
-    summary: 'Send the endpoint a `webhook.test` event now',
+    summary: 'Send the endpoint a `webhook.test` event now (at most `WEBHOOK_TESTS_PER_HOUR` per series)',
     access: 'facilitator',
     ok: { status: 202, description: 'the delivery, queued', schema: WebhookDeliveryResponseSchema },
+    limited: true,
   },
   {
     method: 'get',

@@ -6,6 +6,7 @@ import express, { type RequestHandler, type Response } from 'express';
 import { ErrorCode } from '../../shared/errors.js';
 import { CreateWebhookBody, type WebhookDeliveriesResponse, type WebhookDeliveryResponse, type WebhookListResponse } from '../../shared/webhooks.js';
 import type { AccessControl, SeriesAccessResult } from '../auth/access.js';
+import type { Limits } from '../limits/limits.js';
 import type { SeriesStore } from '../store/series-store.js';
 import { WebhookError, type WebhookService } from '../webhooks/webhook-service.js';
 import { requestToken, sendRefusal } from './access-guard.js';
@@ -15,6 +16,8 @@ export interface WebhookRouteDeps {
   webhooks: WebhookService;
   seriesStore: Pick<SeriesStore, 'get'>;
   access: AccessControl;
+  /** `webhookTest` counts test events per series. */
+  limits: Pick<Limits, 'guard'>;
   maxBodyBytes: number;
 }
 
@@ -63,16 +66,21 @@ export function webhookRouter(deps: WebhookRouteDeps): express.Router {
     }
   });
 
-  r.post('/series/:id/webhooks/:webhookId/test', facilitator, async (req, res) => {
-    try {
-      const { seriesId } = granted(res);
-      const name = (await deps.seriesStore.get(seriesId))?.name ?? '';
-      const body: WebhookDeliveryResponse = { delivery: await webhooks.test(seriesId, hook(req), name) };
-      res.status(202).json(body);
-    } catch (err) {
-      refuse(res, err);
-    }
-  });
+  r.post(
+    '/series/:id/webhooks/:webhookId/test',
+    facilitator,
+    deps.limits.guard('webhookTest', (_req, res) => granted(res).seriesId),
+    async (req, res) => {
+      try {
+        const { seriesId } = granted(res);
+        const name = (await deps.seriesStore.get(seriesId))?.name ?? '';
+        const body: WebhookDeliveryResponse = { delivery: await webhooks.test(seriesId, hook(req), name) };
+        res.status(202).json(body);
+      } catch (err) {
+        refuse(res, err);
+      }
+    },
+  );
 
   r.get('/series/:id/webhooks/:webhookId/deliveries', facilitator, async (req, res) => {
     try {

@@ -26,6 +26,7 @@ export const LIMIT_NAMES = [
   'dropinSeries',
   'emailAddress',
   'calendarRead',
+  'webhookTest',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
@@ -39,6 +40,7 @@ const WHAT: Record<LimitName, string> = {
   dropinSeries: 'drop-in submissions to this series',
   emailAddress: 'addresses given from your address (each gets a confirmation mail)',
   calendarRead: 'calendar feed reads from your address',
+  webhookTest: 'test events sent from this series',
 };
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSec: number; message: string };

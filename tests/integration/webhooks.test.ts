@@ -340,4 +340,19 @@ describe('series webhook endpoints over REST', () => {
     expect(body).toMatchObject({ type: 'action_item.overdue', data: { item: { text: 'Sam files the report', due: '2000-01-05' } } });
     expect(other.got.every((g) => JSON.parse(g.body).type === 'action_item.created')).toBe(true);
   });
+
+  it('limits test events per series, with a clear refusal', async () => {
+    const s = await start({ webhookTestsPerHour: 2 });
+    const series = await createSeries(s.url);
+    const rx = await receiver();
+    const { webhook } = await addHook(s, series.id, series.tokens.facilitator, { url: rx.url });
+    const test = () => api(s.url, 'POST', `/api/series/${series.id}/webhooks/${webhook.id}/test`, undefined, series.tokens.facilitator);
+    expect((await test()).status).toBe(202);
+    expect((await test()).status).toBe(202);
+    const refused = await test();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body.error.message).toContain('test events sent from this series');
+    await waitFor(() => rx.got.length === 2, 'the two test deliveries');
+  });
 });
