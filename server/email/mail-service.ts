@@ -97,15 +97,23 @@ export class MailService {
     if (!this.deps.enabled) throw new MailError(503, 'this server does not send mail (SMTP_URL is not set)');
     const series = await this.deps.seriesStore.get(seriesId);
     if (!series) throw new MailError(404, 'series not found');
+    const before = await this.deps.contacts.get(seriesId, name);
     const c = await this.deps.contacts.set(seriesId, name, body.address, body.lang, this.deps.now());
     if (c.confirmedAt === null) await this.#sendConfirmation(series, c);
+    // A replaced address is forgotten as a removed one is.
+    if (before && before.address.toLowerCase() !== c.address.toLowerCase()) await this.#forget(before.address);
     return this.myEmail(seriesId, name);
   }
 
   /** Removes the person's address: nothing more is sent to it, and it is blanked in the outbox's log. */
   async removeMyEmail(seriesId: string, name: string): Promise<void> {
     const address = await this.deps.contacts.remove(seriesId, name);
-    if (address && !(await this.deps.contacts.inUse(address))) await this.deps.outbox.forgetRecipient(address);
+    if (address) await this.#forget(address);
+  }
+
+  /** What waits for an address no series has any more is cancelled, and the address blanked in the log. */
+  async #forget(address: string): Promise<void> {
+    if (!(await this.deps.contacts.inUse(address))) await this.deps.outbox.forgetRecipient(address);
   }
 
   async setKinds(seriesId: string, name: string, kinds: Partial<Record<EmailKind, boolean>>): Promise<MyEmailResponse> {
