@@ -117,7 +117,7 @@ export interface AppDeps {
   clock?: Clock;
 }
 
-export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}): MeshboardApp {
+export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}): Promise<MeshboardApp> {
   const config = parseConfig(input);
   const log = createLogger(config.logLevel);
   const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
@@ -202,7 +202,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   const mail = new MailService({
     contacts: stores.contacts,
     outbox,
-    links: new SignedLinks(stores.secrets.secret('email-links')),
+    links: new SignedLinks(await stores.secrets.secret('email-links')),
     seriesStore,
     seriesActions: (id) => series.actions(id),
     actionList: (boardId) => summaries.actionList(boardId),
@@ -303,7 +303,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
   people.acceptLinks((id, token) => mail.personOfLink(id, token));
   const calendar = new CalendarFeeds({
     store: stores.calendar,
-    secret: stores.secrets.secret('calendar-feeds'),
+    secret: await stores.secrets.secret('calendar-feeds'),
     series,
     requests: (id) => people.latestRequests(id),
   });
@@ -391,7 +391,7 @@ export function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}):
       void actionStore.addAttendees(boardId, [name], Date.now()).catch((err) => log.error('could not store an attendee', { boardId, err })),
     output: (boardId) => roomOutput(nsp, boardId),
   });
-  const seats = new SeatIssuer(stores.secrets.secret('meeting-seats'));
+  const seats = new SeatIssuer(await stores.secrets.secret('meeting-seats'));
   attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   attachNeedHandlers(nsp as unknown as Namespace, { answers, log, rateLimit: { burst: 10, perSecond: 5, strikes: 30 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.

@@ -6,8 +6,18 @@ export const ConfigSchema = z
     /** TCP port; 0 picks a free one (tests). */
     port: z.coerce.number().int().min(0).max(65535).default(3000),
     host: z.string().min(1).default('0.0.0.0'),
-    /** Where the SQLite database lives. */
+    /** Where the SQLite database lives (unused for the stores when DATABASE_URL is set). */
     dataDir: z.string().min(1).default('./data'),
+    /** PostgreSQL instead of the embedded SQLite file: every store lives in this database. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** Redis, which lets several instances serve the same boards (messages between them, shared limits). */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
     /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
     publicUrl: z.url().optional(),
     /** Largest websocket frame or HTTP body accepted, in bytes. */
@@ -145,6 +155,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   port: 'PORT',
   host: 'HOST',
   dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
   publicUrl: 'PUBLIC_URL',
   maxMessageBytes: 'MAX_MESSAGE_BYTES',
   unloadGraceMs: 'UNLOAD_GRACE_MS',

@@ -10,7 +10,7 @@ try {
   process.exit(2);
 }
 
-const app = createApp(config);
+const app = await createApp(config);
 const { url } = await app.listen();
 app.log.info(`Meshboard is running: open ${url}  (data in ${config.dataDir})`);
 

@@ -2,11 +2,8 @@
  * Secret keys of this server, made on first use and kept in its database, so credentials derived from them
  * survive a restart and every instance sharing the database derives the same ones (SQLite implementation:
  * sqlite-secret-store.ts).
- *
- * `secret` is synchronous because the composition root derives keys while it builds the server; a networked
- * engine (PostgreSQL) needs it async, the next step here.
  */
 export interface SecretStore {
   /** The 32-byte secret called `name`, created at random the first time it is asked for. */
-  secret(name: string): Buffer;
+  secret(name: string): Promise<Buffer>;
 }

@@ -15,7 +15,7 @@ export class SqliteSecretStore implements SecretStore {
     this.#insert = db.prepare('INSERT OR IGNORE INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)');
   }
 
-  secret(name: string): Buffer {
+  async secret(name: string): Promise<Buffer> {
     const found = this.#get.get(name);
     if (found) return found.value;
     this.#db.write(() => this.#insert.run(name, crypto.randomBytes(32), Date.now()));

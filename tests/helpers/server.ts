@@ -24,7 +24,7 @@ export function tempDataDir(): string {
 
 export async function startServer(opts: { dataDir?: string; config?: ConfigInput; deps?: AppDeps } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const app = createApp(
+  const app = await createApp(
     {
       port: 0,
       host: '127.0.0.1',

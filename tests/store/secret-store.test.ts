@@ -7,12 +7,12 @@ describe.each(ENGINES)('$name secret store', (engine) => {
 
   it('makes a 32-byte secret per name on first use and gives the same one back after reopening', async () => {
     const { stores, reopen } = await open();
-    const seats = stores.secrets.secret('meeting-seats');
-    const other = stores.secrets.secret('other');
+    const seats = await stores.secrets.secret('meeting-seats');
+    const other = await stores.secrets.secret('other');
     expect(seats.length).toBe(32);
     expect(seats.equals(other)).toBe(false);
-    expect(stores.secrets.secret('meeting-seats').equals(seats)).toBe(true);
+    expect((await stores.secrets.secret('meeting-seats')).equals(seats)).toBe(true);
     const again = await reopen();
-    expect(again.secrets.secret('meeting-seats').equals(seats)).toBe(true);
+    expect((await again.secrets.secret('meeting-seats')).equals(seats)).toBe(true);
   });
 });

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   const clientDir = path.resolve('dist/client');
   if (!fs.existsSync(path.join(clientDir, 'index.html'))) throw new Error('no dist/client: run `npm run build` first');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshboard-tour-'));
-  const app = createApp({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', clientDir, boardsPerHour: 10_000 });
+  const app = await createApp({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', clientDir, boardsPerHour: 10_000 });
   const { port } = await app.listen();
   const browser = await launchBrowser();
   try {
