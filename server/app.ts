@@ -189,7 +189,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   });
   // Reaching people outside the meeting: each channel that is configured gets a deliverer.
   const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
-  const outbox = new Outbox(stores.outbox, deliverers, () => stores.database.durable(), log, {
+  const outbox = new Outbox(stores.outbox, deliverers, () => stores.durable(), log, {
     retryDelaysMs: config.outboxRetryMs,
     keepMs: 90 * 24 * 3_600_000,
     onAttempt: metrics ? (channel, outcome) => metrics.outboxAttempt(channel, outcome) : undefined,

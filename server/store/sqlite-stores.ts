@@ -45,6 +45,7 @@ export function openSqliteStores(dataDir: string, opts: { versionQuota?: Version
     contacts: new SqliteContactStore(database),
     calendar: new SqliteCalendarStore(database),
     webhooks: new SqliteWebhookStore(database),
+    durable: () => database.durable(),
     close: () => database.close(),
   };
 }

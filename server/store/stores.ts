@@ -43,5 +43,10 @@ export interface Stores {
   calendar: CalendarStore;
   /** The webhook endpoints of series. */
   webhooks: WebhookStore;
+  /**
+   * Resolves once every write committed before the call survives a power cut (SQLite: its group commit's
+   * fdatasync; PostgreSQL: at once, a commit is durable when it returns).
+   */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }

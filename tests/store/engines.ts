@@ -2,11 +2,13 @@
  * The engines every store contract test runs on. Each engine opens a fresh, empty set of stores; a new
  * engine (PostgreSQL) joins by adding a row here, and every suite in tests/store/ then runs on it too.
  */
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import * as Y from 'yjs';
+import { openPgStores } from '../../server/store/pg-stores.js';
 import { openSqliteStores } from '../../server/store/sqlite-stores.js';
 import type { Stores } from '../../server/store/stores.js';
 import type { VersionQuota } from '../../server/store/version-store.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { tempDataDir } from '../helpers/server.js';
 
 export interface StoreEngine {
@@ -21,6 +23,14 @@ export const ENGINES: StoreEngine[] = [
     open: async (opts) => {
       const dir = tempDataDir();
       return { stores: openSqliteStores(dir, opts), reopen: async () => openSqliteStores(dir, opts) };
+    },
+  },
+  {
+    // A fresh database in the run's PostgreSQL server (tests/helpers/global-setup.ts).
+    name: 'postgres',
+    open: async (opts) => {
+      const url = await freshDatabase(inject('pgUrl'));
+      return { stores: await openPgStores(url, opts), reopen: async () => openPgStores(url, opts) };
     },
   },
 ];

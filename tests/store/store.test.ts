@@ -1,23 +1,32 @@
 /**
- * The store contract. Every Store implementation must pass this suite; add a `describe.each` row for a
- * new engine (PostgreSQL joins here when it lands).
+ * The board log's contract: every Store implementation passes this suite (engines.ts lists them).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { Store } from '../../server/store/store.js';
+import type { Stores } from '../../server/store/stores.js';
 import { cardsMap, createCard, initBoard, readBoard } from '../../shared/board-schema.js';
-import { tempDataDir } from '../helpers/server.js';
+import { ENGINES } from './engines.js';
 
-const engines: Array<[string, () => Promise<{ store: Store; reopen(): Promise<Store> }>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = tempDataDir();
-      return { store: new SqliteStore(dir), reopen: async () => new SqliteStore(dir) };
-    },
-  ],
-];
+/** The board store of a fresh set; closing it closes the whole set. */
+const boardsOf = (stores: Stores): Store => ({ ...bind(stores.boards), close: () => stores.close() });
+function bind(store: Store): Store {
+  const out = {} as Record<string, unknown>;
+  for (const key of ['createBoard', 'getBoard', 'renameBoard', 'deleteBoard', 'loadDocument', 'appendUpdates', 'compact', 'logLength', 'close'] as const) {
+    out[key] = (store[key] as (...a: unknown[]) => unknown).bind(store);
+  }
+  return out as unknown as Store;
+}
+const engines = ENGINES.map(
+  (e) =>
+    [
+      e.name,
+      async () => {
+        const { stores, reopen } = await e.open();
+        return { store: boardsOf(stores), reopen: async () => boardsOf(await reopen()) };
+      },
+    ] as const,
+);
 
 const record = (id: string) => ({ id, title: 'T', createdAt: 1, updatedAt: 1 });
 const load = async (store: Store, id: string) => {

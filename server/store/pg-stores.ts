@@ -1,0 +1,51 @@
+import type { Logger } from '../log.js';
+import { PgDatabase } from './pg-database.js';
+import { PgSecretStore } from './pg-secret-store.js';
+import { PgStore } from './pg-store.js';
+import { PgTokenStore } from './pg-token-store.js';
+import type { Stores } from './stores.js';
+import type { VersionQuota } from './version-store.js';
+
+/** The PostgreSQL set (DATABASE_URL), with the database for callers that need the engine itself. */
+export interface PgStores extends Stores {
+  database: PgDatabase;
+}
+
+/** A store not written for PostgreSQL yet: every call rejects, saying which. */
+function notYet<T>(name: string): T {
+  return new Proxy({} as object, {
+    get: (_t, prop) => (typeof prop === 'string' && prop !== 'then' ? () => Promise.reject(new Error(`${name}.${prop}: not on PostgreSQL yet`)) : undefined),
+  }) as T;
+}
+
+/** Connects to `url`, brings its schema up to date, and opens every store on it. */
+export async function openPgStores(url: string, opts: { versionQuota?: VersionQuota; log?: Logger } = {}): Promise<PgStores> {
+  const database = await PgDatabase.open(url, opts.log);
+  void opts.versionQuota;
+  return {
+    database,
+    boards: new PgStore(database),
+    tokens: new PgTokenStore(database),
+    secrets: new PgSecretStore(database),
+    // meetings, versions, audit, templates
+    meetings: notYet('meetings'),
+    versions: notYet('versions'),
+    audit: notYet('audit'),
+    templates: notYet('templates'),
+
+    // actions, people, asks
+    actions: notYet('actions'),
+    people: notYet('people'),
+    asks: notYet('asks'),
+
+    // series, outbox, contacts, calendar, webhooks
+    series: notYet('series'),
+    outbox: notYet('outbox'),
+    contacts: notYet('contacts'),
+    calendar: notYet('calendar'),
+    webhooks: notYet('webhooks'),
+
+    durable: () => database.durable(),
+    close: () => database.close(),
+  };
+}
