@@ -1,5 +1,16 @@
 import type { BoardRecord, Store, StoredDocument, UpdateEntry } from './store.js';
-import type { PgDatabase } from './pg-database.js';
+import type { PgDatabase, Queryable } from './pg-database.js';
+
+/** Namespace of the per-board advisory locks (two-key form), so they never meet another lock of ours. */
+const BOARD_LOCKS = 0x6d62; // "mb"
+
+/** Takes the write locks of these boards until the transaction ends, in one order, so two batches never deadlock. */
+async function lockBoards(tx: Queryable, boardIds: readonly string[]): Promise<void> {
+  await tx.run('SELECT pg_advisory_xact_lock($1, k) FROM (SELECT DISTINCT hashtext(b) AS k FROM unnest($2::text[]) AS b ORDER BY 1) AS l', [
+    BOARD_LOCKS,
+    [...new Set(boardIds)],
+  ]);
+}
 
 /**
  * The board log on PostgreSQL: board rows, snapshots and the update log. Sequence numbers come from one
@@ -55,18 +66,46 @@ export class PgStore implements Store {
 
   async appendUpdates(entries: readonly UpdateEntry[]): Promise<number[]> {
     if (!entries.length) return [];
-    // One statement: the rows are committed together, and their sequence numbers come back in entry order.
-    const rows = await this.db.rows<{ seq: number; ord: number }>(
-      `INSERT INTO updates (board_id, data)
-         SELECT b, d FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS e(b, d, ord) ORDER BY ord
-       RETURNING seq`,
-      [entries.map((e) => e.boardId), entries.map((e) => Buffer.from(e.update))],
-    );
-    return rows.map((r) => r.seq).sort((a, b) => a - b);
+    return this.db.transaction(async (tx) => {
+      // Sequence numbers are drawn at insert and become visible at commit, so without this lock a compaction
+      // could read the log between the two and drop an entry with a lower number that commits later.
+      await lockBoards(
+        tx,
+        entries.map((e) => e.boardId),
+      );
+      // One statement: the rows go in entry order, so their sequence numbers come back in that order.
+      const rows = await tx.rows<{ seq: number }>(
+        `INSERT INTO updates (board_id, data)
+           SELECT b, d FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS e(b, d, ord) ORDER BY ord
+         RETURNING seq`,
+        [entries.map((e) => e.boardId), entries.map((e) => Buffer.from(e.update))],
+      );
+      return rows.map((r) => r.seq).sort((a, b) => a - b);
+    });
+  }
+
+  async compactStored(id: string, merge: (stored: StoredDocument) => Uint8Array): Promise<{ bytes: number } | null> {
+    return this.db.transaction(async (tx) => {
+      await lockBoards(tx, [id]);
+      if (!(await tx.one('SELECT 1 FROM boards WHERE id = $1', [id]))) return null;
+      const snap = await tx.one<{ data: Buffer; seq: number }>('SELECT data, seq FROM snapshots WHERE board_id = $1', [id]);
+      // The whole log, not only what follows the snapshot's seq: whatever is left in it is merged again.
+      const rows = await tx.rows<{ seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE board_id = $1 ORDER BY seq', [id]);
+      const lastSeq = rows.length ? rows[rows.length - 1].seq : (snap?.seq ?? 0);
+      const snapshot = merge({ snapshot: snap ? new Uint8Array(snap.data) : null, updates: rows.map((r) => new Uint8Array(r.data)), lastSeq });
+      await tx.run(
+        `INSERT INTO snapshots (board_id, data, seq, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (board_id) DO UPDATE SET data = excluded.data, seq = excluded.seq, updated_at = excluded.updated_at`,
+        [id, Buffer.from(snapshot), lastSeq, Date.now()],
+      );
+      await tx.run('DELETE FROM updates WHERE board_id = $1 AND seq <= $2', [id, lastSeq]);
+      return { bytes: snapshot.length };
+    });
   }
 
   async compact(id: string, snapshot: Uint8Array, upToSeq: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await lockBoards(tx, [id]);
       await tx.run(
         `INSERT INTO snapshots (board_id, data, seq, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (board_id) DO UPDATE SET data = excluded.data, seq = excluded.seq, updated_at = excluded.updated_at`,

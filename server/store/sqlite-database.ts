@@ -90,6 +90,16 @@ export class SqliteDatabase {
     };
   }
 
+  /**
+   * Runs `fn` now as one write transaction that takes the write lock at its start (BEGIN IMMEDIATE): for a
+   * read-then-write that another process on the same file must not slip into.
+   */
+  writeImmediate<R>(fn: () => R): R {
+    const result = this.#db.transaction(fn).immediate();
+    this.#groupCommit();
+    return result;
+  }
+
   /** Runs `fn` now as one write transaction (see `transaction`). */
   write<R>(fn: () => R): R {
     return this.transaction(fn)();

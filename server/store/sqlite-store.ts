@@ -93,6 +93,20 @@ export class SqliteStore implements Store {
     this.#compact(id, snapshot, upToSeq);
   }
 
+  async compactStored(id: string, merge: (stored: StoredDocument) => Uint8Array): Promise<{ bytes: number } | null> {
+    return this.#db.writeImmediate(() => {
+      if (!this.#stmt.getBoard.get(id)) return null;
+      const snap = this.#stmt.getSnapshot.get(id);
+      // The whole log, not only what follows the snapshot's seq: whatever is left in it is merged again.
+      const rows = this.#stmt.getUpdates.all(id, 0);
+      const lastSeq = rows.length ? rows[rows.length - 1].seq : (snap?.seq ?? 0);
+      const snapshot = merge({ snapshot: snap ? new Uint8Array(snap.data) : null, updates: rows.map((r) => new Uint8Array(r.data)), lastSeq });
+      this.#stmt.upsertSnapshot.run(id, snapshot, lastSeq, Date.now());
+      this.#stmt.trimLog.run(id, lastSeq);
+      return { bytes: snapshot.length };
+    });
+  }
+
   async logLength(id: string): Promise<number> {
     return this.#stmt.logLength.get(id, id)?.n ?? 0;
   }

@@ -42,6 +42,13 @@ export interface Store {
   appendUpdates(entries: readonly UpdateEntry[]): Promise<number[]>;
   /** Replaces the snapshot with `snapshot` and drops log entries with seq ≤ `upToSeq`, atomically. */
   compact(id: string, snapshot: Uint8Array, upToSeq: number): Promise<void>;
+  /**
+   * Compacts from what is stored instead of from memory: under the board's write lock (no append of this board
+   * runs meanwhile), reads the snapshot and the whole log, merges them with `merge` and replaces both. For
+   * several instances, where no one instance's memory is known to hold every stored update. Resolves with the
+   * new snapshot's size, or null when the board is gone.
+   */
+  compactStored(id: string, merge: (stored: StoredDocument) => Uint8Array): Promise<{ bytes: number } | null>;
   /** Number of log entries after the snapshot. */
   logLength(id: string): Promise<number>;
   close(): Promise<void>;
