@@ -266,6 +266,11 @@ export class ActionService implements BoardExtension<Tracked> {
       stored: () => {
         if (hasWork(t)) this.#schedule(t);
       },
+      ownerChanged: (owns) => {
+        if (!owns) return;
+        t.dirty = null;
+        this.#schedule(t);
+      },
       detach: () => {
         t.gone = true;
         cards.unobserveDeep(onCards);
@@ -296,6 +301,11 @@ export class ActionService implements BoardExtension<Tracked> {
   async #run(t: Tracked): Promise<void> {
     const doc = t.board.doc;
     if (t.gone) return;
+    // Another instance owns the board and extracts its items; should this one take over, it reconciles in full.
+    if (!this.registry.owns(t.board.id)) {
+      t.dirty = null;
+      return;
+    }
     // What this run reads of the document includes every change applied so far; it writes only once they are stored.
     const mark = t.board.applied;
     const cards = cardsMap(doc);

@@ -13,7 +13,7 @@ import * as Y from 'yjs';
 import { cardsMap, metaMap, readCard, readMeta, type BoardMeta, type Card } from '../../shared/board-schema.js';
 import { cardHeadline } from '../../shared/action-extraction.js';
 import type { AuditAction } from '../../shared/history-schemas.js';
-import { actorOf, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
+import { actorOf, isRemote, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { cardChanges, metaChanges, type AuditChange } from './audit-diff.js';
 import type { NewAuditEntry } from '../store/audit-store.js';
@@ -147,7 +147,8 @@ export class AuditService implements BoardExtension<Tracked> {
   }
 
   #record(t: Tracked, origin: unknown, changes: AuditChange[]): void {
-    if (changes.length === 0) return;
+    // A change from another instance is recorded there, by the instance that knows who made it.
+    if (changes.length === 0 || isRemote(origin)) return;
     const actor = actorOf(origin);
     const at = this.now();
     // Observers run before the transaction's update is counted: this change will be the board's next.

@@ -226,6 +226,8 @@ export class HistoryService implements BoardExtension<Tracked> {
    */
   async #autosave(t: Tracked, name: string, spaced = false): Promise<void> {
     if (this.#closed) return;
+    // Automatic versions are the board owner's to make (one instance, unless several share the store).
+    if (!this.registry.owns(t.board.id)) return;
     const now = this.now();
     const due = t.lastAutoAt + (this.opts.autoGapMs ?? AUTO_VERSION_GAP_MS);
     if (spaced && now < due) {

@@ -185,6 +185,8 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
     const cards = cardsMap(board.doc);
     const ids = watch.dirty;
     watch.dirty = new Set();
+    // Every instance holding the board follows its requests; the board's owner is the one that emits.
+    const owner = this.deps.registry.owns(board.id);
     for (const id of ids) {
       const raw = cards.get(id);
       const card = isRequest(raw) ? readCard(raw) : null;
@@ -193,6 +195,7 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
       const before = watch.seen.get(root);
       const now = { said: said(card), status: card.status };
       watch.seen.set(root, now);
+      if (!owner) continue;
       if (before && before.status !== now.status && now.status !== 'open') {
         this.#cancelSettling(root);
         void this.#requestEvent('request.answered', board.id, card).catch(this.#fail('a request’s answer'));

@@ -281,6 +281,9 @@ export class SeriesAsks implements MeetingContributor, BoardExtension<AnswerWatc
       dirty: null,
       chain: Promise.resolve(),
       stored: () => this.#scan(board, watch),
+      ownerChanged: (owns) => {
+        if (owns) this.#scan(board, watch);
+      },
       detach: () => cards.unobserveDeep(onCards),
     };
     cards.observeDeep(onCards);
@@ -302,6 +305,11 @@ export class SeriesAsks implements MeetingContributor, BoardExtension<AnswerWatc
 
   /** Queues a look at each asked request whose status or reason changed since the last look. */
   #scan(board: LoadedBoard, watch: AnswerWatch): void {
+    // The board's owner records answers; an instance that takes over looks at every card again.
+    if (!this.deps.registry.owns(board.id)) {
+      watch.dirty = null;
+      return;
+    }
     const changed: NeedCard[] = [];
     const cards = cardsMap(board.doc);
     const ids = watch.dirty ?? cards.keys();

@@ -47,6 +47,8 @@ export function attachBoardEvents(
           if (now.title === last.title && now.purpose === last.purpose) return;
           const titleChanged = now.title !== last.title;
           last = now;
+          // With several instances, the board's owner announces (socket.io's adapter reaches every instance).
+          if (!registry.owns(board.id)) return;
           io.to(boardRoom(board.id)).emit('board:renamed', { boardId: board.id, title: now.title, purpose: now.purpose });
           if (titleChanged) store.renameBoard(board.id, now.title, Date.now()).catch((err) => log.error('could not store new title', { err }));
         },

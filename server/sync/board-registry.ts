@@ -26,7 +26,7 @@ export interface Actor {
  * The transaction origin of every change: where it came from and who made it. Extensions read `actor` for the
  * audit trail and compare origins by identity (the relay skips the connection a change came from).
  */
-export type ChangeOrigin = ConnectionOrigin | LocalOrigin;
+export type ChangeOrigin = ConnectionOrigin | LocalOrigin | RemoteOrigin;
 export interface ConnectionOrigin {
   readonly kind: 'connection';
   /** Resolved when read: a connection's name is the one its presence published. */
@@ -37,6 +37,28 @@ export interface LocalOrigin {
   /** What made the change, e.g. `rest`, `meeting` or `restore`. */
   readonly by: string;
   readonly actor: Actor;
+}
+
+/**
+ * A change another instance stored and published (server/scale/): it is in the store already, under `seq`, so
+ * this instance relays it and derives from it but never stores it again.
+ */
+export interface RemoteOrigin {
+  readonly kind: 'remote';
+  readonly seq: number;
+  readonly actor: Actor;
+}
+
+export function isRemote(origin: unknown): origin is RemoteOrigin {
+  return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'remote';
+}
+
+/**
+ * Which instance does a board's once-only work (action items, compaction, versions, announcements): with one
+ * instance, this one; with several, the holder of the board's lease (server/scale/board-leases.ts).
+ */
+export interface Ownership {
+  owns(boardId: string): boolean;
 }
 
 /** The server's own origin for changes made by `by` (`rest`, `meeting`), on behalf of `actor` when a person asked. */
@@ -72,6 +94,12 @@ export interface BoardExtension<A extends BoardAttachment = BoardAttachment> {
    * than sending it): the websocket endpoint serves waiting clients from these bytes. Awaited, with a bound.
    */
   storedRead?(boardId: string, stored: StoredDocument): Promise<void> | void;
+  /**
+   * A board is about to be read from the store: what changes of it arrive from now on must reach it once it is
+   * attached (the cluster's bus subscribes here). Awaited. `loadAbandoned` follows when no board came of it.
+   */
+  preload?(boardId: string): Promise<void>;
+  loadAbandoned?(boardId: string): void;
 }
 
 export interface BoardAttachment {
@@ -82,6 +110,8 @@ export interface BoardAttachment {
   stored?(changes: readonly StoredChange[]): void;
   /** Changes to this board could not be stored (disk full, unwritable data dir); they are kept and retried. */
   storeFailed?(): void;
+  /** This instance took over (true) or gave up (false) the board's once-only work (see `Ownership`). */
+  ownerChanged?(owns: boolean): void;
   /** The board leaves memory: `unloaded` after everything was stored, `deleted` when it is gone from the store. */
   detach(reason: 'unloaded' | 'deleted'): void;
 }
@@ -178,6 +208,8 @@ export interface RegistryOptions {
   coalesceMs?: number;
   /** Told of appends and relays, for metrics. */
   observer?: RegistryObserver;
+  /** Several instances share the store: who does each board's once-only work. Default: this instance, always. */
+  ownership?: Ownership;
 }
 
 export class BoardRegistry {
@@ -257,6 +289,32 @@ export class BoardRegistry {
     return this.#boards.values();
   }
 
+  /** The board as stored now (for an instance catching up after it missed changes). */
+  storedDocument(id: string): Promise<StoredDocument> {
+    return this.store.loadDocument(id);
+  }
+
+  /** Whether this instance does the board's once-only work now (always, unless several instances share the store). */
+  owns(boardId: string): boolean {
+    return this.opts.ownership?.owns(boardId) ?? true;
+  }
+
+  /** Tells the board's extensions that this instance took over or gave up its once-only work. */
+  ownershipChanged(boardId: string, owns: boolean): void {
+    const board = this.#boards.get(boardId);
+    if (board) this.#each(board, 'ownerChanged', (a) => a.ownerChanged?.(owns));
+  }
+
+  /**
+   * Applies a change another instance stored under `seq`: relayed and derived from like any other once the
+   * changes before it on this instance are through the pipeline, but not stored again.
+   */
+  applyRemote(board: LoadedBoard, update: Uint8Array, seq: number, actor: Actor): void {
+    if (this.#boards.get(board.id) !== board) return;
+    const origin: RemoteOrigin = { kind: 'remote', seq, actor };
+    Y.applyUpdate(board.doc, update, origin);
+  }
+
   /**
    * Returns the board, loading it if needed, and counts the caller as a user until `release`.
    * Resolves null when no such board exists (boards are created explicitly, never by opening a URL).
@@ -312,6 +370,16 @@ export class BoardRegistry {
 
   async #load(id: string): Promise<LoadedBoard | null> {
     this.#cancelled.delete(id);
+    for (const ext of this.#extensions) await ext.preload?.(id);
+    const board = await this.#read(id).catch((err: unknown) => {
+      for (const ext of this.#extensions) ext.loadAbandoned?.(id);
+      throw err;
+    });
+    if (!board) for (const ext of this.#extensions) ext.loadAbandoned?.(id);
+    return board;
+  }
+
+  async #read(id: string): Promise<LoadedBoard | null> {
     const record = await this.store.getBoard(id);
     if (!record) return null;
     const stored = await this.store.loadDocument(id);
@@ -387,16 +455,18 @@ export class BoardRegistry {
     let stored: Array<{ p: Pending; seq: number }>;
     const observer = this.opts.observer;
     const started = performance.now();
+    // Changes from other instances are stored already: only this instance's own are appended.
+    const local = batch.filter((p) => !isRemote(p.origin));
     try {
-      const seqs = await this.store.appendUpdates(batch.map((p) => ({ boardId: p.board.id, update: p.update })));
-      stored = batch.map((p, i) => ({ p, seq: seqs[i] }));
-      observer?.appended(batch.length, (performance.now() - started) / 1000);
+      const seqs = local.length ? await this.store.appendUpdates(local.map((p) => ({ boardId: p.board.id, update: p.update }))) : [];
+      stored = this.#inOrder(batch, local, seqs);
+      if (local.length) observer?.appended(local.length, (performance.now() - started) / 1000);
     } catch {
       observer?.appendFailed();
       stored = await this.#flushEachBoard(batch);
     }
     for (const { p, seq } of stored) {
-      p.board.lastSeq = seq;
+      p.board.lastSeq = Math.max(p.board.lastSeq, seq);
       p.board.logLength++;
       p.board.bytes += p.update.length;
       p.board.pending = Math.max(0, p.board.pending - 1);
@@ -424,10 +494,17 @@ export class BoardRegistry {
     }
   }
 
+  /** The batch in its order, each with its seq: the appended ones' from `seqs`, a remote one's from its origin. */
+  #inOrder(batch: readonly Pending[], local: readonly Pending[], seqs: readonly number[]): Array<{ p: Pending; seq: number }> {
+    let i = 0;
+    return batch.map((p) => ({ p, seq: isRemote(p.origin) ? p.origin.seq : local[i] === p ? seqs[i++] : 0 }));
+  }
+
   /**
    * The batch's one transaction failed: store it board by board, so that one board's failure never holds
    * another's writes. A board that no longer exists has its updates dropped and its connections closed; a
-   * board whose writes fail otherwise (disk full) keeps them, at the head of the queue, and is retried.
+   * board whose writes fail otherwise (disk full) keeps them, at the head of the queue, and is retried (with the
+   * other instances' changes that came after them, which stay in their order).
    */
   async #flushEachBoard(batch: Pending[]): Promise<Array<{ p: Pending; seq: number }>> {
     const stored: Array<{ p: Pending; seq: number }> = [];
@@ -435,10 +512,11 @@ export class BoardRegistry {
     for (const [board, list] of byBoardOf(batch)) {
       if (this.#boards.get(board.id) !== board) continue; // forgotten meanwhile (deleted): nothing to store
       const started = performance.now();
+      const local = list.filter((p) => !isRemote(p.origin));
       try {
-        const seqs = await this.store.appendUpdates(list.map((p) => ({ boardId: board.id, update: p.update })));
-        list.forEach((p, i) => stored.push({ p, seq: seqs[i] }));
-        this.opts.observer?.appended(list.length, (performance.now() - started) / 1000);
+        const seqs = local.length ? await this.store.appendUpdates(local.map((p) => ({ boardId: board.id, update: p.update }))) : [];
+        stored.push(...this.#inOrder(list, local, seqs));
+        if (local.length) this.opts.observer?.appended(local.length, (performance.now() - started) / 1000);
       } catch (err) {
         const exists = await this.store.getBoard(board.id).then(Boolean, () => true);
         if (!exists) {
@@ -495,6 +573,7 @@ export class BoardRegistry {
 
   async #compact(board: LoadedBoard): Promise<void> {
     if (board.logLength === 0 || board.saveFailed) return;
+    if (this.opts.ownership) return this.#compactShared(board);
     try {
       // Apply-then-encode: the live doc already holds every update, so its state is the merged snapshot.
       const upTo = board.lastSeq;
@@ -502,6 +581,22 @@ export class BoardRegistry {
       await this.store.compact(board.id, snapshot, upTo);
       board.logLength = 0;
       board.bytes = snapshot.length;
+      board.items = countItems(board.doc);
+    } catch (err) {
+      this.log.error('compaction failed; the log is kept', { board: board.id, err });
+    }
+  }
+
+  /**
+   * With several instances: only the board's owner compacts, and from what is stored (its memory may still lack
+   * another instance's latest change, which is stored already).
+   */
+  async #compactShared(board: LoadedBoard): Promise<void> {
+    if (!this.owns(board.id)) return;
+    try {
+      const done = await this.store.compactStored(board.id, mergeStored);
+      board.logLength = 0;
+      if (done) board.bytes = done.bytes;
       board.items = countItems(board.doc);
     } catch (err) {
       this.log.error('compaction failed; the log is kept', { board: board.id, err });
@@ -585,6 +680,20 @@ export class BoardRegistry {
       board.doc.destroy();
     }
     this.#boards.clear();
+  }
+}
+
+/** A stored snapshot and log as one snapshot, collected (tombstones merged) through a document. */
+function mergeStored(stored: StoredDocument): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+    });
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
   }
 }
 
