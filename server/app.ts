@@ -504,10 +504,11 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         // The registry stores and compacts every board and detaches the extensions, which ends every wait for
-        // a change to be stored; action runs in flight finish alongside; then the audit's last lines are written.
+        // a change to be stored; action runs in flight finish alongside; then the versions being written, and the
+        // audit's last lines.
         await Promise.all([actions.close(), registry.close()]);
-        history.close();
-        audit.close();
+        await history.close();
+        await audit.close();
         await stores.close();
       })()),
   };
