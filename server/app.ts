@@ -69,6 +69,8 @@ import { WebhookTargets } from './actions/webhook-targets.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { webhookRouter } from './http/webhook-routes.js';
+import { RedisLink } from './scale/redis.js';
+import { useRedisAdapter } from './scale/socket-adapter.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -101,6 +103,8 @@ export interface MeshboardApp {
   readonly calendar: CalendarFeeds;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
+  /** The connection to Redis (REDIS_URL) that instances share, or null when this instance runs alone. */
+  readonly redis: RedisLink | null;
   /** The express app of the page and the REST API (tests walk its routes). */
   readonly web: express.Express;
   /** Starts listening; resolves with the bound port and a URL to open. */
@@ -120,6 +124,8 @@ export interface AppDeps {
 export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps = {}): Promise<MeshboardApp> {
   const config = parseConfig(input);
   const log = createLogger(config.logLevel);
+  // First: a Redis that cannot be reached stops the start before anything is opened.
+  const redis = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix, log) : null;
   const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
   const store = stores.boards;
   // Metrics cost nothing unless they are turned on (METRICS_TOKEN).
@@ -176,17 +182,20 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   });
   series.contribute(seriesAsks);
   const hour = 3600;
-  const limits = new Limits({
-    boardCreate: { points: config.boardsPerHour, durationSec: hour },
-    versionSave: { points: config.versionSavesPerHour, durationSec: hour },
-    summarySend: { points: config.summarySendsPerHour, durationSec: hour },
-    templateSave: { points: config.templateSavesPerHour, durationSec: hour },
-    dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
-    dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
-    emailAddress: { points: config.emailAddressesPerHour, durationSec: hour },
-    calendarRead: { points: config.calendarReadsPerHour, durationSec: hour },
-    webhookTest: { points: config.webhookTestsPerHour, durationSec: hour },
-  });
+  const limits = new Limits(
+    {
+      boardCreate: { points: config.boardsPerHour, durationSec: hour },
+      versionSave: { points: config.versionSavesPerHour, durationSec: hour },
+      summarySend: { points: config.summarySendsPerHour, durationSec: hour },
+      templateSave: { points: config.templateSavesPerHour, durationSec: hour },
+      dropinAddress: { points: config.dropinsPerHour, durationSec: hour },
+      dropinSeries: { points: config.dropinsPerSeriesPerHour, durationSec: hour },
+      emailAddress: { points: config.emailAddressesPerHour, durationSec: hour },
+      calendarRead: { points: config.calendarReadsPerHour, durationSec: hour },
+      webhookTest: { points: config.webhookTestsPerHour, durationSec: hour },
+    },
+    { redis, onRefused: metrics ? (name) => metrics.limitRefused(name) : undefined },
+  );
   // Reaching people outside the meeting: each channel that is configured gets a deliverer.
   const deliverers: Partial<Record<OutboxChannel, Deliverer>> = {};
   const outbox = new Outbox(stores.outbox, deliverers, () => stores.durable(), log, {
@@ -365,6 +374,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
   });
+  if (redis) await useRedisAdapter(io, redis);
   // First: the limits stand in front of every default-namespace event.
   limitDefaultNamespace(io, { burst: 10, perSecond: 5, strikes: 20 });
   metrics?.attach({
@@ -472,6 +482,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     },
     calendar,
     limits,
+    redis,
     web,
     listen: async () => {
       // Interrupted openings are finished or undone before anyone can ask for a series.
@@ -504,11 +515,13 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
         server.closeAllConnections?.();
         await new Promise<void>((r) => server.close(() => r()));
         // The registry stores and compacts every board and detaches the extensions, which ends every wait for
-        // a change to be stored; action runs in flight finish alongside; then the audit's last lines are written.
+        // a change to be stored; action runs in flight finish alongside; then the versions being written, and the
+        // audit's last lines.
         await Promise.all([actions.close(), registry.close()]);
-        history.close();
-        audit.close();
+        await history.close();
+        await audit.close();
         await stores.close();
+        await redis?.close();
       })()),
   };
 }

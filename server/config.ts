@@ -18,6 +18,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** Starts every key and channel this server uses in Redis, so one Redis can serve several deployments. */
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 letters, digits or : _ - .')
+      .default('meshboard:'),
     /** Origin used in share links (e.g. `https://board.example.org`) when behind a proxy; else derived from the request. */
     publicUrl: z.url().optional(),
     /** Largest websocket frame or HTTP body accepted, in bytes. */
@@ -157,6 +162,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dataDir: 'DATA_DIR',
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
+  redisPrefix: 'REDIS_PREFIX',
   publicUrl: 'PUBLIC_URL',
   maxMessageBytes: 'MAX_MESSAGE_BYTES',
   unloadGraceMs: 'UNLOAD_GRACE_MS',

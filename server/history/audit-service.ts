@@ -16,8 +16,7 @@ import type { AuditAction } from '../../shared/history-schemas.js';
 import { actorOf, isRemote, type Actor, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { cardChanges, metaChanges, type AuditChange } from './audit-diff.js';
-import type { NewAuditEntry } from '../store/audit-store.js';
-import type { SqliteAuditStore } from '../store/sqlite-audit-store.js';
+import type { AuditStore, NewAuditEntry } from '../store/audit-store.js';
 
 export type { Actor } from '../sync/board-registry.js';
 
@@ -39,9 +38,11 @@ export class AuditService implements BoardExtension<Tracked> {
   /** Lines ready to be written this turn, per board. */
   #pending = new Map<string, NewAuditEntry[]>();
   #flushScheduled = false;
+  /** The flushes begun so far, one after another: a board's lines are written in the order they were queued. */
+  #written: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: SqliteAuditStore,
+    private readonly store: AuditStore,
     private readonly registry: BoardRegistry,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -67,22 +68,31 @@ export class AuditService implements BoardExtension<Tracked> {
     else this.#queue(boardId, entry);
   }
 
-  /** Writes every line queued so far. */
-  flush(): void {
+  /**
+   * Writes every line queued so far, after the flushes before it; resolves once they are all written (or
+   * failed, logged). Never rejects.
+   */
+  flush(): Promise<void> {
     const pending = this.#pending;
     this.#pending = new Map();
+    if (pending.size > 0) this.#written = this.#written.then(() => this.#append(pending));
+    return this.#written;
+  }
+
+  /** Resolves once every line queued so far is written. */
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  async #append(pending: Map<string, NewAuditEntry[]>): Promise<void> {
     for (const [boardId, entries] of pending) {
       try {
-        this.store.append(boardId, entries);
+        await this.store.append(boardId, entries);
       } catch (err) {
         // The audit trail must never hold up editing; a board deleted meanwhile lands here too.
         this.log.error('audit: could not store lines', { board: boardId, lines: entries.length, err });
       }
     }
-  }
-
-  close(): void {
-    this.flush();
   }
 
   attach(board: LoadedBoard): Tracked {
@@ -173,7 +183,7 @@ export class AuditService implements BoardExtension<Tracked> {
       this.#flushScheduled = true;
       setImmediate(() => {
         this.#flushScheduled = false;
-        this.flush();
+        void this.flush();
       });
     }
   }

@@ -50,7 +50,7 @@ export async function exportBoard(deps: TransferDeps, boardId: string): Promise<
     board: { id: record.id, title: record.title, createdAt: record.createdAt },
     document: b64(state),
     actionItems,
-    versions: deps.versions.all(boardId).map((v) => ({ name: v.name, createdAt: v.createdAt, by: v.by, document: b64(v.data) })),
+    versions: (await deps.versions.all(boardId)).map((v) => ({ name: v.name, createdAt: v.createdAt, by: v.by, document: b64(v.data) })),
     exportedAt: Date.now(),
   };
 }
@@ -119,7 +119,7 @@ export async function importBoard(
   probe.destroy();
   const created = await deps.boards.createFromSnapshot(document, { title, createdAt: file.board.createdAt });
   try {
-    for (const v of versions) deps.versions.save(created.id, { name: v.name, by: v.by ?? 'server', data: v.data, createdAt: v.createdAt });
+    for (const v of versions) await deps.versions.save(created.id, { name: v.name, by: v.by ?? 'server', data: v.data, createdAt: v.createdAt });
     await deps.actions.upsert(file.actionItems.map((a) => ({ ...a, boardId: created.id })));
   } catch (err) {
     await deps.store.deleteBoard(created.id); // half an import is worse than none

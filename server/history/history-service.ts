@@ -12,7 +12,7 @@ import type { VersionInfo } from '../../shared/history-schemas.js';
 import { BoardGoneError, localOrigin, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard } from '../sync/board-registry.js';
 import type { Logger } from '../log.js';
 import { docFromState, planRestore } from './restore-writer.js';
-import type { SqliteVersionStore } from '../store/sqlite-version-store.js';
+import type { VersionStore } from '../store/version-store.js';
 import type { Actor, AuditService } from './audit-service.js';
 
 export interface HistoryOptions {
@@ -43,6 +43,8 @@ interface Tracked extends BoardAttachment {
   deferred: { timer: NodeJS.Timeout; name: string } | null;
   /** Hash of the content of the board's latest version, to skip automatic versions that would repeat it; null = not read yet. */
   lastHash: string | null;
+  /** Which save (HistoryService's count) `lastHash` comes from; 0 = read from the store. */
+  lastHashSeq: number;
   gone: boolean;
 }
 
@@ -59,9 +61,13 @@ export class HistoryService implements BoardExtension<Tracked> {
   readonly name = 'history';
   #closed = false;
   #skipped = 0;
+  /** Saves begun, to order the ones that finish out of order. */
+  #saves = 0;
+  /** Versions being written, for `close` to wait for. */
+  #writing = new Set<Promise<VersionInfo>>();
 
   constructor(
-    private readonly store: SqliteVersionStore,
+    private readonly store: VersionStore,
     private readonly registry: BoardRegistry,
     private readonly audit: AuditService | null,
     private readonly log: Logger,
@@ -77,13 +83,13 @@ export class HistoryService implements BoardExtension<Tracked> {
     return this.registry.withBoard(boardId, (board) => this.#saveLoaded(board, name, by));
   }
 
-  list(boardId: string): VersionInfo[] {
+  async list(boardId: string): Promise<VersionInfo[]> {
     return this.store.list(boardId);
   }
 
   /** The board as JSON at a version; null when there is no such version of this board. */
-  view(boardId: string, versionId: string): { version: VersionInfo; board: BoardView } | null {
-    const v = this.store.get(boardId, versionId);
+  async view(boardId: string, versionId: string): Promise<{ version: VersionInfo; board: BoardView } | null> {
+    const v = await this.store.get(boardId, versionId);
     if (!v) return null;
     const doc = docFromState(v.data);
     try {
@@ -95,8 +101,8 @@ export class HistoryService implements BoardExtension<Tracked> {
   }
 
   /** A version's document state (for copies and exports); null when there is no such version. */
-  state(boardId: string, versionId: string): { version: VersionInfo; data: Uint8Array } | null {
-    const v = this.store.get(boardId, versionId);
+  async state(boardId: string, versionId: string): Promise<{ version: VersionInfo; data: Uint8Array } | null> {
+    const v = await this.store.get(boardId, versionId);
     if (!v) return null;
     const { data, ...version } = v;
     return { version, data };
@@ -107,7 +113,7 @@ export class HistoryService implements BoardExtension<Tracked> {
    * any other); the current state is saved first as "Before restore". Resolves once the change is stored.
    */
   async restore(boardId: string, versionId: string, by: Actor): Promise<RestoreResult> {
-    const v = this.store.get(boardId, versionId);
+    const v = await this.store.get(boardId, versionId);
     if (!v) return (await this.registry.withBoard(boardId, () => true)) ? { ok: false, reason: 'version_not_found' } : { ok: false, reason: 'board_not_found' };
     const out = await this.registry.withBoard(boardId, async (board): Promise<RestoreResult> => {
       const target = docFromState(v.data);
@@ -139,9 +145,13 @@ export class HistoryService implements BoardExtension<Tracked> {
     return out ?? { ok: false, reason: 'board_not_found' };
   }
 
-  /** Saves no more automatic versions; the registry detaches each board's timers and observers as it closes. */
-  close(): void {
+  /**
+   * Saves no more automatic versions, and resolves once the versions being written are (with their audit
+   * lines recorded); the registry detaches each board's timers and observers as it closes.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
+    await Promise.allSettled(this.#writing);
   }
 
   /**
@@ -158,12 +168,25 @@ export class HistoryService implements BoardExtension<Tracked> {
 
   /**
    * Stores a captured state as a version once every change it holds is stored: a version never holds a change
-   * the board could lose.
+   * the board could lose. `close` waits for it.
    */
   async #write(board: LoadedBoard, state: Captured, name: string, by: Actor | string): Promise<VersionInfo> {
+    const writing = this.#store(board, state, name, typeof by === 'string' ? { name: by, role: 'server' } : by);
+    this.#writing.add(writing);
+    try {
+      return await writing;
+    } finally {
+      this.#writing.delete(writing);
+    }
+  }
+
+  /** Saves the version once its changes are stored, then updates the board's tracking and records the audit line. */
+  async #store(board: LoadedBoard, state: Captured, name: string, actor: Actor): Promise<VersionInfo> {
     await this.registry.stored(board, state.mark);
-    const actor = typeof by === 'string' ? { name: by, role: 'server' } : by;
-    const info = this.store.save(board.id, { name, by: actor.name, data: state.data, createdAt: this.now() });
+    // Taken with the time, so that of saves finishing out of order only the one saved last sets the latest hash.
+    const seq = ++this.#saves;
+    const info = await this.store.save(board.id, { name, by: actor.name, data: state.data, createdAt: this.now() });
+    // Read after the save: the board may have changed, or gone, while it was being written.
     const t = board.attachment(this);
     if (t && !t.gone) {
       // Changes that came after the capture are not in this version: the board stays dirty for them.
@@ -172,7 +195,10 @@ export class HistoryService implements BoardExtension<Tracked> {
         if (t.timer) clearTimeout(t.timer);
         t.timer = null;
       }
-      t.lastHash = state.hash;
+      if (seq > t.lastHashSeq) {
+        t.lastHash = state.hash;
+        t.lastHashSeq = seq;
+      }
     }
     this.audit?.record(board.id, actor, { action: 'version.saved', summary: `saved version "${name}"` });
     return info;
@@ -180,7 +206,17 @@ export class HistoryService implements BoardExtension<Tracked> {
 
   attach(board: LoadedBoard): Tracked {
     const cards = cardsMap(board.doc);
-    const t: Tracked = { board, dirty: false, timer: null, lastAutoAt: -Infinity, deferred: null, lastHash: null, gone: false, detach: () => {} };
+    const t: Tracked = {
+      board,
+      dirty: false,
+      timer: null,
+      lastAutoAt: -Infinity,
+      deferred: null,
+      lastHash: null,
+      lastHashSeq: 0,
+      gone: false,
+      detach: () => {},
+    };
     const onUpdate = () => {
       t.dirty = true;
       if (this.opts.autosaveMs > 0 && !t.timer) {
@@ -245,7 +281,12 @@ export class HistoryService implements BoardExtension<Tracked> {
     }
     t.lastAutoAt = now;
     try {
-      t.lastHash ??= this.#latestHash(t.board.id);
+      if (t.lastHash === null) {
+        const latest = await this.#latestHash(t.board.id);
+        // A save that finished meanwhile knows better than what was read before it.
+        if (t.lastHash === null) t.lastHash = latest;
+        if (t.gone || this.#closed) return;
+      }
       const hash = contentHash(t.board.doc);
       if (hash === t.lastHash) {
         // The board reads exactly as its latest version (an item ticked and unticked): nothing to keep.
@@ -261,9 +302,9 @@ export class HistoryService implements BoardExtension<Tracked> {
   }
 
   /** Content hash of the board's latest stored version ('' when it has none). */
-  #latestHash(boardId: string): string {
-    const latest = this.store.list(boardId)[0];
-    const v = latest ? this.store.get(boardId, latest.id) : null;
+  async #latestHash(boardId: string): Promise<string> {
+    const [latest] = await this.store.list(boardId);
+    const v = latest ? await this.store.get(boardId, latest.id) : null;
     if (!v) return '';
     const doc = docFromState(v.data);
     try {

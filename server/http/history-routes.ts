@@ -117,8 +117,8 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
 
   // ---- versions ----------------------------------------------------------------------------------------------
 
-  r.get('/boards/:id/versions', viewer, (_req, res) => {
-    const body: VersionListResponse = { versions: history.list(accessOf(res).boardId) };
+  r.get('/boards/:id/versions', viewer, async (_req, res) => {
+    const body: VersionListResponse = { versions: await history.list(accessOf(res).boardId) };
     res.json(body);
   });
 
@@ -130,11 +130,11 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     res.status(201).json(version);
   });
 
-  r.get('/boards/:id/versions/:versionId', viewer, (req, res) => {
+  r.get('/boards/:id/versions/:versionId', viewer, async (req, res) => {
     const versionId = parseVersionId(req, res);
     if (!versionId) return;
     const { boardId } = accessOf(res);
-    const found = history.view(boardId, versionId);
+    const found = await history.view(boardId, versionId);
     if (!found) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such version' });
     const body: VersionViewResponse = { id: boardId, url: boardUrl(requestOrigin(req, deps.publicUrl), boardId), ...found.board, version: found.version };
     res.json(body);
@@ -157,7 +157,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     if (!versionId) return;
     const body = optionalBody(req, res, CopyVersionBody) as CopyVersionBody | null;
     if (!body) return;
-    const found = history.state(accessOf(res).boardId, versionId);
+    const found = await history.state(accessOf(res).boardId, versionId);
     if (!found) return sendError(res, 404, { code: ErrorCode.NotFound, message: 'no such version' });
     const { tokens, ...created } = await deps.boards.createFromSnapshot(found.data, { title: body.title });
     const response: CreateBoardResponse = { ...created, ...links(req, created.id, tokens) };
@@ -175,7 +175,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     const { boardId } = accessOf(res);
     const filter = { actor: q.actor, action: q.action, from: q.from, to: q.to, q: q.q };
     if (format === undefined) {
-      const page = deps.auditStore.query(boardId, { ...filter, limit: q.limit, before: q.cursor });
+      const page = await deps.auditStore.query(boardId, { ...filter, limit: q.limit, before: q.cursor });
       const last = page.entries[page.entries.length - 1];
       const body: AuditPageResponse = { entries: page.entries, nextCursor: page.more && last ? String(last.id) : null };
       return res.json(body);
@@ -184,7 +184,7 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     const all: AuditEntry[] = [];
     let before = q.cursor;
     for (;;) {
-      const page = deps.auditStore.query(boardId, { ...filter, limit: 500, before });
+      const page = await deps.auditStore.query(boardId, { ...filter, limit: 500, before });
       all.push(...page.entries);
       if (!page.more || all.length >= AUDIT_EXPORT_MAX) break;
       before = page.entries[page.entries.length - 1].id;
@@ -209,10 +209,13 @@ export function historyRouter(deps: HistoryRouteDeps): express.Router {
     const results: SearchResult[] = [
       ...live,
       ...searchActions(await deps.actions.list(boardId), q.q),
-      ...deps.versions.search(boardId, q.q, q.limit + 1).map((v): SearchResult => ({ kind: 'version', text: v.name, at: v.createdAt })),
-      ...deps.auditStore
-        .query(boardId, { q: q.q, limit: q.limit + 1 })
-        .entries.map((e): SearchResult => ({ kind: 'audit', ...(e.cardId ? { cardId: e.cardId } : {}), text: `${e.actor}: ${e.summary}`, at: e.at })),
+      ...(await deps.versions.search(boardId, q.q, q.limit + 1)).map((v): SearchResult => ({ kind: 'version', text: v.name, at: v.createdAt })),
+      ...(await deps.auditStore.query(boardId, { q: q.q, limit: q.limit + 1 })).entries.map((e): SearchResult => ({
+        kind: 'audit',
+        ...(e.cardId ? { cardId: e.cardId } : {}),
+        text: `${e.actor}: ${e.summary}`,
+        at: e.at,
+      })),
     ];
     const body: SearchResponse = { q: q.q, results: results.slice(0, q.limit), truncated: results.length > q.limit };
     res.json(body);

@@ -1,15 +1,18 @@
 /**
  * Rate limits and quotas on what costs the server disk or memory (creating boards, saving versions,
  * sending summaries, saving templates), counted per client address or per board with rate-limiter-flexible.
- * The counters live in this process's memory; the limiter type has a Redis store of the same interface,
- * which is what lets a limit hold across several instances.
+ * Without Redis the counters live in this process's memory. With a Redis link (REDIS_URL) they live in Redis,
+ * under `<prefix>limit:<name>:<key>`, so a limit holds across every instance; while Redis is away each instance
+ * falls back to counting in its own memory by the same policy (the insurance limiter), so an outage loosens a
+ * limit to per-instance rather than refusing everyone or failing requests.
  *
  * A refusal is `429 Too Many Requests` with `Retry-After` (seconds) and the API's error body.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/errors.js';
 import { sendError } from '../http/errors.js';
+import type { RedisLink } from '../scale/redis.js';
 
 /** `points` uses per `durationSec` window. */
 export interface LimitPolicy {
@@ -48,9 +51,30 @@ export type LimitVerdict = { ok: true } | { ok: false; retryAfterSec: number; me
 export class Limits {
   readonly #limiters: Record<LimitName, RateLimiterAbstract>;
 
-  constructor(readonly policies: Record<LimitName, LimitPolicy>) {
+  readonly #onRefused: ((name: LimitName) => void) | undefined;
+
+  /** `redis`: count in Redis, shared by every instance on it; `onRefused` hears every refusal (metrics). */
+  constructor(
+    readonly policies: Record<LimitName, LimitPolicy>,
+    opts: { redis?: RedisLink | null; onRefused?: (name: LimitName) => void } = {},
+  ) {
+    const { redis } = opts;
+    this.#onRefused = opts.onRefused;
     this.#limiters = Object.fromEntries(
-      LIMIT_NAMES.map((name) => [name, new RateLimiterMemory({ keyPrefix: name, points: policies[name].points, duration: policies[name].durationSec })]),
+      LIMIT_NAMES.map((name) => {
+        const policy = { points: policies[name].points, duration: policies[name].durationSec };
+        const memory = new RateLimiterMemory({ keyPrefix: name, ...policy });
+        if (!redis) return [name, memory];
+        // rejectIfRedisNotReady: while ioredis reconnects, go to the insurance at once instead of queueing.
+        const shared = new RateLimiterRedis({
+          storeClient: redis.client,
+          keyPrefix: `${redis.prefix}limit:${name}`,
+          ...policy,
+          insuranceLimiter: memory,
+          rejectIfRedisNotReady: true,
+        });
+        return [name, shared];
+      }),
     ) as unknown as Record<LimitName, RateLimiterAbstract>;
   }
 
@@ -63,6 +87,7 @@ export class Limits {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryAfterSec = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       const { points: n, durationSec } = this.policies[name];
+      this.#onRefused?.(name);
       return { ok: false, retryAfterSec, message: `too many ${WHAT[name]} (at most ${n} per ${per(durationSec)}); try again in ${retryAfterSec} s` };
     }
   }

@@ -1,7 +1,7 @@
 /**
  * What an operator's Prometheus scrapes from `/metrics` (prom-client, its own registry): connections, boards in
- * memory, updates appended and relayed with their latencies, store errors, the outbox, and Node's own figures
- * (event-loop delay, heap, GC). Rates are the counters' `rate()` in Prometheus.
+ * memory, updates appended and relayed with their latencies, store errors, the outbox, refusals by the rate
+ * limits, and Node's own figures (event-loop delay, heap, GC). Rates are the counters' `rate()` in Prometheus.
  */
 import client from 'prom-client';
 import type { RegistryObserver } from '../sync/board-registry.js';
@@ -27,6 +27,7 @@ export class Metrics {
   readonly #appendSeconds: client.Histogram;
   readonly #relaySeconds: client.Histogram;
   readonly #outboxAttempts: client.Counter<'channel' | 'outcome'>;
+  readonly #limitRefusals: client.Counter<'limit'>;
   #sources: MetricSources | null = null;
 
   constructor() {
@@ -51,6 +52,12 @@ export class Metrics {
       name: 'meshboard_outbox_attempts_total',
       help: 'Attempts to send a mail or webhook call, by outcome (sent, retry, failed)',
       labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.#limitRefusals = new client.Counter({
+      name: 'meshboard_limit_refusals_total',
+      help: 'Requests a rate limit or quota refused (429), by limit',
+      labelNames: ['limit'],
       registers,
     });
     const sources = () => this.#sources;
@@ -99,6 +106,10 @@ export class Metrics {
 
   outboxAttempt(channel: string, outcome: 'sent' | 'retry' | 'failed'): void {
     this.#outboxAttempts.inc({ channel, outcome });
+  }
+
+  limitRefused(limit: string): void {
+    this.#limitRefusals.inc({ limit });
   }
 
   async render(): Promise<{ body: string; contentType: string }> {

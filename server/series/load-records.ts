@@ -14,8 +14,8 @@ export interface RecordSources {
   registry: Pick<BoardRegistry, 'withBoard' | 'stored'>;
   actionStore: Pick<ActionStore, 'list' | 'attendees'>;
   auditStore: Pick<AuditStore, 'query'>;
-  /** Writes the audit lines still queued, so a change just stored is counted. */
-  flushAudit(): void;
+  /** Writes the audit lines still queued, so a change just stored is counted; resolves once they are written. */
+  flushAudit(): Promise<void>;
 }
 
 const AUDIT_PAGE = 500;
@@ -34,7 +34,7 @@ export async function loadSeriesFacts(src: RecordSources, seriesId: string): Pro
       });
       return readBoard(b.doc);
     });
-    src.flushAudit();
+    await src.flushAudit();
     const actions = (await src.actionStore.list(m.boardId))
       .filter((a) => a.kind === 'decision')
       .map((a) => ({
@@ -55,18 +55,18 @@ export async function loadSeriesFacts(src: RecordSources, seriesId: string): Pro
       board,
       actions,
       attendees: await src.actionStore.attendees(m.boardId),
-      statusChanges: statusChanges(src.auditStore, m.boardId),
+      statusChanges: await statusChanges(src.auditStore, m.boardId),
     });
   }
   return { series: { id: series.id, name: series.name, team: series.team, timezone: series.timezone }, meetings };
 }
 
 /** Every `card.status` line of a board, oldest first (the store pages newest first). */
-function statusChanges(audit: Pick<AuditStore, 'query'>, boardId: string): StatusChange[] {
+async function statusChanges(audit: Pick<AuditStore, 'query'>, boardId: string): Promise<StatusChange[]> {
   const out: StatusChange[] = [];
   let before: number | undefined;
   for (;;) {
-    const page = audit.query(boardId, { action: 'card.status', limit: AUDIT_PAGE, before });
+    const page = await audit.query(boardId, { action: 'card.status', limit: AUDIT_PAGE, before });
     for (const e of page.entries) {
       const parsed = e.cardId ? parseStatusSummary(e.summary) : null;
       if (parsed && e.cardId) out.push({ at: e.at, cardId: e.cardId, ...parsed });

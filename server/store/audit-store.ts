@@ -1,9 +1,6 @@
 /**
  * The audit trail: lines appended per board, read back as newest-first pages filtered by actor, action,
  * time and text (SQLite implementation: sqlite-audit-store.ts). Rows go with the board.
- *
- * The methods are synchronous because AuditService.flush appends synchronously and the HTTP routes page
- * through it synchronously; a networked engine (PostgreSQL) needs them async, the next step here.
  */
 import type { AuditAction, AuditEntry } from '../../shared/history-schemas.js';
 
@@ -25,7 +22,7 @@ export interface AuditFilter {
 
 export interface AuditStore {
   /** Appends entries in one transaction. */
-  append(boardId: string, entries: readonly NewAuditEntry[]): void;
+  append(boardId: string, entries: readonly NewAuditEntry[]): Promise<void>;
   /** One page, newest first; `more` tells whether another page follows. */
-  query(boardId: string, filter: AuditFilter): { entries: AuditEntry[]; more: boolean };
+  query(boardId: string, filter: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }>;
 }

@@ -27,12 +27,12 @@ export class SqliteAuditStore implements AuditStore {
     });
   }
 
-  append(boardId: string, entries: readonly NewAuditEntry[]): void {
+  async append(boardId: string, entries: readonly NewAuditEntry[]): Promise<void> {
     if (entries.length) this.#insertAll(boardId, entries);
   }
 
   /** `limit + 1` rows are read to tell whether another page follows. */
-  query(boardId: string, f: AuditFilter): { entries: AuditEntry[]; more: boolean } {
+  async query(boardId: string, f: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }> {
     const where = ['board_id = ?'];
     const args: unknown[] = [boardId];
     if (f.actor !== undefined) {

@@ -17,12 +17,10 @@ import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import type { Stores } from './stores.js';
 import type { VersionQuota } from './version-store.js';
 
-/** The SQLite set, typed by implementation for callers that still take one (HistoryService, AuditService). */
+/** The SQLite set, with the database and the board store typed by implementation. */
 export interface SqliteStores extends Stores {
   database: SqliteDatabase;
   boards: SqliteStore;
-  versions: SqliteVersionStore;
-  audit: SqliteAuditStore;
 }
 
 /** Opens (creating if needed) the database in `dataDir` and every store on it. */

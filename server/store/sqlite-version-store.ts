@@ -59,26 +59,26 @@ export class SqliteVersionStore implements VersionStore {
     });
   }
 
-  save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): VersionInfo {
+  async save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): Promise<VersionInfo> {
     const id = randomId(12);
     this.#save(boardId, id, v);
     return { id, name: v.name, createdAt: v.createdAt, by: v.by };
   }
 
-  list(boardId: string): VersionInfo[] {
+  async list(boardId: string): Promise<VersionInfo[]> {
     return this.#stmt.list.all(boardId).map(info);
   }
 
-  get(boardId: string, id: string): StoredVersion | null {
+  async get(boardId: string, id: string): Promise<StoredVersion | null> {
     const row = this.#stmt.get.get(boardId, id);
     return row ? { ...info(row), data: new Uint8Array(row.data) } : null;
   }
 
-  all(boardId: string): StoredVersion[] {
+  async all(boardId: string): Promise<StoredVersion[]> {
     return this.#stmt.all.all(boardId).map((row) => ({ ...info(row), data: new Uint8Array(row.data) }));
   }
 
-  search(boardId: string, q: string, limit: number): VersionInfo[] {
+  async search(boardId: string, q: string, limit: number): Promise<VersionInfo[]> {
     return this.#stmt.search.all(boardId, `%${likeEscape(q)}%`, limit).map(info);
   }
 }

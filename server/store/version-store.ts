@@ -1,9 +1,6 @@
 /**
  * Named versions of a board: a name, who saved it, when, and the whole document state (SQLite
  * implementation: sqlite-version-store.ts). Rows go with the board.
- *
- * The methods are synchronous because HistoryService calls them inside a board's turn and relies on that;
- * a networked engine (PostgreSQL) needs them async, which is the next step for this interface.
  */
 import type { VersionInfo } from '../../shared/history-schemas.js';
 
@@ -31,12 +28,12 @@ export interface VersionStore {
    * Saves a version. Past the quota the oldest automatic versions (saved by SERVER_AUTHOR) are deleted to
    * make room; when none is left to delete, nothing is saved and VersionQuotaError is thrown.
    */
-  save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): VersionInfo;
+  save(boardId: string, v: { name: string; by: string; data: Uint8Array; createdAt: number }): Promise<VersionInfo>;
   /** Newest first, without the documents. */
-  list(boardId: string): VersionInfo[];
-  get(boardId: string, id: string): StoredVersion | null;
+  list(boardId: string): Promise<VersionInfo[]>;
+  get(boardId: string, id: string): Promise<StoredVersion | null>;
   /** Every version with its document, oldest first (for export). */
-  all(boardId: string): StoredVersion[];
+  all(boardId: string): Promise<StoredVersion[]>;
   /** Versions whose name contains `q` (case-insensitive for ASCII), newest first, at most `limit`. */
-  search(boardId: string, q: string, limit: number): VersionInfo[];
+  search(boardId: string, q: string, limit: number): Promise<VersionInfo[]>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { addDecision, applyTextDiff, cardText, createCard, deleteCard, moveCard, setCurrentAgenda, updateCard } from '../../shared/board-schema.js';
+import { addDecision, applyTextDiff, cardText, createCard, deleteCard, moveCard, Root, setCurrentAgenda, updateCard } from '../../shared/board-schema.js';
 import type { AuditEntry, AuditPageResponse, SearchResponse, VersionInfo } from '../../shared/history-schemas.js';
 import { api, createBoard, startServer, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
@@ -147,6 +147,26 @@ describe('the audit trail', () => {
     expect(rows[1][7]).toBe('created challenge "=1+2"');
     const json = await api(server.url, 'GET', `/api/boards/${board.id}/audit.json?action=card.created`, undefined, board.tokens.viewer);
     expect(json.body.entries).toHaveLength(1);
+  });
+
+  it('the lines of edits the server received just before it stops survive a restart', async () => {
+    const board = await createBoard(server.url);
+    const priya = await person(board, 'Priya');
+    const live = server.app.registry.loaded(board.id)!.doc;
+    // The stop begins as the server applies the last card, before that card (and its audit line) is stored.
+    const stopped = new Promise<void>((resolve, reject) =>
+      live.on('update', () => {
+        if (live.getMap(Root.cards).size === 3) queueMicrotask(() => server.stop().then(resolve, reject));
+      }),
+    );
+    priya.doc.transact(() => {
+      for (const title of ['Launch plan', 'Hiring', 'Budget']) createCard(priya.doc, { column: 'agenda', title });
+    });
+    await stopped;
+    for (const c of clients.splice(0)) c.destroy();
+    server = await startServer({ dataDir: server.dataDir });
+    const created = (await entries(board)).filter((l) => l.action === 'card.created').map((l) => l.summary);
+    expect(created.reverse()).toEqual(['created agenda item "Launch plan"', 'created agenda item "Hiring"', 'created agenda item "Budget"']);
   });
 });
 

@@ -134,8 +134,8 @@ describe('phases', () => {
     createCard(y.doc, { column: 'agenda', title: 'After the meeting' });
     await server.app.registry.persisted();
     expect(fac.state()!.phase).toBe('ended');
-    await waitFor(() => server.app.history.list(board.id).length === 2, 'versions saved');
-    const versions = server.app.history.list(board.id);
+    await waitFor(async () => (await server.app.history.list(board.id)).length === 2, 'versions saved');
+    const versions = await server.app.history.list(board.id);
     expect(versions.map((v) => v.name).sort()).toEqual(['Meeting ended', 'Meeting started']);
   });
 

@@ -1,6 +1,5 @@
 /**
- * The audit store contract: every AuditStore implementation passes this suite (engines.ts). Calls are
- * awaited although the interface is synchronous today, so the suite holds when it turns async.
+ * The audit store contract: every AuditStore implementation passes this suite (engines.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { NewAuditEntry } from '../../server/store/audit-store.js';
@@ -71,7 +70,7 @@ describe.each(ENGINES)('$name audit store', (engine) => {
   it('an append for a board that does not exist stores nothing, and lines go with their board', async () => {
     const { stores } = await open();
     await addBoard(stores, 'b');
-    expect(() => stores.audit.append('missing', [line(1)])).toThrow();
+    await expect(stores.audit.append('missing', [line(1)])).rejects.toThrow();
     await stores.audit.append('b', [line(1)]);
     await stores.boards.deleteBoard('b');
     expect((await stores.audit.query('b', { limit: 10 })).entries).toEqual([]);

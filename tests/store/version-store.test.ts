@@ -1,6 +1,5 @@
 /**
- * The version store contract: every VersionStore implementation passes this suite (engines.ts). Calls are
- * awaited although the interface is synchronous today, so the suite holds when it turns async.
+ * The version store contract: every VersionStore implementation passes this suite (engines.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { SERVER_AUTHOR, VersionQuotaError } from '../../server/store/version-store.js';
@@ -71,7 +70,7 @@ describe.each(ENGINES)('$name version store', (engine) => {
     await addBoard(stores, 'b');
     await stores.versions.save('b', { name: 'one', by: 'Ana', data: data(1), createdAt: 1 });
     await stores.versions.save('b', { name: 'two', by: 'Ana', data: data(2), createdAt: 2 });
-    expect(() => stores.versions.save('b', { name: 'three', by: 'Ana', data: data(3), createdAt: 3 })).toThrow(VersionQuotaError);
+    await expect(stores.versions.save('b', { name: 'three', by: 'Ana', data: data(3), createdAt: 3 })).rejects.toThrow(VersionQuotaError);
     expect((await stores.versions.list('b')).map((v) => v.name)).toEqual(['two', 'one']);
   });
 

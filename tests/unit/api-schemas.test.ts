@@ -53,4 +53,11 @@ describe('config from the environment', () => {
     expect(configFromEnv({ PORT: '8080', DATA_DIR: '/srv/mb' })).toMatchObject({ port: 8080, dataDir: '/srv/mb' });
     expect(() => configFromEnv({ PORT: 'eighty', PUBLIC_URL: 'not a url' })).toThrow(/PORT[\s\S]*PUBLIC_URL/);
   });
+  it('prefixes Redis keys with meshboard: unless REDIS_PREFIX names another prefix of safe characters', () => {
+    expect(configFromEnv({}).redisPrefix).toBe('meshboard:');
+    expect(configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'team-a.prod:' })).toMatchObject({ redisPrefix: 'team-a.prod:' });
+    expect(() => configFromEnv({ REDIS_PREFIX: 'two words' })).toThrow(/REDIS_PREFIX/);
+    expect(() => configFromEnv({ REDIS_PREFIX: 'x'.repeat(65) })).toThrow(/REDIS_PREFIX/);
+    expect(() => configFromEnv({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  });
 });
