@@ -3,6 +3,7 @@
  * Returns it unstarted; `listen()` starts it. Tests build it on port 0 with a temporary data dir.
  */
 import http from 'node:http';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import express from 'express';
 import { Server as SocketServer, type Namespace } from 'socket.io';
@@ -71,6 +72,9 @@ import { WebhookService } from './webhooks/webhook-service.js';
 import { webhookRouter } from './http/webhook-routes.js';
 import { RedisLink } from './scale/redis.js';
 import { useRedisAdapter } from './scale/socket-adapter.js';
+import { BoardBus } from './scale/board-bus.js';
+import { BoardOwners } from './scale/board-owners.js';
+import { Leases } from './scale/leases.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -130,11 +134,22 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const store = stores.boards;
   // Metrics cost nothing unless they are turned on (METRICS_TOKEN).
   const metrics = config.metricsToken ? new Metrics() : null;
+  // Several instances (REDIS_URL): a lease per board says which one does its once-only work.
+  const instanceId = crypto.randomUUID();
+  const leases = redis ? new Leases(redis.client, { prefix: redis.prefix, instanceId, ttlMs: config.leaseMs, log }) : null;
+  const owners = leases ? new BoardOwners(leases) : undefined;
   const registry = new BoardRegistry(
     store,
-    { unloadGraceMs: config.unloadGraceMs, compactEvery: config.compactEvery, coalesceMs: config.relayCoalesceMs, observer: metrics?.observer },
+    {
+      unloadGraceMs: config.unloadGraceMs,
+      compactEvery: config.compactEvery,
+      coalesceMs: config.relayCoalesceMs,
+      observer: metrics?.observer,
+      ownership: owners,
+    },
     log,
   );
+  owners?.bind(registry);
   const tokens = stores.tokens;
   const seriesStore = stores.series;
   const access = new AccessControl(store, tokens, config.boardCreateToken, {
@@ -443,6 +458,20 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   // Per-board extensions, in the order they run after each commit (see docs/architecture.md): peers hear of a
   // stored change first; then what is derived from it is written — action items, audit lines, versions — and
   // renames are announced. None of them runs before the change is stored.
+  if (owners) registry.use(owners);
+  // The other instances' changes arrive through the bus, as stored changes, and are relayed by `sync` below.
+  const bus = redis
+    ? new BoardBus({
+        registry,
+        pub: redis.client,
+        sub: await redis.duplicate({ unawaited: true }),
+        prefix: redis.prefix,
+        instanceId,
+        onDeleted: (boardId) => sync.closeBoard(boardId, CloseCode.BoardDeleted, 'board deleted'),
+        log,
+      })
+    : null;
+  if (bus) registry.use(bus);
   registry.use(sync);
   registry.use(actions);
   registry.use(audit);
@@ -520,6 +549,8 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
         await Promise.all([actions.close(), registry.close()]);
         await history.close();
         await audit.close();
+        bus?.close();
+        await leases?.close();
         await stores.close();
         await redis?.close();
       })()),

@@ -19,6 +19,11 @@ export const ConfigSchema = z
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
       .optional(),
     /** Starts every key and channel this server uses in Redis, so one Redis can serve several deployments. */
+    /**
+     * With REDIS_URL: how long a lease on a board (or on the server-wide clock) lasts without renewal, ms. An
+     * instance that dies hands its boards' once-only work and its meetings on after this long.
+     */
+    leaseMs: z.coerce.number().int().min(300).max(120_000).default(10_000),
     redisPrefix: z
       .string()
       .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 letters, digits or : _ - .')
@@ -163,6 +168,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
   redisPrefix: 'REDIS_PREFIX',
+  leaseMs: 'LEASE_MS',
   publicUrl: 'PUBLIC_URL',
   maxMessageBytes: 'MAX_MESSAGE_BYTES',
   unloadGraceMs: 'UNLOAD_GRACE_MS',

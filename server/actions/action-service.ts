@@ -119,6 +119,7 @@ export class ActionService implements BoardExtension<Tracked> {
       if (err instanceof BoardGoneError) return;
       throw err;
     }
+    if (!this.registry.owns(boardId)) return this.#settledElsewhere(t);
     if (hasWork(t)) this.#schedule(t);
     while (t.scheduled) await new Promise<void>((r) => setImmediate(r));
     await t.chain;
@@ -365,6 +366,25 @@ export class ActionService implements BoardExtension<Tracked> {
     this.#emit(t.board.id, changed);
   }
 
+  /**
+   * Another instance owns the board and writes its items: wait (within SETTLE_ELSEWHERE_MS) until the database
+   * says what this instance's copy of the board says, so that a REST caller here reads what it just wrote.
+   */
+  async #settledElsewhere(t: Tracked): Promise<void> {
+    const deadline = Date.now() + SETTLE_ELSEWHERE_MS;
+    let applied = -1;
+    let extracted: ExtractedAction[] = [];
+    while (!t.gone && Date.now() < deadline) {
+      if (this.registry.owns(t.board.id)) return this.settled(t.board.id);
+      if (applied !== t.board.applied) {
+        applied = t.board.applied;
+        extracted = extractAll(t.board.doc);
+      }
+      if (this.#diff(t.board.id, extracted, await this.store.list(t.board.id), null).length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** The records to write: new and edited items, and cancellations of those whose source is gone. */
   #diff(boardId: string, extracted: ExtractedAction[], stored: ActionRecord[], cardIds: string[] | null): ActionRecord[] {
     const now = this.now();
@@ -411,6 +431,20 @@ export class ActionService implements BoardExtension<Tracked> {
       }
     }
   }
+}
+
+/** How long a REST call on an instance that does not own the board waits for the owner's items. */
+const SETTLE_ELSEWHERE_MS = 5_000;
+
+/** Every item of the board, read as a full reconcile reads it (names in document order, the meeting's day). */
+function extractAll(doc: Y.Doc): ExtractedAction[] {
+  const cards = cardsMap(doc);
+  const names = new Map<string, string>();
+  for (const [, entry] of cards) {
+    const card = readCard(entry);
+    if (card) for (const n of cardNames(card)) if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
+  }
+  return extractActions(doc, undefined, { meetingDate: meetingDate(doc), participants: [...names.values()] });
 }
 
 /** Changes seen and not yet extracted. */
