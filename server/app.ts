@@ -75,6 +75,9 @@ import { useRedisAdapter } from './scale/socket-adapter.js';
 import { BoardBus } from './scale/board-bus.js';
 import { BoardOwners } from './scale/board-owners.js';
 import { Leases } from './scale/leases.js';
+import { MeetingHosts } from './scale/meeting-hosts.js';
+import { Rpc } from './scale/rpc.js';
+import { LocalMeetings, type MeetingGateway } from './meeting/meeting-gateway.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -138,6 +141,20 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const instanceId = crypto.randomUUID();
   const leases = redis ? new Leases(redis.client, { prefix: redis.prefix, instanceId, ttlMs: config.leaseMs, log }) : null;
   const owners = leases ? new BoardOwners(leases) : undefined;
+  // One subscribed connection carries the boards' channels, the calls between instances and the meetings' news.
+  const sub = redis ? await redis.duplicate({ unawaited: true }) : null;
+  const cluster =
+    redis && leases && sub
+      ? {
+          rpc: await Rpc.start(redis.client, sub, { prefix: redis.prefix, instanceId, timeoutMs: 5_000, log }),
+          leases,
+          redis: redis.client,
+          sub,
+          prefix: redis.prefix,
+          instanceId,
+          leaseMs: config.leaseMs,
+        }
+      : null;
   const registry = new BoardRegistry(
     store,
     {
@@ -181,7 +198,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     templates,
     meetingStore: stores.meetings,
     actionStore,
-    endMeeting: (boardId) => meetings.endNow(boardId),
+    endMeeting: (boardId) => gateway.endNow(boardId),
     clock: deps.clock ?? systemClock,
     log,
   });
@@ -316,12 +333,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     actions,
     answers,
     verifySeat: (boardId, seat) => seats.verify(boardId, seat),
-    rosterEntry: async (boardId, seatId) => {
-      const room = await meetings.room(boardId);
-      const entry = room?.snapshot().roster.find((p) => p.id === seatId);
-      void meetings.releaseIfEmpty(boardId);
-      return entry ? { name: entry.name, role: entry.role } : null;
-    },
+    rosterEntry: (boardId, seatId) => gateway.rosterEntry(boardId, seatId),
   });
   // The links in mails open the person's page too, while the address they went to is still theirs.
   people.acceptLinks((id, token) => mail.personOfLink(id, token));
@@ -417,7 +429,10 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     output: (boardId) => roomOutput(nsp, boardId),
   });
   const seats = new SeatIssuer(await stores.secrets.secret('meeting-seats'));
-  attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  const localMeetings = new LocalMeetings(meetings);
+  // With several instances, each board's meeting runs on the board's owner; the others forward to it.
+  const gateway: MeetingGateway = cluster ? new MeetingHosts({ local: localMeetings, registry, ...cluster, log }) : localMeetings;
+  attachMeetingHandlers(nsp, gateway, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   attachNeedHandlers(nsp as unknown as Namespace, { answers, log, rateLimit: { burst: 10, perSecond: 5, strikes: 30 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
   const saveVersion = (boardId: string, name: string) =>
@@ -464,7 +479,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     ? new BoardBus({
         registry,
         pub: redis.client,
-        sub: await redis.duplicate({ unawaited: true }),
+        sub: sub!,
         prefix: redis.prefix,
         instanceId,
         onDeleted: (boardId) => sync.closeBoard(boardId, CloseCode.BoardDeleted, 'board deleted'),
@@ -472,6 +487,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
       })
     : null;
   if (bus) registry.use(bus);
+  if (gateway instanceof MeetingHosts) registry.use(gateway);
   registry.use(sync);
   registry.use(actions);
   registry.use(audit);
@@ -550,6 +566,8 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
         await history.close();
         await audit.close();
         bus?.close();
+        if (gateway instanceof MeetingHosts) gateway.close();
+        cluster?.rpc.close();
         await leases?.close();
         await stores.close();
         await redis?.close();
