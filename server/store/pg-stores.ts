@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import { PgDatabase } from './pg-database.js';
 import { PgSecretStore } from './pg-secret-store.js';
+import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
 import { PgTokenStore } from './pg-token-store.js';
 import type { Stores } from './stores.js';
@@ -39,7 +40,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     asks: notYet('asks'),
 
     // series, outbox, contacts, calendar, webhooks
-    series: notYet('series'),
+    series: new PgSeriesStore(database),
     outbox: notYet('outbox'),
     contacts: notYet('contacts'),
     calendar: notYet('calendar'),
