@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { PgDatabase } from './pg-database.js';
+import { PgOutboxStore } from './pg-outbox-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
@@ -41,7 +42,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
 
     // series, outbox, contacts, calendar, webhooks
     series: new PgSeriesStore(database),
-    outbox: notYet('outbox'),
+    outbox: new PgOutboxStore(database),
     contacts: notYet('contacts'),
     calendar: notYet('calendar'),
     webhooks: notYet('webhooks'),
