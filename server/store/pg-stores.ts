@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { PgContactStore } from './pg-contact-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgOutboxStore } from './pg-outbox-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
@@ -43,7 +44,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     // series, outbox, contacts, calendar, webhooks
     series: new PgSeriesStore(database),
     outbox: new PgOutboxStore(database),
-    contacts: notYet('contacts'),
+    contacts: new PgContactStore(database),
     calendar: notYet('calendar'),
     webhooks: notYet('webhooks'),
 

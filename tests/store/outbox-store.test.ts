@@ -140,6 +140,15 @@ describe.each(ENGINES)('$name contact store', (engine) => {
     expect((await stores.contacts.set('series-a', 'ana', 'ana@example.org', 'en', 30)).confirmedAt).toBe(20);
     await stores.contacts.set('series-b', 'Ana', 'ana@example.org', 'en', 30);
     const again = await reopen();
+    expect(await again.contacts.get('series-a', 'ANA')).toEqual({
+      seriesId: 'series-a',
+      name: 'ana',
+      address: 'ana@example.org',
+      lang: 'en',
+      confirmedAt: 20,
+      createdAt: 10,
+    });
+    expect(await again.contacts.get('series-a', 'Bo')).toBeNull();
     expect((await again.contacts.confirmed('series-a')).map((c) => [c.name, c.lang])).toEqual([['ana', 'en']]);
     expect(await again.contacts.confirmed('series-b')).toEqual([]);
     expect(await again.contacts.seriesWithConfirmed()).toEqual(['series-a']);
