@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { PgCalendarStore } from './pg-calendar-store.js';
 import { PgContactStore } from './pg-contact-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgOutboxStore } from './pg-outbox-store.js';
@@ -45,7 +46,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     series: new PgSeriesStore(database),
     outbox: new PgOutboxStore(database),
     contacts: new PgContactStore(database),
-    calendar: notYet('calendar'),
+    calendar: new PgCalendarStore(database),
     webhooks: notYet('webhooks'),
 
     durable: () => database.durable(),
