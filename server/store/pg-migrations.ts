@@ -259,7 +259,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         format TEXT NOT NULL,
         events TEXT NOT NULL,
         secret TEXT NOT NULL,
-        created_at BIGINT NOT NULL
+        created_at BIGINT NOT NULL,
+        -- Insertion order (SQLite's rowid there): breaks ties of equal creation times in a series' list.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE server_secrets (
         name TEXT PRIMARY KEY,

@@ -7,6 +7,7 @@ import { PgSecretStore } from './pg-secret-store.js';
 import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
 import { PgTokenStore } from './pg-token-store.js';
+import { PgWebhookStore } from './pg-webhook-store.js';
 import type { Stores } from './stores.js';
 import type { VersionQuota } from './version-store.js';
 
@@ -47,7 +48,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     outbox: new PgOutboxStore(database),
     contacts: new PgContactStore(database),
     calendar: new PgCalendarStore(database),
-    webhooks: notYet('webhooks'),
+    webhooks: new PgWebhookStore(database),
 
     durable: () => database.durable(),
     close: () => database.close(),
