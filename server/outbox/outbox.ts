@@ -7,8 +7,7 @@
  */
 import { randomId } from '../../shared/ids.js';
 import type { Logger } from '../log.js';
-import type { NewOutboxRecord, OutboxChannel, OutboxRecord, OutboxStore } from '../store/outbox-store.js';
-import { FORGOTTEN } from '../store/sqlite-outbox-store.js';
+import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord, type OutboxStore } from '../store/outbox-store.js';
 
 /** The outcome of one attempt. `permanent`: asking again will not help (a mailbox that does not exist, a 4xx). */
 export type DeliveryResult = { ok: true; response: string } | { ok: false; error: string; permanent?: boolean };

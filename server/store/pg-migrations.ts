@@ -165,7 +165,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         last_error TEXT,
         response TEXT,
         created_at BIGINT NOT NULL,
-        sent_at BIGINT
+        sent_at BIGINT,
+        -- Insertion order (SQLite's rowid there): breaks ties of equal times in the due queue and the log.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE series_asks (
         id TEXT PRIMARY KEY,
@@ -257,7 +259,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         format TEXT NOT NULL,
         events TEXT NOT NULL,
         secret TEXT NOT NULL,
-        created_at BIGINT NOT NULL
+        created_at BIGINT NOT NULL,
+        -- Insertion order (SQLite's rowid there): breaks ties of equal creation times in a series' list.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE server_secrets (
         name TEXT PRIMARY KEY,
@@ -293,7 +297,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX email_contacts_address ON email_contacts(address);
       CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
       CREATE INDEX outbox_recipient ON outbox(recipient);
-      CREATE INDEX outbox_series ON outbox(series_id, created_at);
+      CREATE INDEX outbox_series ON outbox(series_id, created_at, seq);
       CREATE INDEX series_asks_from ON series_asks(from_series, created_at);
       CREATE INDEX series_asks_placed ON series_asks(placed_board);
       CREATE INDEX series_asks_shown ON series_asks(shown_board);

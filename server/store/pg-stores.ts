@@ -1,8 +1,13 @@
 import type { Logger } from '../log.js';
+import { PgCalendarStore } from './pg-calendar-store.js';
+import { PgContactStore } from './pg-contact-store.js';
 import { PgDatabase } from './pg-database.js';
+import { PgOutboxStore } from './pg-outbox-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
+import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
 import { PgTokenStore } from './pg-token-store.js';
+import { PgWebhookStore } from './pg-webhook-store.js';
 import type { Stores } from './stores.js';
 import type { VersionQuota } from './version-store.js';
 
@@ -39,11 +44,11 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     asks: notYet('asks'),
 
     // series, outbox, contacts, calendar, webhooks
-    series: notYet('series'),
-    outbox: notYet('outbox'),
-    contacts: notYet('contacts'),
-    calendar: notYet('calendar'),
-    webhooks: notYet('webhooks'),
+    series: new PgSeriesStore(database),
+    outbox: new PgOutboxStore(database),
+    contacts: new PgContactStore(database),
+    calendar: new PgCalendarStore(database),
+    webhooks: new PgWebhookStore(database),
 
     durable: () => database.durable(),
     close: () => database.close(),
