@@ -63,6 +63,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         done_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives; an upsert keeps it
+        ord BIGINT GENERATED ALWAYS AS IDENTITY,
         PRIMARY KEY (board_id, id)
       );
       CREATE TABLE audit_log (

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { PgActionStore } from './pg-action-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgStore } from './pg-store.js';
@@ -34,7 +35,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     templates: notYet('templates'),
 
     // actions, people, asks
-    actions: notYet('actions'),
+    actions: new PgActionStore(database),
     people: notYet('people'),
     asks: notYet('asks'),
 
