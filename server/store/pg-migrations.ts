@@ -284,7 +284,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         opened_at BIGINT NOT NULL,
         revealed_at BIGINT NOT NULL,
         voters BIGINT NOT NULL,
-        results TEXT NOT NULL
+        results TEXT NOT NULL,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE INDEX action_items_card ON action_items(board_id, card_id);
       CREATE INDEX action_items_id ON action_items(id);

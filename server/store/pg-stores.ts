@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import { PgActionStore } from './pg-action-store.js';
 import { PgDatabase } from './pg-database.js';
+import { PgMeetingStore } from './pg-meeting-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgStore } from './pg-store.js';
 import { PgTokenStore } from './pg-token-store.js';
@@ -29,7 +30,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     tokens: new PgTokenStore(database),
     secrets: new PgSecretStore(database),
     // meetings, versions, audit, templates
-    meetings: notYet('meetings'),
+    meetings: new PgMeetingStore(database),
     versions: notYet('versions'),
     audit: notYet('audit'),
     templates: notYet('templates'),
