@@ -4,6 +4,7 @@ import { PgDatabase } from './pg-database.js';
 import { PgMeetingStore } from './pg-meeting-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgStore } from './pg-store.js';
+import { PgTemplateStore } from './pg-template-store.js';
 import { PgTokenStore } from './pg-token-store.js';
 import type { Stores } from './stores.js';
 import type { VersionQuota } from './version-store.js';
@@ -33,7 +34,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     meetings: new PgMeetingStore(database),
     versions: notYet('versions'),
     audit: notYet('audit'),
-    templates: notYet('templates'),
+    templates: new PgTemplateStore(database),
 
     // actions, people, asks
     actions: new PgActionStore(database),
