@@ -3,6 +3,7 @@ import { PgActionStore } from './pg-action-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgMeetingStore } from './pg-meeting-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
+import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
 import { PgTemplateStore } from './pg-template-store.js';
 import { PgTokenStore } from './pg-token-store.js';
@@ -42,7 +43,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     asks: notYet('asks'),
 
     // series, outbox, contacts, calendar, webhooks
-    series: notYet('series'),
+    series: new PgSeriesStore(database),
     outbox: notYet('outbox'),
     contacts: notYet('contacts'),
     calendar: notYet('calendar'),

@@ -14,8 +14,8 @@ import { tempDataDir } from '../helpers/server.js';
 export interface StoreEngine {
   name: string;
   /**
-   * A fresh, empty set of stores; `reopen` opens the same data again (after `stores.close()`); `openAgain`
-   * opens a second set on the same data while the first stays open, as a second server instance would.
+   * A fresh, empty set of stores; `reopen` opens the same data again (after `stores.close()`), and so does
+   * `openAgain`, while `stores` stays open: a second server instance on the same database.
    */
   open(opts?: { versionQuota?: VersionQuota }): Promise<{ stores: Stores; reopen(): Promise<Stores>; openAgain(): Promise<Stores> }>;
 }
@@ -34,8 +34,8 @@ export const ENGINES: StoreEngine[] = [
     name: 'postgres',
     open: async (opts) => {
       const url = await freshDatabase(inject('pgUrl'));
-      const again = () => openPgStores(url, opts);
-      return { stores: await openPgStores(url, opts), reopen: again, openAgain: again };
+      const again = async () => openPgStores(url, opts);
+      return { stores: await again(), reopen: again, openAgain: again };
     },
   },
 ];
@@ -58,11 +58,11 @@ export function storesOn(engine: StoreEngine) {
         open.push(again);
         return again;
       },
-      /** A second set on the same data, open alongside `stores` (another instance on one database). */
+      /** A second set on the same data while `stores` stays open, as a second instance would have. */
       openAgain: async () => {
-        const second = await openAgain();
-        open.push(second);
-        return second;
+        const again = await openAgain();
+        open.push(again);
+        return again;
       },
     };
   };
