@@ -205,7 +205,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         status TEXT NOT NULL CHECK (status IN ('pending', 'taken', 'set_aside')),
         board_id TEXT,
         card_id TEXT,
-        decided_at BIGINT
+        decided_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE series_escalations (
         id TEXT PRIMARY KEY,

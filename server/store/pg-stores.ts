@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { PgActionStore } from './pg-action-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgMeetingStore } from './pg-meeting-store.js';
+import { PgPeopleStore } from './pg-people-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
@@ -39,7 +40,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
 
     // actions, people, asks
     actions: new PgActionStore(database),
-    people: notYet('people'),
+    people: new PgPeopleStore(database),
     asks: notYet('asks'),
 
     // series, outbox, contacts, calendar, webhooks
