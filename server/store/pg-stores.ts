@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { PgActionStore } from './pg-action-store.js';
+import { PgAskStore } from './pg-ask-store.js';
 import { PgDatabase } from './pg-database.js';
 import { PgMeetingStore } from './pg-meeting-store.js';
 import { PgPeopleStore } from './pg-people-store.js';
@@ -41,7 +42,7 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     // actions, people, asks
     actions: new PgActionStore(database),
     people: new PgPeopleStore(database),
-    asks: notYet('asks'),
+    asks: new PgAskStore(database),
 
     // series, outbox, contacts, calendar, webhooks
     series: new PgSeriesStore(database),
