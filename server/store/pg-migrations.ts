@@ -63,6 +63,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         done_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives; an upsert keeps it
+        ord BIGINT GENERATED ALWAYS AS IDENTITY,
         PRIMARY KEY (board_id, id)
       );
       CREATE TABLE audit_log (
@@ -205,7 +207,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         status TEXT NOT NULL CHECK (status IN ('pending', 'taken', 'set_aside')),
         board_id TEXT,
         card_id TEXT,
-        decided_at BIGINT
+        decided_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE series_escalations (
         id TEXT PRIMARY KEY,
@@ -286,7 +290,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         opened_at BIGINT NOT NULL,
         revealed_at BIGINT NOT NULL,
         voters BIGINT NOT NULL,
-        results TEXT NOT NULL
+        results TEXT NOT NULL,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE INDEX action_items_card ON action_items(board_id, card_id);
       CREATE INDEX action_items_id ON action_items(id);

@@ -1,11 +1,16 @@
 import type { Logger } from '../log.js';
+import { PgActionStore } from './pg-action-store.js';
+import { PgAskStore } from './pg-ask-store.js';
 import { PgCalendarStore } from './pg-calendar-store.js';
 import { PgContactStore } from './pg-contact-store.js';
 import { PgDatabase } from './pg-database.js';
+import { PgMeetingStore } from './pg-meeting-store.js';
 import { PgOutboxStore } from './pg-outbox-store.js';
+import { PgPeopleStore } from './pg-people-store.js';
 import { PgSecretStore } from './pg-secret-store.js';
 import { PgSeriesStore } from './pg-series-store.js';
 import { PgStore } from './pg-store.js';
+import { PgTemplateStore } from './pg-template-store.js';
 import { PgTokenStore } from './pg-token-store.js';
 import { PgWebhookStore } from './pg-webhook-store.js';
 import type { Stores } from './stores.js';
@@ -33,15 +38,15 @@ export async function openPgStores(url: string, opts: { versionQuota?: VersionQu
     tokens: new PgTokenStore(database),
     secrets: new PgSecretStore(database),
     // meetings, versions, audit, templates
-    meetings: notYet('meetings'),
+    meetings: new PgMeetingStore(database),
     versions: notYet('versions'),
     audit: notYet('audit'),
-    templates: notYet('templates'),
+    templates: new PgTemplateStore(database),
 
     // actions, people, asks
-    actions: notYet('actions'),
-    people: notYet('people'),
-    asks: notYet('asks'),
+    actions: new PgActionStore(database),
+    people: new PgPeopleStore(database),
+    asks: new PgAskStore(database),
 
     // series, outbox, contacts, calendar, webhooks
     series: new PgSeriesStore(database),
