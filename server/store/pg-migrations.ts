@@ -112,7 +112,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         name TEXT NOT NULL,
         created_at BIGINT NOT NULL,
         data BYTEA NOT NULL,
-        created_by TEXT NOT NULL DEFAULT 'server');
+        created_by TEXT NOT NULL DEFAULT 'server',
+        -- Insertion order: breaks ties of versions saved in the same millisecond, as SQLite's rowid does.
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
+      );
       CREATE TABLE board_webhooks (
         board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
         url TEXT NOT NULL,
