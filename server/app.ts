@@ -415,6 +415,9 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     destroyUpgrade: false,
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
+    // Websocket only, as the client connects: HTTP long-polling would need every request of a session to reach
+    // the same instance, which a load balancer without sticky sessions does not promise.
+    transports: ['websocket'],
   });
   if (redis) await useRedisAdapter(io, redis);
   // First: the limits stand in front of every default-namespace event.

@@ -85,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
       try {
         const file = await exportBoard(db.transfer, arg);
         if (!file) {
-          process.stderr.write(`no board ${arg} in ${config.databaseUrl ? `PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}` : path.resolve(config.dataDir)}\n`);
+          process.stderr.write(
+            `no board ${arg} in ${config.databaseUrl ? `PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}` : path.resolve(config.dataDir)}\n`,
+          );
           return 1;
         }
         await write(process.stdout, `${JSON.stringify(file)}\n`);

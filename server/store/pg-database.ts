@@ -134,6 +134,10 @@ export class PgDatabase implements Queryable {
   async transaction<R>(fn: (tx: Queryable) => Promise<R>): Promise<R> {
     const client = await this.#pool.connect();
     let broken = false;
+    // A checked-out connection reports its own breakage (the server went away mid-transaction) as an 'error'
+    // event, which would end the process unheard; the query in flight fails too, and that is what we act on.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(queryable(client));
@@ -147,6 +151,7 @@ export class PgDatabase implements Queryable {
       }
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -65,7 +65,9 @@ export class PgVersionStore implements VersionStore {
   }
 
   async all(boardId: string): Promise<StoredVersion[]> {
-    const rows = await this.db.rows<Row & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 ORDER BY created_at, ord`, [boardId]);
+    const rows = await this.db.rows<Row & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 ORDER BY created_at, ord`, [
+      boardId,
+    ]);
     return rows.map((row) => ({ ...info(row), data: new Uint8Array(row.data) }));
   }
 

@@ -19,7 +19,10 @@ let cluster: TestCluster | null = null;
 const receivers: http.Server[] = [];
 const clients: Array<YClient | MeetingClient> = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) ('destroy' in c ? c.destroy() : c.close());
+  for (const c of clients.splice(0)) {
+    if ('destroy' in c) c.destroy();
+    else c.close();
+  }
   await cluster?.stop();
   cluster = null;
   for (const r of receivers.splice(0)) {
@@ -52,7 +55,13 @@ describe('once-only work with three instances', () => {
     const series = await createSeries(a.url);
     const boardId = series.body.meetings[0].boardId;
     const hook = await receiver();
-    const added = await api(b.url, 'POST', `/api/series/${series.id}/webhooks`, { url: hook.url, format: 'standard', events: ['action_item.created', 'meeting.ended'] }, series.tokens.facilitator);
+    const added = await api(
+      b.url,
+      'POST',
+      `/api/series/${series.id}/webhooks`,
+      { url: hook.url, format: 'standard', events: ['action_item.created', 'meeting.ended'] },
+      series.tokens.facilitator,
+    );
     expect(added.status).toBe(201);
 
     const ys = [a, b, c].map((s) => connect(s.wsUrl, { id: boardId, tokens: series.tokens }));

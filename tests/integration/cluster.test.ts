@@ -10,6 +10,7 @@ import type { ActionItem } from '../../shared/action-extraction.js';
 import { createCard, readBoard } from '../../shared/board-schema.js';
 import type { Ack, ActionsChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.js';
 import { startCluster, type Engine, type TestCluster } from '../helpers/cluster.js';
+import { joinMeeting, type MeetingClient } from '../helpers/meeting-client.js';
 import { addCard, addDecision, api, createBoard, startServer, type TestBoard } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
@@ -21,7 +22,9 @@ describe.each(ENGINES)('several instances on %s', (engine) => {
   let cluster: TestCluster | null = null;
   const clients: YClient[] = [];
   const sockets: ClientSocket[] = [];
+  const meetings: MeetingClient[] = [];
   afterEach(async () => {
+    for (const m of meetings.splice(0)) m.close();
     for (const c of clients.splice(0)) c.destroy();
     for (const s of sockets.splice(0)) s.disconnect();
     await cluster?.stop();
@@ -101,4 +104,28 @@ describe.each(ENGINES)('several instances on %s', (engine) => {
     expect(cluster.servers.filter((s) => s.app.actions.decisionsParsed > 0)).toHaveLength(1);
     expect(heard.filter((e) => e.items.some((i) => i.id === itemId))).toHaveLength(1);
   });
+
+  it('Redis restarted mid-meeting: the instances recover by themselves, catch up on what they missed, and the meeting goes on', async () => {
+    cluster = await startCluster(2, { engine });
+    const [a, b] = cluster.servers;
+    const board = await createBoard(a.url);
+    const ya = await join(a.wsUrl, board);
+    const yb = await join(b.wsUrl, board);
+    const fay = joinMeeting(a.url, board, board.tokens.facilitator, { name: 'Fay' });
+    const pat = joinMeeting(b.url, board, board.tokens.participant, { name: 'Pat' });
+    meetings.push(fay, pat);
+    await fay.until((s) => s.roster.filter((r) => r.online).length === 2, 'both seated');
+
+    await cluster.redis.restart(async () => {
+      // Stored by A while nothing can tell B: B must catch up from the store once Redis is back.
+      createCard(ya.doc, { column: 'agenda', title: 'During the outage' });
+      await a.app.registry.persisted();
+    });
+    await waitFor(() => titles(yb.doc).includes('During the outage'), 'B caught up', 20_000);
+    createCard(yb.doc, { column: 'agenda', title: 'After the outage' });
+    await waitFor(() => titles(ya.doc).includes('After the outage'), 'B to A again', 20_000);
+    // The meeting answers again wherever it runs now.
+    await waitFor(async () => (await pat.send('hand:raise')).ok, 'a command from B runs again', 20_000);
+    await fay.until((s) => s.roster.find((r) => r.name === 'Pat')?.handRaisedAt != null, 'the hand seen on A');
+  }, 60_000);
 });
