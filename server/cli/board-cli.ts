@@ -27,7 +27,8 @@ const USAGE = `usage:
   npm run board -- export <boardId> > board.json
   npm run board -- import [board.json] < board.json
   npm run board -- backup <file>
-Uses DATA_DIR (default ./data); links use PUBLIC_URL, else http://localhost:PORT.`;
+Uses DATABASE_URL when set (PostgreSQL; back it up with pg_dump), else DATA_DIR (default ./data);
+links use PUBLIC_URL, else http://localhost:PORT.`;
 
 class UsageError extends Error {}
 

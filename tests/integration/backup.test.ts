@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import type { VersionInfo } from '../../shared/history-schemas.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { api, createBoard, startServer, tempDataDir, type TestBoard, type TestServer } from '../helpers/server.js';
 import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
+import { freshDatabase } from '../helpers/postgres.js';
 
 const servers: TestServer[] = [];
 const clients: YClient[] = [];
@@ -23,10 +24,13 @@ const start = async (dataDir?: string) => {
 };
 
 /** Runs the CLI as a real child process, as `npm run board -- …` does. */
-function cli(args: string[], opts: { dataDir: string; stdin?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  opts: { dataDir: string; stdin?: string; env?: Record<string, string> },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'server/cli/board-cli.ts', ...args], {
-      env: { ...process.env, DATA_DIR: opts.dataDir, PUBLIC_URL: 'https://board.example.org', npm_config_loglevel: 'silent' },
+      env: { ...process.env, DATA_DIR: opts.dataDir, PUBLIC_URL: 'https://board.example.org', npm_config_loglevel: 'silent', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -102,6 +106,34 @@ describe('board export and import (CLI)', { timeout: 90_000 }, () => {
     ]);
     // The old board's links open nothing on the new server.
     expect((await api(b.url, 'GET', `/api/boards/${newId}`, undefined, board.tokens.facilitator)).status).toBe(403);
+  });
+
+  it('with DATABASE_URL the command exports from PostgreSQL and imports into it, and sends backups to pg_dump', async () => {
+    const source = await freshDatabase(inject('pgUrl'));
+    const a = await startServer({ config: { databaseUrl: source } });
+    servers.push(a);
+    const { board, y } = await richBoard(a);
+    const exported = await cli(['export', board.id], { dataDir: tempDataDir(), env: { DATABASE_URL: source } });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ board: { id: board.id, title: 'Quarterly planning' } });
+
+    const target = await freshDatabase(inject('pgUrl'));
+    // The first server on the new database creates its schema; the command then imports into it.
+    await (await startServer({ config: { databaseUrl: target } })).stop();
+    const imported = await cli(['import'], { dataDir: tempDataDir(), stdin: exported.stdout, env: { DATABASE_URL: target } });
+    expect(imported.code, imported.stderr).toBe(0);
+    const links = Object.fromEntries([...imported.stdout.matchAll(/^(facilitator|participant|viewer):\s+(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const b = await startServer({ config: { databaseUrl: target } });
+    servers.push(b);
+    const newId = new URL(links.viewer).pathname.split('/').pop()!;
+    const c = connect(b.wsUrl, { id: newId, tokens: { participant: tokenOf(links.viewer) } }, tokenOf(links.viewer));
+    clients.push(c);
+    await synced(c);
+    expect(readBoard(c.doc)).toEqual(readBoard(y.doc));
+
+    const backup = await cli(['backup', path.join(tempDataDir(), 'copy.sqlite')], { dataDir: tempDataDir(), env: { DATABASE_URL: source } });
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain('pg_dump');
   });
 
   it('import refuses a bad file with a clear message and exit code 2, creating nothing', async () => {
