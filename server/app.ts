@@ -426,6 +426,8 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     wsConnections: () => sync.connectionCount,
     socketConnections: () => io.engine.clientsCount,
     boardsLoaded: () => registry.loadedCount,
+    boardsOwned: () => [...registry.boards()].filter((b) => registry.owns(b.id)).length,
+    clockHeld: () => clock?.holds() ?? true,
     outboxPending: () => outbox.pendingByChannel(),
   });
   const boardEvents = attachBoardEvents(io, { registry, boards, store, access, log });

@@ -11,6 +11,10 @@ export interface MetricSources {
   wsConnections(): number;
   socketConnections(): number;
   boardsLoaded(): number;
+  /** Boards in memory whose once-only work this instance does (all of them when it runs alone). */
+  boardsOwned(): number;
+  /** Whether this instance runs the clock and sends the outbox (always, when it runs alone). */
+  clockHeld(): boolean;
   /** Messages waiting in the outbox, by channel. */
   outboxPending(): Promise<Record<string, number>>;
 }
@@ -74,6 +78,8 @@ export class Metrics {
     gauge('meshboard_ws_connections', 'Open board websockets (y-websocket)', (src) => src.wsConnections());
     gauge('meshboard_socketio_connections', 'Open socket.io connections (meeting channel, board events)', (src) => src.socketConnections());
     gauge('meshboard_boards_loaded', 'Boards in memory', (src) => src.boardsLoaded());
+    gauge('meshboard_boards_owned', 'Boards in memory this instance owns (does their once-only work)', (src) => src.boardsOwned());
+    gauge('meshboard_clock_held', '1 when this instance runs the clock and sends the outbox', (src) => (src.clockHeld() ? 1 : 0));
     new client.Gauge({
       name: 'meshboard_outbox_pending',
       help: 'Mails and webhook calls waiting to be sent, by channel',

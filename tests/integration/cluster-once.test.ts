@@ -31,6 +31,15 @@ afterEach(async () => {
   }
 });
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
+/** An instance's clock and ownership figures from its /metrics. */
+async function metric(url: string): Promise<{ clock: number; owned: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { clock: read('meshboard_clock_held'), owned: read('meshboard_boards_owned') };
+}
+
 /** A webhook receiver on 127.0.0.1 that records each request's event type. */
 async function receiver() {
   const got: string[] = [];
@@ -50,7 +59,7 @@ async function receiver() {
 
 describe('once-only work with three instances', () => {
   it('a meeting run across three instances reaches its webhook once with its action item and once with its end', async () => {
-    cluster = await startCluster(3, { config: { webhookAllowHosts: ['127.0.0.1'], outboxRetryMs: [50, 50] } });
+    cluster = await startCluster(3, { config: { webhookAllowHosts: ['127.0.0.1'], outboxRetryMs: [50, 50], metricsToken: METRICS_TOKEN } });
     const [a, b, c] = cluster.servers;
     const series = await createSeries(a.url);
     const boardId = series.body.meetings[0].boardId;
@@ -88,6 +97,10 @@ describe('once-only work with three instances', () => {
       ['meeting.ended', 'sent', 1],
     ]);
     expect(cluster.servers.filter((s) => s.app.cluster!.holdsClock())).toHaveLength(1);
+    // Each instance's /metrics says what it does: one runs the clock, one owns the board.
+    const figures = await Promise.all(cluster.servers.map((s) => metric(s.url)));
+    expect(figures.map((f) => f.clock).sort()).toEqual([0, 0, 1]);
+    expect(figures.map((f) => f.owned).sort()).toEqual([0, 0, 1]);
   }, 60_000);
 
   it('the series clock, ticking on every instance at once, opens the next meeting once', async () => {

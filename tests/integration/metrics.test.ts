@@ -55,6 +55,9 @@ describe('metrics', () => {
     expect(type).toContain('text/plain');
     expect(sample(text, 'meshboard_ws_connections')).toBe(2);
     expect(sample(text, 'meshboard_boards_loaded')).toBe(1);
+    // Alone, this instance owns every board it holds and runs the clock.
+    expect(sample(text, 'meshboard_boards_owned')).toBe(1);
+    expect(sample(text, 'meshboard_clock_held')).toBe(1);
     expect(sample(text, 'meshboard_updates_appended_total')).toBeGreaterThanOrEqual(5);
     expect(sample(text, 'meshboard_updates_relayed_total')).toBeGreaterThanOrEqual(5);
     expect(sample(text, 'meshboard_relay_seconds_count')).toBeGreaterThanOrEqual(5);
