@@ -25,6 +25,9 @@ const enum Kind {
 /** The origin of presence that came from another instance: the relay sends it on, the bus never publishes it back. */
 const REMOTE_PRESENCE = Symbol('remote presence');
 
+/** How long a board's load waits for its channel's subscription before it goes on without (Redis is away). */
+const SUBSCRIBE_WAIT_MS = 1_000;
+
 /** Largest message accepted from the bus; a board's updates are bounded far below (MAX_MESSAGE_BYTES). */
 const MAX_BUS_MESSAGE = 64 * 1024 * 1024;
 
@@ -70,10 +73,21 @@ export class BoardBus implements BoardExtension<Held> {
     return this.#channelPrefix + boardId;
   }
 
-  /** Subscribed before the board is read from the store, so no change stored after that read can pass it by. */
+  /**
+   * Subscribed before the board is read from the store, so no change stored after that read can pass it by.
+   * While Redis is away the board loads all the same: it is subscribed, and caught up, when Redis is back.
+   */
   async preload(boardId: string): Promise<void> {
     if (!this.#early.has(boardId)) this.#early.set(boardId, []);
-    await this.deps.sub.subscribe(this.#channel(boardId));
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), SUBSCRIBE_WAIT_MS)));
+    try {
+      if ((await Promise.race([this.deps.sub.subscribe(this.#channel(boardId)), gaveUp])) === 'late') this.#wasDown = true;
+    } catch {
+      this.#wasDown = true;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   loadAbandoned(boardId: string): void {
@@ -162,6 +176,8 @@ export class BoardBus implements BoardExtension<Held> {
     log.info('board bus: reconnected; reading the boards held here again from the store');
     for (const board of [...registry.boards()]) {
       try {
+        // A board loaded while Redis was away has no subscription yet (a second one changes nothing).
+        await this.deps.sub.subscribe(this.#channel(board.id));
         const stored = await registry.storedDocument(board.id);
         if (registry.loaded(board.id) !== board) continue;
         const merged = Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]);
