@@ -14,7 +14,7 @@ export function renderScale(s: ScaleResults | undefined): string[] {
   out.push('### S9 — scale-out: instances on one store and one Redis, clients split across them');
   out.push('');
   out.push(
-    `Instances pinned to core ${s.cores} with redis-server and PostgreSQL, the generator on its own core; one repetition. ` +
+    `${s.cores === null ? 'Not pinned' : `Instances, redis-server and PostgreSQL pinned to core ${s.cores}, the generator to its own`}; one repetition. ` +
       'CPU in cores over the window (+ drain); µs/delivery counts the instances only. "cross" is probe → probe between different instances.',
   );
   out.push('');

@@ -6,13 +6,14 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { Probe, Sink, openAll, type BenchClient } from './wire.js';
 import { cpuSeconds, treeCpuSeconds } from './proc.js';
 import { percentiles, type Percentiles } from './stats.js';
-import { SERVER_CORES, sleep, startServer, tempDir, withAffinity, type RunningServer, type Room } from './servers.js';
+import { HAVE_TASKSET, SERVER_CORES, sleep, startServer, tempDir, withAffinity, type RunningServer, type Room } from './servers.js';
 
 export type ScaleStore = 'sqlite' | 'postgres';
 /** `spread`: each board's clients round-robin over the instances; `by-board`: all of board k's on instance k mod n. */
@@ -62,7 +63,8 @@ export interface ScaleResults {
   rows: ScaleRow[];
   /** Variants that could not run, and why. */
   skipped: string[];
-  cores: string;
+  /** The cores instances, Redis and PostgreSQL were pinned to (a taskset list), or null when not pinned. */
+  cores: string | null;
 }
 
 const SETUPS = [
@@ -77,12 +79,13 @@ export async function scaleOut(cfg: ScaleConfig, log: (msg: string) => void): Pr
   const skipped: string[] = [];
   // Redis and PostgreSQL run on the servers' cores, beside the instances; the generator keeps its own core.
   const serverCpus = SERVER_CORES.join(',');
+  const cores = HAVE_TASKSET && os.cpus().length >= 2 ? serverCpus : null;
   let redis: TestRedis;
   try {
     redis = await withAffinity(serverCpus, startRedis);
   } catch (err) {
     skipped.push(`all of S9: ${(err as Error).message}`);
-    return { rows, skipped, cores: serverCpus };
+    return { rows, skipped, cores };
   }
   try {
     for (const store of cfg.stores) {
@@ -141,7 +144,7 @@ export async function scaleOut(cfg: ScaleConfig, log: (msg: string) => void): Pr
   } finally {
     await redis.stop();
   }
-  return { rows, skipped, cores: serverCpus };
+  return { rows, skipped, cores };
 }
 
 interface SpreadOptions {
