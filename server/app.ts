@@ -9,7 +9,7 @@ import express from 'express';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import { parseConfig, type Config, type ConfigInput } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { openSqliteStores } from './store/sqlite-stores.js';
+import { openStores, type OpenedStores } from './store/open-stores.js';
 import { AccessControl } from './auth/access.js';
 import type { Role } from '../shared/roles.js';
 import type { Store } from './store/store.js';
@@ -75,6 +75,10 @@ import { useRedisAdapter } from './scale/socket-adapter.js';
 import { BoardBus } from './scale/board-bus.js';
 import { BoardOwners } from './scale/board-owners.js';
 import { Leases } from './scale/leases.js';
+import { CLOCK_LEASE, ClockLease } from './scale/clock-lease.js';
+import { MeetingHosts } from './scale/meeting-hosts.js';
+import { Rpc } from './scale/rpc.js';
+import { LocalMeetings, type MeetingGateway } from './meeting/meeting-gateway.js';
 
 export interface MeshboardApp {
   readonly config: Config;
@@ -107,6 +111,8 @@ export interface MeshboardApp {
   readonly calendar: CalendarFeeds;
   /** Rate limits and quotas (per client address, per board). */
   readonly limits: Limits;
+  /** This instance among several (REDIS_URL), or null when it runs alone. */
+  readonly cluster: { instanceId: string; holdsClock(): boolean; owns(boardId: string): boolean } | null;
   /** The connection to Redis (REDIS_URL) that instances share, or null when this instance runs alone. */
   readonly redis: RedisLink | null;
   /** The express app of the page and the REST API (tests walk its routes). */
@@ -130,7 +136,14 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const log = createLogger(config.logLevel);
   // First: a Redis that cannot be reached stops the start before anything is opened.
   const redis = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix, log) : null;
-  const stores = openSqliteStores(config.dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
+  let stores: OpenedStores;
+  try {
+    stores = await openStores(config, log);
+  } catch (err) {
+    // The start stops here (PostgreSQL unreachable, say): let go of Redis so the process can end.
+    await redis?.close();
+    throw err;
+  }
   const store = stores.boards;
   // Metrics cost nothing unless they are turned on (METRICS_TOKEN).
   const metrics = config.metricsToken ? new Metrics() : null;
@@ -138,6 +151,20 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const instanceId = crypto.randomUUID();
   const leases = redis ? new Leases(redis.client, { prefix: redis.prefix, instanceId, ttlMs: config.leaseMs, log }) : null;
   const owners = leases ? new BoardOwners(leases) : undefined;
+  // One subscribed connection carries the boards' channels, the calls between instances and the meetings' news.
+  const sub = redis ? await redis.duplicate({ unawaited: true }) : null;
+  const cluster =
+    redis && leases && sub
+      ? {
+          rpc: await Rpc.start(redis.client, sub, { prefix: redis.prefix, instanceId, timeoutMs: 5_000, log }),
+          leases,
+          redis: redis.client,
+          sub,
+          prefix: redis.prefix,
+          instanceId,
+          leaseMs: config.leaseMs,
+        }
+      : null;
   const registry = new BoardRegistry(
     store,
     {
@@ -175,13 +202,14 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs, autoGapMs: config.autoVersionGapMs });
   const templates = new TemplateService(stores.templates, registry);
   const series = new SeriesService({
+    clockHolder: leases ? () => leases.holds(CLOCK_LEASE) : undefined,
     store: seriesStore,
     boards,
     registry,
     templates,
     meetingStore: stores.meetings,
     actionStore,
-    endMeeting: (boardId) => meetings.endNow(boardId),
+    endMeeting: (boardId) => gateway.endNow(boardId),
     clock: deps.clock ?? systemClock,
     log,
   });
@@ -217,7 +245,11 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     retryDelaysMs: config.outboxRetryMs,
     keepMs: 90 * 24 * 3_600_000,
     onAttempt: metrics ? (channel, outcome) => metrics.outboxAttempt(channel, outcome) : undefined,
+    onAdded: () => clock?.added(),
   });
+  // With several instances, one holds the clock: it runs the clock-driven work and sends the outbox.
+  const clock = cluster ? new ClockLease({ leases: cluster.leases, pub: cluster.redis, sub: cluster.sub, prefix: cluster.prefix, outbox }) : null;
+  const clockHolder = clock ? () => clock.holds() : undefined;
   const events = new SeriesEvents(log);
   const mailer = config.smtpUrl && config.mailFrom ? new SmtpMailer({ ...config, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : null;
   if (mailer) deliverers.email = mailer;
@@ -316,12 +348,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     actions,
     answers,
     verifySeat: (boardId, seat) => seats.verify(boardId, seat),
-    rosterEntry: async (boardId, seatId) => {
-      const room = await meetings.room(boardId);
-      const entry = room?.snapshot().roster.find((p) => p.id === seatId);
-      void meetings.releaseIfEmpty(boardId);
-      return entry ? { name: entry.name, role: entry.role } : null;
-    },
+    rosterEntry: (boardId, seatId) => gateway.rosterEntry(boardId, seatId),
   });
   // The links in mails open the person's page too, while the address they went to is still theirs.
   people.acceptLinks((id, token) => mail.personOfLink(id, token));
@@ -417,7 +444,10 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     output: (boardId) => roomOutput(nsp, boardId),
   });
   const seats = new SeatIssuer(await stores.secrets.secret('meeting-seats'));
-  attachMeetingHandlers(nsp, meetings, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
+  const localMeetings = new LocalMeetings(meetings);
+  // With several instances, each board's meeting runs on the board's owner; the others forward to it.
+  const gateway: MeetingGateway = cluster ? new MeetingHosts({ local: localMeetings, registry, ...cluster, log }) : localMeetings;
+  attachMeetingHandlers(nsp, gateway, { access, seats, log, rateLimit: { burst: 30, perSecond: 15, strikes: 50 } });
   attachNeedHandlers(nsp as unknown as Namespace, { answers, log, rateLimit: { burst: 10, perSecond: 5, strikes: 30 } });
   // The summary goes out when a meeting ends; it retries on its own and never holds the meeting up.
   const saveVersion = (boardId: string, name: string) =>
@@ -431,6 +461,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const logFailure = (what: string) => (err: unknown) => log.error(what, { err });
   meetings.onStarted((boardId) => void series.meetingStarted(boardId).catch(logFailure('could not record the meeting start')));
   const triggers = new ReachTriggers({
+    clockHolder,
     events,
     seriesStore,
     overdueWatchers: () => stores.webhooks.seriesWanting('action_item.overdue'),
@@ -464,7 +495,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     ? new BoardBus({
         registry,
         pub: redis.client,
-        sub: await redis.duplicate({ unawaited: true }),
+        sub: sub!,
         prefix: redis.prefix,
         instanceId,
         onDeleted: (boardId) => sync.closeBoard(boardId, CloseCode.BoardDeleted, 'board deleted'),
@@ -472,6 +503,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
       })
     : null;
   if (bus) registry.use(bus);
+  if (gateway instanceof MeetingHosts) registry.use(gateway);
   registry.use(sync);
   registry.use(actions);
   registry.use(audit);
@@ -511,12 +543,14 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     },
     calendar,
     limits,
+    cluster: clock ? { instanceId, holdsClock: () => clock.holds(), owns: (boardId) => registry.owns(boardId) } : null,
     redis,
     web,
     listen: async () => {
       // Interrupted openings are finished or undone before anyone can ask for a series.
       await series.start();
-      outbox.start();
+      if (clock) await clock.start();
+      else outbox.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -550,6 +584,8 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
         await history.close();
         await audit.close();
         bus?.close();
+        if (gateway instanceof MeetingHosts) gateway.close();
+        cluster?.rpc.close();
         await leases?.close();
         await stores.close();
         await redis?.close();

@@ -1,6 +1,7 @@
 /** Composition root: reads the environment and starts the server. */
 import { configFromEnv } from './config.js';
 import { createApp } from './app.js';
+import { describeDatabaseUrl } from './store/pg-database.js';
 
 let config;
 try {
@@ -10,9 +11,17 @@ try {
   process.exit(2);
 }
 
-const app = await createApp(config);
+let app;
+try {
+  app = await createApp(config);
+} catch (err) {
+  // PostgreSQL or Redis unreachable: one line naming where (never a password), not a stack.
+  console.error(`Meshboard could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
 const { url } = await app.listen();
-app.log.info(`Meshboard is running: open ${url}  (data in ${config.dataDir})`);
+const where = config.databaseUrl ? `PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}` : config.dataDir;
+app.log.info(`Meshboard is running: open ${url}  (data in ${where}${config.redisUrl ? ', several instances over Redis' : ''})`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

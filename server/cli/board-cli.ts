@@ -14,7 +14,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { configFromEnv, type Config } from '../config.js';
 import { createLogger } from '../log.js';
-import { openSqliteStores, type SqliteStores } from '../store/sqlite-stores.js';
+import { openStores, type OpenedStores } from '../store/open-stores.js';
+import { describeDatabaseUrl } from '../store/pg-database.js';
 import { DATABASE_FILE } from '../store/sqlite-database.js';
 import { BoardRegistry } from '../sync/board-registry.js';
 import { BoardService } from '../boards/board-service.js';
@@ -36,10 +37,10 @@ function dbFile(dataDir: string): string {
   return file;
 }
 
-function open(config: Config): { stores: SqliteStores; transfer: TransferDeps; close(): Promise<void> } {
-  const dataDir = config.dataDir;
-  dbFile(dataDir);
-  const stores = openSqliteStores(dataDir, { versionQuota: { maxCount: config.versionsPerBoard, maxBytes: config.versionBytesPerBoard } });
+async function open(config: Config): Promise<{ stores: OpenedStores; transfer: TransferDeps; close(): Promise<void> }> {
+  // With DATABASE_URL the boards are in PostgreSQL; else in the SQLite file, which must exist already.
+  if (!config.databaseUrl) dbFile(config.dataDir);
+  const stores = await openStores(config);
   const store = stores.boards;
   const registry = new BoardRegistry(store, { unloadGraceMs: 0, compactEvery: 500 }, createLogger('silent'));
   const boards = new BoardService(store, registry, stores.tokens);
@@ -80,11 +81,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'export': {
       if (!arg || !isBoardId(arg)) throw new UsageError('export needs a board id');
-      const db = open(config);
+      const db = await open(config);
       try {
         const file = await exportBoard(db.transfer, arg);
         if (!file) {
-          process.stderr.write(`no board ${arg} in ${path.resolve(config.dataDir)}\n`);
+          process.stderr.write(`no board ${arg} in ${config.databaseUrl ? `PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}` : path.resolve(config.dataDir)}\n`);
           return 1;
         }
         await write(process.stdout, `${JSON.stringify(file)}\n`);
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const text = await readInput(arg);
       const parsed = parseExportText(text);
-      const db = open(config);
+      const db = await open(config);
       try {
         const created = await importBoard(db.transfer, parsed);
         const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
@@ -118,8 +119,9 @@ async function main(argv: string[]): Promise<number> {
     case 'backup': {
       if (!arg) throw new UsageError('backup needs a file to write');
       if (fs.existsSync(arg)) throw new UsageError(`${arg} exists; give a new file name`);
-      const db = open(config);
+      const db = await open(config);
       try {
+        if (db.stores.engine !== 'sqlite') throw new UsageError('the boards are in PostgreSQL (DATABASE_URL): back them up with pg_dump (docs/deployment.md)');
         // SQLite's online backup: a consistent copy while the server keeps writing.
         await db.stores.database.backup(arg);
         process.stderr.write(`backed up ${dbFile(config.dataDir)} to ${arg}\n`);

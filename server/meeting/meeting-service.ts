@@ -122,6 +122,20 @@ export class MeetingService {
     }
   }
 
+  /**
+   * Puts a board's room away whoever is in it (its state is stored after every change): another instance runs
+   * the meeting now.
+   */
+  async evict(boardId: string): Promise<void> {
+    const pending = this.#rooms.get(boardId);
+    if (!pending) return;
+    this.#rooms.delete(boardId);
+    const room = await pending.catch(() => null);
+    if (!room) return;
+    room.dispose();
+    this.deps.registry.release(room.board);
+  }
+
   /** Forgets a deleted board's room without storing anything. */
   async drop(boardId: string): Promise<void> {
     const room = await this.#rooms.get(boardId)?.catch(() => null);

@@ -39,6 +39,8 @@ export interface TriggerDeps {
   quietMs?: number;
   /** More clock-driven work, run after each of this clock's passes (the mail's reminders and digests). */
   onTick?: () => Promise<void>;
+  /** With several instances: whether this one holds the clock's lease (absent: it runs alone). */
+  clockHolder?: () => boolean;
 }
 
 interface RequestWatch extends BoardAttachment {
@@ -69,6 +71,8 @@ export class ReachTriggers implements BoardExtension<RequestWatch> {
     const schedule = () => {
       if (this.#closed) return;
       this.#timer = this.deps.clock.setTimeout(() => {
+        // With several instances, the holder of the clock's lease does the clock's work.
+        if (this.deps.clockHolder && !this.deps.clockHolder()) return schedule();
         void this.tick().catch(this.#fail('the clock’s events')).finally(schedule);
       }, TICK_MS);
     };

@@ -7,8 +7,7 @@
  */
 import { randomId } from '../../shared/ids.js';
 import type { Logger } from '../log.js';
-import type { NewOutboxRecord, OutboxChannel, OutboxRecord, OutboxStore } from '../store/outbox-store.js';
-import { FORGOTTEN } from '../store/sqlite-outbox-store.js';
+import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord, type OutboxStore } from '../store/outbox-store.js';
 
 /** The outcome of one attempt. `permanent`: asking again will not help (a mailbox that does not exist, a 4xx). */
 export type DeliveryResult = { ok: true; response: string } | { ok: false; error: string; permanent?: boolean };
@@ -28,6 +27,8 @@ export interface OutboxOptions {
   now?: () => number;
   /** Told of each attempt's outcome (metrics). */
   onAttempt?: (channel: OutboxChannel, outcome: 'sent' | 'retry' | 'failed') => void;
+  /** A message was stored (with several instances, the one that sends is told: see `poke`). */
+  onAdded?: () => void;
 }
 
 export type NewMessage = Omit<NewOutboxRecord, 'id' | 'createdAt' | 'nextAttemptAt'> & {
@@ -78,7 +79,10 @@ export class Outbox {
     const id = `msg_${randomId(20)}`;
     const created = await this.store.add({ ...rest, id, createdAt: now, nextAttemptAt: Math.max(now, notBefore ?? now) });
     await this.durable();
-    if (created) this.#wake();
+    if (created) {
+      this.#wake();
+      this.opts.onAdded?.();
+    }
     return { id: created ? id : ((await this.store.byKey(message.key))?.id ?? id), created };
   }
 
@@ -148,6 +152,21 @@ export class Outbox {
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
+    this.#wake();
+  }
+
+  /**
+   * Stops taking new work, for now: another instance sends (it holds the clock's lease). Sends under way finish;
+   * `start` begins again.
+   */
+  pause(): void {
+    this.#started = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Looks at the table now: a message was stored by another instance. */
+  poke(): void {
     this.#wake();
   }
 

@@ -85,6 +85,9 @@ export interface SeriesActionItem extends ActionItem {
   latestSeq: number;
 }
 
+/** With several instances, an opening this old is taken to be interrupted (its instance died mid-way). */
+const STALE_OPENING_MS = 60_000;
+
 export interface SeriesDeps {
   store: SeriesStore;
   boards: BoardService;
@@ -96,6 +99,11 @@ export interface SeriesDeps {
   endMeeting(boardId: string): Promise<boolean>;
   clock: Clock;
   log: Logger;
+  /**
+   * With several instances: whether this one holds the clock's lease, which makes it the one to run the
+   * clock-driven work (and the recovery of interrupted openings). Absent: this instance runs alone.
+   */
+  clockHolder?: () => boolean;
 }
 
 export class SeriesService {
@@ -430,14 +438,22 @@ export class SeriesService {
    * clock-driven work.
    */
   async start(): Promise<void> {
+    // With several instances, an opening may be under way on another one: the clock's holder recovers them.
+    if (!this.deps.clockHolder) await this.#recover(0);
+    this.#schedule();
+  }
+
+  /** Finishes or undoes openings interrupted at least `ageMs` ago, and files boards that have no series yet. */
+  async #recover(ageMs: number): Promise<void> {
+    const now = this.deps.clock.now();
     for (const m of await this.deps.store.meetingsIn(['opening'])) {
+      if (now - m.openedAt < ageMs) continue;
       const made = await this.deps.registry.withBoard(m.boardId, () => true);
       if (made) await this.deps.store.updateMeeting(m.seriesId, m.seq, { status: 'open' });
       else await this.#undoOpening(m);
       this.deps.log.info(made ? 'finished an interrupted opening' : 'undid an interrupted opening', { seriesId: m.seriesId, seq: m.seq });
     }
     for (const b of await this.deps.store.boardsWithoutSeries()) await this.adoptBoard(b);
-    this.#schedule();
   }
 
   #schedule(): void {
@@ -454,6 +470,11 @@ export class SeriesService {
 
   /** One pass of the clock-driven work (the timer runs it every minute; tests call it after moving the clock). */
   async tick(): Promise<void> {
+    if (this.deps.clockHolder) {
+      if (!this.deps.clockHolder()) return;
+      // An opening takes well under a minute: one older than that was cut off with its instance.
+      await this.#recover(STALE_OPENING_MS);
+    }
     const now = this.deps.clock.now();
     for (const m of await this.deps.store.meetingsIn(['open', 'running'])) {
       if (this.#closed) return;

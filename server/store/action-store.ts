@@ -51,6 +51,9 @@ export function toActionItem(r: ActionRecord): ActionItem {
   };
 }
 
+/** Names kept per board as attendees; enough for any meeting, bounded against a client renaming itself in a loop. */
+export const MAX_ATTENDEES = 500;
+
 export interface ActionStore {
   /** Every action item of a board, in creation order. */
   list(boardId: string): Promise<ActionRecord[]>;
@@ -62,7 +65,7 @@ export interface ActionStore {
   /** Inserts or replaces records, all in one transaction. */
   upsert(records: readonly ActionRecord[]): Promise<void>;
 
-  /** Records that these names were present at the board's meeting. */
+  /** Records that these names were present at the board's meeting (new names only while fewer than MAX_ATTENDEES). */
   addAttendees(boardId: string, names: readonly string[], at: number): Promise<void>;
   /** Names seen on the board, in the order first seen. */
   attendees(boardId: string): Promise<string[]>;

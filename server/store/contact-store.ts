@@ -4,7 +4,14 @@
  * only once confirmed. Turned-off kinds are kept per address — as a hash, so honouring an unsubscribe does not
  * mean keeping the address.
  */
+import crypto from 'node:crypto';
 import type { EmailKind, EmailLang } from '../../shared/email.js';
+
+/**
+ * How an address that turned kinds off is kept, on every engine. Addresses compare case-insensitively here (the
+ * local part is case-sensitive in theory, never in practice).
+ */
+export const addressHash = (address: string): Buffer => crypto.createHash('sha256').update(address.trim().toLowerCase()).digest();
 
 export interface ContactRecord {
   seriesId: string;

@@ -19,6 +19,6 @@ export interface MeetingStore {
   /** Replaces the board's meeting state. */
   saveMeeting(boardId: string, state: unknown): Promise<void>;
   recordVote(round: VoteRecord): Promise<void>;
-  /** The board's vote rounds, in the order they were revealed. */
+  /** The board's vote rounds, in the order they were revealed (rounds revealed at the same time, in the order recorded). */
   listVotes(boardId: string): Promise<VoteRecord[]>;
 }

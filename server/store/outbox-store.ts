@@ -4,6 +4,9 @@
  * the row then records each attempt's outcome, which is what the facilitator sees.
  */
 
+/** What a forgotten address becomes in the log (forgetRecipient). */
+export const FORGOTTEN = '(removed)';
+
 export type OutboxChannel = 'email' | 'webhook';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 

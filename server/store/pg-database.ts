@@ -49,11 +49,21 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 /** Arbitrary but fixed: the advisory lock the migrations run under. */
 const MIGRATION_LOCK = 0x6d657368; // "mesh"
 
+/**
+ * PostgreSQL's text cannot hold U+0000, which SQLite stores and a client may type: every text parameter has it
+ * replaced by U+FFFD, so such a text is stored (as SQLite would show it, near enough) instead of failing the
+ * write and whatever depends on it.
+ */
+function textSafe(params: readonly unknown[]): unknown[] {
+  const clean = (v: unknown): unknown => (typeof v === 'string' ? (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v) : Array.isArray(v) ? v.map(clean) : v);
+  return params.map(clean);
+}
+
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    rows: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
-    one: async <R>(sql: string, params: readonly unknown[] = []) => ((await client.query(sql, params as unknown[])).rows[0] as R | undefined) ?? null,
-    run: async (sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rowCount ?? 0,
+    rows: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, textSafe(params))).rows as R[],
+    one: async <R>(sql: string, params: readonly unknown[] = []) => ((await client.query(sql, textSafe(params))).rows[0] as R | undefined) ?? null,
+    run: async (sql: string, params: readonly unknown[] = []) => (await client.query(sql, textSafe(params))).rowCount ?? 0,
   };
 }
 

@@ -63,6 +63,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         done_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives; an upsert keeps it
+        ord BIGINT GENERATED ALWAYS AS IDENTITY,
         PRIMARY KEY (board_id, id)
       );
       CREATE TABLE audit_log (
@@ -110,7 +112,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         name TEXT NOT NULL,
         created_at BIGINT NOT NULL,
         data BYTEA NOT NULL,
-        created_by TEXT NOT NULL DEFAULT 'server');
+        created_by TEXT NOT NULL DEFAULT 'server',
+        -- Insertion order: breaks ties of versions saved in the same millisecond, as SQLite's rowid does.
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
+      );
       CREATE TABLE board_webhooks (
         board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
         url TEXT NOT NULL,
@@ -165,7 +170,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         last_error TEXT,
         response TEXT,
         created_at BIGINT NOT NULL,
-        sent_at BIGINT
+        sent_at BIGINT,
+        -- Insertion order (SQLite's rowid there): breaks ties of equal times in the due queue and the log.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE series_asks (
         id TEXT PRIMARY KEY,
@@ -203,7 +210,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         status TEXT NOT NULL CHECK (status IN ('pending', 'taken', 'set_aside')),
         board_id TEXT,
         card_id TEXT,
-        decided_at BIGINT
+        decided_at BIGINT,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE series_escalations (
         id TEXT PRIMARY KEY,
@@ -257,7 +266,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         format TEXT NOT NULL,
         events TEXT NOT NULL,
         secret TEXT NOT NULL,
-        created_at BIGINT NOT NULL
+        created_at BIGINT NOT NULL,
+        -- Insertion order (SQLite's rowid there): breaks ties of equal creation times in a series' list.
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE TABLE server_secrets (
         name TEXT PRIMARY KEY,
@@ -282,7 +293,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         opened_at BIGINT NOT NULL,
         revealed_at BIGINT NOT NULL,
         voters BIGINT NOT NULL,
-        results TEXT NOT NULL
+        results TEXT NOT NULL,
+        -- insertion order, the tie-break SQLite's rowid gives
+        ord BIGINT GENERATED ALWAYS AS IDENTITY
       );
       CREATE INDEX action_items_card ON action_items(board_id, card_id);
       CREATE INDEX action_items_id ON action_items(id);
@@ -293,7 +306,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX email_contacts_address ON email_contacts(address);
       CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
       CREATE INDEX outbox_recipient ON outbox(recipient);
-      CREATE INDEX outbox_series ON outbox(series_id, created_at);
+      CREATE INDEX outbox_series ON outbox(series_id, created_at, seq);
       CREATE INDEX series_asks_from ON series_asks(from_series, created_at);
       CREATE INDEX series_asks_placed ON series_asks(placed_board);
       CREATE INDEX series_asks_shown ON series_asks(shown_board);

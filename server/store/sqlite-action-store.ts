@@ -1,7 +1,7 @@
 import type { DueFlag } from '../../shared/decisions.js';
 import type { ActionStatus, ActionKind } from '../../shared/action-extraction.js';
 import type { ColumnId } from '../../shared/board-schema.js';
-import type { ActionRecord, ActionStore } from './action-store.js';
+import { MAX_ATTENDEES, type ActionRecord, type ActionStore } from './action-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Row {
@@ -54,9 +54,6 @@ const fromRow = (r: Row): ActionRecord => ({
   updatedAt: r.updated_at,
   doneAt: r.done_at,
 });
-
-/** Names kept per board as attendees; enough for any meeting, bounded against a client renaming itself in a loop. */
-export const MAX_ATTENDEES = 500;
 
 /** Action items, attendees and webhooks in the server's database. */
 export class SqliteActionStore implements ActionStore {

@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import type { EmailKind, EmailLang } from '../../shared/email.js';
-import type { ContactRecord, ContactStore } from './contact-store.js';
+import { addressHash, type ContactRecord, type ContactStore } from './contact-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Row {
@@ -20,9 +19,6 @@ const fromRow = (r: Row): ContactRecord => ({
   confirmedAt: r.confirmed_at,
   createdAt: r.created_at,
 });
-
-/** Addresses compare case-insensitively here (the local part is case-sensitive in theory, never in practice). */
-export const addressHash = (address: string): Buffer => crypto.createHash('sha256').update(address.trim().toLowerCase()).digest();
 
 export class SqliteContactStore implements ContactStore {
   readonly #db: SqliteDatabase;

@@ -18,7 +18,7 @@ export class SqliteMeetingStore implements MeetingStore {
       votes: db.prepare<
         [string],
         { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }
-      >('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at'),
+      >('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at, rowid'),
     };
   }
 

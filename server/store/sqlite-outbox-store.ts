@@ -1,4 +1,4 @@
-import type { NewOutboxRecord, OutboxChannel, OutboxRecord, OutboxStore } from './outbox-store.js';
+import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface Row {
@@ -36,9 +36,6 @@ const fromRow = (r: Row): OutboxRecord => ({
   createdAt: r.created_at,
   sentAt: r.sent_at,
 });
-
-/** What a forgotten address becomes in the log. */
-export const FORGOTTEN = '(removed)';
 
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: SqliteDatabase;

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { inject } from 'vitest';
+import type { AppDeps } from '../../server/app.js';
 import type { ConfigInput } from '../../server/config.js';
 import { openPgStores } from '../../server/store/pg-stores.js';
 import { openSqliteStores } from '../../server/store/sqlite-stores.js';
@@ -28,7 +29,7 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(n: number, opts: { engine?: Engine; config?: ConfigInput } = {}): Promise<TestCluster> {
+export async function startCluster(n: number, opts: { engine?: Engine; config?: ConfigInput; deps?: AppDeps } = {}): Promise<TestCluster> {
   const redis = await startRedis();
   const dataDir = tempDataDir();
   const databaseUrl = opts.engine === 'postgres' ? await freshDatabase(inject('pgUrl')) : undefined;
@@ -42,7 +43,7 @@ export async function startCluster(n: number, opts: { engine?: Engine; config?: 
   };
   const servers: TestServer[] = [];
   const add = async () => {
-    const server = await startServer({ dataDir, config });
+    const server = await startServer({ dataDir, config, deps: opts.deps });
     servers.push(server);
     return server;
   };

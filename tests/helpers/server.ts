@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps, type MeshboardApp } from '../../server/app.js';
 import type { ConfigInput } from '../../server/config.js';
+import { freshDatabase } from './postgres.js';
 import type { CreateBoardResponse } from '../../shared/api-schemas.js';
 import type { Role, RoleLinks } from '../../shared/roles.js';
 
@@ -24,6 +25,9 @@ export function tempDataDir(): string {
 
 export async function startServer(opts: { dataDir?: string; config?: ConfigInput; deps?: AppDeps } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
+  // MESHBOARD_TEST_DATABASE=postgres runs a suite's servers on PostgreSQL: each new data directory gets a fresh
+  // database in the run's PostgreSQL server, and a server restarted on that directory finds the same one again.
+  const databaseUrl = process.env.MESHBOARD_TEST_DATABASE === 'postgres' ? await databaseFor(dataDir) : undefined;
   const app = await createApp(
     {
       port: 0,
@@ -34,6 +38,7 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
       // Suites create boards by the hundred from one address; the limit has tests of its own.
       boardsPerHour: 100_000,
       clientDir: inject('clientDir'),
+      ...(databaseUrl ? { databaseUrl } : {}),
       ...opts.config,
     },
     opts.deps,
@@ -41,6 +46,13 @@ export async function startServer(opts: { dataDir?: string; config?: ConfigInput
   const { port } = await app.listen();
   const url = `http://127.0.0.1:${port}`;
   return { url, wsUrl: `ws://127.0.0.1:${port}`, port, dataDir, app, stop: () => app.close() };
+}
+
+const databases = new Map<string, Promise<string>>();
+function databaseFor(dataDir: string): Promise<string> {
+  let url = databases.get(dataDir);
+  if (!url) databases.set(dataDir, (url = freshDatabase(inject('pgUrl'))));
+  return url;
 }
 
 /** JSON helper for the REST API: returns status and parsed body. `token` goes in `Authorization: Bearer`. */

@@ -15,7 +15,7 @@ import { connect, synced, waitFor, type YClient } from '../helpers/yclient.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const ENGINES: Engine[] = ['sqlite'];
+const ENGINES: Engine[] = ['sqlite', 'postgres'];
 
 describe.each(ENGINES)('several instances on %s', (engine) => {
   let cluster: TestCluster | null = null;

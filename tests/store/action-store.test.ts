@@ -1,6 +1,6 @@
 /** The action store contract: every ActionStore implementation passes this suite (engines.ts). */
 import { describe, expect, it } from 'vitest';
-import type { ActionRecord } from '../../server/store/action-store.js';
+import { MAX_ATTENDEES, type ActionRecord } from '../../server/store/action-store.js';
 import { addBoard, ENGINES, storesOn } from './engines.js';
 
 const item = (boardId: string, id: string, over: Partial<ActionRecord> = {}): ActionRecord => ({
@@ -66,6 +66,13 @@ describe.each(ENGINES)('$name action store', (engine) => {
     ]);
   });
 
+  it('an upsert naming the same item twice keeps the later one', async () => {
+    const { stores } = await open();
+    await addBoard(stores, 'b');
+    await stores.actions.upsert([item('b', 'dec:1', { text: 'first' }), item('b', 'dec:1', { text: 'second', updatedAt: 11 })]);
+    expect((await stores.actions.list('b')).map((r) => [r.id, r.text])).toEqual([['dec:1', 'second']]);
+  });
+
   it('finds items by card or id within a board, and by id across boards', async () => {
     const { stores } = await open();
     await addBoard(stores, 'a');
@@ -89,6 +96,32 @@ describe.each(ENGINES)('$name action store', (engine) => {
     await stores.actions.addAttendees('b', ['Ana', 'Cy'], 2);
     expect(await stores.actions.attendees('b')).toEqual(['Ana', 'Bo', 'Cy']);
     expect(await stores.actions.attendees('other')).toEqual([]);
+  });
+
+  it('keeps at most MAX_ATTENDEES names per board, still refreshing the known ones', async () => {
+    const { stores } = await open();
+    await addBoard(stores, 'b');
+    const names = Array.from({ length: MAX_ATTENDEES }, (_, i) => `Person ${i}`);
+    await stores.actions.addAttendees('b', names, 1);
+    await stores.actions.addAttendees('b', ['One too many', 'Person 7'], 2);
+    const kept = await stores.actions.attendees('b');
+    expect(kept).toHaveLength(MAX_ATTENDEES);
+    expect(kept).not.toContain('One too many');
+    expect(kept).toContain('Person 7');
+  });
+
+  it('two instances adding names at once never pass the bound together', async () => {
+    const { stores, openAgain } = await open();
+    await addBoard(stores, 'b');
+    const other = await openAgain();
+    await stores.actions.addAttendees(
+      'b',
+      Array.from({ length: MAX_ATTENDEES - 20 }, (_, i) => `Person ${i}`),
+      1,
+    );
+    const newcomers = (who: string) => Array.from({ length: 20 }, (_, i) => `${who} ${i}`);
+    await Promise.all([stores.actions.addAttendees('b', newcomers('Here'), 2), other.actions.addAttendees('b', newcomers('There'), 2)]);
+    expect(await stores.actions.attendees('b')).toHaveLength(MAX_ATTENDEES);
   });
 
   it('sets, replaces and removes a board’s webhook', async () => {

@@ -84,4 +84,44 @@ describe.each(ENGINES)('ask store ($name)', (engine) => {
     await stores.asks.forgetBoard('BoardB2');
     expect((await stores.asks.escalationsFrom('SeriesA'))[0].placedBoard).toBeNull();
   });
+
+  it('lists asks and escalations oldest first, those made at the same moment by id; an unknown ask is null', async () => {
+    const { stores } = await open();
+    await series(stores, 'SeriesA');
+    await series(stores, 'SeriesB');
+    await stores.asks.createAsk(ask({ id: 'ask-c', fromCard: 'c1', createdAt: 2000 }));
+    await stores.asks.createAsk(ask({ id: 'ask-b', fromCard: 'c2', createdAt: 1000 }));
+    await stores.asks.createAsk(ask({ id: 'ask-a', fromCard: 'c3', createdAt: 2000 }));
+    expect((await stores.asks.asksFrom('SeriesA')).map((a) => a.id)).toEqual(['ask-b', 'ask-a', 'ask-c']);
+    expect((await stores.asks.asksTo('SeriesB')).map((a) => a.id)).toEqual(['ask-b', 'ask-a', 'ask-c']);
+    await stores.asks.createEscalation(escalation({ id: 'esc-b', fromCard: 'c1' }));
+    await stores.asks.createEscalation(escalation({ id: 'esc-a', fromCard: 'c2' }));
+    expect((await stores.asks.escalationsFrom('SeriesA')).map((e) => e.id)).toEqual(['esc-a', 'esc-b']);
+    expect(await stores.asks.getAsk('unknown')).toBeNull();
+  });
+
+  it('an ask or escalation whose id is taken is not stored', async () => {
+    const { stores } = await open();
+    await series(stores, 'SeriesA');
+    await series(stores, 'SeriesB');
+    expect(await stores.asks.createAsk(ask())).toBe(true);
+    expect(await stores.asks.createAsk(ask({ fromCard: 'other card', what: 'Other' }))).toBe(false);
+    expect((await stores.asks.getAsk('ask1'))?.what).toBe('Budget');
+    expect(await stores.asks.createEscalation(escalation())).toBe(true);
+    expect(await stores.asks.createEscalation(escalation({ fromCard: 'other card' }))).toBe(false);
+    expect(await stores.asks.escalationsFrom('SeriesA')).toHaveLength(1);
+  });
+
+  it('of two instances asking from one card or placing one ask at once, exactly one does', async () => {
+    const { stores, openAgain } = await open();
+    await series(stores, 'SeriesA');
+    await series(stores, 'SeriesB');
+    const other = await openAgain();
+    const created = await Promise.all([stores.asks.createAsk(ask({ id: 'ask1' })), other.asks.createAsk(ask({ id: 'ask2' }))]);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const id = created[0] ? 'ask1' : 'ask2';
+    const placed = await Promise.all([stores.asks.placeAsk(id, 'BoardB2'), other.asks.placeAsk(id, 'BoardB3')]);
+    expect(placed.filter(Boolean)).toHaveLength(1);
+    expect((await stores.asks.getAsk(id))?.placedBoard).toBe(placed[0] ? 'BoardB2' : 'BoardB3');
+  });
 });

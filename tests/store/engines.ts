@@ -13,8 +13,11 @@ import { tempDataDir } from '../helpers/server.js';
 
 export interface StoreEngine {
   name: string;
-  /** A fresh, empty set of stores; `reopen` opens the same data again (after `stores.close()`). */
-  open(opts?: { versionQuota?: VersionQuota }): Promise<{ stores: Stores; reopen(): Promise<Stores> }>;
+  /**
+   * A fresh, empty set of stores; `reopen` opens the same data again (after `stores.close()`), and so does
+   * `openAgain`, while `stores` stays open: a second server instance on the same database.
+   */
+  open(opts?: { versionQuota?: VersionQuota }): Promise<{ stores: Stores; reopen(): Promise<Stores>; openAgain(): Promise<Stores> }>;
 }
 
 export const ENGINES: StoreEngine[] = [
@@ -22,7 +25,8 @@ export const ENGINES: StoreEngine[] = [
     name: 'sqlite',
     open: async (opts) => {
       const dir = tempDataDir();
-      return { stores: openSqliteStores(dir, opts), reopen: async () => openSqliteStores(dir, opts) };
+      const again = async () => openSqliteStores(dir, opts);
+      return { stores: openSqliteStores(dir, opts), reopen: again, openAgain: again };
     },
   },
   {
@@ -30,7 +34,8 @@ export const ENGINES: StoreEngine[] = [
     name: 'postgres',
     open: async (opts) => {
       const url = await freshDatabase(inject('pgUrl'));
-      return { stores: await openPgStores(url, opts), reopen: async () => openPgStores(url, opts) };
+      const again = async () => openPgStores(url, opts);
+      return { stores: await again(), reopen: again, openAgain: again };
     },
   },
 ];
@@ -42,7 +47,7 @@ export function storesOn(engine: StoreEngine) {
     for (const s of open.splice(0)) await s.close();
   });
   return async (opts?: { versionQuota?: VersionQuota }) => {
-    const { stores, reopen } = await engine.open(opts);
+    const { stores, reopen, openAgain } = await engine.open(opts);
     open.push(stores);
     return {
       stores,
@@ -50,6 +55,12 @@ export function storesOn(engine: StoreEngine) {
       reopen: async () => {
         await stores.close();
         const again = await reopen();
+        open.push(again);
+        return again;
+      },
+      /** A second set on the same data while `stores` stays open, as a second instance would have. */
+      openAgain: async () => {
+        const again = await openAgain();
         open.push(again);
         return again;
       },

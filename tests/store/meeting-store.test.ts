@@ -38,6 +38,13 @@ describe.each(ENGINES)('$name meeting store', (engine) => {
     expect(await stores.meetings.listVotes('other')).toEqual([]);
   });
 
+  it('rounds revealed at the same moment are listed in the order they were recorded', async () => {
+    const { stores } = await open();
+    await addBoard(stores, 'b');
+    for (const id of ['r3', 'r1', 'r2']) await stores.meetings.recordVote(round(id, 100));
+    expect((await stores.meetings.listVotes('b')).map((r) => r.id)).toEqual(['r3', 'r1', 'r2']);
+  });
+
   it('meeting state and votes go with their board', async () => {
     const { stores } = await open();
     await addBoard(stores, 'b');

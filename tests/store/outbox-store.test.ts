@@ -85,6 +85,45 @@ describe.each(ENGINES)('$name outbox store', (engine) => {
     expect(await stores.outbox.prune(250)).toBe(2);
     expect(await stores.outbox.get('m3')).not.toBeNull();
   });
+  it('counts pending messages by channel, and breaks ties of equal times by the order they were added', async () => {
+    const { stores } = await open();
+    await addSeries(stores, 'series-a');
+    expect(await stores.outbox.pendingByChannel()).toEqual({});
+    for (const id of ['m-c', 'm-a', 'm-b']) await stores.outbox.add(message(id, `k-${id}`, 100));
+    await stores.outbox.add(message('w1', 'kw1', 100, { channel: 'webhook', recipient: 'wh_1' }));
+    await stores.outbox.add(message('m-early', 'k-early', 50, { createdAt: 100 }));
+    await stores.outbox.add(message('m-sent', 'k-sent', 10));
+    await stores.outbox.markSent('m-sent', 20, 'ok');
+    expect(await stores.outbox.pendingByChannel()).toEqual({ email: 4, webhook: 1 });
+    expect((await stores.outbox.due(100, 10)).map((m) => m.id)).toEqual(['m-early', 'm-c', 'm-a', 'm-b', 'w1']);
+    expect((await stores.outbox.due(100, 2)).map((m) => m.id)).toEqual(['m-early', 'm-c']);
+    expect((await stores.outbox.list('series-a', 10)).map((m) => m.id)).toEqual(['m-early', 'w1', 'm-b', 'm-a', 'm-c', 'm-sent']);
+    expect((await stores.outbox.list('series-a', 2)).map((m) => m.id)).toEqual(['m-early', 'w1']);
+  });
+
+  it('an outside server answering with a NUL character does not keep its attempt from being recorded', async () => {
+    const { stores } = await open();
+    await addSeries(stores, 'series-a');
+    await stores.outbox.add(message('m1', 'k1', 100));
+    await stores.outbox.add(message('m2', 'k2', 100));
+    await stores.outbox.markAttemptFailed('m1', 'bad\0reply', null);
+    await stores.outbox.markSent('m2', 150, '250\0OK');
+    expect(await stores.outbox.get('m1')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await stores.outbox.get('m1'))?.lastError).toMatch(/^bad.reply$/);
+    expect(await stores.outbox.get('m2')).toMatchObject({ status: 'sent', sentAt: 150 });
+    expect((await stores.outbox.get('m2'))?.response).toMatch(/^250.OK$/);
+  });
+
+  it('of two instances adding the same message at once, exactly one stores it', async () => {
+    const { stores, openAgain } = await open();
+    const other = await openAgain();
+    await addSeries(stores, 'series-a');
+    for (let i = 0; i < 10; i++) {
+      const added = await Promise.all([stores.outbox.add(message(`a${i}`, `k${i}`, 100)), other.outbox.add(message(`b${i}`, `k${i}`, 100))]);
+      expect(added.filter(Boolean)).toHaveLength(1);
+    }
+    expect(await stores.outbox.pendingByChannel()).toEqual({ email: 10 });
+  });
 });
 
 describe.each(ENGINES)('$name contact store', (engine) => {
@@ -101,6 +140,15 @@ describe.each(ENGINES)('$name contact store', (engine) => {
     expect((await stores.contacts.set('series-a', 'ana', 'ana@example.org', 'en', 30)).confirmedAt).toBe(20);
     await stores.contacts.set('series-b', 'Ana', 'ana@example.org', 'en', 30);
     const again = await reopen();
+    expect(await again.contacts.get('series-a', 'ANA')).toEqual({
+      seriesId: 'series-a',
+      name: 'ana',
+      address: 'ana@example.org',
+      lang: 'en',
+      confirmedAt: 20,
+      createdAt: 10,
+    });
+    expect(await again.contacts.get('series-a', 'Bo')).toBeNull();
     expect((await again.contacts.confirmed('series-a')).map((c) => [c.name, c.lang])).toEqual([['ana', 'en']]);
     expect(await again.contacts.confirmed('series-b')).toEqual([]);
     expect(await again.contacts.seriesWithConfirmed()).toEqual(['series-a']);

@@ -69,4 +69,25 @@ describe.each(ENGINES)('$name people store', (engine) => {
     });
     expect((await again.people.listDropins('series-a', 'set_aside')).map((d) => d.id)).toEqual(['d2']);
   });
+
+  it('submissions made at the same moment wait in the order they came', async () => {
+    const { stores } = await open();
+    await addSeries(stores, 'series-a');
+    for (const id of ['d3', 'd1', 'd2']) await stores.people.addDropin(dropin(id, 'series-a', 10));
+    expect((await stores.people.listDropins('series-a', 'pending')).map((d) => d.id)).toEqual(['d3', 'd1', 'd2']);
+  });
+
+  it('of two instances deciding one submission at once, exactly one does', async () => {
+    const { stores, openAgain } = await open();
+    await addSeries(stores, 'series-a');
+    await stores.people.addDropin(dropin('d1', 'series-a', 10));
+    const other = await openAgain();
+    const decided = await Promise.all([
+      stores.people.decideDropin('series-a', 'd1', { status: 'taken', boardId: 'board-1', cardId: 'card-1' }, 20),
+      other.people.decideDropin('series-a', 'd1', { status: 'set_aside' }, 20),
+    ]);
+    expect(decided.filter(Boolean)).toHaveLength(1);
+    const stored = await other.people.getDropin('series-a', 'd1');
+    expect(stored?.status).toBe(decided[0] ? 'taken' : 'set_aside');
+  });
 });

@@ -56,6 +56,20 @@ describe.each(ENGINES)('$name template store', (engine) => {
     expect(await stores.templates.get('t3')).toBeNull();
   });
 
+  it('two instances saving from one board at once never pass the bound together', async () => {
+    const { stores, openAgain } = await open();
+    await addBoard(stores, 'b');
+    const other = await openAgain();
+    const bound = { maxPerBoard: 3 };
+    const saves = (set: typeof stores, prefix: string) =>
+      Array.from({ length: 10 }, (_, i) => set.templates.save({ template: template(`${prefix}${i}`), sourceBoardId: 'b', createdAt: i }, bound));
+    // Connections opened beforehand, so the saves below run side by side rather than one per new connection.
+    await Promise.all([stores, other].flatMap((set) => Array.from({ length: 10 }, () => set.templates.get('none'))));
+    const results = await Promise.all([...saves(stores, 'here'), ...saves(other, 'there')]);
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    expect(await stores.templates.list({ kind: 'board', boardId: 'b' })).toHaveLength(3);
+  });
+
   it('a template outlives the board it was saved from', async () => {
     const { stores } = await open();
     await addBoard(stores, 'b');

@@ -1,0 +1,97 @@
+import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
+import type { PgDatabase } from './pg-database.js';
+import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
+
+type Row = { id: string; data: string; source_board_id: string | null; created_at: number };
+type SummaryRow = {
+  id: string;
+  name: string;
+  description: string;
+  title: string;
+  purpose: string;
+  agenda_count: number;
+  needs_count: number;
+  challenges_count: number;
+  minutes: number;
+};
+
+const SUMMARY_COLUMNS = 'id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes';
+// title = '' marks a row SQLite's migration could not read; none is written here, the filter keeps the engines alike.
+// COLLATE "C": ids compared byte by byte, as SQLite compares text, whatever the database's locale.
+const ORDER = `AND title <> '' ORDER BY created_at DESC, id COLLATE "C"`;
+
+/** Saved templates on PostgreSQL: the template as JSON, validated again when read, and its summary in columns. */
+export class PgTemplateStore implements TemplateStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async save({ template, sourceBoardId, createdAt }: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
+    const s = summarizeTemplate(template, 'saved');
+    return this.db.transaction(async (tx): Promise<SaveResult> => {
+      if (sourceBoardId !== null) {
+        // Count and insert under a lock on the source board's templates: instances saving from the same board at
+        // the same moment would otherwise each count without the other's row and pass the bound together. An
+        // advisory lock, not the board's row: a template's source board may be gone.
+        await tx.run(`SELECT pg_advisory_xact_lock(hashtext('board_templates'), hashtext($1))`, [sourceBoardId]);
+        const n = (await tx.one<{ n: number }>('SELECT COUNT(*) AS n FROM board_templates WHERE source_board_id = $1', [sourceBoardId]))!.n;
+        if (n >= maxPerBoard) return { ok: false, reason: 'board_full' };
+      }
+      await tx.run(
+        `INSERT INTO board_templates (id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes, data, source_board_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          s.id,
+          s.name,
+          s.description,
+          s.title,
+          s.purpose,
+          s.counts.agenda,
+          s.counts.needs,
+          s.counts.challenges,
+          s.minutes,
+          JSON.stringify(template),
+          sourceBoardId,
+          createdAt,
+        ],
+      );
+      return { ok: true };
+    });
+  }
+
+  async get(id: string): Promise<SavedTemplate | null> {
+    const row = await this.db.one<Row>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = $1', [id]);
+    return row ? fromRow(row) : null;
+  }
+
+  async list(scope: TemplateScope): Promise<TemplateSummary[]> {
+    let rows: SummaryRow[];
+    if (scope.kind === 'ids') {
+      rows = scope.ids.length
+        ? await this.db.rows<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE id = ANY($1::text[]) ${ORDER}`, [scope.ids])
+        : [];
+    } else {
+      rows = await this.db.rows<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE source_board_id = $1 ${ORDER}`, [scope.boardId]);
+    }
+    return rows.map((r): TemplateSummary => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      source: 'saved',
+      title: r.title,
+      purpose: r.purpose,
+      counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
+      minutes: r.minutes,
+    }));
+  }
+}
+
+/** A row whose JSON no longer validates (written by a future version, edited by hand) starts no board. */
+function fromRow(row: Row): SavedTemplate | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.data);
+  } catch {
+    return null;
+  }
+  const parsed = BoardTemplate.safeParse(json);
+  return parsed.success ? { template: parsed.data, sourceBoardId: row.source_board_id, createdAt: row.created_at } : null;
+}
