@@ -225,7 +225,7 @@ async function main() {
   const file = path.join('.bench', `results-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
   const md = renderMarkdown(results);
-  const scaleMd = renderScale(results.s9).join('\n');
+  const scaleMd = renderScale(results.s9, results).join('\n');
   console.log(md);
   if (scaleMd) console.log(scaleMd);
   log(`results: ${file}`);

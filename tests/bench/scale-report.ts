@@ -8,13 +8,25 @@ const setup = (x: ScaleRow) => `${x.instances}${x.redis ? '' : ', no Redis'}`;
 const cores = (x: ScaleRow) => x.cpuPerInstance.map((c) => fmt(c)).join(' + ');
 const aside = (x: ScaleRow) => `${fmt(x.redisCpuCores)}${x.storeCpuCores !== undefined ? ` / ${fmt(x.storeCpuCores)}` : ''}`;
 
-export function renderScale(s: ScaleResults | undefined): string[] {
+/** The run the figures come from: S9's block stands apart from the other results, so it names its own run. */
+export interface RunInfo {
+  mode: string;
+  startedAt: string;
+  durationS?: number;
+  machine: Record<string, unknown>;
+}
+
+export function renderScale(s: ScaleResults | undefined, run: RunInfo): string[] {
   if (!s || (!s.rows.length && !s.skipped.length)) return [];
   const out: string[] = [];
-  out.push('### S9 — scale-out: instances on one store and one Redis, clients split across them');
+  const m = run.machine as { nproc?: number; cpu?: string; node?: string; loadAvgAtStart?: number; loadAvgAtEnd?: number };
+  out.push(
+    `### S9 — scale-out: instances on one store and one Redis, clients split across them (${run.mode} run, ${run.startedAt}, ${run.durationS ?? '?'} s)`,
+  );
   out.push('');
   out.push(
-    `${s.cores === null ? 'Not pinned' : `Instances, redis-server and PostgreSQL pinned to core ${s.cores}, the generator to its own`}; one repetition. ` +
+    `Machine: ${m.nproc} cores, ${m.cpu}, Node ${m.node}; load average ${m.loadAvgAtStart} at start, ${m.loadAvgAtEnd} at end. ` +
+      `${s.cores === null ? 'Not pinned' : `Instances, redis-server and PostgreSQL pinned to core ${s.cores}, the generator to its own`}; one repetition. ` +
       'CPU in cores over the window (+ drain); µs/delivery counts the instances only. "cross" is probe → probe between different instances.',
   );
   out.push('');
