@@ -51,3 +51,14 @@ export function loadAvg(): number {
     return 0;
   }
 }
+
+/** CPU seconds of `pid` and its living children (a PostgreSQL postmaster and its backends). */
+export function treeCpuSeconds(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return cpuSeconds(pid) + children.reduce((a, c) => a + cpuSeconds(c), 0);
+}

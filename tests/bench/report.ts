@@ -2,6 +2,7 @@
 import { median } from './stats.js';
 import type { ServerKind } from './servers.js';
 import { renderBrowser, type BrowserPart } from './browser-report.js';
+import type { ScaleResults } from './scale.js';
 
 export interface Results extends BrowserPart {
   startedAt: string;
@@ -18,6 +19,8 @@ export interface Results extends BrowserPart {
   s7: any[];
   /** Decision parser (absent in results written before it existed). */
   s8?: any[];
+  /** Scale-out (rendered on its own by scale-report.ts, into its own block of docs/benchmarks.md). */
+  s9?: ScaleResults;
   durationS?: number;
 }
 

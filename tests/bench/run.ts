@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --quick] [--only=S1,S2] [--servers=meshboard,y-websocket] [--no-docs]`
+ * `npm run bench [-- --quick] [--only=S1,S2] [--servers=meshboard,y-websocket] [--no-docs] [--s9-stores=sqlite]`
  * (`--only=S8`: the decision parser alone, in this process, in seconds. `--only=B1,B2,B3,B4`: the browser
- * scenarios alone, Meshboard's client in headless Chromium; by default they run after the server scenarios.)
+ * scenarios alone, Meshboard's client in headless Chromium; by default they run after the server scenarios.
+ * `--only=S9`: the scale-out run alone, Meshboard instances over Redis on SQLite and PostgreSQL, or only the
+ * stores named by `--s9-stores`; its table has a section of its own in docs/benchmarks.md.)
  *
  * Meshboard side by side with the plain y-websocket server and Hocuspocus. Each server runs in its own child
  * process pinned to core 0; this process (the load generator) pins itself to core 1. Servers start fresh
@@ -20,6 +22,8 @@ import { loadAvg, machine } from './proc.js';
 import { renderMarkdown, type Results } from './report.js';
 import { browserScenarios, B_SCENARIOS } from './browser.js';
 import { ensureClientBuilt } from './browser-page.js';
+import { scaleOut, type ScaleStore } from './scale.js';
+import { renderScale } from './scale-report.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -32,6 +36,10 @@ const servers = (args
   ?.slice(10)
   .split(',') ?? [...SERVER_KINDS]) as ServerKind[];
 const want = (s: string) => !only || only.includes(s);
+const scaleStores = (args
+  .find((a) => a.startsWith('--s9-stores='))
+  ?.slice(12)
+  .split(',') ?? ['sqlite', 'postgres']) as ScaleStore[];
 
 const cfg = quick
   ? {
@@ -51,6 +59,12 @@ const cfg = quick
       s6: { clients: 100, hz: 20, measureMs: 1000 },
       s7: { cards: [300], samples: 3 },
       s8: { samples: 5 },
+      s9: {
+        oneBoard: { clients: 12, rates: [500, 1000] },
+        manyBoards: { boards: 6, clientsPerBoard: 6, ratePerBoard: 20 },
+        warmupMs: 300,
+        measureMs: 800,
+      },
       b: { sizes: [30, 1500], loads: 2, samples: 10, capMs: 120_000, typeMs: 5000 },
     }
   : {
@@ -74,6 +88,12 @@ const cfg = quick
       s6: { clients: 100, hz: 20, measureMs: 4000 },
       s7: { cards: [50, 5000], samples: 20 },
       s8: { samples: 20 },
+      s9: {
+        oneBoard: { clients: 30, rates: [500, 1000, 2000, 4000] },
+        manyBoards: { boards: 20, clientsPerBoard: 8, ratePerBoard: 20 },
+        warmupMs: 500,
+        measureMs: 1500,
+      },
       b: { sizes: [30, 300, 1500, 10_000], loads: 5, samples: 30, capMs: 120_000, typeMs: 5000 },
     };
 
@@ -186,6 +206,10 @@ async function main() {
     log('S8 decision parser, normal and crafted decisions (in this process)');
     results.s8 = decisionParser(cfg.s8.samples);
   }
+  if (want('S9') && servers.includes('meshboard')) {
+    results.s9 = await scaleOut({ ...cfg.s9, stores: scaleStores }, log);
+    for (const why of results.s9.skipped) log(`S9 not run: ${why}`);
+  }
   if (B_SCENARIOS.some(want) && servers.includes('meshboard')) {
     ensureClientBuilt(log);
     // Chromium inherits this process's affinity: give it every core (a person's browser has them); the server stays on core 0.
@@ -201,15 +225,30 @@ async function main() {
   const file = path.join('.bench', `results-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
   const md = renderMarkdown(results);
+  const scaleMd = renderScale(results.s9, results).join('\n');
   console.log(md);
+  if (scaleMd) console.log(scaleMd);
   log(`results: ${file}`);
   if (!args.includes('--no-docs')) {
-    const doc = fs.readFileSync('docs/benchmarks.md', 'utf8');
-    const marker = '<!-- results -->';
-    const at = doc.indexOf(marker);
-    fs.writeFileSync('docs/benchmarks.md', (at >= 0 ? doc.slice(0, at + marker.length) : doc + '\n' + marker) + '\n\n' + md);
+    let doc = fs.readFileSync('docs/benchmarks.md', 'utf8');
+    // S9 has a block of its own (in its section), so `--only=S9` leaves the other results as they are, and back.
+    if (scaleMd) doc = replaceBlock(doc, '<!-- scale-results -->', '<!-- /scale-results -->', scaleMd);
+    if (!only || only.some((s) => s !== 'S9')) {
+      const marker = '<!-- results -->';
+      const at = doc.indexOf(marker);
+      doc = (at >= 0 ? doc.slice(0, at + marker.length) : doc + '\n' + marker) + '\n\n' + md;
+    }
+    fs.writeFileSync('docs/benchmarks.md', doc);
     log('docs/benchmarks.md updated');
   }
+}
+
+/** Puts `body` between `start` and `end` (appended at the end of `doc` when the markers are missing). */
+function replaceBlock(doc: string, start: string, end: string, body: string): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end, a);
+  if (a < 0 || b < 0) return `${doc}\n${start}\n\n${body}\n${end}\n`;
+  return `${doc.slice(0, a + start.length)}\n\n${body}\n${doc.slice(b)}`;
 }
 
 main().then(

@@ -41,6 +41,24 @@ export interface RunningServer {
 
 const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 export const HAVE_TASKSET = spawnSync('taskset', ['-V']).status === 0;
+/** The generator's core (run.ts pins itself there); servers get the others. */
+export const GENERATOR_CORE = 1;
+/** Cores servers may be pinned to: every core but the generator's (core 0 alone on a 2-core machine). */
+export const SERVER_CORES = Array.from({ length: os.cpus().length }, (_, i) => i).filter((i) => i !== GENERATOR_CORE || os.cpus().length < 2);
+
+/**
+ * Runs `fn` with this process pinned to `cpus` (a taskset list), then pins it back to the generator's core:
+ * processes started meanwhile (redis-server, a PostgreSQL cluster) inherit the servers' cores.
+ */
+export async function withAffinity<T>(cpus: string, fn: () => Promise<T>): Promise<T> {
+  const pin = (list: string) => HAVE_TASKSET && os.cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', list, String(process.pid)], { stdio: 'ignore' });
+  pin(cpus);
+  try {
+    return await fn();
+  } finally {
+    pin(String(GENERATOR_CORE));
+  }
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,6 +92,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra flags for the server's `node` (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
+  /** The cores to pin the server to (a taskset list); core 0 by default. */
+  cpus?: string;
 }
 
 export async function startServer(kind: ServerKind, opts: StartOptions = {}): Promise<RunningServer> {
@@ -82,7 +102,7 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles every server the run starts.
   const fromEnv = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const argv = command(kind, [...fromEnv, ...(opts.nodeArgs ?? [])]);
-  const full = HAVE_TASKSET ? ['taskset', '-c', '0', ...argv] : argv;
+  const full = HAVE_TASKSET ? ['taskset', '-c', opts.cpus ?? '0', ...argv] : argv;
   const child: ChildProcess = spawn(full[0], full.slice(1), {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', NODE_ENV: 'production', ...opts.env },

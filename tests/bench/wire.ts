@@ -237,6 +237,12 @@ export class Probe extends BenchClient {
   readonly arr = this.doc.getArray<string>('bench');
   /** Latencies (ms) of entries written at or after `recordFrom`. */
   latencies: number[] = [];
+  /**
+   * The same for entries written by a probe on another server instance (S9): a probe named `<name>@<instance>`
+   * compares the instance part of the writer's name with its own.
+   */
+  crossLatencies: number[] = [];
+  readonly #instance: string | null;
   recordFrom = Infinity;
   /** Entries seen from others (any time). */
   received = 0;
@@ -247,6 +253,8 @@ export class Probe extends BenchClient {
     readonly name: string,
   ) {
     super(room, framing);
+    const at = name.lastIndexOf('@');
+    this.#instance = at < 0 ? null : name.slice(at + 1);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return;
       this.send(updateFrame(this.framing, this.room.id, update));
@@ -273,10 +281,13 @@ export class Probe extends BenchClient {
         for (const entry of struct.content.getContent()) {
           if (typeof entry !== 'string') continue;
           const i = entry.indexOf(':');
-          if (entry.slice(0, i) === this.name) continue; // an echo of our own entry (Hocuspocus sends them back)
+          const writer = entry.slice(0, i);
+          if (writer === this.name) continue; // an echo of our own entry (Hocuspocus sends them back)
           this.received++;
           const ts = Number(entry.slice(i + 1));
-          if (ts >= this.recordFrom) this.latencies.push(now - ts);
+          if (ts < this.recordFrom) continue;
+          this.latencies.push(now - ts);
+          if (this.#instance !== null && writer.slice(writer.lastIndexOf('@') + 1) !== this.#instance) this.crossLatencies.push(now - ts);
         }
       }
     }

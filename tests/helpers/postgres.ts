@@ -18,6 +18,8 @@ export interface TestPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication, no password). */
   url: string;
   port: number;
+  /** The postmaster's process id while it runs (the benchmark reads the CPU time of it and its children). */
+  readonly pid: number;
   /** Stops the server (fast shutdown); `start` brings the same cluster back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -77,6 +79,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    get pid() {
+      return Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    },
     stop: async () => {
       await stop();
       running = false;

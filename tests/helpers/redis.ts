@@ -12,6 +12,8 @@ import path from 'node:path';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The running redis-server's process id (the benchmark reads its CPU time). */
+  readonly pid: number;
   /** Stops the server and removes its directory. */
   stop(): Promise<void>;
   /** Stops the server, runs `whileDown` (if given) while nothing listens, then starts a new one on the same port. */
@@ -26,6 +28,9 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return proc.pid!;
+    },
     stop: async () => {
       await halt(proc);
       fs.rmSync(dir, { recursive: true, force: true });
