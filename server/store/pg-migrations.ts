@@ -320,4 +320,21 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX updates_board_seq ON updates(board_id, seq);
     `,
   },
+  {
+    // An append in one round trip: the board's lock (see pg-store.ts) and the insert in one statement, whose
+    // own transaction holds the lock until it commits. Four round trips (begin, lock, insert, commit) made
+    // instances writing one board wait on each other.
+    name: '002-append-function',
+    sql: `
+      CREATE FUNCTION meshboard_append(board_ids TEXT[], datas BYTEA[]) RETURNS SETOF BIGINT
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(28002, k) FROM (SELECT DISTINCT hashtext(b) AS k FROM unnest(board_ids) AS b ORDER BY 1) AS l;
+        RETURN QUERY INSERT INTO updates (board_id, data)
+          SELECT b, d FROM unnest(board_ids, datas) WITH ORDINALITY AS e(b, d, ord) ORDER BY ord
+          RETURNING seq;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import type { BoardRecord, Store, StoredDocument, UpdateEntry } from './store.js
 import type { PgDatabase, Queryable } from './pg-database.js';
 
 /** Namespace of the per-board advisory locks (two-key form), so they never meet another lock of ours. */
-const BOARD_LOCKS = 0x6d62; // "mb"
+const BOARD_LOCKS = 0x6d62; // "mb" = 28002, as meshboard_append has it
 
 /** Takes the write locks of these boards until the transaction ends, in one order, so two batches never deadlock. */
 async function lockBoards(tx: Queryable, boardIds: readonly string[]): Promise<void> {
@@ -66,22 +66,15 @@ export class PgStore implements Store {
 
   async appendUpdates(entries: readonly UpdateEntry[]): Promise<number[]> {
     if (!entries.length) return [];
-    return this.db.transaction(async (tx) => {
-      // Sequence numbers are drawn at insert and become visible at commit, so without this lock a compaction
-      // could read the log between the two and drop an entry with a lower number that commits later.
-      await lockBoards(
-        tx,
-        entries.map((e) => e.boardId),
-      );
-      // One statement: the rows go in entry order, so their sequence numbers come back in that order.
-      const rows = await tx.rows<{ seq: number }>(
-        `INSERT INTO updates (board_id, data)
-           SELECT b, d FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS e(b, d, ord) ORDER BY ord
-         RETURNING seq`,
-        [entries.map((e) => e.boardId), entries.map((e) => Buffer.from(e.update))],
-      );
-      return rows.map((r) => r.seq).sort((a, b) => a - b);
-    });
+    // Sequence numbers are drawn at insert and become visible at commit, so the boards' locks are held until
+    // the commit: without them a compaction could read the log between the two and drop an entry with a lower
+    // number that commits later. meshboard_append (pg-migrations.ts) takes them and inserts in entry order, in
+    // one statement and so in one round trip and one transaction.
+    const rows = await this.db.rows<{ seq: number }>('SELECT s AS seq FROM meshboard_append($1::text[], $2::bytea[]) AS s', [
+      entries.map((e) => e.boardId),
+      entries.map((e) => Buffer.from(e.update)),
+    ]);
+    return rows.map((r) => r.seq).sort((a, b) => a - b);
   }
 
   async compactStored(id: string, merge: (stored: StoredDocument) => Uint8Array): Promise<{ bytes: number } | null> {

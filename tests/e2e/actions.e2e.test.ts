@@ -122,8 +122,8 @@ describe('decisions become action items', () => {
     await addDecision(board, agendaId, { text: 'Priya ships the FAQ page by next Friday' });
     await addDecision(board, agendaId, { text: 'Lee updates the status page', owner: 'Lee', due: '2026-11-02' });
     await addDecision(board, challengeId, { text: 'Ask sales to lend two people for launch week' });
-    await addDecision(board, needId, { text: '@Sam and @Lee agree the pricing by 2026-12-03' });
-    await addCard(board, { column: 'needs', asker: 'Ana', addressee: 'Kim', what: 'Launch blog post draft', byWhen: '2026-12-02', status: 'accepted' });
+    await addDecision(board, needId, { text: '@Sam and @Lee agree the pricing by 2030-12-03' });
+    await addCard(board, { column: 'needs', asker: 'Ana', addressee: 'Kim', what: 'Launch blog post draft', byWhen: '2030-12-02', status: 'accepted' });
 
     // A decision recorded and then deleted in the browser: its item is cancelled.
     const a = await openPage(DESKTOP);
@@ -166,7 +166,7 @@ describe('decisions become action items', () => {
 
     // Owner filter: Sam's items only (a co-owned item counts for both).
     await list.getByLabel('Owner', { exact: true }).selectOption('Sam');
-    await expect(list.locator('li[data-action-id] .text').allTextContents()).resolves.toEqual(['@Sam and @Lee agree the pricing by 2026-12-03']);
+    await expect(list.locator('li[data-action-id] .text').allTextContents()).resolves.toEqual(['@Sam and @Lee agree the pricing by 2030-12-03']);
     await list.getByRole('button', { name: 'Clear filters' }).click();
 
     // Exports are plain links carrying the token; the server answers them as downloads.
