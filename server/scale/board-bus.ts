@@ -17,7 +17,8 @@ import type { Logger } from '../log.js';
 import { isRemote, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard, type StoredChange } from '../sync/board-registry.js';
 
 const enum Kind {
-  Update = 0,
+  /** The updates of one commit: a count, then each one's seq, actor and bytes. */
+  Updates = 0,
   Awareness = 1,
   Deleted = 2,
 }
@@ -107,7 +108,17 @@ export class BoardBus implements BoardExtension<Held> {
     const held: Held = {
       board,
       stored: (changes: readonly StoredChange[]) => {
-        for (const c of changes) if (!isRemote(c.origin)) this.#publish(board.id, Kind.Update, c.update, c.seq, actorName(c.origin));
+        // One message per commit, however many updates it stored: one Redis command, one wake-up on the others.
+        const own = changes.filter((c) => !isRemote(c.origin));
+        if (!own.length) return;
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, own.length);
+        for (const c of own) {
+          encoding.writeVarUint(enc, c.seq);
+          encoding.writeVarString(enc, actorName(c.origin));
+          encoding.writeVarUint8Array(enc, c.update);
+        }
+        this.#publish(board.id, Kind.Updates, encoding.toUint8Array(enc));
       },
       detach: (reason) => {
         board.awareness.off('update', onAwareness);
@@ -126,12 +137,10 @@ export class BoardBus implements BoardExtension<Held> {
     this.#closed = true;
   }
 
-  #publish(boardId: string, kind: Kind, payload: Uint8Array, seq = 0, actor = ''): void {
+  #publish(boardId: string, kind: Kind, payload: Uint8Array): void {
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, kind);
     encoding.writeVarString(enc, this.deps.instanceId);
-    encoding.writeVarUint(enc, seq);
-    encoding.writeVarString(enc, actor);
     encoding.writeVarUint8Array(enc, payload);
     // Errors surface on the connection's 'error' event (logged by its owner); a missed message is caught up.
     this.deps.pub.publish(this.#channel(boardId), Buffer.from(encoding.toUint8Array(enc))).catch(() => {});
@@ -155,11 +164,16 @@ export class BoardBus implements BoardExtension<Held> {
       const dec = decoding.createDecoder(message);
       const kind = decoding.readVarUint(dec) as Kind;
       if (decoding.readVarString(dec) === this.deps.instanceId) return;
-      const seq = decoding.readVarUint(dec);
-      const actor = decoding.readVarString(dec);
       const payload = decoding.readVarUint8Array(dec);
-      if (kind === Kind.Update) this.deps.registry.applyRemote(board, payload, seq, { name: actor || 'unknown', role: 'remote' });
-      else if (kind === Kind.Awareness) awarenessProtocol.applyAwarenessUpdate(board.awareness, payload, REMOTE_PRESENCE);
+      if (kind === Kind.Updates) {
+        const list = decoding.createDecoder(payload);
+        for (let n = decoding.readVarUint(list); n > 0; n--) {
+          const seq = decoding.readVarUint(list);
+          const actor = decoding.readVarString(list);
+          const update = decoding.readVarUint8Array(list);
+          this.deps.registry.applyRemote(board, update, seq, { name: actor || 'unknown', role: 'remote' });
+        }
+      } else if (kind === Kind.Awareness) awarenessProtocol.applyAwarenessUpdate(board.awareness, payload, REMOTE_PRESENCE);
       else if (kind === Kind.Deleted) {
         this.deps.registry.forget(boardId);
         this.deps.onDeleted(boardId);
