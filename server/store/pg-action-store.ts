@@ -1,57 +1,9 @@
-import type { DueFlag } from '../../shared/decisions.js';
-import type { ActionStatus, ActionKind } from '../../shared/action-extraction.js';
-import type { ColumnId } from '../../shared/board-schema.js';
+import { fromRow, type ActionRow } from './action-rows.js';
 import { MAX_ATTENDEES, type ActionRecord, type ActionStore } from './action-store.js';
 import type { PgDatabase } from './pg-database.js';
 
-interface Row {
-  board_id: string;
-  id: string;
-  kind: ActionKind;
-  card_id: string;
-  column_id: ColumnId;
-  card_title: string;
-  decision_id: string | null;
-  text: string;
-  owners: string;
-  due: string | null;
-  due_text: string;
-  due_flag: DueFlag | null;
-  board_status: 'open' | 'done';
-  person_status: ActionStatus | null;
-  present: boolean;
-  status: ActionStatus;
-  decided_by: string;
-  created_at: number;
-  updated_at: number;
-  done_at: number | null;
-}
-
 const COLUMNS =
   'board_id, id, kind, card_id, column_id, card_title, decision_id, text, owners, due, due_text, due_flag, board_status, person_status, present, status, decided_by, created_at, updated_at, done_at';
-
-const fromRow = (r: Row): ActionRecord => ({
-  boardId: r.board_id,
-  id: r.id,
-  kind: r.kind,
-  cardId: r.card_id,
-  column: r.column_id,
-  cardTitle: r.card_title,
-  decisionId: r.decision_id,
-  text: r.text,
-  owners: JSON.parse(r.owners) as string[],
-  due: r.due,
-  dueText: r.due_text,
-  dueFlag: r.due_flag,
-  boardStatus: r.board_status,
-  personStatus: r.person_status,
-  present: r.present,
-  status: r.status,
-  decidedBy: r.decided_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  doneAt: r.done_at,
-});
 
 const UPSERT = `INSERT INTO action_items (${COLUMNS}) VALUES (${COLUMNS.split(', ')
   .map((_, i) => `$${i + 1}`)
@@ -71,11 +23,11 @@ export class PgActionStore implements ActionStore {
   constructor(private readonly db: PgDatabase) {}
 
   async list(boardId: string): Promise<ActionRecord[]> {
-    return (await this.db.rows<Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = $1 ORDER BY created_at, ord`, [boardId])).map(fromRow);
+    return (await this.db.rows<ActionRow>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = $1 ORDER BY created_at, ord`, [boardId])).map(fromRow);
   }
 
   async listScope(boardId: string, cardIds: readonly string[], ids: readonly string[]): Promise<ActionRecord[]> {
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<ActionRow>(
       `SELECT ${COLUMNS} FROM action_items WHERE board_id = $1 AND (card_id = ANY($2::text[]) OR id = ANY($3::text[])) ORDER BY created_at, ord`,
       [boardId, cardIds, ids],
     );
@@ -83,12 +35,12 @@ export class PgActionStore implements ActionStore {
   }
 
   async get(boardId: string, id: string): Promise<ActionRecord | null> {
-    const row = await this.db.one<Row>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = $1 AND id = $2`, [boardId, id]);
+    const row = await this.db.one<ActionRow>(`SELECT ${COLUMNS} FROM action_items WHERE board_id = $1 AND id = $2`, [boardId, id]);
     return row ? fromRow(row) : null;
   }
 
   async findById(id: string): Promise<ActionRecord[]> {
-    return (await this.db.rows<Row>(`SELECT ${COLUMNS} FROM action_items WHERE id = $1 ORDER BY ord`, [id])).map(fromRow);
+    return (await this.db.rows<ActionRow>(`SELECT ${COLUMNS} FROM action_items WHERE id = $1 ORDER BY ord`, [id])).map(fromRow);
   }
 
   async upsert(records: readonly ActionRecord[]): Promise<void> {

@@ -1,18 +1,8 @@
-import type { AuditAction, AuditEntry } from '../../shared/history-schemas.js';
+import type { AuditEntry } from '../../shared/history-schemas.js';
+import { fromRow, type AuditRow } from './audit-rows.js';
 import type { AuditFilter, AuditStore, NewAuditEntry } from './audit-store.js';
 import type { PgDatabase } from './pg-database.js';
 import { likeEscape } from './sqlite-like.js';
-
-interface Row {
-  id: number;
-  at: number;
-  actor: string;
-  role: string;
-  action: AuditAction;
-  card_id: string | null;
-  field: string | null;
-  summary: string;
-}
 
 /** The audit trail in the `audit_log` table, on PostgreSQL. */
 export class PgAuditStore implements AuditStore {
@@ -53,7 +43,7 @@ export class PgAuditStore implements AuditStore {
     if (f.q !== undefined) where.push(`lower(summary COLLATE "C") LIKE lower(${arg(`%${likeEscape(f.q)}%`)} COLLATE "C") ESCAPE '\\'`);
     if (f.before !== undefined) where.push(`id < ${arg(f.before)}`);
     // Only fixed SQL fragments are joined; every value is a bound parameter.
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<AuditRow>(
       `SELECT id, at, actor, role, action, card_id, field, summary FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${arg(f.limit + 1)}`,
       args,
     );
@@ -61,14 +51,3 @@ export class PgAuditStore implements AuditStore {
     return { entries: rows.slice(0, f.limit).map(fromRow), more };
   }
 }
-
-const fromRow = (r: Row): AuditEntry => ({
-  id: r.id,
-  at: r.at,
-  actor: r.actor,
-  role: r.role,
-  action: r.action,
-  cardId: r.card_id,
-  field: r.field,
-  summary: r.summary,
-});

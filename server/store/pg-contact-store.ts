@@ -1,24 +1,7 @@
 import type { EmailKind, EmailLang } from '../../shared/email.js';
+import { fromRow, type ContactRow } from './contact-rows.js';
 import { addressHash, type ContactRecord, type ContactStore } from './contact-store.js';
 import type { PgDatabase } from './pg-database.js';
-
-interface Row {
-  series_id: string;
-  name: string;
-  address: string;
-  lang: EmailLang;
-  confirmed_at: number | null;
-  created_at: number;
-}
-
-const fromRow = (r: Row): ContactRecord => ({
-  seriesId: r.series_id,
-  name: r.name,
-  address: r.address,
-  lang: r.lang,
-  confirmedAt: r.confirmed_at,
-  createdAt: r.created_at,
-});
 
 /**
  * Addresses compare as SQLite's lower() compares them, ASCII letters only: PostgreSQL's lower() under the "C"
@@ -32,7 +15,7 @@ export class PgContactStore implements ContactStore {
 
   async set(seriesId: string, name: string, address: string, lang: EmailLang, at: number): Promise<ContactRecord> {
     // One statement that also returns the row it leaves: no other instance's write can come between.
-    const row = await this.db.one<Row>(
+    const row = await this.db.one<ContactRow>(
       `INSERT INTO email_contacts AS c (series_id, name_key, name, address, lang, confirmed_at, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)
        ON CONFLICT (series_id, name_key) DO UPDATE SET name = excluded.name, lang = excluded.lang,
          confirmed_at = CASE WHEN ${lowerAddress('c.address')} = ${lowerAddress('excluded.address')} THEN c.confirmed_at ELSE NULL END,
@@ -45,7 +28,7 @@ export class PgContactStore implements ContactStore {
   }
 
   async get(seriesId: string, name: string): Promise<ContactRecord | null> {
-    const r = await this.db.one<Row>('SELECT * FROM email_contacts WHERE series_id = $1 AND name_key = $2', [seriesId, name.toLowerCase()]);
+    const r = await this.db.one<ContactRow>('SELECT * FROM email_contacts WHERE series_id = $1 AND name_key = $2', [seriesId, name.toLowerCase()]);
     return r ? fromRow(r) : null;
   }
 
@@ -66,9 +49,10 @@ export class PgContactStore implements ContactStore {
   }
 
   async confirmed(seriesId: string): Promise<ContactRecord[]> {
-    const rows = await this.db.rows<Row>('SELECT * FROM email_contacts WHERE series_id = $1 AND confirmed_at IS NOT NULL ORDER BY name_key COLLATE "C"', [
-      seriesId,
-    ]);
+    const rows = await this.db.rows<ContactRow>(
+      'SELECT * FROM email_contacts WHERE series_id = $1 AND confirmed_at IS NOT NULL ORDER BY name_key COLLATE "C"',
+      [seriesId],
+    );
     return rows.map(fromRow);
   }
 

@@ -1,15 +1,6 @@
+import { fromVote, type VoteRow } from './meeting-rows.js';
 import type { MeetingStore, VoteRecord } from './meeting-store.js';
 import type { PgDatabase } from './pg-database.js';
-
-interface VoteRow {
-  id: string;
-  board_id: string;
-  dots_per_person: number;
-  opened_at: number;
-  revealed_at: number;
-  voters: number;
-  results: string;
-}
 
 /** The meeting channel's state on PostgreSQL. Rounds revealed at the same moment keep their insertion order (`ord`). */
 export class PgMeetingStore implements MeetingStore {
@@ -45,14 +36,6 @@ export class PgMeetingStore implements MeetingStore {
       'SELECT id, board_id, dots_per_person, opened_at, revealed_at, voters, results FROM vote_rounds WHERE board_id = $1 ORDER BY revealed_at, ord',
       [boardId],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      boardId: r.board_id,
-      dotsPerPerson: r.dots_per_person,
-      openedAt: r.opened_at,
-      revealedAt: r.revealed_at,
-      voters: r.voters,
-      results: JSON.parse(r.results) as VoteRecord['results'],
-    }));
+    return rows.map(fromVote);
   }
 }

@@ -1,41 +1,6 @@
+import { fromRow, type OutboxRow } from './outbox-rows.js';
 import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 import type { PgDatabase } from './pg-database.js';
-
-interface Row {
-  id: string;
-  key: string;
-  channel: OutboxRecord['channel'];
-  series_id: string | null;
-  kind: string;
-  recipient: string;
-  subject: string;
-  payload: string;
-  status: OutboxRecord['status'];
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  response: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
-
-const fromRow = (r: Row): OutboxRecord => ({
-  id: r.id,
-  key: r.key,
-  channel: r.channel,
-  seriesId: r.series_id,
-  kind: r.kind,
-  recipient: r.recipient,
-  subject: r.subject,
-  payload: JSON.parse(r.payload),
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  lastError: r.last_error,
-  response: r.response,
-  createdAt: r.created_at,
-  sentAt: r.sent_at,
-});
 
 /**
  * An outside server's words (an SMTP reply, an error) for a TEXT column: PostgreSQL refuses the NUL character,
@@ -61,12 +26,12 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   async get(id: string): Promise<OutboxRecord | null> {
-    const r = await this.db.one<Row>('SELECT * FROM outbox WHERE id = $1', [id]);
+    const r = await this.db.one<OutboxRow>('SELECT * FROM outbox WHERE id = $1', [id]);
     return r ? fromRow(r) : null;
   }
 
   async byKey(key: string): Promise<OutboxRecord | null> {
-    const r = await this.db.one<Row>('SELECT * FROM outbox WHERE key = $1', [key]);
+    const r = await this.db.one<OutboxRow>('SELECT * FROM outbox WHERE key = $1', [key]);
     return r ? fromRow(r) : null;
   }
 
@@ -83,7 +48,7 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   async due(now: number, limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<OutboxRow>(
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at, seq LIMIT $2`,
       [now, limit],
     );
@@ -128,12 +93,12 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   async list(seriesId: string, limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db.rows<Row>('SELECT * FROM outbox WHERE series_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2', [seriesId, limit]);
+    const rows = await this.db.rows<OutboxRow>('SELECT * FROM outbox WHERE series_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2', [seriesId, limit]);
     return rows.map(fromRow);
   }
 
   async listTo(seriesId: string, recipient: string, limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db.rows<Row>('SELECT * FROM outbox WHERE recipient = $1 AND series_id = $2 ORDER BY created_at DESC, seq DESC LIMIT $3', [
+    const rows = await this.db.rows<OutboxRow>('SELECT * FROM outbox WHERE recipient = $1 AND series_id = $2 ORDER BY created_at DESC, seq DESC LIMIT $3', [
       recipient,
       seriesId,
       limit,

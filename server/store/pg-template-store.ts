@@ -1,21 +1,8 @@
-import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
+import { summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
 import type { PgDatabase } from './pg-database.js';
+import { fromRow, fromSummary, SUMMARY_COLUMNS, type SummaryRow, type TemplateRow } from './template-rows.js';
 import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
 
-type Row = { id: string; data: string; source_board_id: string | null; created_at: number };
-type SummaryRow = {
-  id: string;
-  name: string;
-  description: string;
-  title: string;
-  purpose: string;
-  agenda_count: number;
-  needs_count: number;
-  challenges_count: number;
-  minutes: number;
-};
-
-const SUMMARY_COLUMNS = 'id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes';
 // title = '' marks a row SQLite's migration could not read; none is written here, the filter keeps the engines alike.
 // COLLATE "C": ids compared byte by byte, as SQLite compares text, whatever the database's locale.
 const ORDER = `AND title <> '' ORDER BY created_at DESC, id COLLATE "C"`;
@@ -58,7 +45,7 @@ export class PgTemplateStore implements TemplateStore {
   }
 
   async get(id: string): Promise<SavedTemplate | null> {
-    const row = await this.db.one<Row>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = $1', [id]);
+    const row = await this.db.one<TemplateRow>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = $1', [id]);
     return row ? fromRow(row) : null;
   }
 
@@ -71,27 +58,6 @@ export class PgTemplateStore implements TemplateStore {
     } else {
       rows = await this.db.rows<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE source_board_id = $1 ${ORDER}`, [scope.boardId]);
     }
-    return rows.map((r): TemplateSummary => ({
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      source: 'saved',
-      title: r.title,
-      purpose: r.purpose,
-      counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
-      minutes: r.minutes,
-    }));
+    return rows.map(fromSummary);
   }
-}
-
-/** A row whose JSON no longer validates (written by a future version, edited by hand) starts no board. */
-function fromRow(row: Row): SavedTemplate | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(row.data);
-  } catch {
-    return null;
-  }
-  const parsed = BoardTemplate.safeParse(json);
-  return parsed.success ? { template: parsed.data, sourceBoardId: row.source_board_id, createdAt: row.created_at } : null;
 }

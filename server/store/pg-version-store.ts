@@ -1,15 +1,9 @@
 import { randomId } from '../../shared/ids.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
+import { info, type VersionRow } from './version-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import { likeEscape } from './sqlite-like.js';
 import { SERVER_AUTHOR, VersionQuotaError, type StoredVersion, type VersionQuota, type VersionStore } from './version-store.js';
-
-interface Row {
-  id: string;
-  name: string;
-  created_at: number;
-  created_by: string;
-}
 
 const COLUMNS = 'id, name, created_at, created_by';
 
@@ -56,16 +50,18 @@ export class PgVersionStore implements VersionStore {
   }
 
   async list(boardId: string): Promise<VersionInfo[]> {
-    return (await this.db.rows<Row>(`SELECT ${COLUMNS} FROM board_versions WHERE board_id = $1 ORDER BY created_at DESC, ord DESC`, [boardId])).map(info);
+    return (await this.db.rows<VersionRow>(`SELECT ${COLUMNS} FROM board_versions WHERE board_id = $1 ORDER BY created_at DESC, ord DESC`, [boardId])).map(
+      info,
+    );
   }
 
   async get(boardId: string, id: string): Promise<StoredVersion | null> {
-    const row = await this.db.one<Row & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 AND id = $2`, [boardId, id]);
+    const row = await this.db.one<VersionRow & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 AND id = $2`, [boardId, id]);
     return row ? { ...info(row), data: new Uint8Array(row.data) } : null;
   }
 
   async all(boardId: string): Promise<StoredVersion[]> {
-    const rows = await this.db.rows<Row & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 ORDER BY created_at, ord`, [
+    const rows = await this.db.rows<VersionRow & { data: Buffer }>(`SELECT ${COLUMNS}, data FROM board_versions WHERE board_id = $1 ORDER BY created_at, ord`, [
       boardId,
     ]);
     return rows.map((row) => ({ ...info(row), data: new Uint8Array(row.data) }));
@@ -73,7 +69,7 @@ export class PgVersionStore implements VersionStore {
 
   async search(boardId: string, q: string, limit: number): Promise<VersionInfo[]> {
     // lower() under the C collation folds ASCII only: the same matches as SQLite's LIKE.
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<VersionRow>(
       `SELECT ${COLUMNS} FROM board_versions WHERE board_id = $1 AND lower(name COLLATE "C") LIKE lower($2 COLLATE "C") ESCAPE '\\'
        ORDER BY created_at DESC, ord DESC LIMIT $3`,
       [boardId, `%${likeEscape(q)}%`, limit],
@@ -81,5 +77,3 @@ export class PgVersionStore implements VersionStore {
     return rows.map(info);
   }
 }
-
-const info = (r: Row): VersionInfo => ({ id: r.id, name: r.name, createdAt: r.created_at, by: r.created_by });

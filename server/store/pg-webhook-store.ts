@@ -1,27 +1,7 @@
 import type { SeriesEventType } from '../../shared/reach.js';
-import type { WebhookFormat } from '../../shared/webhooks.js';
+import { fromRow, type WebhookRow } from './webhook-rows.js';
 import type { PgDatabase } from './pg-database.js';
 import type { WebhookRecord, WebhookStore } from './webhook-store.js';
-
-interface Row {
-  id: string;
-  series_id: string;
-  url: string;
-  format: WebhookFormat;
-  events: string;
-  secret: string;
-  created_at: number;
-}
-
-const fromRow = (r: Row): WebhookRecord => ({
-  id: r.id,
-  seriesId: r.series_id,
-  url: r.url,
-  format: r.format,
-  events: JSON.parse(r.events) as SeriesEventType[],
-  secret: r.secret,
-  createdAt: r.created_at,
-});
 
 /**
  * A series' webhook endpoints on PostgreSQL (sqlite-webhook-store.ts is the reference). `seq` is the insertion
@@ -31,12 +11,12 @@ export class PgWebhookStore implements WebhookStore {
   constructor(private readonly db: PgDatabase) {}
 
   async list(seriesId: string): Promise<WebhookRecord[]> {
-    const rows = await this.db.rows<Row>('SELECT * FROM series_webhooks WHERE series_id = $1 ORDER BY created_at, seq', [seriesId]);
+    const rows = await this.db.rows<WebhookRow>('SELECT * FROM series_webhooks WHERE series_id = $1 ORDER BY created_at, seq', [seriesId]);
     return rows.map(fromRow);
   }
 
   async get(id: string): Promise<WebhookRecord | null> {
-    const r = await this.db.one<Row>('SELECT * FROM series_webhooks WHERE id = $1', [id]);
+    const r = await this.db.one<WebhookRow>('SELECT * FROM series_webhooks WHERE id = $1', [id]);
     return r ? fromRow(r) : null;
   }
 

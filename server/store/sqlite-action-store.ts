@@ -1,59 +1,11 @@
-import type { DueFlag } from '../../shared/decisions.js';
-import type { ActionStatus, ActionKind } from '../../shared/action-extraction.js';
-import type { ColumnId } from '../../shared/board-schema.js';
+import { fromRow, type ActionRow } from './action-rows.js';
 import { MAX_ATTENDEES, type ActionRecord, type ActionStore } from './action-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-interface Row {
-  board_id: string;
-  id: string;
-  kind: ActionKind;
-  card_id: string;
-  column_id: ColumnId;
-  card_title: string;
-  decision_id: string | null;
-  text: string;
-  owners: string;
-  due: string | null;
-  due_text: string;
-  due_flag: DueFlag | null;
-  board_status: 'open' | 'done';
-  person_status: ActionStatus | null;
-  present: number;
-  status: ActionStatus;
-  decided_by: string;
-  created_at: number;
-  updated_at: number;
-  done_at: number | null;
-}
 
 const COLUMNS =
   'board_id, id, kind, card_id, column_id, card_title, decision_id, text, owners, due, due_text, due_flag, board_status, person_status, present, status, decided_by, created_at, updated_at';
 /** Read with the time the item was done, which the store keeps itself (the first time it became done). */
 const READ_COLUMNS = `${COLUMNS}, done_at`;
-
-const fromRow = (r: Row): ActionRecord => ({
-  boardId: r.board_id,
-  id: r.id,
-  kind: r.kind,
-  cardId: r.card_id,
-  column: r.column_id,
-  cardTitle: r.card_title,
-  decisionId: r.decision_id,
-  text: r.text,
-  owners: JSON.parse(r.owners) as string[],
-  due: r.due,
-  dueText: r.due_text,
-  dueFlag: r.due_flag,
-  boardStatus: r.board_status,
-  personStatus: r.person_status,
-  present: r.present === 1,
-  status: r.status,
-  decidedBy: r.decided_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  doneAt: r.done_at,
-});
 
 /** Action items, attendees and webhooks in the server's database. */
 export class SqliteActionStore implements ActionStore {
@@ -65,14 +17,14 @@ export class SqliteActionStore implements ActionStore {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#stmt = {
-      list: db.prepare<[string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
+      list: db.prepare<[string], ActionRow>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? ORDER BY created_at, rowid`),
       // json_each keeps this one statement whatever the number of ids.
-      scope: db.prepare<[string, string, string], Row>(
+      scope: db.prepare<[string, string, string], ActionRow>(
         `SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ?
            AND (card_id IN (SELECT value FROM json_each(?)) OR id IN (SELECT value FROM json_each(?)))`,
       ),
-      get: db.prepare<[string, string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
-      byId: db.prepare<[string], Row>(`SELECT ${READ_COLUMNS} FROM action_items WHERE id = ?`),
+      get: db.prepare<[string, string], ActionRow>(`SELECT ${READ_COLUMNS} FROM action_items WHERE board_id = ? AND id = ?`),
+      byId: db.prepare<[string], ActionRow>(`SELECT ${READ_COLUMNS} FROM action_items WHERE id = ?`),
       upsert: db.prepare(
         `INSERT INTO action_items (${COLUMNS}, done_at) VALUES (${COLUMNS.split(', ')
           .map(() => '?')

@@ -1,72 +1,7 @@
 import type { NeedStatus } from '../../shared/board-schema.js';
+import { fromAsk, fromEscalation, type AskRow, type EscalationRow } from './ask-rows.js';
 import type { AskRecord, AskStore, EscalationRecord } from './ask-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-interface AskRow {
-  id: string;
-  from_series: string;
-  from_board: string;
-  from_card: string;
-  to_series: string;
-  asker: string;
-  addressee: string;
-  what: string;
-  by_when: string;
-  status: NeedStatus;
-  reason: string;
-  created_at: number;
-  answered_at: number | null;
-  answer_seq: number | null;
-  placed_board: string | null;
-  shown_status: NeedStatus | null;
-  shown_board: string | null;
-}
-
-interface EscalationRow {
-  id: string;
-  from_series: string;
-  from_board: string;
-  from_card: string;
-  to_series: string;
-  problem: string;
-  proposals: string;
-  history: string;
-  created_at: number;
-  placed_board: string | null;
-}
-
-const fromAsk = (r: AskRow): AskRecord => ({
-  id: r.id,
-  fromSeries: r.from_series,
-  fromBoard: r.from_board,
-  fromCard: r.from_card,
-  toSeries: r.to_series,
-  asker: r.asker,
-  addressee: r.addressee,
-  what: r.what,
-  byWhen: r.by_when,
-  status: r.status,
-  reason: r.reason,
-  createdAt: r.created_at,
-  answeredAt: r.answered_at,
-  answerSeq: r.answer_seq,
-  placedBoard: r.placed_board,
-  shownStatus: r.shown_status,
-  shownBoard: r.shown_board,
-});
-
-const fromEscalation = (r: EscalationRow): EscalationRecord => ({
-  id: r.id,
-  fromSeries: r.from_series,
-  fromBoard: r.from_board,
-  fromCard: r.from_card,
-  toSeries: r.to_series,
-  problem: r.problem,
-  proposals: JSON.parse(r.proposals) as EscalationRecord['proposals'],
-  history: JSON.parse(r.history) as EscalationRecord['history'],
-  createdAt: r.created_at,
-  placedBoard: r.placed_board,
-});
 
 export class SqliteAskStore implements AskStore {
   readonly #db: SqliteDatabase;

@@ -1,18 +1,8 @@
-import type { AuditAction, AuditEntry } from '../../shared/history-schemas.js';
+import type { AuditEntry } from '../../shared/history-schemas.js';
+import { fromRow, type AuditRow } from './audit-rows.js';
 import type { AuditFilter, AuditStore, NewAuditEntry } from './audit-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { likeEscape } from './sqlite-like.js';
-
-interface Row {
-  id: number;
-  at: number;
-  actor: string;
-  role: string;
-  action: AuditAction;
-  card_id: string | null;
-  field: string | null;
-  summary: string;
-}
 
 /** The audit trail in the `audit_log` table, indexed by board and time. */
 export class SqliteAuditStore implements AuditStore {
@@ -61,7 +51,7 @@ export class SqliteAuditStore implements AuditStore {
     }
     // Only fixed SQL fragments are joined; every value is a bound parameter.
     const rows = this.#db
-      .prepare<unknown[], Row>(
+      .prepare<unknown[], AuditRow>(
         `SELECT id, at, actor, role, action, card_id, field, summary FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
       )
       .all(...args, f.limit + 1);
@@ -69,14 +59,3 @@ export class SqliteAuditStore implements AuditStore {
     return { entries: rows.slice(0, f.limit).map(fromRow), more };
   }
 }
-
-const fromRow = (r: Row): AuditEntry => ({
-  id: r.id,
-  at: r.at,
-  actor: r.actor,
-  role: r.role,
-  action: r.action,
-  cardId: r.card_id,
-  field: r.field,
-  summary: r.summary,
-});

@@ -1,24 +1,7 @@
 import type { EmailKind, EmailLang } from '../../shared/email.js';
+import { fromRow, type ContactRow } from './contact-rows.js';
 import { addressHash, type ContactRecord, type ContactStore } from './contact-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-interface Row {
-  series_id: string;
-  name: string;
-  address: string;
-  lang: EmailLang;
-  confirmed_at: number | null;
-  created_at: number;
-}
-
-const fromRow = (r: Row): ContactRecord => ({
-  seriesId: r.series_id,
-  name: r.name,
-  address: r.address,
-  lang: r.lang,
-  confirmedAt: r.confirmed_at,
-  createdAt: r.created_at,
-});
 
 export class SqliteContactStore implements ContactStore {
   readonly #db: SqliteDatabase;
@@ -27,7 +10,7 @@ export class SqliteContactStore implements ContactStore {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#stmt = {
-      get: db.prepare<[string, string], Row>('SELECT * FROM email_contacts WHERE series_id = ? AND name_key = ?'),
+      get: db.prepare<[string, string], ContactRow>('SELECT * FROM email_contacts WHERE series_id = ? AND name_key = ?'),
       upsert: db.prepare(
         `INSERT INTO email_contacts (series_id, name_key, name, address, lang, confirmed_at, created_at) VALUES (@series_id, @name_key, @name, @address, @lang, NULL, @at)
          ON CONFLICT(series_id, name_key) DO UPDATE SET name = excluded.name, lang = excluded.lang,
@@ -39,7 +22,7 @@ export class SqliteContactStore implements ContactStore {
         `UPDATE email_contacts SET confirmed_at = COALESCE(confirmed_at, ?) WHERE series_id = ? AND name_key = ? AND lower(address) = lower(?)`,
       ),
       remove: db.prepare('DELETE FROM email_contacts WHERE series_id = ? AND name_key = ?'),
-      confirmed: db.prepare<[string], Row>('SELECT * FROM email_contacts WHERE series_id = ? AND confirmed_at IS NOT NULL ORDER BY name_key'),
+      confirmed: db.prepare<[string], ContactRow>('SELECT * FROM email_contacts WHERE series_id = ? AND confirmed_at IS NOT NULL ORDER BY name_key'),
       withConfirmed: db.prepare<[], { series_id: string }>('SELECT DISTINCT series_id FROM email_contacts WHERE confirmed_at IS NOT NULL'),
       inUse: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM email_contacts WHERE lower(address) = lower(?)'),
       off: db.prepare<[Buffer], { kind: EmailKind }>('SELECT kind FROM email_unsubscribes WHERE address_hash = ?'),

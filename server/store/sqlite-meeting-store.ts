@@ -1,3 +1,4 @@
+import { fromVote, type VoteRow } from './meeting-rows.js';
 import type { MeetingStore, VoteRecord } from './meeting-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -15,10 +16,7 @@ export class SqliteMeetingStore implements MeetingStore {
          ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
       vote: db.prepare('INSERT INTO vote_rounds (id, board_id, dots_per_person, opened_at, revealed_at, voters, results) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      votes: db.prepare<
-        [string],
-        { id: string; board_id: string; dots_per_person: number; opened_at: number; revealed_at: number; voters: number; results: string }
-      >('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at, rowid'),
+      votes: db.prepare<[string], VoteRow>('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY revealed_at, rowid'),
     };
   }
 
@@ -36,14 +34,6 @@ export class SqliteMeetingStore implements MeetingStore {
   }
 
   async listVotes(boardId: string): Promise<VoteRecord[]> {
-    return this.#stmt.votes.all(boardId).map((r) => ({
-      id: r.id,
-      boardId: r.board_id,
-      dotsPerPerson: r.dots_per_person,
-      openedAt: r.opened_at,
-      revealedAt: r.revealed_at,
-      voters: r.voters,
-      results: JSON.parse(r.results),
-    }));
+    return this.#stmt.votes.all(boardId).map(fromVote);
   }
 }

@@ -1,41 +1,6 @@
+import { fromRow, type OutboxRow } from './outbox-rows.js';
 import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-interface Row {
-  id: string;
-  key: string;
-  channel: OutboxRecord['channel'];
-  series_id: string | null;
-  kind: string;
-  recipient: string;
-  subject: string;
-  payload: string;
-  status: OutboxRecord['status'];
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  response: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
-
-const fromRow = (r: Row): OutboxRecord => ({
-  id: r.id,
-  key: r.key,
-  channel: r.channel,
-  seriesId: r.series_id,
-  kind: r.kind,
-  recipient: r.recipient,
-  subject: r.subject,
-  payload: JSON.parse(r.payload),
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  lastError: r.last_error,
-  response: r.response,
-  createdAt: r.created_at,
-  sentAt: r.sent_at,
-});
 
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: SqliteDatabase;
@@ -48,11 +13,11 @@ export class SqliteOutboxStore implements OutboxStore {
         `INSERT OR IGNORE INTO outbox (id, key, channel, series_id, kind, recipient, subject, payload, status, attempts, next_attempt_at, created_at)
          VALUES (@id, @key, @channel, @series_id, @kind, @recipient, @subject, @payload, 'pending', 0, @next_attempt_at, @created_at)`,
       ),
-      get: db.prepare<[string], Row>('SELECT * FROM outbox WHERE id = ?'),
-      byKey: db.prepare<[string], Row>('SELECT * FROM outbox WHERE key = ?'),
+      get: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+      byKey: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE key = ?'),
       replace: db.prepare(`UPDATE outbox SET subject = ?, payload = ?, next_attempt_at = ? WHERE key = ? AND status = 'pending' AND attempts = 0`),
       cancel: db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE key = ? AND status = 'pending'`),
-      due: db.prepare<[number, number], Row>(
+      due: db.prepare<[number, number], OutboxRow>(
         `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
       ),
       nextDue: db.prepare<[string], { at: number | null }>(
@@ -63,8 +28,8 @@ export class SqliteOutboxStore implements OutboxStore {
       failed: db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`),
       resend: db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, sent_at = NULL WHERE id = ? AND status IN ('failed', 'sent', 'pending')`),
       pending: db.prepare<[], { channel: string; n: number }>(`SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel`),
-      list: db.prepare<[string, number], Row>('SELECT * FROM outbox WHERE series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
-      listTo: db.prepare<[string, string, number], Row>(
+      list: db.prepare<[string, number], OutboxRow>('SELECT * FROM outbox WHERE series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+      listTo: db.prepare<[string, string, number], OutboxRow>(
         'SELECT * FROM outbox WHERE recipient = ? AND series_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
       cancelTo: db.prepare(`UPDATE outbox SET status = 'cancelled' WHERE recipient = ? AND status = 'pending'`),

@@ -1,36 +1,9 @@
 import crypto from 'node:crypto';
 import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { DropinStatus } from '../../shared/series-people.js';
+import { fromRow, type DropinRow } from './people-rows.js';
 import type { DropinRecord, PeopleStore } from './people-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-interface DropinRow {
-  id: string;
-  series_id: string;
-  kind: DropinRecord['kind'];
-  text: string;
-  name: string;
-  addressee: string;
-  created_at: number;
-  status: DropinStatus;
-  board_id: string | null;
-  card_id: string | null;
-  decided_at: number | null;
-}
-
-const fromRow = (r: DropinRow): DropinRecord => ({
-  id: r.id,
-  seriesId: r.series_id,
-  kind: r.kind,
-  text: r.text,
-  name: r.name,
-  addressee: r.addressee,
-  createdAt: r.created_at,
-  status: r.status,
-  boardId: r.board_id,
-  cardId: r.card_id,
-  decidedAt: r.decided_at,
-});
 
 /** Compares against every hash, whatever matches, so timing says nothing about which (if any) matched. */
 function matchAll<T extends { token_hash: Buffer }>(rows: T[], token: string): T | null {

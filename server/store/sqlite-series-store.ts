@@ -2,93 +2,8 @@ import crypto from 'node:crypto';
 import { ROLES, roleAtLeast, type Role } from '../../shared/roles.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { fromMeeting, fromSeries, MEETING_FIELDS, type MeetingRow, type SeriesRow } from './series-rows.js';
 import type { MeetingPatch, MeetingRecord, SeriesRecord, SeriesStore } from './series-store.js';
-
-interface SeriesRow {
-  id: string;
-  name: string;
-  team: string;
-  cadence: string | null;
-  first_date: string;
-  start_time: string;
-  timezone: string;
-  duration: number;
-  template_id: string | null;
-  people: string;
-  open_before: number | null;
-  reminder_days: number | null;
-  overdue_digest: number;
-  flag_after: number;
-  grace: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MeetingRow {
-  series_id: string;
-  seq: number;
-  board_id: string;
-  slot_date: string | null;
-  slot_start: string | null;
-  date: string;
-  start: string;
-  starts_at: number;
-  ends_at: number;
-  status: MeetingRecord['status'];
-  opened_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  ended_by: 'facilitator' | 'auto' | null;
-}
-
-const fromSeries = (r: SeriesRow): SeriesRecord => ({
-  id: r.id,
-  name: r.name,
-  team: r.team,
-  cadence: r.cadence,
-  firstDate: r.first_date,
-  startTime: r.start_time,
-  timezone: r.timezone,
-  durationMinutes: r.duration,
-  template: r.template_id,
-  people: JSON.parse(r.people) as string[],
-  settings: {
-    openBeforeMinutes: r.open_before,
-    flagAfter: r.flag_after,
-    graceMinutes: r.grace,
-    reminderDaysBefore: r.reminder_days,
-    overdueDigest: r.overdue_digest === 1,
-  },
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const fromMeeting = (r: MeetingRow): MeetingRecord => ({
-  seriesId: r.series_id,
-  seq: r.seq,
-  boardId: r.board_id,
-  slot: r.slot_date && r.slot_start !== null ? { date: r.slot_date, start: r.slot_start } : null,
-  date: r.date,
-  start: r.start,
-  startsAt: r.starts_at,
-  endsAt: r.ends_at,
-  status: r.status,
-  openedAt: r.opened_at,
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  endedBy: r.ended_by,
-});
-
-const MEETING_FIELDS: Record<keyof MeetingPatch, string> = {
-  date: 'date',
-  start: 'start',
-  startsAt: 'starts_at',
-  endsAt: 'ends_at',
-  status: 'status',
-  startedAt: 'started_at',
-  endedAt: 'ended_at',
-  endedBy: 'ended_by',
-};
 
 export class SqliteSeriesStore implements SeriesStore {
   readonly #db: SqliteDatabase;
@@ -196,7 +111,7 @@ export class SqliteSeriesStore implements SeriesStore {
   async updateMeeting(seriesId: string, seq: number, patch: MeetingPatch): Promise<void> {
     const keys = (Object.keys(patch) as (keyof MeetingPatch)[]).filter((k) => patch[k] !== undefined);
     if (keys.length === 0) return;
-    // Column names come from the fixed map above, never from the caller.
+    // Column names come from the fixed map MEETING_FIELDS, never from the caller.
     const sql = `UPDATE series_meetings SET ${keys.map((k) => `${MEETING_FIELDS[k]} = ?`).join(', ')} WHERE series_id = ? AND seq = ?`;
     this.#db.write(() => this.#db.prepare(sql).run(...keys.map((k) => patch[k] ?? null), seriesId, seq));
   }

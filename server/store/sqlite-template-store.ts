@@ -1,22 +1,9 @@
-import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
+import { summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { fromRow, fromSummary, SUMMARY_COLUMNS, type SummaryRow, type TemplateRow } from './template-rows.js';
 import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
 
-type Row = { id: string; data: string; source_board_id: string | null; created_at: number };
-type SummaryRow = {
-  id: string;
-  name: string;
-  description: string;
-  title: string;
-  purpose: string;
-  agenda_count: number;
-  needs_count: number;
-  challenges_count: number;
-  minutes: number;
-};
-
 // title = '' marks a row whose JSON could not be read when it was migrated (see 007-template-scope).
-const SUMMARY_COLUMNS = 'id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes';
 const ORDER = `AND title <> '' ORDER BY created_at DESC, id`;
 
 /**
@@ -35,7 +22,7 @@ export class SqliteTemplateStore implements TemplateStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       countFromBoard: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM board_templates WHERE source_board_id = ?'),
-      get: db.prepare<[string], Row>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = ?'),
+      get: db.prepare<[string], TemplateRow>('SELECT id, data, source_board_id, created_at FROM board_templates WHERE id = ?'),
       // json_each keeps this one statement whatever the number of ids.
       listIds: db.prepare<[string], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE id IN (SELECT value FROM json_each(?)) ${ORDER}`),
       listBoard: db.prepare<[string], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM board_templates WHERE source_board_id = ? ${ORDER}`),
@@ -72,27 +59,6 @@ export class SqliteTemplateStore implements TemplateStore {
 
   async list(scope: TemplateScope): Promise<TemplateSummary[]> {
     const rows = scope.kind === 'ids' ? (scope.ids.length ? this.#stmt.listIds.all(JSON.stringify(scope.ids)) : []) : this.#stmt.listBoard.all(scope.boardId);
-    return rows.map((r): TemplateSummary => ({
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      source: 'saved',
-      title: r.title,
-      purpose: r.purpose,
-      counts: { agenda: r.agenda_count, needs: r.needs_count, challenges: r.challenges_count },
-      minutes: r.minutes,
-    }));
+    return rows.map(fromSummary);
   }
-}
-
-/** A row whose JSON no longer validates (written by a future version, edited by hand) starts no board. */
-function fromRow(row: Row): SavedTemplate | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(row.data);
-  } catch {
-    return null;
-  }
-  const parsed = BoardTemplate.safeParse(json);
-  return parsed.success ? { template: parsed.data, sourceBoardId: row.source_board_id, createdAt: row.created_at } : null;
 }

@@ -1,15 +1,9 @@
 import { randomId } from '../../shared/ids.js';
 import type { VersionInfo } from '../../shared/history-schemas.js';
+import { info, type VersionRow } from './version-rows.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { likeEscape } from './sqlite-like.js';
 import { SERVER_AUTHOR, VersionQuotaError, type StoredVersion, type VersionQuota, type VersionStore } from './version-store.js';
-
-interface Row {
-  id: string;
-  name: string;
-  created_at: number;
-  created_by: string;
-}
 
 /** Named versions in the `board_versions` table (the meeting module writes "Meeting ended" there too). */
 export class SqliteVersionStore implements VersionStore {
@@ -23,11 +17,13 @@ export class SqliteVersionStore implements VersionStore {
     this.#stmt = {
       insert: db.prepare('INSERT INTO board_versions (id, board_id, name, created_at, data, created_by) VALUES (?, ?, ?, ?, ?, ?)'),
       // rowid breaks ties of versions saved in the same millisecond (e.g. "Before restore" and a restore).
-      list: db.prepare<[string], Row>('SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? ORDER BY created_at DESC, rowid DESC'),
-      get: db.prepare<[string, string], Row & { data: Buffer }>(
+      list: db.prepare<[string], VersionRow>(
+        'SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? ORDER BY created_at DESC, rowid DESC',
+      ),
+      get: db.prepare<[string, string], VersionRow & { data: Buffer }>(
         'SELECT id, name, created_at, created_by, data FROM board_versions WHERE board_id = ? AND id = ?',
       ),
-      all: db.prepare<[string], Row & { data: Buffer }>(
+      all: db.prepare<[string], VersionRow & { data: Buffer }>(
         'SELECT id, name, created_at, created_by, data FROM board_versions WHERE board_id = ? ORDER BY created_at, rowid',
       ),
       usage: db.prepare<[string], { n: number; bytes: number | null }>(
@@ -37,7 +33,7 @@ export class SqliteVersionStore implements VersionStore {
         'SELECT id FROM board_versions WHERE board_id = ? AND created_by = ? AND id != ? ORDER BY created_at, rowid LIMIT 1',
       ),
       delete: db.prepare('DELETE FROM board_versions WHERE board_id = ? AND id = ?'),
-      search: db.prepare<[string, string, number], Row>(
+      search: db.prepare<[string, string, number], VersionRow>(
         `SELECT id, name, created_at, created_by FROM board_versions WHERE board_id = ? AND name LIKE ? ESCAPE '\\'
          ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       ),
@@ -82,5 +78,3 @@ export class SqliteVersionStore implements VersionStore {
     return this.#stmt.search.all(boardId, `%${likeEscape(q)}%`, limit).map(info);
   }
 }
-
-const info = (r: Row): VersionInfo => ({ id: r.id, name: r.name, createdAt: r.created_at, by: r.created_by });

@@ -1,27 +1,7 @@
 import type { SeriesEventType } from '../../shared/reach.js';
-import type { WebhookFormat } from '../../shared/webhooks.js';
+import { fromRow, type WebhookRow } from './webhook-rows.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { WebhookRecord, WebhookStore } from './webhook-store.js';
-
-interface Row {
-  id: string;
-  series_id: string;
-  url: string;
-  format: WebhookFormat;
-  events: string;
-  secret: string;
-  created_at: number;
-}
-
-const fromRow = (r: Row): WebhookRecord => ({
-  id: r.id,
-  seriesId: r.series_id,
-  url: r.url,
-  format: r.format,
-  events: JSON.parse(r.events) as SeriesEventType[],
-  secret: r.secret,
-  createdAt: r.created_at,
-});
 
 export class SqliteWebhookStore implements WebhookStore {
   readonly #db: SqliteDatabase;
@@ -30,8 +10,8 @@ export class SqliteWebhookStore implements WebhookStore {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#stmt = {
-      list: db.prepare<[string], Row>('SELECT * FROM series_webhooks WHERE series_id = ? ORDER BY created_at, rowid'),
-      get: db.prepare<[string], Row>('SELECT * FROM series_webhooks WHERE id = ?'),
+      list: db.prepare<[string], WebhookRow>('SELECT * FROM series_webhooks WHERE series_id = ? ORDER BY created_at, rowid'),
+      get: db.prepare<[string], WebhookRow>('SELECT * FROM series_webhooks WHERE id = ?'),
       count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM series_webhooks WHERE series_id = ?'),
       add: db.prepare(
         `INSERT INTO series_webhooks (id, series_id, url, format, events, secret, created_at)
