@@ -178,7 +178,11 @@ export class MeetingHosts implements MeetingGateway, BoardExtension {
   async #ask(boardId: string, call: CallArgs, here: () => Promise<unknown>, retry = true): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       const host = await this.#host(boardId);
-      if (host === null) return call.op === 'canSeat' ? true : call.op === 'join' || call.op === 'rosterEntry' ? null : false;
+      // No such board (deleted meanwhile): as the room itself would answer.
+      if (host === null) {
+        if (call.op === 'command') throw new CommandError(ErrorCode.NotFound, { reason: 'board_not_found' }, 'board not found');
+        return call.op === 'canSeat' ? true : call.op === 'join' || call.op === 'rosterEntry' ? null : false;
+      }
       if (host === this.deps.instanceId) return here();
       try {
         return await this.deps.rpc.call(host, 'meeting', call);
