@@ -9,9 +9,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './child-server.js';
 import pg from 'pg';
 
 export interface TestPostgres {
@@ -41,17 +41,6 @@ function binDir(): string {
     throw new Error('PostgreSQL binaries not found: install them (Debian: apt-get install postgresql) or set PG_BIN to the directory holding `postgres`');
   }
   return path.join(root, versions[0], 'bin');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL binary, as the `postgres` user when we are root (PostgreSQL refuses to run as root). */
@@ -112,3 +101,5 @@ export async function freshDatabase(serverUrl: string): Promise<string> {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+export { freePort };
