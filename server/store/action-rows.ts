@@ -50,3 +50,30 @@ export const fromRow = (r: ActionRow): ActionRecord => ({
   updatedAt: r.updated_at,
   doneAt: r.done_at,
 });
+
+/**
+ * A record's values in the order both engines' upserts list the columns (board_id … done_at); `present` as
+ * the engine stores a boolean (SQLite 0/1, PostgreSQL true/false).
+ */
+export const actionValues = (r: ActionRecord, present: boolean | number): unknown[] => [
+  r.boardId,
+  r.id,
+  r.kind,
+  r.cardId,
+  r.column,
+  r.cardTitle,
+  r.decisionId,
+  r.text,
+  JSON.stringify(r.owners),
+  r.due,
+  r.dueText,
+  r.dueFlag,
+  r.boardStatus,
+  r.personStatus,
+  present,
+  r.status,
+  r.decidedBy,
+  r.createdAt,
+  r.updatedAt,
+  r.status === 'done' ? r.updatedAt : null,
+];

@@ -1,4 +1,4 @@
-import { fromRow, type ActionRow } from './action-rows.js';
+import { actionValues, fromRow, type ActionRow } from './action-rows.js';
 import { MAX_ATTENDEES, type ActionRecord, type ActionStore } from './action-store.js';
 import type { PgDatabase } from './pg-database.js';
 
@@ -49,28 +49,7 @@ export class PgActionStore implements ActionStore {
     // The done time is kept by the statement itself (COALESCE on the row), so concurrent upserts cannot lose it.
     await this.db.transaction(async (tx) => {
       for (const r of records) {
-        await tx.run(UPSERT, [
-          r.boardId,
-          r.id,
-          r.kind,
-          r.cardId,
-          r.column,
-          r.cardTitle,
-          r.decisionId,
-          r.text,
-          JSON.stringify(r.owners),
-          r.due,
-          r.dueText,
-          r.dueFlag,
-          r.boardStatus,
-          r.personStatus,
-          r.present,
-          r.status,
-          r.decidedBy,
-          r.createdAt,
-          r.updatedAt,
-          r.status === 'done' ? r.updatedAt : null,
-        ]);
+        await tx.run(UPSERT, actionValues(r, r.present));
       }
     });
   }

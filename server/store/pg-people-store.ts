@@ -1,5 +1,4 @@
-import crypto from 'node:crypto';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { hashToken, newToken, rowsMatching } from '../auth/tokens.js';
 import type { DropinStatus } from '../../shared/series-people.js';
 import { fromRow, type DropinRow } from './people-rows.js';
 import type { DropinRecord, PeopleStore } from './people-store.js';
@@ -7,16 +6,8 @@ import type { PgDatabase } from './pg-database.js';
 
 const DROPIN_COLUMNS = 'id, series_id, kind, text, name, addressee, created_at, status, board_id, card_id, decided_at';
 
-/** Compares against every hash, whatever matches, so timing says nothing about which (if any) matched. */
-function matchAll<T extends { token_hash: Buffer }>(rows: T[], token: string): T | null {
-  if (!TOKEN_PATTERN.test(token)) return null;
-  const presented = hashToken(token);
-  let found: T | null = null;
-  for (const row of rows) {
-    if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) found = row;
-  }
-  return found;
-}
+/** The row `token` opens, or null (see rowsMatching). */
+const matchAll = <T extends { token_hash: Buffer }>(rows: T[], token: string): T | null => rowsMatching(rows, token).at(-1) ?? null;
 
 /** Personal and drop-in links and drop-in submissions on PostgreSQL; submissions made at the same time keep their insertion order (`ord`). */
 export class PgPeopleStore implements PeopleStore {

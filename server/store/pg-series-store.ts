@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
-import { ROLES, roleAtLeast, type Role } from '../../shared/roles.js';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { ROLES, type Role } from '../../shared/roles.js';
+import { hashToken, highestRoleMatching, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { PgDatabase, Queryable } from './pg-database.js';
 import { fromMeeting, fromSeries, MEETING_FIELDS, type MeetingRow, type SeriesRow } from './series-rows.js';
 import type { MeetingPatch, MeetingRecord, SeriesRecord, SeriesStore } from './series-store.js';
@@ -144,21 +143,13 @@ export class PgSeriesStore implements SeriesStore {
 
   async resolveToken(seriesId: string, token: string): Promise<Role | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const presented = hashToken(token);
-    let found: Role | null = null;
     const rows = await this.db.rows<{ role: Role; token_hash: Buffer }>(
       `SELECT role, token_hash FROM series_tokens WHERE series_id = $1
        UNION ALL
        SELECT t.role, t.token_hash FROM board_tokens t JOIN series_meetings m ON m.board_id = t.board_id WHERE m.series_id = $1`,
       [seriesId],
     );
-    // Compare against every row, whatever matches, so timing says nothing about which (if any) matched.
-    for (const row of rows) {
-      if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) {
-        if (found === null || roleAtLeast(row.role, found)) found = row.role;
-      }
-    }
-    return found;
+    return highestRoleMatching(rows, token);
   }
 
   async rotateToken(seriesId: string, role: Role): Promise<string> {

@@ -1,6 +1,6 @@
-import { summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
+import type { TemplateSummary } from '../../shared/templates.js';
 import type { PgDatabase } from './pg-database.js';
-import { fromRow, fromSummary, SUMMARY_COLUMNS, type SummaryRow, type TemplateRow } from './template-rows.js';
+import { fromRow, fromSummary, SUMMARY_COLUMNS, templateValues, type SummaryRow, type TemplateRow } from './template-rows.js';
 import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
 
 // title = '' marks a row SQLite's migration could not read; none is written here, the filter keeps the engines alike.
@@ -11,8 +11,8 @@ const ORDER = `AND title <> '' ORDER BY created_at DESC, id COLLATE "C"`;
 export class PgTemplateStore implements TemplateStore {
   constructor(private readonly db: PgDatabase) {}
 
-  async save({ template, sourceBoardId, createdAt }: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
-    const s = summarizeTemplate(template, 'saved');
+  async save(entry: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
+    const { sourceBoardId } = entry;
     return this.db.transaction(async (tx): Promise<SaveResult> => {
       if (sourceBoardId !== null) {
         // Count and insert under a lock on the source board's templates: instances saving from the same board at
@@ -25,20 +25,7 @@ export class PgTemplateStore implements TemplateStore {
       await tx.run(
         `INSERT INTO board_templates (id, name, description, title, purpose, agenda_count, needs_count, challenges_count, minutes, data, source_board_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          s.id,
-          s.name,
-          s.description,
-          s.title,
-          s.purpose,
-          s.counts.agenda,
-          s.counts.needs,
-          s.counts.challenges,
-          s.minutes,
-          JSON.stringify(template),
-          sourceBoardId,
-          createdAt,
-        ],
+        templateValues(entry),
       );
       return { ok: true };
     });

@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { ROLES, type Role } from '../../shared/roles.js';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { hashToken, newToken, rowsMatching, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { PgDatabase } from './pg-database.js';
 import type { TokenStore } from './token-store.js';
 
@@ -16,13 +15,8 @@ export class PgTokenStore implements TokenStore {
 
   async resolve(boardId: string, token: string): Promise<Role | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const presented = hashToken(token);
-    let found: Role | null = null;
-    // Compare against every row, whatever matches, so timing says nothing about which role (if any) matched.
-    for (const row of await this.db.rows<{ role: Role; token_hash: Buffer }>('SELECT role, token_hash FROM board_tokens WHERE board_id = $1', [boardId])) {
-      if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) found = row.role;
-    }
-    return found;
+    const rows = await this.db.rows<{ role: Role; token_hash: Buffer }>('SELECT role, token_hash FROM board_tokens WHERE board_id = $1', [boardId]);
+    return rowsMatching(rows, token).at(-1)?.role ?? null;
   }
 
   async rotate(boardId: string, role: Role): Promise<string> {

@@ -1,4 +1,4 @@
-import { fromRow, type ActionRow } from './action-rows.js';
+import { actionValues, fromRow, type ActionRow } from './action-rows.js';
 import { MAX_ATTENDEES, type ActionRecord, type ActionStore } from './action-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -53,28 +53,7 @@ export class SqliteActionStore implements ActionStore {
     };
     this.#upsertAll = db.transaction((records: readonly ActionRecord[]) => {
       for (const r of records) {
-        this.#stmt.upsert.run(
-          r.boardId,
-          r.id,
-          r.kind,
-          r.cardId,
-          r.column,
-          r.cardTitle,
-          r.decisionId,
-          r.text,
-          JSON.stringify(r.owners),
-          r.due,
-          r.dueText,
-          r.dueFlag,
-          r.boardStatus,
-          r.personStatus,
-          r.present ? 1 : 0,
-          r.status,
-          r.decidedBy,
-          r.createdAt,
-          r.updatedAt,
-          r.status === 'done' ? r.updatedAt : null,
-        );
+        this.#stmt.upsert.run(...actionValues(r, r.present ? 1 : 0));
       }
     });
     this.#addAttendees = db.transaction((boardId: string, names: readonly string[], at: number) => {

@@ -1,20 +1,11 @@
-import crypto from 'node:crypto';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { hashToken, newToken, rowsMatching } from '../auth/tokens.js';
 import type { DropinStatus } from '../../shared/series-people.js';
 import { fromRow, type DropinRow } from './people-rows.js';
 import type { DropinRecord, PeopleStore } from './people-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-/** Compares against every hash, whatever matches, so timing says nothing about which (if any) matched. */
-function matchAll<T extends { token_hash: Buffer }>(rows: T[], token: string): T | null {
-  if (!TOKEN_PATTERN.test(token)) return null;
-  const presented = hashToken(token);
-  let found: T | null = null;
-  for (const row of rows) {
-    if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) found = row;
-  }
-  return found;
-}
+/** The row `token` opens, or null (see rowsMatching). */
+const matchAll = <T extends { token_hash: Buffer }>(rows: T[], token: string): T | null => rowsMatching(rows, token).at(-1) ?? null;
 
 export class SqlitePeopleStore implements PeopleStore {
   readonly #db: SqliteDatabase;

@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
-import { ROLES, roleAtLeast, type Role } from '../../shared/roles.js';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { ROLES, type Role } from '../../shared/roles.js';
+import { hashToken, highestRoleMatching, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { fromMeeting, fromSeries, MEETING_FIELDS, type MeetingRow, type SeriesRow } from './series-rows.js';
 import type { MeetingPatch, MeetingRecord, SeriesRecord, SeriesStore } from './series-store.js';
@@ -129,15 +128,7 @@ export class SqliteSeriesStore implements SeriesStore {
 
   async resolveToken(seriesId: string, token: string): Promise<Role | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const presented = hashToken(token);
-    let found: Role | null = null;
-    // Compare against every row, whatever matches, so timing says nothing about which (if any) matched.
-    for (const row of this.#stmt.tokens.all(seriesId, seriesId)) {
-      if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) {
-        if (found === null || roleAtLeast(row.role, found)) found = row.role;
-      }
-    }
-    return found;
+    return highestRoleMatching(this.#stmt.tokens.all(seriesId, seriesId), token);
   }
 
   async rotateToken(seriesId: string, role: Role): Promise<string> {

@@ -1,6 +1,6 @@
-import { summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
+import type { TemplateSummary } from '../../shared/templates.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { fromRow, fromSummary, SUMMARY_COLUMNS, type SummaryRow, type TemplateRow } from './template-rows.js';
+import { fromRow, fromSummary, SUMMARY_COLUMNS, templateValues, type SummaryRow, type TemplateRow } from './template-rows.js';
 import type { SavedTemplate, SaveResult, TemplateScope, TemplateStore } from './template-store.js';
 
 // title = '' marks a row whose JSON could not be read when it was migrated (see 007-template-scope).
@@ -29,25 +29,12 @@ export class SqliteTemplateStore implements TemplateStore {
     };
   }
 
-  async save({ template, sourceBoardId, createdAt }: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
-    const s = summarizeTemplate(template, 'saved');
+  async save(entry: SavedTemplate, { maxPerBoard }: { maxPerBoard: number }): Promise<SaveResult> {
+    const { sourceBoardId } = entry;
     // Count and insert in one transaction, so saves at the same moment cannot pass the bound together.
     return this.#db.write((): SaveResult => {
       if (sourceBoardId !== null && this.#stmt.countFromBoard.get(sourceBoardId)!.n >= maxPerBoard) return { ok: false, reason: 'board_full' };
-      this.#stmt.insert.run(
-        s.id,
-        s.name,
-        s.description,
-        s.title,
-        s.purpose,
-        s.counts.agenda,
-        s.counts.needs,
-        s.counts.challenges,
-        s.minutes,
-        JSON.stringify(template),
-        sourceBoardId,
-        createdAt,
-      );
+      this.#stmt.insert.run(...templateValues(entry));
       return { ok: true };
     });
   }

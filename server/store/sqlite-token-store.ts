@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { ROLES, type Role } from '../../shared/roles.js';
-import { hashToken, newToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { hashToken, newToken, rowsMatching, TOKEN_PATTERN } from '../auth/tokens.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { TokenStore } from './token-store.js';
 
@@ -33,13 +32,7 @@ export class SqliteTokenStore implements TokenStore {
 
   async resolve(boardId: string, token: string): Promise<Role | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const presented = hashToken(token);
-    let found: Role | null = null;
-    // Compare against every row, whatever matches, so timing says nothing about which role (if any) matched.
-    for (const row of this.#stmt.forBoard.all(boardId)) {
-      if (row.token_hash.length === presented.length && crypto.timingSafeEqual(row.token_hash, presented)) found = row.role;
-    }
-    return found;
+    return rowsMatching(this.#stmt.forBoard.all(boardId), token).at(-1)?.role ?? null;
   }
 
   async rotate(boardId: string, role: Role): Promise<string> {

@@ -1,5 +1,5 @@
 /** The rows of saved templates as both engines return them, and the records they make. */
-import { BoardTemplate, type TemplateSummary } from '../../shared/templates.js';
+import { BoardTemplate, summarizeTemplate, type TemplateSummary } from '../../shared/templates.js';
 import type { SavedTemplate } from './template-store.js';
 
 export type TemplateRow = { id: string; data: string; source_board_id: string | null; created_at: number };
@@ -38,4 +38,23 @@ export function fromRow(row: TemplateRow): SavedTemplate | null {
   }
   const parsed = BoardTemplate.safeParse(json);
   return parsed.success ? { template: parsed.data, sourceBoardId: row.source_board_id, createdAt: row.created_at } : null;
+}
+
+/** A saved template's values in the order both engines' inserts list the columns (id … created_at). */
+export function templateValues({ template, sourceBoardId, createdAt }: SavedTemplate): unknown[] {
+  const s = summarizeTemplate(template, 'saved');
+  return [
+    s.id,
+    s.name,
+    s.description,
+    s.title,
+    s.purpose,
+    s.counts.agenda,
+    s.counts.needs,
+    s.counts.challenges,
+    s.minutes,
+    JSON.stringify(template),
+    sourceBoardId,
+    createdAt,
+  ];
 }
