@@ -177,6 +177,8 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     log,
   );
   owners?.bind(registry);
+  // With several instances, the holder of the clock's lease runs the clock-driven work and sends the outbox.
+  const clockHolder = leases ? () => leases.holds(CLOCK_LEASE) : undefined;
   const tokens = stores.tokens;
   const seriesStore = stores.series;
   const access = new AccessControl(store, tokens, config.boardCreateToken, {
@@ -202,7 +204,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   const history = new HistoryService(versionStore, registry, audit, log, { autosaveMs: config.versionEveryMs, autoGapMs: config.autoVersionGapMs });
   const templates = new TemplateService(stores.templates, registry);
   const series = new SeriesService({
-    clockHolder: leases ? () => leases.holds(CLOCK_LEASE) : undefined,
+    clockHolder,
     store: seriesStore,
     boards,
     registry,
@@ -249,7 +251,6 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
   });
   // With several instances, one holds the clock: it runs the clock-driven work and sends the outbox.
   const clock = cluster ? new ClockLease({ leases: cluster.leases, pub: cluster.redis, sub: cluster.sub, prefix: cluster.prefix, outbox }) : null;
-  const clockHolder = clock ? () => clock.holds() : undefined;
   const events = new SeriesEvents(log);
   const mailer = config.smtpUrl && config.mailFrom ? new SmtpMailer({ ...config, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : null;
   if (mailer) deliverers.email = mailer;
@@ -427,7 +428,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     socketConnections: () => io.engine.clientsCount,
     boardsLoaded: () => registry.loadedCount,
     boardsOwned: () => [...registry.boards()].filter((b) => registry.owns(b.id)).length,
-    clockHeld: () => clock?.holds() ?? true,
+    clockHeld: () => clockHolder?.() ?? true,
     outboxPending: () => outbox.pendingByChannel(),
   });
   const boardEvents = attachBoardEvents(io, { registry, boards, store, access, log });
@@ -548,7 +549,7 @@ export async function createApp(input: ConfigInput | Config = {}, deps: AppDeps 
     },
     calendar,
     limits,
-    cluster: clock ? { instanceId, holdsClock: () => clock.holds(), owns: (boardId) => registry.owns(boardId) } : null,
+    cluster: clockHolder ? { instanceId, holdsClock: clockHolder, owns: (boardId) => registry.owns(boardId) } : null,
     redis,
     web,
     listen: async () => {

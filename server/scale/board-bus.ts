@@ -14,7 +14,15 @@ import type { Redis } from 'ioredis';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../log.js';
-import { isRemote, type BoardAttachment, type BoardExtension, type BoardRegistry, type LoadedBoard, type StoredChange } from '../sync/board-registry.js';
+import {
+  actorOf,
+  isRemote,
+  type BoardAttachment,
+  type BoardExtension,
+  type BoardRegistry,
+  type LoadedBoard,
+  type StoredChange,
+} from '../sync/board-registry.js';
 
 const enum Kind {
   /** The updates of one commit: a count, then each one's seq, actor and bytes. */
@@ -115,7 +123,7 @@ export class BoardBus implements BoardExtension<Held> {
         encoding.writeVarUint(enc, own.length);
         for (const c of own) {
           encoding.writeVarUint(enc, c.seq);
-          encoding.writeVarString(enc, actorName(c.origin));
+          encoding.writeVarString(enc, actorOf(c.origin).name.slice(0, 200));
           encoding.writeVarUint8Array(enc, c.update);
         }
         this.#publish(board.id, Kind.Updates, encoding.toUint8Array(enc));
@@ -201,9 +209,4 @@ export class BoardBus implements BoardExtension<Held> {
       }
     }
   }
-}
-
-function actorName(origin: unknown): string {
-  const actor = typeof origin === 'object' && origin !== null ? (origin as { actor?: { name?: unknown } }).actor : undefined;
-  return typeof actor?.name === 'string' ? actor.name.slice(0, 200) : '';
 }

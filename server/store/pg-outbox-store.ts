@@ -3,12 +3,6 @@ import { FORGOTTEN, type NewOutboxRecord, type OutboxChannel, type OutboxRecord,
 import type { PgDatabase } from './pg-database.js';
 
 /**
- * An outside server's words (an SMTP reply, an error) for a TEXT column: PostgreSQL refuses the NUL character,
- * and a reply carrying one must not keep its message from being recorded (it would be sent again and again).
- */
-const outsideText = (s: string, max: number): string => s.slice(0, max).replace(/\0/g, '\uFFFD');
-
-/**
  * The outbox on PostgreSQL (sqlite-outbox-store.ts is the reference). `seq` is the insertion order SQLite's
  * rowid gives: the last tie-breaker of the due queue and of the log.
  */
@@ -66,13 +60,13 @@ export class PgOutboxStore implements OutboxStore {
   async markSent(id: string, at: number, response: string): Promise<void> {
     await this.db.run(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, response = $2, last_error = NULL WHERE id = $3`, [
       at,
-      outsideText(response, 500),
+      response.slice(0, 500),
       id,
     ]);
   }
 
   async markAttemptFailed(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
-    const message = outsideText(error, 1000);
+    const message = error.slice(0, 1000);
     if (nextAttemptAt === null) await this.db.run(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2`, [message, id]);
     else await this.db.run(`UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3`, [message, nextAttemptAt, id]);
   }

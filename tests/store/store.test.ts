@@ -9,25 +9,14 @@ import { cardsMap, createCard, initBoard, readBoard } from '../../shared/board-s
 import { ENGINES } from './engines.js';
 
 /** The board store of a fresh set; closing it closes the whole set. */
-const boardsOf = (stores: Stores): Store => ({ ...bind(stores.boards), close: () => stores.close() });
-function bind(store: Store): Store {
-  const out = {} as Record<string, unknown>;
-  for (const key of [
-    'createBoard',
-    'getBoard',
-    'renameBoard',
-    'deleteBoard',
-    'loadDocument',
-    'appendUpdates',
-    'compact',
-    'compactStored',
-    'logLength',
-    'close',
-  ] as const) {
-    out[key] = (store[key] as (...a: unknown[]) => unknown).bind(store);
-  }
-  return out as unknown as Store;
-}
+const boardsOf = (stores: Stores): Store =>
+  new Proxy(stores.boards, {
+    get: (target, key) => {
+      if (key === 'close') return () => stores.close();
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 const engines = ENGINES.map(
   (e) =>
     [
@@ -40,12 +29,16 @@ const engines = ENGINES.map(
 );
 
 const record = (id: string) => ({ id, title: 'T', createdAt: 1, updatedAt: 1 });
-const load = async (store: Store, id: string) => {
-  const stored = await store.loadDocument(id);
+/** A stored snapshot and log as one document. */
+const docOf = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }) => {
   const doc = new Y.Doc();
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
   for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return { doc, stored };
+  return doc;
+};
+const load = async (store: Store, id: string) => {
+  const stored = await store.loadDocument(id);
+  return { doc: docOf(stored), stored };
 };
 
 describe.each(engines)('%s store', (_name, open) => {
@@ -149,12 +142,7 @@ describe.each(engines)('%s store', (_name, open) => {
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < 40; i++) createCard(doc, { column: 'agenda', title: `Card ${i}` });
-    const merge = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }) => {
-      const merged = new Y.Doc();
-      if (stored.snapshot) Y.applyUpdate(merged, stored.snapshot);
-      for (const u of stored.updates) Y.applyUpdate(merged, u);
-      return Y.encodeStateAsUpdate(merged);
-    };
+    const merge = (stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }) => Y.encodeStateAsUpdate(docOf(stored));
     // Appends on several connections at once, with compactions between them: every card must survive.
     await Promise.all([
       ...updates.map((update) => store.appendUpdates([{ boardId: 'b', update }])),
