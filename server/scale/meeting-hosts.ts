@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ErrorCode, type ApiError } from '../../shared/errors.js';
-import type { CommandName, CommandResults, MyVote } from '../../shared/meeting.js';
+import { Commands, type CommandName, type CommandResults, type MyVote } from '../../shared/meeting.js';
 import type { Notice } from '../../shared/messages.js';
 import type { Role } from '../../shared/roles.js';
 import type { Logger } from '../log.js';
@@ -50,7 +50,13 @@ const Person = z.object({
 const Call = z.discriminatedUnion('op', [
   z.object({ op: z.literal('canSeat'), boardId: z.string(), seatId: z.string() }),
   z.object({ op: z.literal('join'), conn: z.string(), me: Person }),
-  z.object({ op: z.literal('command'), conn: z.string(), me: Person, name: z.string(), payload: z.unknown() }),
+  z.object({
+    op: z.literal('command'),
+    conn: z.string(),
+    me: Person,
+    name: z.enum(Object.keys(Commands) as [CommandName, ...CommandName[]]),
+    payload: z.unknown(),
+  }),
   z.object({ op: z.literal('leave'), conn: z.string(), me: Person }),
   z.object({ op: z.literal('endNow'), boardId: z.string() }),
   z.object({ op: z.literal('rosterEntry'), boardId: z.string(), seatId: z.string() }),
@@ -245,7 +251,7 @@ export class MeetingHosts implements MeetingGateway, BoardExtension {
           return joined;
         }
         case 'command':
-          return await local.command(call.conn, call.me, call.name as CommandName, call.payload);
+          return await local.command(call.conn, call.me, call.name, call.payload);
         case 'leave':
           this.#remote.get(boardId)?.delete(call.conn);
           await local.leave(call.conn, call.me);
